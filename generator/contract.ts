@@ -1,0 +1,52 @@
+// What dashboard and rule modules hand to the generator. The generator renders, validates and writes;
+// modules only declare. Every item names its module so that an error can point at the file to fix.
+
+/** A dashboard module: `build()` returns the foundation SDK's built dashboard (plain JSON model). */
+export interface DashboardSource {
+  /** Source file, for error messages: 'dashboards/queue-overview.ts'. */
+  readonly module: string;
+  /** Output file name under out/dashboards/: 'queue-overview.json'. */
+  readonly fileName: string;
+  build(): unknown;
+}
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface AlertingRule {
+  readonly alert: string;
+  readonly expr: string;
+  /** Prometheus duration, e.g. '5m'. Required: no alert fires on a single evaluation. */
+  readonly for: string;
+  readonly labels: { readonly severity: Severity } & Readonly<Record<string, string>>;
+  readonly annotations: {
+    readonly summary: string;
+    readonly description: string;
+    readonly runbook_url: string;
+    readonly dashboard_url: string;
+  } & Readonly<Record<string, string>>;
+}
+
+export interface RecordingRule {
+  /** `level:metric:operations`, e.g. 'queue_name:genesys_queue_wait_time_seconds:p95_rate5m'. */
+  readonly record: string;
+  readonly expr: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface RuleGroup<R extends AlertingRule | RecordingRule = AlertingRule | RecordingRule> {
+  readonly name: string;
+  readonly interval?: string;
+  readonly rules: readonly R[];
+}
+
+/** One rule module (one file under alerts/) and the groups it declares. */
+export interface RuleSource<R extends AlertingRule | RecordingRule = AlertingRule | RecordingRule> {
+  readonly module: string;
+  readonly groups: readonly RuleGroup<R>[];
+}
+
+/** A file the generator writes: path relative to the output folder, and its exact bytes. */
+export interface Artifact {
+  readonly path: string;
+  readonly content: string;
+}

@@ -1,0 +1,289 @@
+// The metric catalog: the contract between the exporter (which registers prom-client metrics from it)
+// and the dashboards and alerts (which build PromQL from it). A query can only name a metric or label
+// declared here; `npm run generate` checks the final strings again with the PromQL parser.
+//
+// Conventions (https://prometheus.io/docs/practices/naming/): base units (seconds, ratios 0–1),
+// `_total` on counters, no timestamps or unbounded values in labels.
+
+export type MetricType = 'gauge' | 'counter' | 'histogram';
+
+/** What a metric is about, used to group the README's metrics table. */
+export type MetricGroup = 'queue' | 'agents' | 'exporter';
+
+export interface MetricDefinition {
+  readonly type: MetricType;
+  readonly help: string;
+  readonly labels: readonly string[];
+  readonly group: MetricGroup;
+  /** Where the value comes from in the Genesys Cloud API (documentation only). */
+  readonly source: string;
+  /** Upper bounds (le) of a histogram's buckets, in the metric's unit. Histograms only. */
+  readonly buckets?: readonly number[];
+}
+
+/** Labels every queue metric carries. `queue_name` is a convenience copy of genesys_queue_info's. */
+const QUEUE = ['queue_id', 'queue_name', 'media_type'] as const;
+/** Agent metrics are per queue, not per media type (Genesys reports users without mediaType). */
+const QUEUE_AGENTS = ['queue_id', 'queue_name'] as const;
+
+/** 1, 2, 4, … 512 seconds: ten bounds, one rangeBound view each (aggregate queries allow ≤ 10 views). */
+export const WAIT_TIME_BUCKETS_SECONDS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] as const;
+
+export const API_REQUEST_DURATION_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
+
+export const catalog = {
+  // ---- queue: real time (observations query) ----
+  genesys_queue_info: {
+    type: 'gauge',
+    group: 'queue',
+    help: 'Always 1 for every exported queue; carries the queue name and division for joins.',
+    labels: ['queue_id', 'queue_name', 'division_id', 'division_name'],
+    source: 'GET /api/v2/routing/queues',
+  },
+  genesys_queue_depth: {
+    type: 'gauge',
+    group: 'queue',
+    help: 'Contacts waiting in the queue now.',
+    labels: QUEUE,
+    source: 'observations oWaiting',
+  },
+  genesys_queue_interacting: {
+    type: 'gauge',
+    group: 'queue',
+    help: 'Contacts from the queue being handled by an agent now.',
+    labels: QUEUE,
+    source: 'observations oInteracting',
+  },
+  genesys_queue_alerting: {
+    type: 'gauge',
+    group: 'queue',
+    help: 'Contacts from the queue ringing at an agent now.',
+    labels: QUEUE,
+    source: 'observations oAlerting',
+  },
+  genesys_queue_longest_wait_seconds: {
+    type: 'gauge',
+    group: 'queue',
+    help: 'How long the oldest contact now waiting in the queue has waited, in seconds (0 when none waits).',
+    labels: QUEUE,
+    source: 'observations oWaiting detail (oldest observationDate)',
+  },
+  // ---- queue: history (conversation aggregates query) ----
+  genesys_queue_offer_total: {
+    type: 'counter',
+    group: 'queue',
+    help: 'Contacts offered to the queue.',
+    labels: QUEUE,
+    source: 'aggregates nOffered',
+  },
+  genesys_queue_answered_total: {
+    type: 'counter',
+    group: 'queue',
+    help: 'Contacts answered by an agent of the queue.',
+    labels: QUEUE,
+    source: 'aggregates tAnswered count',
+  },
+  genesys_queue_abandoned_total: {
+    type: 'counter',
+    group: 'queue',
+    help: 'Contacts that hung up while waiting in the queue.',
+    labels: QUEUE,
+    source: 'aggregates tAbandon count',
+  },
+  genesys_queue_sla_breach_total: {
+    type: 'counter',
+    group: 'queue',
+    help: "Contacts answered later than the queue's service-level target.",
+    labels: [...QUEUE, 'sla_target_seconds'],
+    source: 'aggregates nOverSla',
+  },
+  genesys_queue_wait_time_seconds: {
+    type: 'histogram',
+    group: 'queue',
+    help: 'Time contacts waited in the queue before being answered or abandoning, in seconds.',
+    labels: QUEUE,
+    buckets: WAIT_TIME_BUCKETS_SECONDS,
+    source: 'aggregates tWait (count, sum) and rangeBound views on tWait (buckets)',
+  },
+  genesys_queue_sla_target_ratio: {
+    type: 'gauge',
+    group: 'queue',
+    help: "The queue's service-level target: share of contacts to answer within the target time (0–1).",
+    labels: QUEUE,
+    source: 'routing queue mediaSettings.<media>.serviceLevel.percentage',
+  },
+  genesys_queue_sla_target_seconds: {
+    type: 'gauge',
+    group: 'queue',
+    help: "The queue's service-level target time, in seconds.",
+    labels: QUEUE,
+    source: 'routing queue mediaSettings.<media>.serviceLevel.durationMs',
+  },
+  // ---- agents (observations query, user metrics) ----
+  genesys_queue_members: {
+    type: 'gauge',
+    group: 'agents',
+    help: 'Agents who are members of the queue.',
+    labels: QUEUE_AGENTS,
+    source: 'observations oMemberUsers',
+  },
+  genesys_queue_agents_on_queue: {
+    type: 'gauge',
+    group: 'agents',
+    help: 'Member agents who are on queue (ready to take contacts, busy or not).',
+    labels: QUEUE_AGENTS,
+    source: 'observations oOnQueueUsers',
+  },
+  genesys_queue_agents_off_queue: {
+    type: 'gauge',
+    group: 'agents',
+    help: 'Member agents who are logged in but off queue.',
+    labels: QUEUE_AGENTS,
+    source: 'observations oOffQueueUsers',
+  },
+  genesys_queue_agents: {
+    type: 'gauge',
+    group: 'agents',
+    help: 'Member agents by routing status (idle = available for a contact).',
+    labels: [...QUEUE_AGENTS, 'routing_status'],
+    source: 'observations oUserRoutingStatuses (qualifier, lower-cased)',
+  },
+  // ---- the exporter's own health ----
+  genesys_up: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Whether the last poll of the Genesys Cloud API succeeded for every collector (1) or not (0).',
+    labels: [],
+    source: 'exporter',
+  },
+  genesys_exporter_build_info: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Always 1; the exporter version and Node.js version as labels.',
+    labels: ['version', 'nodejs_version'],
+    source: 'exporter',
+  },
+  genesys_exporter_collector_success: {
+    type: 'gauge',
+    group: 'exporter',
+    help: "Whether the collector's last run succeeded (1) or failed (0).",
+    labels: ['collector'],
+    source: 'exporter',
+  },
+  genesys_exporter_collector_duration_seconds: {
+    type: 'gauge',
+    group: 'exporter',
+    help: "How long the collector's last run took, in seconds.",
+    labels: ['collector'],
+    source: 'exporter',
+  },
+  genesys_exporter_collector_last_success_timestamp_seconds: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Unix time of the collector\'s last successful run (data freshness).',
+    labels: ['collector'],
+    source: 'exporter',
+  },
+  genesys_exporter_poll_interval_seconds: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Effective interval between runs of the collector, after stretching to fit the rate budget.',
+    labels: ['collector'],
+    source: 'exporter',
+  },
+  genesys_exporter_poll_schedule_stretched: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Whether the configured poll interval was stretched (1) because it would exceed the rate budget.',
+    labels: ['collector'],
+    source: 'exporter',
+  },
+  genesys_exporter_api_requests_total: {
+    type: 'counter',
+    group: 'exporter',
+    help: 'Requests sent to the Genesys Cloud API, by endpoint and HTTP status code (or "timeout", "network_error").',
+    labels: ['endpoint', 'status_code'],
+    source: 'exporter',
+  },
+  genesys_exporter_api_request_duration_seconds: {
+    type: 'histogram',
+    group: 'exporter',
+    help: 'Latency of requests to the Genesys Cloud API, in seconds.',
+    labels: ['endpoint'],
+    buckets: API_REQUEST_DURATION_BUCKETS_SECONDS,
+    source: 'exporter',
+  },
+  genesys_exporter_api_rate_limited_total: {
+    type: 'counter',
+    group: 'exporter',
+    help: 'Responses with status 429 (rate limited) from the Genesys Cloud API, by endpoint.',
+    labels: ['endpoint'],
+    source: 'exporter',
+  },
+  genesys_exporter_rate_budget_requests_per_minute: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'The request budget per minute the exporter keeps to (below the org limit of 300 per token).',
+    labels: [],
+    source: 'exporter',
+  },
+  genesys_exporter_token_refreshes_total: {
+    type: 'counter',
+    group: 'exporter',
+    help: 'OAuth client-credentials grants, by result (success, failure).',
+    labels: ['result'],
+    source: 'exporter',
+  },
+  genesys_exporter_token_expiry_timestamp_seconds: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Unix time at which the current access token expires.',
+    labels: [],
+    source: 'exporter',
+  },
+  genesys_exporter_login_circuit_open: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Whether the circuit breaker on the login endpoint is open (1: not calling it, backing off).',
+    labels: [],
+    source: 'exporter',
+  },
+  genesys_exporter_queues: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Queues exported after include/exclude filters and the cap.',
+    labels: [],
+    source: 'exporter',
+  },
+  genesys_exporter_queues_dropped_by_cap: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Queues that matched the filters but were not exported because of --collector.queues.max.',
+    labels: [],
+    source: 'exporter',
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type Catalog = typeof catalog;
+export type MetricName = keyof Catalog;
+export type MetricOfType<T extends MetricType> = {
+  [N in MetricName]: Catalog[N]['type'] extends T ? N : never;
+}[MetricName];
+export type HistogramName = MetricOfType<'histogram'>;
+export type CounterName = MetricOfType<'counter'>;
+export type GaugeName = MetricOfType<'gauge'>;
+
+/** Labels Prometheus attaches to every scraped series (from the scrape config's target labels). */
+export const TARGET_LABELS = ['job', 'instance', 'cluster'] as const;
+export type TargetLabel = (typeof TARGET_LABELS)[number];
+
+/** Label names of a metric as declared in the catalog. */
+export type DeclaredLabel<N extends MetricName> = Catalog[N]['labels'][number];
+
+export function metricDefinition(name: MetricName): MetricDefinition {
+  return catalog[name];
+}
+
+export function metricNames(): MetricName[] {
+  return Object.keys(catalog).sort() as MetricName[];
+}
