@@ -50,3 +50,7 @@ export interface Artifact {
   readonly path: string;
   readonly content: string;
 }
+
+/** Uid of the example Prometheus datasource that out/grafana/provisioning/datasources/prometheus.yaml
+ * provisions. A dashboard's datasource variable can default to it; panels may name it directly. */
+export const PROMETHEUS_DATASOURCE_UID = 'genesys-prometheus';

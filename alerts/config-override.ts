@@ -1,0 +1,99 @@
+// Deep-merges a partial override (from a file, a test, a CLI flag) into a typed config, checking every
+// key against a schema of the same shape. Errors name the full key path and the mistake, because a
+// wrong threshold that silently falls back to its default is a missed page.
+
+import { durationSeconds } from './duration.ts';
+
+/** How a leaf value is checked. `optional…` leaves accept null in an override to unset them. */
+export type LeafKind =
+  | 'duration'
+  | 'count'
+  | 'ratio'
+  | 'seconds'
+  | 'url'
+  | 'optionalUrl'
+  | 'path'
+  | 'text'
+  | 'optionalText';
+
+type LeafKindFor<V> = undefined extends V
+  ? 'optionalUrl' | 'optionalText'
+  : V extends number
+    ? 'count' | 'ratio' | 'seconds'
+    : 'duration' | 'url' | 'path' | 'text';
+
+/** A schema mirrors its config: every key present, each leaf with a kind that fits its type. */
+export type Schema<T> = {
+  readonly [K in keyof T]-?: NonNullable<T[K]> extends string | number ? LeafKindFor<T[K]> : Schema<T[K]>;
+};
+
+type SchemaNode = LeafKind | { readonly [key: string]: SchemaNode };
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Returns the problem with a leaf value, or undefined when it is fine. */
+function leafProblem(kind: LeafKind, value: unknown): string | undefined {
+  if (kind === 'count' || kind === 'ratio' || kind === 'seconds') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return `expected a number, got ${describe(value)}`;
+    if (value < 0) return `must not be negative, got ${value}`;
+    if (kind === 'ratio' && value > 1) return `is a ratio between 0 and 1 (0.8 = 80 %), got ${value}`;
+    if (kind === 'seconds' && value === 0) return 'must be more than 0 seconds';
+    return undefined;
+  }
+  if (typeof value !== 'string') return `expected a string, got ${describe(value)}`;
+  if (kind === 'duration') {
+    const seconds = durationSeconds(value);
+    if (seconds === undefined) return `${describe(value)} is not a Prometheus duration (e.g. 30s, 5m, 1h30m)`;
+    if (seconds === 0) return 'must be longer than 0s';
+    return undefined;
+  }
+  if (kind === 'url' || kind === 'optionalUrl') {
+    return isHttpUrl(value) ? undefined : `${describe(value)} is not an http(s) URL`;
+  }
+  if (kind === 'path') return value.startsWith('/') ? undefined : `${describe(value)} is not an absolute file path`;
+  return value.trim() === '' ? 'must not be empty' : undefined;
+}
+
+function mergeNode(schema: SchemaNode, base: unknown, input: unknown, path: string): unknown {
+  if (typeof schema === 'string') {
+    if (input === null && schema.startsWith('optional')) return undefined;
+    const problem = leafProblem(schema, input);
+    if (problem !== undefined) throw new Error(`alerts config: ${path}: ${problem}`);
+    return input;
+  }
+  if (!isPlainObject(input)) throw new Error(`alerts config: ${path || '(root)'}: expected an object, got ${describe(input)}`);
+  const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(input)) {
+    const keyPath = path === '' ? key : `${path}.${key}`;
+    const child = schema[key];
+    if (child === undefined) {
+      throw new Error(`alerts config: ${keyPath}: unknown key (expected one of: ${Object.keys(schema).join(', ')})`);
+    }
+    merged[key] = mergeNode(child, merged[key], value, keyPath);
+  }
+  return merged;
+}
+
+/** `base` with `input`'s keys merged in, every given value checked against `schema`. */
+export function mergeOverride<T>(schema: Schema<T>, base: T, input: unknown): T {
+  return mergeNode(schema as unknown as SchemaNode, base, input, '') as T;
+}

@@ -1,0 +1,124 @@
+// Every threshold, `for` duration, selector and Alertmanager setting of the alerts, in one object (the
+// kubernetes-mixin habit): the rule modules read nothing else, so a team tunes its alerting here, and the
+// end-to-end tests generate a fast variant (e.g. `for: 30s`, group_wait 1s, a local PagerDuty URL) through
+// parseAlertsConfigOverride without touching the rule modules.
+
+import { EXPORTER_JOB } from '../config/project.ts';
+import { mergeOverride, type Schema } from './config-override.ts';
+
+/** A Prometheus duration such as '30s', '5m' or '1h30m' (checked by parseAlertsConfigOverride). */
+export type Duration = string;
+
+export interface AlertsConfig {
+  readonly selectors: {
+    /** The exporter's scrape job: every selector carries job="…" so other jobs' series never match. */
+    readonly job: string;
+  };
+  /** URL of docs/runbooks.md as published; each alert's runbook_url is this + '#' + its name lower-cased. */
+  readonly runbookBaseUrl: string;
+  /** Grafana's base URL; dashboard_url is this + '/d/<uid>' (+ '?var-queue=…' for queue alerts). */
+  readonly grafanaBaseUrl: string;
+  /** Per alert, keyed by alert name so an override reads like the rule file. */
+  readonly rules: {
+    readonly QueueDepthCritical: { readonly for: Duration; readonly maxWaiting: number };
+    readonly WaitTimeDegradation: { readonly for: Duration; readonly maxP95WaitSeconds: number };
+    /** Fires only when the queue had at least minOffers offers in the SLA window: a quiet queue never fires. */
+    readonly QueueSlaBelowTarget: { readonly for: Duration; readonly minOffers: number };
+    readonly QueueNoAvailableAgents: { readonly for: Duration; readonly minWaiting: number };
+    readonly GenesysExporterDown: { readonly for: Duration };
+    readonly GenesysExporterAbsent: { readonly for: Duration };
+    readonly GenesysExporterDataStale: { readonly for: Duration; readonly maxAgeSeconds: number };
+    readonly GenesysExporterCollectorFailing: { readonly for: Duration };
+    /** More than maxResponses 429s within window (the client retries a few; a steady stream means over budget). */
+    readonly GenesysApiRateLimited: { readonly for: Duration; readonly window: Duration; readonly maxResponses: number };
+    /** Share of API requests failing (timeouts, network errors, 4xx/5xx other than 429) over window. */
+    readonly GenesysApiErrors: { readonly for: Duration; readonly window: Duration; readonly maxErrorRatio: number };
+    /** Token grants failing with no success within window, or the login circuit breaker open. */
+    readonly GenesysAuthenticationFailing: { readonly for: Duration; readonly window: Duration };
+  };
+  readonly alertmanager: {
+    readonly groupWait: Duration;
+    readonly groupInterval: Duration;
+    readonly repeatInterval: Duration;
+    readonly resolveTimeout: Duration;
+    readonly pagerduty: {
+      /** File holding the Events API v2 routing key (mounted secret); the key is never in the config. */
+      readonly routingKeyFile: string;
+      /** Events API endpoint override (a proxy, or a local sink in tests); Alertmanager's default when unset. */
+      readonly url?: string;
+    };
+    readonly slack: {
+      /** File holding the incoming-webhook URL (it is a secret: whoever has it can post). */
+      readonly apiUrlFile: string;
+      /** Channel override; the webhook's own channel when unset. */
+      readonly channel?: string;
+    };
+  };
+}
+
+export type AlertName = keyof AlertsConfig['rules'];
+
+export const defaultAlertsConfig: AlertsConfig = {
+  selectors: { job: EXPORTER_JOB },
+  runbookBaseUrl: 'https://github.com/your-org/genesys-queue-observability/blob/main/docs/runbooks.md',
+  grafanaBaseUrl: 'http://localhost:3000',
+  rules: {
+    QueueDepthCritical: { for: '5m', maxWaiting: 50 },
+    WaitTimeDegradation: { for: '10m', maxP95WaitSeconds: 120 },
+    QueueSlaBelowTarget: { for: '15m', minOffers: 10 },
+    QueueNoAvailableAgents: { for: '5m', minWaiting: 1 },
+    GenesysExporterDown: { for: '5m' },
+    GenesysExporterAbsent: { for: '5m' },
+    GenesysExporterDataStale: { for: '5m', maxAgeSeconds: 300 },
+    GenesysExporterCollectorFailing: { for: '10m' },
+    GenesysApiRateLimited: { for: '10m', window: '10m', maxResponses: 10 },
+    GenesysApiErrors: { for: '10m', window: '10m', maxErrorRatio: 0.1 },
+    GenesysAuthenticationFailing: { for: '5m', window: '15m' },
+  },
+  alertmanager: {
+    groupWait: '30s',
+    groupInterval: '5m',
+    repeatInterval: '4h',
+    resolveTimeout: '5m',
+    pagerduty: { routingKeyFile: '/etc/alertmanager/secrets/pagerduty-routing-key' },
+    slack: { apiUrlFile: '/etc/alertmanager/secrets/slack-api-url', channel: '#contact-center-alerts' },
+  },
+};
+
+const ruleWithFor = { for: 'duration' } as const;
+
+const alertsConfigSchema: Schema<AlertsConfig> = {
+  selectors: { job: 'text' },
+  runbookBaseUrl: 'url',
+  grafanaBaseUrl: 'url',
+  rules: {
+    QueueDepthCritical: { ...ruleWithFor, maxWaiting: 'count' },
+    WaitTimeDegradation: { ...ruleWithFor, maxP95WaitSeconds: 'seconds' },
+    QueueSlaBelowTarget: { ...ruleWithFor, minOffers: 'count' },
+    QueueNoAvailableAgents: { ...ruleWithFor, minWaiting: 'count' },
+    GenesysExporterDown: ruleWithFor,
+    GenesysExporterAbsent: ruleWithFor,
+    GenesysExporterDataStale: { ...ruleWithFor, maxAgeSeconds: 'seconds' },
+    GenesysExporterCollectorFailing: ruleWithFor,
+    GenesysApiRateLimited: { ...ruleWithFor, window: 'duration', maxResponses: 'count' },
+    GenesysApiErrors: { ...ruleWithFor, window: 'duration', maxErrorRatio: 'ratio' },
+    GenesysAuthenticationFailing: { ...ruleWithFor, window: 'duration' },
+  },
+  alertmanager: {
+    groupWait: 'duration',
+    groupInterval: 'duration',
+    repeatInterval: 'duration',
+    resolveTimeout: 'duration',
+    pagerduty: { routingKeyFile: 'path', url: 'optionalUrl' },
+    slack: { apiUrlFile: 'path', channel: 'optionalText' },
+  },
+};
+
+/**
+ * `base` with a partial override deep-merged in, e.g. `{ rules: { QueueDepthCritical: { for: '30s' } } }`.
+ * Throws an Error naming the key path and the mistake: an unknown key, a wrong type, a bad duration or URL.
+ * `null` unsets an optional value (the PagerDuty url, the Slack channel).
+ */
+export function parseAlertsConfigOverride(input: unknown, base: AlertsConfig): AlertsConfig {
+  return mergeOverride(alertsConfigSchema, base, input);
+}

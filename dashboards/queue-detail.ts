@@ -1,0 +1,345 @@
+// Queue detail: one queue (the overview's data links set $queue), with its wait distribution, its SLA
+// against its own target, abandons and its agents. Each panel says what it does where data is missing.
+
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { DashboardSource } from '../generator/contract.ts';
+import { aggregateBy, increase, range, raw, sumBy } from '../metrics/promql.ts';
+import {
+  DASHED_LINE,
+  RATE_INTERVAL,
+  WAIT_STEPS,
+  abandonRatioPerQueue,
+  cell,
+  clusterVariable,
+  colorByThresholds,
+  composeDashboard,
+  dashedThresholdLines,
+  datasourceVariable,
+  depthPerQueue,
+  heatmapPanel,
+  longestWaitPerQueue,
+  mediaTypeVariable,
+  orZeroForListedQueues,
+  overrideFields,
+  queueMediaSeries,
+  queueSeries,
+  singleQueueVariable,
+  slaCompliancePerQueue,
+  slaComplianceThresholds,
+  statPanel,
+  thresholds,
+  timeSeriesPanel,
+  trafficQueries,
+  waitQuantilePerQueue,
+} from './common.ts';
+import type { Layout } from './common.ts';
+
+/** Panel ids: constant, so reordering the layout renumbers nothing. Never reuse a retired id. */
+export const PANEL = {
+  waitingNow: 1,
+  longestWaitNow: 2,
+  slaCompliance: 3,
+  slaTarget: 4,
+  slaMargin: 5,
+  contacts: 6,
+  longestWait: 7,
+  waitDistribution: 8,
+  waitQuantiles: 9,
+  slaVsTarget: 10,
+  abandonRatio: 11,
+  traffic: 12,
+  agentsByStatus: 13,
+  agentsOnOffQueue: 14,
+  slaTargetTime: 15,
+} as const;
+
+const ONE = 'single';
+
+/** The queue's own service-level target ratio (per media type; max over the selected one). */
+function slaTargetRatio() {
+  return aggregateBy('max', ['queue_name'], queueMediaSeries('genesys_queue_sla_target_ratio', ONE));
+}
+
+// Zero-filled: a listed queue with nothing waiting reads 0; "No data" only while the exporter's poll fails.
+function waitingNowPanel() {
+  return statPanel({
+    id: PANEL.waitingNow,
+    title: 'Contacts waiting now',
+    description: 'Contacts waiting in $queue now ($media_type).',
+    unit: 'short',
+    noValue: 'No data from the exporter',
+    reduce: 'lastNotNull',
+    queries: [{ refId: 'waiting', expr: depthPerQueue(ONE), legend: 'waiting' }],
+  });
+}
+
+// Zero-filled like the depth: 0 s when nobody waits.
+function longestWaitNowPanel() {
+  return statPanel({
+    id: PANEL.longestWaitNow,
+    title: 'Longest wait now',
+    description: 'How long the oldest contact now waiting in $queue has waited.',
+    unit: 's',
+    noValue: 'No data from the exporter',
+    reduce: 'lastNotNull',
+    queries: [{ refId: 'longestWait', expr: longestWaitPerQueue(ONE), legend: 'longest wait' }],
+  })
+    .thresholds(thresholds(WAIT_STEPS))
+    .colorScheme(colorByThresholds());
+}
+
+// No offers in the window → no data (Last, not Last *): a quiet queue is not 0 % compliant, and an old
+// value would pretend the queue is still being measured.
+function slaCompliancePanel() {
+  return statPanel({
+    id: PANEL.slaCompliance,
+    title: 'SLA compliance, rolling 15 min',
+    description: "1 - breaches / offers for $queue over the last 15 minutes. Empty when nothing was offered.",
+    unit: 'percentunit',
+    noValue: 'No contacts offered in 15 min',
+    reduce: 'last',
+    queries: [{ refId: 'compliance', expr: slaCompliancePerQueue(ONE), legend: 'compliance' }],
+  })
+    .thresholds(slaComplianceThresholds())
+    .colorScheme(colorByThresholds())
+    .min(0)
+    .max(1);
+}
+
+// Configuration values: when missing, the queue has no service level for this media type.
+function slaTargetPanel() {
+  return statPanel({
+    id: PANEL.slaTarget,
+    title: 'SLA target',
+    description: "The queue's service-level target: share of contacts to answer within the target time.",
+    unit: 'percentunit',
+    noValue: 'No target for this media type',
+    reduce: 'lastNotNull',
+    queries: [{ refId: 'targetRatio', expr: slaTargetRatio(), legend: 'answered in time' }],
+  });
+}
+
+function slaTargetTimePanel() {
+  return statPanel({
+    id: PANEL.slaTargetTime,
+    title: 'SLA target time',
+    description: "The queue's service-level target time: contacts answered later count as breaches.",
+    unit: 's',
+    noValue: 'No target for this media type',
+    reduce: 'lastNotNull',
+    queries: [
+      {
+        refId: 'targetSeconds',
+        expr: aggregateBy('max', ['queue_name'], queueMediaSeries('genesys_queue_sla_target_seconds', ONE)),
+        legend: 'target time',
+      },
+    ],
+  });
+}
+
+/** Red below the queue's own target, green at or above it. */
+const MARGIN_STEPS = [
+  { value: null, color: 'red' },
+  { value: 0, color: 'green' },
+] as const satisfies readonly dashboard.Threshold[];
+
+// Same "no offers → no data" rule as the compliance it is computed from.
+function slaMarginPanel() {
+  return statPanel({
+    id: PANEL.slaMargin,
+    title: 'SLA compliance vs target',
+    description: "Compliance over the last 15 minutes minus the queue's own target: below 0, the queue misses it.",
+    unit: 'percentunit',
+    noValue: 'No contacts offered in 15 min',
+    reduce: 'last',
+    queries: [{ refId: 'margin', expr: raw(`${slaCompliancePerQueue(ONE)} - ${slaTargetRatio()}`), legend: 'margin' }],
+  })
+    .thresholds(thresholds(MARGIN_STEPS))
+    .colorScheme(colorByThresholds());
+}
+
+// All three zero-filled from genesys_queue_info while the poll succeeds (real zeros); short gaps bridged,
+// long ones shown: an outage never draws as an idle queue.
+function contactsPanel() {
+  const perQueue = (name: 'genesys_queue_interacting' | 'genesys_queue_alerting') =>
+    orZeroForListedQueues(sumBy(['queue_name'], queueMediaSeries(name, ONE)), ONE);
+  return timeSeriesPanel({
+    id: PANEL.contacts,
+    title: 'Contacts waiting, ringing, interacting',
+    description: 'Contacts in $queue waiting, ringing at an agent (alerting) and being handled (interacting).',
+    unit: 'short',
+    missing: 'bridge',
+    queries: [
+      { refId: 'waiting', expr: depthPerQueue(ONE), legend: 'waiting' },
+      { refId: 'alerting', expr: perQueue('genesys_queue_alerting'), legend: 'ringing' },
+      { refId: 'interacting', expr: perQueue('genesys_queue_interacting'), legend: 'interacting' },
+    ],
+  }).min(0);
+}
+
+// Zero-filled like the depth, short gaps bridged.
+function longestWaitPanel() {
+  return timeSeriesPanel({
+    id: PANEL.longestWait,
+    title: 'Longest wait',
+    description: 'How long the oldest contact waiting in $queue had waited, over time.',
+    unit: 's',
+    missing: 'bridge',
+    queries: [{ refId: 'longestWait', expr: longestWaitPerQueue(ONE), legend: 'longest wait' }],
+  })
+    .min(0)
+    .thresholds(thresholds(WAIT_STEPS))
+    .thresholdsStyle(dashedThresholdLines());
+}
+
+// Bucket counters exist once the first contact left the queue; an interval with no contact has real
+// zero counts (increase of an idle counter), so the heatmap's empty cells are true.
+function waitDistributionPanel() {
+  const buckets = increase(range(queueMediaSeries('genesys_queue_wait_time_seconds_bucket', ONE), RATE_INTERVAL));
+  return heatmapPanel({
+    id: PANEL.waitDistribution,
+    title: 'Wait time distribution',
+    description:
+      'Contacts of $queue by how long they waited before being answered or abandoning (histogram ' +
+      'buckets 1 s … 512 s), per interval.',
+    unit: 'short',
+    yUnit: 's',
+    queries: [{ refId: 'buckets', expr: sumBy(['le'], buckets), legend: '{{le}}', format: 'heatmap' }],
+  });
+}
+
+// NaN (no contact left the queue in the window) is dropped: a gap, not 0 s.
+function waitQuantilesPanel() {
+  return timeSeriesPanel({
+    id: PANEL.waitQuantiles,
+    title: 'Wait time p50 and p95',
+    description: 'Median and 95th percentile wait in $queue, estimated from the histogram buckets.',
+    unit: 's',
+    missing: 'gap',
+    queries: [
+      { refId: 'p50', expr: waitQuantilePerQueue(0.5, ONE), legend: 'p50' },
+      { refId: 'p95', expr: waitQuantilePerQueue(0.95, ONE), legend: 'p95' },
+    ],
+  })
+    .min(0)
+    .thresholds(thresholds(WAIT_STEPS))
+    .thresholdsStyle(dashedThresholdLines());
+}
+
+// Compliance: gap while nothing was offered in the window (0/0 dropped). Target: a configuration
+// gauge, bridged over short scrape gaps.
+function slaVsTargetPanel() {
+  return timeSeriesPanel({
+    id: PANEL.slaVsTarget,
+    title: 'SLA compliance and target',
+    description: "Rolling 15-minute compliance of $queue against the queue's own service-level target (dashed).",
+    unit: 'percentunit',
+    missing: 'gap',
+    queries: [
+      { refId: 'compliance', expr: slaCompliancePerQueue(ONE), legend: 'compliance' },
+      { refId: 'target', expr: slaTargetRatio(), legend: 'target' },
+    ],
+  })
+    .min(0)
+    .max(1)
+    .withOverride(overrideFields(['target'], [DASHED_LINE]));
+}
+
+// No offers in the window → no point (0/0 dropped); no abandon counter yet → 0 % for a queue with offers.
+function abandonRatioPanel() {
+  return timeSeriesPanel({
+    id: PANEL.abandonRatio,
+    title: 'Abandon rate',
+    description: 'Share of contacts offered to $queue that hung up while waiting. Gaps: nothing offered.',
+    unit: 'percentunit',
+    missing: 'gap',
+    queries: [{ refId: 'abandonRatio', expr: abandonRatioPerQueue(ONE), legend: 'abandoned / offered' }],
+  }).min(0);
+}
+
+// rate() of an idle counter is a true 0; no counter yet is a gap (it may equally mean the exporter is down).
+function trafficPanel() {
+  return timeSeriesPanel({
+    id: PANEL.traffic,
+    title: 'Offered, answered, abandoned',
+    description: 'Contacts per second offered to, answered in and abandoned from $queue.',
+    unit: 'cps',
+    missing: 'gap',
+    queries: trafficQueries(ONE),
+  }).min(0);
+}
+
+// A status nobody is in may have no series: its band is simply absent (stacked), never a fake count.
+// Short scrape gaps bridged.
+function agentsByStatusPanel() {
+  return timeSeriesPanel({
+    id: PANEL.agentsByStatus,
+    title: 'Agents by routing status',
+    description: 'Member agents of $queue by routing status (idle = available for a contact). All media types.',
+    unit: 'short',
+    missing: 'bridge',
+    queries: [
+      {
+        refId: 'byStatus',
+        expr: sumBy(['routing_status'], queueSeries('genesys_queue_agents', ONE)),
+        legend: '{{routing_status}}',
+      },
+    ],
+  })
+    .min(0)
+    .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
+    .fillOpacity(60);
+}
+
+// Zero-filled from genesys_queue_info while the poll succeeds: no agent on queue is a real 0.
+function agentsOnOffQueuePanel() {
+  const perQueue = (name: 'genesys_queue_agents_on_queue' | 'genesys_queue_agents_off_queue' | 'genesys_queue_members') =>
+    orZeroForListedQueues(sumBy(['queue_name'], queueSeries(name, ONE)), ONE);
+  return timeSeriesPanel({
+    id: PANEL.agentsOnOffQueue,
+    title: 'Agents on and off queue',
+    description: 'Member agents of $queue on queue (ready, busy or not), logged in but off queue, and all members.',
+    unit: 'short',
+    missing: 'bridge',
+    queries: [
+      { refId: 'onQueue', expr: perQueue('genesys_queue_agents_on_queue'), legend: 'on queue' },
+      { refId: 'offQueue', expr: perQueue('genesys_queue_agents_off_queue'), legend: 'off queue' },
+      { refId: 'members', expr: perQueue('genesys_queue_members'), legend: 'members' },
+    ],
+  }).min(0);
+}
+
+/** The layout, line by line: the only place positions come from. */
+export function queueDetailLayout(): Layout {
+  return [
+    [
+      cell(waitingNowPanel(), 4, 5),
+      cell(longestWaitNowPanel(), 4, 5),
+      cell(slaCompliancePanel(), 4, 5),
+      cell(slaTargetPanel(), 4, 5),
+      cell(slaTargetTimePanel(), 4, 5),
+      cell(slaMarginPanel(), 4, 5),
+    ],
+    [cell(contactsPanel(), 12, 8), cell(longestWaitPanel(), 12, 8)],
+    [cell(waitDistributionPanel(), 12, 9), cell(waitQuantilesPanel(), 12, 9)],
+    [cell(slaVsTargetPanel(), 12, 8), cell(abandonRatioPanel(), 12, 8)],
+    [cell(trafficPanel(), 8, 8), cell(agentsByStatusPanel(), 8, 8), cell(agentsOnOffQueuePanel(), 8, 8)],
+  ];
+}
+
+export function buildQueueDetail(layout: Layout = queueDetailLayout()): dashboard.Dashboard {
+  return composeDashboard({
+    key: 'queueDetail',
+    title: 'Genesys Cloud: queue detail',
+    description: 'One queue: depth, wait distribution, SLA against its own target, abandons and agents.',
+    variables: [datasourceVariable(), clusterVariable(), singleQueueVariable(), mediaTypeVariable()],
+    layout,
+  });
+}
+
+export const queueDetailSource: DashboardSource = {
+  module: 'dashboards/queue-detail.ts',
+  fileName: 'queue-detail.json',
+  build: () => buildQueueDetail(),
+};

@@ -1,0 +1,277 @@
+// Queue overview: every selected queue at a glance (depth, waits, SLA, traffic, agent capacity), with
+// data links to the queue detail dashboard. Each panel says what it does where data is missing and why.
+
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import type { DashboardSource } from '../generator/contract.ts';
+import {
+  WAIT_STEPS,
+  barGaugePanel,
+  breachesInWindow,
+  cell,
+  colorByThresholds,
+  clusterVariable,
+  composeDashboard,
+  datasourceVariable,
+  depthPerQueue,
+  longestWaitPerQueue,
+  mediaTypeVariable,
+  offersInWindowIfAny,
+  orZeroForListedQueues,
+  overrideFields,
+  queueDetailDataLink,
+  queueSeries,
+  queuesVariable,
+  slaCompliancePerQueue,
+  slaComplianceThresholds,
+  statPanel,
+  tablePanel,
+  thresholds,
+  timeSeriesPanel,
+  trafficQueries,
+  waitQuantilePerQueue,
+} from './common.ts';
+import { sumBy } from '../metrics/promql.ts';
+import type { Layout } from './common.ts';
+
+/** Panel ids: constant, so reordering the layout renumbers nothing. Never reuse a retired id. */
+export const PANEL = {
+  slaCompliance: 1,
+  slaComplianceByQueue: 2,
+  waitingNow: 3,
+  longestWaitNow: 4,
+  depthByQueue: 5,
+  p95WaitByQueue: 6,
+  traffic: 7,
+  agentCapacity: 8,
+} as const;
+
+const SELECTED = 'selected';
+
+/**
+ * The seed's chain, step by step: the two queries are joined on time by calculateField itself; the first
+ * calculateField is breaches / offers, the second 1 - that (Grafana's binary mode takes one operator, so
+ * `1 - (breaches / offers)` is two steps); Organize fields hides the inputs and renames the result to
+ * "SLA Compliance %"; the stat reduces with Last.
+ */
+export const SLA_TRANSFORMATIONS: readonly dashboard.DataTransformerConfig[] = [
+  {
+    id: 'calculateField',
+    options: { mode: 'binary', binary: { left: 'breaches', operator: '/', right: 'offers' }, alias: 'breach ratio' },
+  },
+  {
+    id: 'calculateField',
+    options: { mode: 'binary', binary: { left: '1', operator: '-', right: 'breach ratio' }, alias: 'SLA compliance' },
+  },
+  {
+    id: 'organize',
+    options: {
+      excludeByName: { breaches: true, offers: true, 'breach ratio': true },
+      renameByName: { 'SLA compliance': 'SLA Compliance %' },
+    },
+  },
+];
+
+// No data when no contact was offered in the window: `> 0` on the offers drops the 0/0 point, the
+// joined ratio is then null and Last shows "No data" (with the reason as noValue), never 0 %.
+// Breaches fall back to 0 × offers: a queue with offers but no breach counter yet is 100 %, not empty.
+function slaCompliancePanel() {
+  return statPanel({
+    id: PANEL.slaCompliance,
+    title: 'SLA compliance, rolling 15 min',
+    description:
+      'Share of contacts offered to the selected queues in the last 15 minutes that did not breach their ' +
+      "queue's service-level target: 1 - breaches / offers. Empty when nothing was offered.",
+    unit: 'percentunit',
+    noValue: 'No contacts offered in 15 min',
+    reduce: 'last',
+    queries: [
+      { refId: 'breaches', expr: breachesInWindow(SELECTED), legend: 'breaches' },
+      { refId: 'offers', expr: offersInWindowIfAny(SELECTED), legend: 'offers' },
+    ],
+  })
+    .transformations([...SLA_TRANSFORMATIONS])
+    .thresholds(slaComplianceThresholds())
+    .colorScheme(colorByThresholds())
+    .min(0)
+    .max(1);
+}
+
+// Per queue, same rule as above in PromQL: a queue with no offers in the window has no bar (no data),
+// not a 0 % bar.
+function slaComplianceByQueuePanel() {
+  return barGaugePanel({
+    id: PANEL.slaComplianceByQueue,
+    title: 'SLA compliance by queue, rolling 15 min',
+    description:
+      '1 - breaches / offers per queue over the last 15 minutes. Queues with no contact offered in the ' +
+      'window have no bar. Click a bar for the queue detail.',
+    unit: 'percentunit',
+    noValue: 'No contacts offered in 15 min',
+    queries: [{ refId: 'compliance', expr: slaCompliancePerQueue(SELECTED), legend: '{{queue_name}}', instant: true }],
+  })
+    .thresholds(slaComplianceThresholds())
+    .colorScheme(colorByThresholds())
+    .max(1)
+    .dataLinks([queueDetailDataLink()]);
+}
+
+// A true 0 for a listed queue with nothing waiting (zero-filled from genesys_queue_info while the poll
+// succeeds); when the exporter or its poll is down the queue has no bar rather than a false 0.
+function waitingNowPanel() {
+  return barGaugePanel({
+    id: PANEL.waitingNow,
+    title: 'Contacts waiting now',
+    description: 'Contacts waiting in each selected queue now. Click a bar for the queue detail.',
+    unit: 'short',
+    noValue: 'No data from the exporter',
+    queries: [{ refId: 'waiting', expr: depthPerQueue(SELECTED), legend: '{{queue_name}}', instant: true }],
+  }).dataLinks([queueDetailDataLink()]);
+}
+
+// Same zero-fill as "Contacts waiting now": the exporter reports 0 s when nobody waits, and a listed
+// queue without the series has nobody waiting; no bar while the poll fails.
+function longestWaitNowPanel() {
+  return barGaugePanel({
+    id: PANEL.longestWaitNow,
+    title: 'Longest wait now',
+    description: 'How long the oldest contact now waiting in each queue has waited.',
+    unit: 's',
+    noValue: 'No data from the exporter',
+    queries: [
+      {
+        refId: 'longestWait',
+        expr: longestWaitPerQueue(SELECTED),
+        legend: '{{queue_name}}',
+        instant: true,
+      },
+    ],
+  })
+    .dataLinks([queueDetailDataLink()])
+    .thresholds(thresholds(WAIT_STEPS))
+    .colorScheme(colorByThresholds());
+}
+
+// The seed's query with media type as a variable. Zero-filled like "Contacts waiting now" so a quiet
+// queue draws 0; gaps shorter than a few polls are bridged (a failed scrape marks every series stale),
+// longer ones stay visible as gaps: an outage never draws as an empty queue.
+function depthByQueuePanel() {
+  return timeSeriesPanel({
+    id: PANEL.depthByQueue,
+    title: 'Contacts waiting by queue',
+    description: 'Contacts waiting in each selected queue (genesys_queue_depth, media type $media_type).',
+    unit: 'short',
+    missing: 'bridge',
+    queries: [{ refId: 'depth', expr: depthPerQueue(SELECTED), legend: '{{queue_name}}' }],
+  })
+    .min(0)
+    .dataLinks([queueDetailDataLink()]);
+}
+
+// A window with no answered or abandoned contact has no wait to measure: histogram_quantile gives NaN,
+// which withoutNaN drops, so the line has a gap there; not 0 s, which would look like perfect service.
+function p95WaitByQueuePanel() {
+  return timeSeriesPanel({
+    id: PANEL.p95WaitByQueue,
+    title: 'Wait time p95 by queue',
+    description:
+      '95th percentile of the time contacts waited before being answered or abandoning, per queue, ' +
+      'estimated from the histogram buckets (1 s … 512 s). Gaps: no contact left the queue.',
+    unit: 's',
+    missing: 'gap',
+    queries: [{ refId: 'p95', expr: waitQuantilePerQueue(0.95, SELECTED), legend: '{{queue_name}}' }],
+  })
+    .min(0)
+    .dataLinks([queueDetailDataLink()]);
+}
+
+// The counters exist from the first contact on and rate() of an idle counter is a true 0. Before a counter
+// exists there is nothing to rate: a gap, not a zero, because it may equally mean the exporter is down.
+function trafficPanel() {
+  return timeSeriesPanel({
+    id: PANEL.traffic,
+    title: 'Offered, answered, abandoned',
+    description: 'Contacts per second offered to, answered in and abandoned from the selected queues.',
+    unit: 'cps',
+    missing: 'gap',
+    queries: trafficQueries(SELECTED),
+  }).min(0);
+}
+
+/** Table columns after merging the three instant queries on queue_name. */
+const CAPACITY_COLUMNS = {
+  queue_name: 'Queue',
+  'Value #waiting': 'Contacts waiting',
+  'Value #idle': 'Idle agents',
+  'Value #onQueue': 'Agents on queue',
+} as const;
+const SPARE_AGENTS = 'Spare agents';
+/** Red when contacts outnumber idle agents. */
+const SPARE_AGENT_STEPS = [
+  { value: null, color: 'red' },
+  { value: 0, color: 'green' },
+] as const satisfies readonly dashboard.Threshold[];
+
+// Every cell is a true 0 for a listed queue while the poll succeeds (zero-fill from genesys_queue_info:
+// no idle agent, nobody waiting); while it fails the queue has no row rather than a row of false zeros.
+function agentCapacityPanel() {
+  const idle = sumBy(['queue_name'], queueSeries('genesys_queue_agents', SELECTED, { routing_status: 'idle' }));
+  const onQueue = sumBy(['queue_name'], queueSeries('genesys_queue_agents_on_queue', SELECTED));
+  return tablePanel({
+    id: PANEL.agentCapacity,
+    title: 'Agent capacity',
+    description:
+      'Per queue: contacts waiting now ($media_type) against agents available for a contact (idle) and ' +
+      'on queue (all media). Spare agents = idle - waiting; below 0, contacts wait for an agent.',
+    unit: 'short',
+    noValue: 'No data from the exporter',
+    queries: [
+      { refId: 'waiting', expr: depthPerQueue(SELECTED), format: 'table', instant: true },
+      { refId: 'idle', expr: orZeroForListedQueues(idle, SELECTED), format: 'table', instant: true },
+      { refId: 'onQueue', expr: orZeroForListedQueues(onQueue, SELECTED), format: 'table', instant: true },
+    ],
+  })
+    .transformations([
+      { id: 'merge', options: {} },
+      {
+        id: 'calculateField',
+        options: { mode: 'binary', binary: { left: 'Value #idle', operator: '-', right: 'Value #waiting' }, alias: SPARE_AGENTS },
+      },
+      { id: 'organize', options: { excludeByName: { Time: true }, renameByName: { ...CAPACITY_COLUMNS } } },
+    ])
+    .sortBy([new common.TableSortByFieldStateBuilder().displayName(SPARE_AGENTS).desc(false)])
+    .withOverride(
+      overrideFields(
+        [SPARE_AGENTS],
+        [
+          { id: 'thresholds', value: thresholds(SPARE_AGENT_STEPS).build() },
+          { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } },
+        ],
+      ),
+    );
+}
+
+/** The layout, line by line: the only place positions come from. */
+export function queueOverviewLayout(): Layout {
+  return [
+    [cell(slaCompliancePanel(), 5, 8), cell(slaComplianceByQueuePanel(), 7, 8), cell(waitingNowPanel(), 6, 8), cell(longestWaitNowPanel(), 6, 8)],
+    [cell(depthByQueuePanel(), 12, 9), cell(p95WaitByQueuePanel(), 12, 9)],
+    [cell(trafficPanel(), 12, 9), cell(agentCapacityPanel(), 12, 9)],
+  ];
+}
+
+export function buildQueueOverview(layout: Layout = queueOverviewLayout()): dashboard.Dashboard {
+  return composeDashboard({
+    key: 'queueOverview',
+    title: 'Genesys Cloud: queue overview',
+    description: 'Depth, waits, SLA compliance, traffic and agent capacity of the selected queues.',
+    variables: [datasourceVariable(), clusterVariable(), queuesVariable(), mediaTypeVariable()],
+    layout,
+  });
+}
+
+export const queueOverviewSource: DashboardSource = {
+  module: 'dashboards/queue-overview.ts',
+  fileName: 'queue-overview.json',
+  build: () => buildQueueOverview(),
+};

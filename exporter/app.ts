@@ -1,0 +1,139 @@
+// Composes the exporter: config → (embedded simulator) → API client → collectors and runner → server.
+// main.ts adds process concerns (argv, signals, exit codes); tests start this in process.
+import { readFileSync } from 'node:fs';
+import { startSimulator } from '../simulator/index.ts';
+import { registryTelemetry } from './api-telemetry.ts';
+import { createAggregatesCollector } from './collectors/aggregates.ts';
+import { createObservationsCollector } from './collectors/observations.ts';
+import { createQueueCatalogCollector } from './collectors/queue-catalog.ts';
+import { QueueDirectory } from './collectors/queue-directory.ts';
+import { CollectorRunner } from './collectors/runner.ts';
+import type { ExporterConfig } from './config.ts';
+import { createGenesysClient } from './genesys/client.ts';
+import { AuthenticationError } from './genesys/errors/index.ts';
+import type { Logger } from './log.ts';
+import { createExporterRegistry } from './registry.ts';
+import type { ExporterRegistry } from './registry.ts';
+import { startServer } from './server.ts';
+import { loadWebConfig, NO_WEB_CONFIG } from './web-config.ts';
+
+export interface RunningExporter {
+  /** Where /metrics is served, e.g. "http://127.0.0.1:9813". */
+  readonly url: string;
+  readonly metrics: ExporterRegistry;
+  readonly runner: CollectorRunner;
+  /** The embedded simulator's base URL when no credentials were set. */
+  readonly simulatorUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface ExporterOptions {
+  readonly logger: Logger;
+  /**
+   * The clock collectors use for aggregate query windows and wait ages (epoch ms). Default Date.now; tests
+   * pass the clock of a simulator that runs on a manual (virtual) clock.
+   */
+  readonly now?: () => number;
+}
+
+export async function startExporter(config: ExporterConfig, { logger, now = Date.now }: ExporterOptions): Promise<RunningExporter> {
+  const webConfig = config.web.configFile === undefined ? NO_WEB_CONFIG : loadWebConfig(config.web.configFile);
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }));
+  };
+  try {
+    const metrics = createExporterRegistry();
+    metrics.gauge('genesys_exporter_build_info').set({ version: VERSION, nodejs_version: process.version }, 1);
+    const directory = new QueueDirectory();
+    metrics.store.setQueueFilter((id, name) => directory.exports(id, name));
+
+    const endpoint = await genesysEndpoint(config, logger);
+    if (endpoint.close) cleanups.push(endpoint.close);
+    const client = createGenesysClient({
+      apiUrl: endpoint.apiUrl,
+      loginUrl: endpoint.loginUrl,
+      credentials: { clientId: endpoint.clientId, clientSecret: endpoint.clientSecret },
+      requestsPerMinute: config.genesys.requestsPerMinute,
+      requestTimeoutMs: config.genesys.requestTimeoutMs,
+      telemetry: registryTelemetry(metrics),
+      logger,
+    });
+    cleanups.push(() => client.close());
+
+    const { collectors } = config;
+    const runner = new CollectorRunner({
+      collectors: [
+        { collector: createQueueCatalogCollector(client, directory, collectors.queues), intervalMs: collectors.queues.refreshIntervalMs },
+        { collector: createObservationsCollector(client, directory, { ...collectors.observations, now }), intervalMs: collectors.observations.intervalMs },
+        { collector: createAggregatesCollector(client, directory, { ...collectors.aggregates, now }), intervalMs: collectors.aggregates.intervalMs },
+      ],
+      registry: metrics,
+      directory,
+      requestsPerMinute: client.requestsPerMinute,
+      stalenessMs: collectors.stalenessMs,
+      logger,
+    });
+
+    // The server comes up first, so /-/healthy answers while the first token is fetched.
+    const server = await startServer({
+      listen: config.web.listenAddress,
+      telemetryPath: config.web.telemetryPath,
+      webConfig,
+      registry: metrics.registry,
+      isReady: () => runner.isReady(),
+      logger,
+      dataSource: endpoint.simulated ? 'SIMULATED data from the embedded simulator (no credentials set).' : `Data from ${endpoint.apiUrl}.`,
+    });
+    cleanups.push(() => server.close());
+
+    try {
+      await client.start();
+    } catch (error) {
+      // Wrong credentials will not fix themselves: fail fast. Anything else (network, login 5xx) is
+      // retried by the client while the collectors run.
+      if (error instanceof AuthenticationError) throw error;
+      logger.warn('first login failed; collectors will keep retrying', { error: error instanceof Error ? error.message : String(error) });
+    }
+    runner.start();
+    cleanups.push(() => runner.stop());
+
+    return { url: server.url, metrics, runner, simulatorUrl: endpoint.simulated ? endpoint.apiUrl : undefined, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+interface GenesysEndpoint {
+  readonly apiUrl: string;
+  readonly loginUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly simulated: boolean;
+  readonly close?: () => Promise<void>;
+}
+
+async function genesysEndpoint(config: ExporterConfig, logger: Logger): Promise<GenesysEndpoint> {
+  const { target } = config.genesys;
+  if (target.kind === 'genesys') {
+    const { apiUrl, loginUrl, region, credentials } = target;
+    logger.info('using Genesys Cloud', { api_url: apiUrl, login_url: loginUrl, region, client_id: credentials.clientId });
+    return { apiUrl, loginUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret.reveal(), simulated: false };
+  }
+  const simulator = await startSimulator({ port: 0, host: '127.0.0.1', seed: config.simulatorSeed });
+  logger.warn('no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET set: serving SIMULATED data from an embedded simulator, not a real Genesys Cloud org', {
+    simulator_url: simulator.url,
+    seed: config.simulatorSeed,
+  });
+  return {
+    apiUrl: simulator.url,
+    loginUrl: simulator.url,
+    clientId: simulator.clientId,
+    clientSecret: simulator.clientSecret,
+    simulated: true,
+    close: () => simulator.close(),
+  };
+}

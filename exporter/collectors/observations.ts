@@ -1,0 +1,109 @@
+// Observations collector: real-time queue state, one observation query per batch of ≤ batch-size queue
+// ids. Conversation metrics come per (queue, media type); user metrics in a group without media type.
+// Values are read through two tables of {metric, value(group)} (elasticsearch_exporter style).
+import type { SnapshotMetric } from '../samples.ts';
+import { SnapshotBuilder } from '../samples.ts';
+import { batches } from './collector.ts';
+import type { Collector } from './collector.ts';
+import { queueObservationQuery } from '../genesys/queue-observations.ts';
+import type { ObservationDatum } from '../genesys/queue-observations.ts';
+import type { GenesysPort } from './genesys-port.ts';
+import type { QueueDirectory } from './queue-directory.ts';
+
+/** Genesys routing statuses; each gets a series (0 when nobody has it) so panels do not flicker. */
+const ROUTING_STATUSES = ['OFF_QUEUE', 'IDLE', 'INTERACTING', 'NOT_RESPONDING', 'COMMUNICATING'] as const;
+
+/** The data of one result group, with lookups the tables use. */
+export class ObservationGroup {
+  constructor(private readonly data: readonly ObservationDatum[]) {}
+
+  count(metric: string, qualifier?: string): number {
+    const datum = this.data.find((d) => d.metric === metric && d.qualifier === qualifier && d.observations === undefined)
+      ?? this.data.find((d) => d.metric === metric && d.qualifier === qualifier);
+    return datum?.stats?.count ?? 0;
+  }
+
+  /** Seconds since the oldest waiting contact entered the queue (0 when none waits). */
+  longestWaitSeconds(nowMs: number): number {
+    const dates = this.data
+      .filter((d) => d.metric === 'oWaiting')
+      .flatMap((d) => d.observations ?? [])
+      .map((o) => Date.parse(o.observationDate ?? ''))
+      .filter((ms) => Number.isFinite(ms));
+    if (dates.length === 0) return 0;
+    return Math.max(0, (nowMs - Math.min(...dates)) / 1000);
+  }
+
+  qualifiers(metric: string): string[] {
+    return this.data.filter((d) => d.metric === metric && d.qualifier !== undefined).map((d) => d.qualifier!);
+  }
+}
+
+type MediaMetric = Extract<SnapshotMetric, 'genesys_queue_depth' | 'genesys_queue_interacting' | 'genesys_queue_alerting' | 'genesys_queue_longest_wait_seconds'>;
+type AgentMetric = Extract<SnapshotMetric, 'genesys_queue_members' | 'genesys_queue_agents_on_queue' | 'genesys_queue_agents_off_queue'>;
+
+const MEDIA_TABLE: readonly { metric: MediaMetric; value: (group: ObservationGroup, nowMs: number) => number }[] = [
+  { metric: 'genesys_queue_depth', value: (g) => g.count('oWaiting') },
+  { metric: 'genesys_queue_interacting', value: (g) => g.count('oInteracting') },
+  { metric: 'genesys_queue_alerting', value: (g) => g.count('oAlerting') },
+  { metric: 'genesys_queue_longest_wait_seconds', value: (g, nowMs) => g.longestWaitSeconds(nowMs) },
+];
+
+const AGENT_TABLE: readonly { metric: AgentMetric; value: (group: ObservationGroup) => number }[] = [
+  { metric: 'genesys_queue_members', value: (g) => g.count('oMemberUsers') },
+  { metric: 'genesys_queue_agents_on_queue', value: (g) => g.count('oOnQueueUsers') },
+  { metric: 'genesys_queue_agents_off_queue', value: (g) => g.count('oOffQueueUsers') },
+];
+
+export interface ObservationsOptions {
+  readonly batchSize: number;
+  readonly now?: () => number;
+}
+
+export function createObservationsCollector(api: GenesysPort, directory: QueueDirectory, options: ObservationsOptions): Collector {
+  const now = options.now ?? Date.now;
+  return {
+    name: 'observations',
+    needsQueues: true,
+    requestsPerRun: () => Math.ceil(directory.all().length / options.batchSize),
+    async collect() {
+      const queues = directory.all();
+      const groups = new Map<string, { media: Map<string, ObservationGroup>; users: ObservationGroup }>();
+      // All batches in parallel (the client bounds concurrency and rate); one failed batch fails the run,
+      // so the runner keeps the last complete snapshot rather than serving a partial one.
+      const responses = await Promise.all(batches(queues.map((q) => q.id), options.batchSize).map((ids) => api.queryQueueObservations(queueObservationQuery(ids))));
+      for (const result of responses.flatMap((response) => response.results ?? [])) {
+        const queueId = result.group.queueId;
+        if (queueId === undefined) continue;
+        const entry = groups.get(queueId) ?? { media: new Map(), users: new ObservationGroup([]) };
+        const group = new ObservationGroup(result.data ?? []);
+        if (result.group.mediaType === undefined) entry.users = group;
+        else entry.media.set(result.group.mediaType, group);
+        groups.set(queueId, entry);
+      }
+
+      const nowMs = now();
+      const snapshot = new SnapshotBuilder();
+      for (const queue of queues) {
+        const entry = groups.get(queue.id);
+        const mediaTypes = new Set<string>([...queue.serviceLevels.keys(), ...(entry?.media.keys() ?? [])]);
+        for (const media of mediaTypes) {
+          const group = entry?.media.get(media) ?? new ObservationGroup([]);
+          const labels = { queue_id: queue.id, queue_name: queue.name, media_type: media };
+          for (const row of MEDIA_TABLE) snapshot.add(row.metric, { labels, value: row.value(group, nowMs) });
+        }
+        const users = entry?.users ?? new ObservationGroup([]);
+        const labels = { queue_id: queue.id, queue_name: queue.name };
+        for (const row of AGENT_TABLE) snapshot.add(row.metric, { labels, value: row.value(users) });
+        const statuses = new Set<string>([...ROUTING_STATUSES, ...users.qualifiers('oUserRoutingStatuses')]);
+        for (const status of statuses) {
+          snapshot.add('genesys_queue_agents', {
+            labels: { ...labels, routing_status: status.toLowerCase() },
+            value: users.count('oUserRoutingStatuses', status),
+          });
+        }
+      }
+      return snapshot.build();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// The queues currently exported (after filters and the cap), shared by the collectors: the catalog
+// collector replaces it, the others read it, and the snapshot store hides series of queues not in it.
+
+/** Analytics media types. Routing's queue settings call voice `call`. */
+export const MEDIA_TYPES = ['voice', 'chat', 'email', 'message', 'callback'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+export function mediaTypeOfSetting(settingKey: string): MediaType | undefined {
+  const media = settingKey === 'call' ? 'voice' : settingKey;
+  return (MEDIA_TYPES as readonly string[]).includes(media) ? (media as MediaType) : undefined;
+}
+
+export interface ServiceLevelTarget {
+  /** Share of contacts to answer within `seconds` (0–1). */
+  readonly ratio: number | undefined;
+  readonly seconds: number | undefined;
+}
+
+export interface ExportedQueue {
+  readonly id: string;
+  readonly name: string;
+  readonly divisionId: string;
+  readonly divisionName: string;
+  /** Media types configured on the queue, with their service-level target. */
+  readonly serviceLevels: ReadonlyMap<MediaType, ServiceLevelTarget>;
+}
+
+export class QueueDirectory {
+  #queues: readonly ExportedQueue[] = [];
+  #byId = new Map<string, ExportedQueue>();
+  #loaded = false;
+
+  replace(queues: readonly ExportedQueue[]): void {
+    this.#queues = queues;
+    this.#byId = new Map(queues.map((queue) => [queue.id, queue]));
+    this.#loaded = true;
+  }
+
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  all(): readonly ExportedQueue[] {
+    return this.#queues;
+  }
+
+  get(id: string): ExportedQueue | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** A series for (id, name) may be served only while the queue is exported under that name. */
+  exports(id: string, name: string): boolean {
+    return this.#byId.get(id)?.name === name;
+  }
+}

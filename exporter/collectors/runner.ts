@@ -1,0 +1,159 @@
+// Runs each collector on its own schedule and isolates failures: a collector that throws keeps its last
+// good snapshot (until older than the staleness limit) and reports collector_success 0, while the others
+// go on. The queue catalog runs first; collectors that need the queue list start once it has loaded.
+// After every catalog run the schedule is re-planned against the request budget (queue counts change).
+import type { Logger } from '../log.ts';
+import type { ExporterRegistry } from '../registry.ts';
+import { planSchedule } from './budget.ts';
+import type { SchedulePlan } from './budget.ts';
+import type { Collector, CollectorName } from './collector.ts';
+import type { QueueDirectory } from './queue-directory.ts';
+
+export interface ScheduledCollector {
+  readonly collector: Collector;
+  readonly intervalMs: number;
+}
+
+export interface RunnerOptions {
+  readonly collectors: readonly ScheduledCollector[];
+  readonly registry: ExporterRegistry;
+  readonly directory: QueueDirectory;
+  readonly requestsPerMinute: number;
+  /** Minimum time a failing collector's last good values stay (at least two of its intervals). */
+  readonly stalenessMs: number;
+  readonly logger: Logger;
+}
+
+interface CollectorState {
+  readonly scheduled: ScheduledCollector;
+  timer: NodeJS.Timeout | undefined;
+  inFlight: Promise<void> | undefined;
+  lastRunSucceeded: boolean | undefined;
+  everSucceeded: boolean;
+}
+
+export class CollectorRunner {
+  readonly #options: RunnerOptions;
+  readonly #states: Map<CollectorName, CollectorState>;
+  #plan: SchedulePlan;
+  #stopped = false;
+  #dependentsStarted = false;
+
+  constructor(options: RunnerOptions) {
+    this.#options = options;
+    this.#states = new Map(
+      options.collectors.map((scheduled) => [
+        scheduled.collector.name,
+        { scheduled, timer: undefined, inFlight: undefined, lastRunSucceeded: undefined, everSucceeded: false },
+      ]),
+    );
+    this.#plan = this.#replan();
+    options.registry.gauge('genesys_exporter_rate_budget_requests_per_minute').set(options.requestsPerMinute);
+  }
+
+  start(): void {
+    const independent = [...this.#states.values()].filter((s) => !s.scheduled.collector.needsQueues);
+    for (const state of independent) this.#schedule(state, 0);
+    if (independent.length === 0 || this.#options.directory.loaded) this.#startDependents();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const state of this.#states.values()) clearTimeout(state.timer);
+    await Promise.allSettled([...this.#states.values()].map((s) => s.inFlight));
+  }
+
+  /** Ready once the queue list has loaded and one data collector has succeeded: /metrics has queue data. */
+  isReady(): boolean {
+    const succeeded = [...this.#states.values()].filter((s) => s.everSucceeded);
+    const catalogLoaded = succeeded.some((s) => !s.scheduled.collector.needsQueues);
+    const dataLoaded = succeeded.some((s) => s.scheduled.collector.needsQueues);
+    return catalogLoaded && (dataLoaded || ![...this.#states.values()].some((s) => s.scheduled.collector.needsQueues));
+  }
+
+  get plan(): SchedulePlan {
+    return this.#plan;
+  }
+
+  #startDependents(): void {
+    if (this.#dependentsStarted) return;
+    this.#dependentsStarted = true;
+    for (const state of this.#states.values()) if (state.scheduled.collector.needsQueues) this.#schedule(state, 0);
+  }
+
+  #schedule(state: CollectorState, delayMs: number): void {
+    if (this.#stopped) return;
+    state.timer = setTimeout(() => {
+      state.inFlight = this.#run(state).finally(() => (state.inFlight = undefined));
+    }, delayMs);
+  }
+
+  async #run(state: CollectorState): Promise<void> {
+    const { collector } = state.scheduled;
+    const { registry, logger } = this.#options;
+    const labels = { collector: collector.name };
+    const started = performance.now();
+    let succeeded = false;
+    try {
+      const snapshot = await collector.collect();
+      if (this.#stopped) return;
+      registry.store.publish(collector.name, snapshot, this.#stalenessOf(collector.name));
+      registry.gauge('genesys_exporter_collector_last_success_timestamp_seconds').set(labels, Date.now() / 1000);
+      succeeded = true;
+    } catch (error) {
+      logger.warn('collector run failed; keeping its last good values until they are stale', {
+        collector: collector.name,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    const elapsedMs = performance.now() - started;
+    if (state.lastRunSucceeded === false && succeeded) logger.info('collector recovered', { collector: collector.name });
+    state.lastRunSucceeded = succeeded;
+    state.everSucceeded ||= succeeded;
+    registry.gauge('genesys_exporter_collector_success').set(labels, succeeded ? 1 : 0);
+    registry.gauge('genesys_exporter_collector_duration_seconds').set(labels, elapsedMs / 1000);
+    registry.gauge('genesys_up').set([...this.#states.values()].every((s) => s.lastRunSucceeded === true) ? 1 : 0);
+    for (const owner of registry.store.expire()) logger.warn('dropped stale values of a failing collector', { collector: owner });
+
+    if (!collector.needsQueues) {
+      this.#plan = this.#replan();
+      if (succeeded) this.#startDependents();
+    }
+    const intervalMs = this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs;
+    // Until the queue list has loaded once, retry it sooner than its (minutes-long) refresh interval.
+    const nextMs = !collector.needsQueues && !this.#options.directory.loaded ? Math.min(intervalMs, 10_000) : intervalMs;
+    this.#schedule(state, Math.max(0, nextMs - elapsedMs));
+  }
+
+  #stalenessOf(name: CollectorName): number {
+    const intervalMs = this.#plan.intervals.get(name)?.intervalMs ?? 0;
+    return Math.max(this.#options.stalenessMs, 2 * intervalMs);
+  }
+
+  #replan(): SchedulePlan {
+    const { registry, logger, requestsPerMinute } = this.#options;
+    const plan = planSchedule(
+      [...this.#states.values()].map(({ scheduled }) => ({
+        name: scheduled.collector.name,
+        configuredIntervalMs: scheduled.intervalMs,
+        requestsPerRun: scheduled.collector.requestsPerRun(),
+      })),
+      requestsPerMinute,
+    );
+    const previousFactor = this.#plan?.stretchFactor ?? 1;
+    if (plan.stretchFactor !== previousFactor) {
+      const fields = {
+        demand_requests_per_minute: Math.round(plan.demandPerMinute),
+        budget_requests_per_minute: requestsPerMinute,
+        stretch_factor: Number(plan.stretchFactor.toFixed(2)),
+      };
+      if (plan.stretchFactor > 1) logger.warn('configured polling exceeds the request budget; stretching every poll interval', fields);
+      else logger.info('configured polling fits the request budget again; intervals back to configured', fields);
+    }
+    for (const [name, planned] of plan.intervals) {
+      registry.gauge('genesys_exporter_poll_interval_seconds').set({ collector: name }, planned.intervalMs / 1000);
+      registry.gauge('genesys_exporter_poll_schedule_stretched').set({ collector: name }, planned.stretched ? 1 : 0);
+    }
+    return plan;
+  }
+}

@@ -1,0 +1,11 @@
+export { GenesysApiError, type GenesysApiErrorDetails } from './genesys-api-error.ts';
+export { AuthenticationError, AuthenticationError as AuthError } from './authentication-error.ts';
+export { PermissionDeniedError } from './permission-denied-error.ts';
+export { BadRequestError } from './bad-request-error.ts';
+export { RateLimitedError } from './rate-limited-error.ts';
+export { ServerError } from './server-error.ts';
+export { RequestTimeoutError } from './request-timeout-error.ts';
+export { NetworkError } from './network-error.ts';
+export { MalformedResponseError } from './malformed-response-error.ts';
+export { LoginCircuitOpenError } from './login-circuit-open-error.ts';
+export { ClientClosedError } from './client-closed-error.ts';

@@ -1,0 +1,121 @@
+// One request budget per client, shared by every endpoint:
+// - a token bucket paces attempts smoothly. Its capacity (the burst) is small and its refill rate is
+//   (requestsPerMinute − burst)/min, so no sliding 60 s window ever holds more than requestsPerMinute;
+// - a semaphore bounds the attempts in flight;
+// - a client-wide pause (after a 429) holds every attempt until Retry-After has passed.
+
+import { sleep } from './backoff.ts';
+
+export interface RateLimiterOptions {
+  readonly requestsPerMinute: number;
+  readonly maxConcurrency: number;
+  /** Aborting rejects every waiter with the error its caller passed. */
+  readonly closeSignal: AbortSignal;
+  readonly now?: () => number;
+}
+
+export interface Permit {
+  release(): void;
+}
+
+export class RateLimiter {
+  readonly requestsPerMinute: number;
+  readonly burst: number;
+  readonly #refillPerMs: number;
+  readonly #maxConcurrency: number;
+  readonly #closeSignal: AbortSignal;
+  readonly #now: () => number;
+  #tokens: number;
+  #refilledAtMs: number;
+  #inFlight = 0;
+  #slotWaiters: { resolve: () => void; reject: () => void }[] = [];
+  /** Bucket tokens are handed out one waiter at a time, in arrival order. */
+  #bucketQueue: Promise<void> = Promise.resolve();
+  #pausedUntilMs = 0;
+
+  constructor(options: RateLimiterOptions) {
+    if (!Number.isFinite(options.requestsPerMinute) || options.requestsPerMinute < 1) {
+      throw new RangeError(`requestsPerMinute must be a number ≥ 1, got ${options.requestsPerMinute}`);
+    }
+    if (!Number.isInteger(options.maxConcurrency) || options.maxConcurrency < 1) {
+      throw new RangeError(`maxConcurrency must be an integer ≥ 1, got ${options.maxConcurrency}`);
+    }
+    this.requestsPerMinute = options.requestsPerMinute;
+    this.burst = Math.max(1, Math.min(options.maxConcurrency, Math.floor(options.requestsPerMinute / 20)));
+    // A budget below the burst still refills, just slowly; the guarantee then degrades to "burst per minute".
+    this.#refillPerMs = Math.max(options.requestsPerMinute - this.burst, 1) / 60_000;
+    this.#maxConcurrency = options.maxConcurrency;
+    this.#closeSignal = options.closeSignal;
+    this.#now = options.now ?? (() => performance.now());
+    this.#tokens = this.burst;
+    this.#refilledAtMs = this.#now();
+    this.#closeSignal.addEventListener('abort', () => {
+      for (const waiter of this.#slotWaiters.splice(0)) waiter.reject();
+    }, { once: true });
+  }
+
+  /** Waits for a concurrency slot, the end of any pause, and a budget token. Release the permit after the attempt. */
+  async acquire(closedError: () => Error): Promise<Permit> {
+    await this.#takeSlot(closedError);
+    try {
+      const turn = this.#bucketQueue.then(() => this.#takeToken(closedError));
+      this.#bucketQueue = turn.catch(() => {});
+      await turn;
+    } catch (error) {
+      this.#releaseSlot();
+      throw error;
+    }
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#releaseSlot();
+      },
+    };
+  }
+
+  /** Holds every attempt of the client for `ms` (extends, never shortens, a running pause). */
+  pauseFor(ms: number): void {
+    this.#pausedUntilMs = Math.max(this.#pausedUntilMs, this.#now() + ms);
+  }
+
+  get paused(): boolean {
+    return this.#now() < this.#pausedUntilMs;
+  }
+
+  /** For a holder of a permit that had to wait (e.g. for a token) after acquiring it. */
+  async waitWhilePaused(closedError: () => Error): Promise<void> {
+    while (this.paused) await sleep(this.#pausedUntilMs - this.#now(), this.#closeSignal, closedError);
+  }
+
+  async #takeToken(closedError: () => Error): Promise<void> {
+    for (;;) {
+      await this.waitWhilePaused(closedError);
+      const now = this.#now();
+      this.#tokens = Math.min(this.burst, this.#tokens + (now - this.#refilledAtMs) * this.#refillPerMs);
+      this.#refilledAtMs = now;
+      if (this.#tokens >= 1) {
+        this.#tokens -= 1;
+        return;
+      }
+      await sleep(Math.ceil((1 - this.#tokens) / this.#refillPerMs), this.#closeSignal, closedError);
+    }
+  }
+
+  #takeSlot(closedError: () => Error): Promise<void> {
+    if (this.#closeSignal.aborted) return Promise.reject(closedError());
+    if (this.#inFlight < this.#maxConcurrency) {
+      this.#inFlight += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => this.#slotWaiters.push({ resolve, reject: () => reject(closedError()) }));
+  }
+
+  // A freed slot passes straight to the next waiter, so the in-flight count never dips and overshoots.
+  #releaseSlot(): void {
+    const next = this.#slotWaiters.shift();
+    if (next === undefined) this.#inFlight -= 1;
+    else next.resolve();
+  }
+}

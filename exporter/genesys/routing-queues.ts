@@ -1,0 +1,103 @@
+// GET /api/v2/routing/queues: the queue catalog, paged (see genesys-api.md §6).
+
+import { ENDPOINTS } from './endpoints.ts';
+import { ShapeError, expectObject, expectOptionalArray, expectString, optionalNumber, optionalString } from './response-shape.ts';
+
+/** Media settings are keyed `call` on queues while analytics groups say `voice`. */
+export type QueueMediaSettingKey = 'call' | 'chat' | 'email' | 'message' | 'callback';
+
+export interface ServiceLevel {
+  /** Target ratio answered within `durationMs`, 0–1. */
+  readonly percentage: number;
+  readonly durationMs: number;
+}
+
+export interface QueueMediaSetting {
+  readonly serviceLevel?: ServiceLevel;
+  readonly alertingTimeoutSeconds?: number;
+}
+
+export interface RoutingQueue {
+  readonly id: string;
+  readonly name: string;
+  readonly division?: { readonly id: string; readonly name?: string };
+  readonly memberCount?: number;
+  readonly mediaSettings?: Readonly<Partial<Record<QueueMediaSettingKey, QueueMediaSetting>>>;
+}
+
+export interface QueueEntityListing {
+  readonly entities: readonly RoutingQueue[];
+  readonly pageSize?: number;
+  readonly pageNumber?: number;
+  readonly total?: number;
+  readonly pageCount?: number;
+  readonly firstUri?: string;
+  readonly nextUri?: string;
+  readonly lastUri?: string;
+  readonly selfUri?: string;
+}
+
+export interface QueueListFilter {
+  /** Exact name, or a pattern with `*` wildcards. */
+  readonly name?: string;
+  readonly divisionIds?: readonly string[];
+  readonly ids?: readonly string[];
+}
+
+export const QUEUE_PAGE_SIZE = 100;
+
+/** Guards against a server whose paging never ends (100 pages × 100 = 10 000 queues). */
+export const MAX_QUEUE_PAGES = 100;
+
+export function queuePageUrl(apiUrl: string, filter: QueueListFilter, pageNumber: number): URL {
+  const url = new URL(ENDPOINTS.routing_queues.path, apiUrl);
+  url.searchParams.set('pageSize', String(QUEUE_PAGE_SIZE));
+  url.searchParams.set('pageNumber', String(pageNumber));
+  if (filter.name !== undefined) url.searchParams.set('name', filter.name);
+  for (const id of filter.divisionIds ?? []) url.searchParams.append('divisionId', id);
+  for (const id of filter.ids ?? []) url.searchParams.append('id', id);
+  return url;
+}
+
+export function parseQueuePage(json: unknown): QueueEntityListing {
+  const body = expectObject(json, 'body');
+  if (body.entities === undefined) throw new ShapeError('body.entities is missing');
+  const entities = expectOptionalArray(body.entities, 'entities').map((entity, index) => parseQueue(entity, `entities[${index}]`));
+  return {
+    entities,
+    pageSize: optionalNumber(body.pageSize, 'pageSize'),
+    pageNumber: optionalNumber(body.pageNumber, 'pageNumber'),
+    total: optionalNumber(body.total, 'total'),
+    pageCount: optionalNumber(body.pageCount, 'pageCount'),
+    firstUri: optionalString(body.firstUri, 'firstUri'),
+    nextUri: optionalString(body.nextUri, 'nextUri'),
+    lastUri: optionalString(body.lastUri, 'lastUri'),
+    selfUri: optionalString(body.selfUri, 'selfUri'),
+  };
+}
+
+function parseQueue(value: unknown, path: string): RoutingQueue {
+  const queue = expectObject(value, path);
+  expectString(queue.id, `${path}.id`);
+  expectString(queue.name, `${path}.name`);
+  if (queue.division !== undefined) expectString(expectObject(queue.division, `${path}.division`).id, `${path}.division.id`);
+  if (queue.mediaSettings !== undefined) expectObject(queue.mediaSettings, `${path}.mediaSettings`);
+  return queue as unknown as RoutingQueue;
+}
+
+/**
+ * Where the page after `page` is: its `nextUri` (resolved against the API host; a relative path in
+ * practice), else `pageNumber + 1` while below `pageCount`, else nowhere.
+ */
+export function nextQueuePageUrl(apiUrl: string, filter: QueueListFilter, page: QueueEntityListing, requestedPage: number): URL | undefined {
+  const pageNumber = page.pageNumber ?? requestedPage;
+  if (page.pageCount !== undefined && pageNumber >= page.pageCount) return undefined;
+  if (page.nextUri !== undefined && page.nextUri !== '') {
+    const next = new URL(page.nextUri, apiUrl);
+    // The bearer token goes with this request: never follow a link to another host.
+    if (next.origin !== new URL(apiUrl).origin) throw new ShapeError(`nextUri points outside the API host (${next.origin})`);
+    return next;
+  }
+  if (page.pageCount !== undefined && page.entities.length > 0) return queuePageUrl(apiUrl, filter, pageNumber + 1);
+  return undefined;
+}

@@ -1,0 +1,64 @@
+// `npm start [-- flags]`: the exporter process. Without credentials in the environment it runs against an
+// embedded simulator (and says so); with GENESYS_CLIENT_ID/SECRET it talks to the configured region/URLs.
+// Exit codes: 0 clean shutdown or --help, 1 startup failure, 2 configuration error.
+import { startExporter } from './app.ts';
+import { ConfigError, ConfigHelpRequested, parseConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import type { ExporterConfig } from './config.ts';
+
+async function main(): Promise<void> {
+  let config: ExporterConfig;
+  try {
+    config = parseConfig(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ConfigHelpRequested) {
+      process.stdout.write(error.message);
+      return;
+    }
+    if (error instanceof ConfigError) {
+      createLogger().error(`configuration error: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+
+  const logger = createLogger({ level: config.log.level });
+  let exporter;
+  try {
+    exporter = await startExporter(config, { logger });
+  } catch (error) {
+    logger.error('startup failed', { error: error instanceof Error ? error.message : String(error) });
+    process.exitCode = 1;
+    return;
+  }
+  logger.info('exporter started', { url: exporter.url, telemetry_path: config.web.telemetryPath });
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn('second signal: exiting without waiting', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('shutting down', { signal });
+    // Exit explicitly once everything is closed, so a stray handle cannot keep a stopped exporter alive.
+    exporter.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(process.exitCode ?? 0);
+      },
+      (error: unknown) => {
+        logger.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  createLogger().error('fatal error', { error: error instanceof Error ? error.message : String(error) });
+  process.exitCode = 1;
+});

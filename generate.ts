@@ -1,0 +1,56 @@
+// `npm run generate`: compiles the dashboard and alert modules into out/ (see generator/).
+//   npm run generate                      validate, then write out/ atomically and sync the README table
+//   npm run generate -- --check           exit 1 naming every stale, missing or extra file (CI)
+//   npm run generate -- diff              unified diff of what would change (exit 1 when something would)
+//   npm run generate -- lint              validate only
+// Options: --out <dir> (default out), --config <file> (JSON/YAML override of alerts/config.ts),
+//          --readme <file> (default README.md), --no-readme.
+
+import { Command, Option } from 'commander';
+import { loadInputs, SourceLoadError } from './generator/load-sources.ts';
+import { run, type Mode } from './generator/run.ts';
+
+interface CliOptions {
+  readonly out: string;
+  readonly config?: string;
+  readonly readme: string | false;
+  readonly check?: boolean;
+}
+
+function withSharedOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--out <dir>', 'output folder').default('out'))
+    .addOption(new Option('--config <file>', 'JSON or YAML override of the alert thresholds (alerts/config.ts)'))
+    .addOption(new Option('--readme <file>', 'README whose metrics table section is kept in sync').default('README.md'))
+    .addOption(new Option('--no-readme', 'leave the README alone'));
+}
+
+async function execute(mode: Mode, options: CliOptions): Promise<void> {
+  try {
+    const inputs = await loadInputs(options.config);
+    const result = run({ mode, outDir: options.out, readme: options.readme === false ? undefined : options.readme }, inputs);
+    for (const line of result.stdout) process.stdout.write(`${line}\n`);
+    for (const line of result.stderr) process.stderr.write(`${line}\n`);
+    process.exitCode = result.exitCode;
+  } catch (error) {
+    if (!(error instanceof SourceLoadError)) throw error;
+    process.stderr.write(`generate: ${error.message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+const program = withSharedOptions(
+  new Command('generate')
+    .description('Compile dashboards/ and alerts/ into validated Grafana, Prometheus and Alertmanager files')
+    .enablePositionalOptions()
+    .option('--check', 'regenerate in memory and exit 1 naming each stale, missing or extra file'),
+).action((options: CliOptions) => execute(options.check === true ? 'check' : 'write', options));
+
+withSharedOptions(program.command('diff').description('print a unified diff of what generate would change')).action(
+  (options: CliOptions) => execute('diff', options),
+);
+withSharedOptions(program.command('lint').description('validate the modules without writing anything')).action(
+  (options: CliOptions) => execute('lint', options),
+);
+
+await program.parseAsync();

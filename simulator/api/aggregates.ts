@@ -1,0 +1,231 @@
+// POST /api/v2/analytics/conversations/aggregates/query: history of contacts grouped by dimensions and
+// cut into granularity buckets from the interval start. A contact belongs to the bucket in which it
+// arrived at the queue; nOffered counts at arrival, timers and SLA numbers only once the contact was
+// answered or abandoned, so a past bucket keeps growing. Metrics without data are left out.
+
+import type { Contact } from '../model/contact.ts';
+import type { TruthStore } from '../model/truth-store.ts';
+import { badRequest } from './errors.ts';
+import { compileFilter, type Dimensions } from './filter.ts';
+import { iso, parseDuration, parseInterval } from './iso.ts';
+
+const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle'] as const;
+type TimerMetric = (typeof TIMER_METRICS)[number];
+export const AGGREGATE_METRICS = ['nOffered', 'nOverSla', 'oServiceLevel', ...TIMER_METRICS] as const;
+type AggregateMetric = (typeof AGGREGATE_METRICS)[number];
+export const GROUP_BY_DIMENSIONS = ['queueId', 'mediaType', 'divisionId', 'direction'] as const;
+const FILTER_DIMENSIONS = [...GROUP_BY_DIMENSIONS, 'userId', 'wrapUpCode', 'requestedRoutingSkillId'];
+export const MAX_VIEWS = 10;
+/** Buckets one query may ask for (interval / granularity). */
+export const MAX_BUCKETS = 10_000;
+
+interface View {
+  readonly name: string;
+  readonly target: TimerMetric;
+  readonly gte: number;
+  readonly lt: number;
+}
+
+interface TimerStats {
+  max: number;
+  min: number;
+  count: number;
+  sum: number;
+}
+
+interface Bucket {
+  offered: number;
+  overSla: number;
+  answered: number;
+  answeredWithin: number;
+  abandoned: number;
+  /** Service-level targets seen (oServiceLevel.target is shown when they agree). */
+  targets: Set<number>;
+  readonly timers: Partial<Record<TimerMetric, TimerStats>>;
+  readonly views: number[];
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function parseViews(value: unknown): View[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw badRequest('views must be an array');
+  if (value.length > MAX_VIEWS) throw badRequest(`views: ${value.length} views requested, the maximum is ${MAX_VIEWS}`);
+  const names = new Set<string>();
+  return value.map((view: unknown, i) => {
+    const at = `views[${i}]`;
+    if (!isObject(view)) throw badRequest(`${at} must be an object`);
+    const { name, target, function: fn, range } = view;
+    if (typeof name !== 'string' || name === '') throw badRequest(`${at}.name must be a non-empty string`);
+    if (names.has(name)) throw badRequest(`${at}.name ${JSON.stringify(name)} is used twice`);
+    names.add(name);
+    if (!(TIMER_METRICS as readonly unknown[]).includes(target)) throw badRequest(`${at}.target ${JSON.stringify(target)} must be a timer metric (${TIMER_METRICS.join(', ')})`);
+    if (fn !== 'rangeBound') throw badRequest(`${at}.function ${JSON.stringify(fn)} is not supported (only "rangeBound")`);
+    if (!isObject(range)) throw badRequest(`${at}.range must be an object with gte and/or lt (milliseconds)`);
+    const bound = (key: 'gte' | 'lt'): number | undefined => {
+      const v = range[key];
+      if (v === undefined) return undefined;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw badRequest(`${at}.range.${key} must be a number of milliseconds >= 0`);
+      return v;
+    };
+    const gte = bound('gte');
+    const lt = bound('lt');
+    if (gte === undefined && lt === undefined) throw badRequest(`${at}.range needs gte, lt or both`);
+    if (gte !== undefined && lt !== undefined && gte >= lt) throw badRequest(`${at}.range.gte must be below range.lt`);
+    return { name, target: target as TimerMetric, gte: gte ?? 0, lt: lt ?? Infinity };
+  });
+}
+
+function parseMetrics(value: unknown): AggregateMetric[] {
+  if (!Array.isArray(value) || value.length === 0) throw badRequest('metrics must be a non-empty array of metric names');
+  for (const [i, metric] of value.entries()) {
+    if (!(AGGREGATE_METRICS as readonly unknown[]).includes(metric)) {
+      throw badRequest(`metrics[${i}]: ${JSON.stringify(metric)} is not supported (supported: ${AGGREGATE_METRICS.join(', ')})`);
+    }
+  }
+  return value as AggregateMetric[];
+}
+
+function parseGroupBy(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw badRequest('groupBy must be an array of dimension names');
+  for (const [i, dimension] of value.entries()) {
+    if (!(GROUP_BY_DIMENSIONS as readonly unknown[]).includes(dimension)) {
+      throw badRequest(`groupBy[${i}]: ${JSON.stringify(dimension)} is not supported (supported: ${GROUP_BY_DIMENSIONS.join(', ')})`);
+    }
+  }
+  return value as string[];
+}
+
+function contactDimensions(contact: Contact): Dimensions {
+  return (dimension) => {
+    switch (dimension) {
+      case 'queueId': return contact.queueId;
+      case 'mediaType': return contact.mediaType;
+      case 'divisionId': return contact.divisionId;
+      case 'direction': return 'inbound';
+      case 'userId': return contact.agentId;
+      default: return undefined;
+    }
+  };
+}
+
+/** Timer values the contact has posted so far. */
+function timerValue(contact: Contact, timer: TimerMetric): number | undefined {
+  switch (timer) {
+    case 'tAnswered': return contact.answeredAt === undefined ? undefined : contact.answeredAt - contact.arrivedAt;
+    case 'tAbandon': return contact.abandonedAt === undefined ? undefined : contact.abandonedAt - contact.arrivedAt;
+    case 'tWait': return (contact.answeredAt ?? contact.abandonedAt) === undefined ? undefined : (contact.answeredAt ?? contact.abandonedAt)! - contact.arrivedAt;
+    case 'tHandle': return contact.endedAt === undefined || contact.answeredAt === undefined ? undefined : contact.endedAt - contact.answeredAt;
+  }
+}
+
+export function queryAggregates(body: unknown, truth: TruthStore) {
+  if (!isObject(body)) throw badRequest('the request body must be a JSON object');
+  const { start, end } = parseInterval(body['interval'], 'interval');
+  const granularityMs = body['granularity'] === undefined ? end - start : parseDuration(body['granularity'], 'granularity');
+  if ((end - start) % granularityMs !== 0) throw badRequest(`granularity ${String(body['granularity'])} does not evenly divide the interval ${String(body['interval'])}`);
+  const bucketCount = (end - start) / granularityMs;
+  if (bucketCount > MAX_BUCKETS) throw badRequest(`interval / granularity gives ${bucketCount} buckets, the maximum is ${MAX_BUCKETS}`);
+  const groupBy = parseGroupBy(body['groupBy']);
+  const metrics = parseMetrics(body['metrics']);
+  const views = parseViews(body['views']);
+  const filter = body['filter'] === undefined ? undefined : compileFilter(body['filter'], FILTER_DIMENSIONS);
+  const timersNeeded = new Set<TimerMetric>([...metrics.filter((m): m is TimerMetric => (TIMER_METRICS as readonly string[]).includes(m)), ...views.map((v) => v.target)]);
+
+  const groups = new Map<string, { group: Record<string, string>; buckets: Map<number, Bucket> }>();
+  for (const contact of truth.between(start, end)) {
+    const dims = contactDimensions(contact);
+    if (filter !== undefined && !filter.matches(dims)) continue;
+    const groupValues: Record<string, string> = {};
+    for (const dimension of groupBy) {
+      const v = dims(dimension);
+      if (v !== undefined) groupValues[dimension] = v;
+    }
+    const key = JSON.stringify(groupValues);
+    let entry = groups.get(key);
+    if (entry === undefined) groups.set(key, (entry = { group: groupValues, buckets: new Map() }));
+    const index = Math.floor((contact.arrivedAt - start) / granularityMs);
+    let bucket = entry.buckets.get(index);
+    if (bucket === undefined) {
+      bucket = { offered: 0, overSla: 0, answered: 0, answeredWithin: 0, abandoned: 0, targets: new Set(), timers: {}, views: views.map(() => 0) };
+      entry.buckets.set(index, bucket);
+    }
+    addContact(bucket, contact, timersNeeded, views);
+  }
+
+  const results = [...groups.values()]
+    .map(({ group, buckets }) => ({
+      group,
+      data: [...buckets.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([index, bucket]) => renderBucket(start + index * granularityMs, granularityMs, bucket, metrics, views))
+        .filter((entry) => entry.metrics.length > 0 || entry.views !== undefined),
+    }))
+    .filter((result) => result.data.length > 0);
+  // An empty answer is `{}`, as the platform gives it: no results key at all.
+  return results.length === 0 ? {} : { results };
+}
+
+function addContact(bucket: Bucket, contact: Contact, timers: ReadonlySet<TimerMetric>, views: readonly View[]): void {
+  bucket.offered++;
+  if (contact.answeredAt !== undefined) {
+    bucket.answered++;
+    if (contact.answeredAt - contact.arrivedAt <= contact.slaTargetMs) bucket.answeredWithin++;
+    else bucket.overSla++;
+    bucket.targets.add(contact.slaPercentage);
+  } else if (contact.abandonedAt !== undefined) {
+    bucket.abandoned++;
+    bucket.targets.add(contact.slaPercentage);
+  }
+  for (const timer of timers) {
+    const value = timerValue(contact, timer);
+    if (value === undefined) continue;
+    const stats = bucket.timers[timer];
+    if (stats === undefined) bucket.timers[timer] = { max: value, min: value, count: 1, sum: value };
+    else {
+      stats.max = Math.max(stats.max, value);
+      stats.min = Math.min(stats.min, value);
+      stats.count++;
+      stats.sum += value;
+    }
+  }
+  views.forEach((view, i) => {
+    const value = timerValue(contact, view.target);
+    if (value !== undefined && value >= view.gte && value < view.lt) bucket.views[i]!++;
+  });
+}
+
+function renderBucket(from: number, granularityMs: number, bucket: Bucket, metrics: readonly AggregateMetric[], views: readonly View[]) {
+  const rendered: { metric: string; stats: Record<string, number> }[] = [];
+  for (const metric of metrics) {
+    switch (metric) {
+      case 'nOffered':
+        if (bucket.offered > 0) rendered.push({ metric, stats: { count: bucket.offered } });
+        break;
+      case 'nOverSla':
+        if (bucket.overSla > 0) rendered.push({ metric, stats: { count: bucket.overSla } });
+        break;
+      case 'oServiceLevel': {
+        const denominator = bucket.answered + bucket.abandoned;
+        if (denominator === 0) break;
+        const [target] = bucket.targets;
+        rendered.push({
+          metric,
+          stats: { ratio: bucket.answeredWithin / denominator, numerator: bucket.answeredWithin, denominator, ...(bucket.targets.size === 1 ? { target: target! } : {}) },
+        });
+        break;
+      }
+      default: {
+        const stats = bucket.timers[metric];
+        if (stats !== undefined) rendered.push({ metric, stats: { ...stats } });
+      }
+    }
+  }
+  const shownViews = views.map((view, i) => ({ name: view.name, stats: { count: bucket.views[i]! } })).filter((v) => v.stats.count > 0);
+  return {
+    interval: `${iso(from)}/${iso(from + granularityMs)}`,
+    metrics: rendered,
+    ...(shownViews.length > 0 ? { views: shownViews } : {}),
+  };
+}

@@ -1,0 +1,88 @@
+// The analytics filter grammar shared by observation and aggregate queries:
+//   filter = {type: and|or, predicates?: [predicate], clauses?: [{type: and|or, predicates: [predicate]}]}
+//   predicate = {type?: 'dimension', dimension, operator?: matches|exists|notExists, value?}
+// Validation errors name the path of the offending field; a valid filter compiles to a fast matcher
+// ('or' of many `matches` on one dimension becomes a set lookup).
+
+import { badRequest } from './errors.ts';
+
+/** Dimension values of one group or contact; absent dimensions are undefined. */
+export type Dimensions = (dimension: string) => string | undefined;
+export type Matcher = (dims: Dimensions) => boolean;
+
+export interface CompiledFilter {
+  readonly matches: Matcher;
+  /** Values of every `matches` predicate on each dimension (observations require queue ids). */
+  readonly matchedValues: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+const OPERATORS = ['matches', 'exists', 'notExists'] as const;
+type Operator = (typeof OPERATORS)[number];
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function compileFilter(value: unknown, allowedDimensions: readonly string[], path = 'filter'): CompiledFilter {
+  const matchedValues = new Map<string, Set<string>>();
+  const matches = compileNode(value, allowedDimensions, path, 0, matchedValues);
+  return { matches, matchedValues };
+}
+
+function compileNode(value: unknown, allowed: readonly string[], path: string, depth: number, seen: Map<string, Set<string>>): Matcher {
+  if (!isObject(value)) throw badRequest(`${path} must be an object`);
+  const type = value['type'];
+  if (type !== 'and' && type !== 'or') throw badRequest(`${path}.type must be "and" or "or", got ${JSON.stringify(type)}`);
+  const predicates = value['predicates'] ?? [];
+  const clauses = value['clauses'] ?? [];
+  if (!Array.isArray(predicates)) throw badRequest(`${path}.predicates must be an array`);
+  if (!Array.isArray(clauses)) throw badRequest(`${path}.clauses must be an array`);
+  if (depth > 0 && clauses.length > 0) throw badRequest(`${path}.clauses: clauses nest at most two levels (a clause holds predicates only)`);
+  if (predicates.length === 0 && clauses.length === 0) throw badRequest(`${path} must have at least one predicate or clause`);
+
+  const parts: Matcher[] = [];
+  const sets = new Map<string, Set<string>>();
+  predicates.forEach((predicate: unknown, i: number) => {
+    const compiled = compilePredicate(predicate, allowed, `${path}.predicates[${i}]`);
+    if (compiled.operator === 'matches') {
+      let values = seen.get(compiled.dimension);
+      if (values === undefined) seen.set(compiled.dimension, (values = new Set()));
+      values.add(compiled.value!);
+    }
+    if (type === 'or' && compiled.operator === 'matches') {
+      let set = sets.get(compiled.dimension);
+      if (set === undefined) sets.set(compiled.dimension, (set = new Set()));
+      set.add(compiled.value!);
+    } else {
+      parts.push(compiled.matcher);
+    }
+  });
+  for (const [dimension, set] of sets) {
+    parts.push((dims) => {
+      const v = dims(dimension);
+      return v !== undefined && set.has(v);
+    });
+  }
+  clauses.forEach((clause: unknown, i: number) => parts.push(compileNode(clause, allowed, `${path}.clauses[${i}]`, depth + 1, seen)));
+  return type === 'and' ? (dims) => parts.every((p) => p(dims)) : (dims) => parts.some((p) => p(dims));
+}
+
+function compilePredicate(value: unknown, allowed: readonly string[], path: string): { dimension: string; operator: Operator; value?: string; matcher: Matcher } {
+  if (!isObject(value)) throw badRequest(`${path} must be an object`);
+  const type = value['type'] ?? 'dimension';
+  if (type !== 'dimension') throw badRequest(`${path}.type ${JSON.stringify(type)} is not supported: only "dimension" predicates`);
+  const dimension = value['dimension'];
+  if (typeof dimension !== 'string' || !allowed.includes(dimension)) {
+    throw badRequest(`${path}.dimension ${JSON.stringify(dimension)} is not a valid dimension here (allowed: ${allowed.join(', ')})`);
+  }
+  const operator = value['operator'] ?? 'matches';
+  if (!(OPERATORS as readonly unknown[]).includes(operator)) throw badRequest(`${path}.operator must be one of ${OPERATORS.join(', ')}, got ${JSON.stringify(operator)}`);
+  const op = operator as Operator;
+  const predicateValue = value['value'];
+  if (op === 'matches') {
+    if (typeof predicateValue !== 'string' || predicateValue === '') throw badRequest(`${path}.value must be a non-empty string for operator "matches"`);
+    return { dimension, operator: op, value: predicateValue, matcher: (dims) => dims(dimension) === predicateValue };
+  }
+  if (predicateValue !== undefined) throw badRequest(`${path}.value must be absent for operator "${op}"`);
+  return op === 'exists'
+    ? { dimension, operator: op, matcher: (dims) => dims(dimension) !== undefined }
+    : { dimension, operator: op, matcher: (dims) => dims(dimension) === undefined };
+}

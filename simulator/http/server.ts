@@ -1,0 +1,67 @@
+// The HTTP server: /oauth/token, /api/v2/..., /sim/...; anything else is a 404 with the generic body.
+// API and login requests are logged (GET /sim/requests); /sim requests are not.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { notFound } from '../api/errors.ts';
+import { tokenHash } from '../api/tokens.ts';
+import type { RequestLogEntry, SimEndpoint } from '../control-types.ts';
+import type { Simulation } from '../simulation.ts';
+import { API_ROUTES, bearerToken, handleApi } from './api.ts';
+import { handleControl } from './control.ts';
+import { Exchange } from './exchange.ts';
+import { handleLogin, type Credentials } from './login.ts';
+
+export interface ServerErrorSink {
+  (message: string, error: unknown): void;
+}
+
+export function createSimulatorServer(sim: Simulation, credentials: Credentials, onError: ServerErrorSink): Server {
+  return createServer((req, res) => {
+    let clockOffsetMs = 0;
+    const ex = new Exchange(req, res, () => sim.serviceNow() + clockOffsetMs);
+    const path = ex.url.pathname;
+    const isLogin = path === '/oauth/token';
+    const isApi = path.startsWith('/api/');
+    const handle = async (): Promise<void> => {
+      if (path.startsWith('/sim/')) return handleControl(ex, sim);
+      const endpoint: SimEndpoint | null = isLogin ? 'oauth_token' : (API_ROUTES[path]?.endpoint ?? null);
+      const offset = sim.faults.take('clock-offset', endpoint ?? 'routing_queues', sim.serviceNow());
+      clockOffsetMs = offset === undefined ? 0 : offset.seconds * 1000;
+      const token = bearerToken(ex.header('authorization'));
+      const entry: RequestLogEntry = sim.requestLog.add({
+        time: new Date(sim.serviceNow()).toISOString(),
+        method: ex.method,
+        path: ex.pathWithQuery,
+        endpoint,
+        status: null,
+        tokenPresented: token !== undefined,
+        ...(token === undefined ? {} : { tokenHash: tokenHash(token) }),
+        correlationId: ex.correlationId,
+        ...(offset === undefined ? {} : { fault: 'clock-offset' as const }),
+      });
+      if (isLogin) return handleLogin(ex, sim, credentials, entry);
+      if (isApi) return handleApi(ex, sim, entry, clockOffsetMs);
+      const error = notFound(path);
+      entry.status = error.status;
+      ex.sendJson(error.status, error.body(ex.correlationId));
+    };
+    handle().catch((error: unknown) => {
+      onError(`unexpected error answering ${ex.method} ${path}`, error);
+      ex.sendJson(500, { message: 'The simulator failed to answer this request.', code: 'internal.server.error', status: 500, contextId: ex.correlationId, details: [], errors: [] });
+    });
+  });
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shownHost}:${address.port}`;
+}

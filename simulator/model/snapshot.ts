@@ -1,0 +1,64 @@
+// The state of one queue right now, computed once for both the observations API and GET /sim/truth/now
+// so that the two can only disagree if the API layer misreports it.
+
+import type { MediaTruth, QueueTruth } from '../control-types.ts';
+import { ROUTING_STATUSES, type RoutingStatus, type SystemPresence } from '../vocabulary.ts';
+import type { Contact } from './contact.ts';
+import type { QueueState } from './runtime.ts';
+
+export interface QueueSnapshot extends QueueTruth {
+  /** Members per system presence (only presences someone is in). */
+  readonly presences: ReadonlyMap<SystemPresence, number>;
+  /** Members logged in (presence other than OFFLINE): oActiveUsers. */
+  readonly active: number;
+}
+
+export function snapshotQueue(state: QueueState, now: number): QueueSnapshot {
+  const media: MediaTruth[] = [...state.media.values()].map((m) => {
+    const oldest = m.line.oldest();
+    return {
+      mediaType: m.traffic.mediaType,
+      waiting: m.line.count,
+      alerting: m.alerting,
+      interacting: m.interacting,
+      longestWaitMs: oldest === undefined ? null : now - oldest.arrivedAt,
+    };
+  });
+  const agents = Object.fromEntries(ROUTING_STATUSES.map((s) => [s, 0])) as Record<RoutingStatus, number>;
+  const presences = new Map<SystemPresence, number>();
+  let active = 0;
+  for (const agent of state.members) {
+    agents[agent.status]++;
+    presences.set(agent.presence, (presences.get(agent.presence) ?? 0) + 1);
+    if (agent.presence !== 'OFFLINE') active++;
+  }
+  const members = state.members.length;
+  return {
+    queueId: state.queue.id,
+    name: state.queue.name,
+    divisionId: state.queue.division.id,
+    media,
+    agents,
+    onQueue: members - agents.OFF_QUEUE,
+    offQueue: agents.OFF_QUEUE,
+    members,
+    presences,
+    active,
+  };
+}
+
+/** Contacts of a queue and media waiting now, oldest first. */
+export function waitingContacts(state: QueueState, mediaType: string): Contact[] {
+  const media = [...state.media.values()].find((m) => m.traffic.mediaType === mediaType);
+  return media === undefined ? [] : [...media.line.waiting()];
+}
+
+/** Contacts of a queue and media connected to an agent now, earliest answered first. */
+export function interactingContacts(state: QueueState, mediaType: string): Contact[] {
+  const contacts: Contact[] = [];
+  for (const agent of state.members) {
+    const c = agent.contact;
+    if (c !== undefined && c.state === 'interacting' && c.queueId === state.queue.id && c.mediaType === mediaType) contacts.push(c);
+  }
+  return contacts.sort((a, b) => a.answeredAt! - b.answeredAt!);
+}

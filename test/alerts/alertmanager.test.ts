@@ -1,0 +1,154 @@
+// alertmanager.yml as shipped, judged by the real amtool: the config is valid, every alert of the rule
+// modules reaches the receiver its severity calls for, notifications are grouped per alert and queue,
+// and the receivers' secrets come from files. (Inhibition is exercised end to end with a real
+// Alertmanager in the e2e tests.)
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { alertingRules, defaultAlertsConfig } from '../../alerts/index.ts';
+import { DATA_LOSS_ALERTS } from '../../alerts/exporter-alerts.ts';
+import { ruleFiles, type RuleFiles } from './rule-files.ts';
+import { runTool } from './tools.ts';
+
+const alerts = alertingRules(defaultAlertsConfig);
+
+const RECEIVER_BY_SEVERITY = { critical: 'pagerduty-critical', warning: 'slack-warning', info: 'slack-warning' } as const;
+
+interface Route {
+  receiver?: string;
+  group_by?: string[];
+  matchers?: string[];
+  routes?: Route[];
+}
+interface Shipped {
+  route: Route;
+  inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
+  receivers: { name: string; pagerduty_configs?: Record<string, unknown>[]; slack_configs?: Record<string, unknown>[] }[];
+}
+
+/** An Alertmanager matcher such as `queue_name=~".+"` applied to a label set (regexes are anchored). */
+function matches(matcher: string, labels: Readonly<Record<string, string>>): boolean {
+  const parsed = /^(\w+)(=~|!~|!=|=)"(.*)"$/.exec(matcher);
+  assert.ok(parsed, `cannot read matcher ${matcher}`);
+  const [, name = '', op, value = ''] = parsed;
+  const actual = labels[name] ?? '';
+  if (op === '=') return actual === value;
+  if (op === '!=') return actual !== value;
+  const found = new RegExp(`^(?:${value})$`).test(actual);
+  return op === '=~' ? found : !found;
+}
+
+/** Every firing alert's labels expected in test/alerts/*.promtool.yaml, with its alertname. */
+async function firedLabelSets(): Promise<Record<string, string>[]> {
+  const here = import.meta.dirname;
+  const sets: Record<string, string>[] = [];
+  for (const file of (await readdir(here)).filter((name) => name.endsWith('.promtool.yaml'))) {
+    const unitTest = load(await readFile(join(here, file), 'utf8')) as {
+      tests: { alert_rule_test?: { alertname: string; exp_alerts?: { exp_labels?: Record<string, string> }[] }[] }[];
+    };
+    for (const rule of unitTest.tests.flatMap((t) => t.alert_rule_test ?? [])) {
+      for (const expected of rule.exp_alerts ?? []) sets.push({ ...expected.exp_labels, alertname: rule.alertname });
+    }
+  }
+  return sets;
+}
+
+describe('alertmanager.yml under amtool', () => {
+  let files: RuleFiles;
+  let shipped: Shipped;
+
+  before(async () => {
+    files = await ruleFiles();
+    shipped = load(await readFile(files.path('alertmanager'), 'utf8')) as Shipped;
+  });
+  after(async () => {
+    await files?.dispose();
+  });
+
+  const routesTo = (expected: string, labels: readonly string[]) =>
+    runTool('amtool', [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${files.path('alertmanager')}`,
+      `--verify.receivers=${expected}`,
+      ...labels,
+    ]);
+
+  test('amtool check-config accepts it', async (t) => {
+    t.diagnostic(`alertmanager.yml: ${files.source}`);
+    const result = await runTool('amtool', ['check-config', files.path('alertmanager')]);
+    assert.equal(result.code, 0, result.output);
+  });
+
+  test('every alert reaches the receiver of its severity: critical → PagerDuty, warning → Slack', async () => {
+    assert.ok(alerts.some((alert) => alert.labels.severity === 'critical'));
+    assert.ok(alerts.some((alert) => alert.labels.severity === 'warning'));
+    for (const alert of alerts) {
+      const expected = RECEIVER_BY_SEVERITY[alert.labels.severity];
+      const result = await routesTo(expected, [
+        `alertname=${alert.alert}`,
+        `severity=${alert.labels.severity}`,
+        'queue_name=Support',
+        'job=genesys-cloud-exporter',
+      ]);
+      assert.equal(result.code, 0, `${alert.alert} should go to ${expected}:\n${result.output}`);
+    }
+  });
+
+  test('a wrong expectation fails amtool, so the routing checks above can fail', async () => {
+    const result = await routesTo('slack-warning', ['alertname=QueueDepthCritical', 'severity=critical']);
+    assert.notEqual(result.code, 0, result.output);
+  });
+
+  test('an alert without a known severity still reaches Slack', async () => {
+    const result = await routesTo('slack-warning', ['alertname=SomethingNew']);
+    assert.equal(result.code, 0, result.output);
+  });
+
+  test('notifications are grouped by alertname and queue_name on every route', () => {
+    const groupBy = shipped.route.group_by ?? [];
+    assert.ok(groupBy.includes('alertname') && groupBy.includes('queue_name'), `group_by: ${groupBy.join(', ')}`);
+    // Child routes inherit group_by unless they set their own: none may regroup.
+    for (const child of shipped.route.routes ?? []) {
+      assert.equal(child.group_by, undefined, `route to ${child.receiver} overrides group_by`);
+    }
+  });
+
+  test('the data-loss alerts inhibit the queue alerts, matching on labels both really carry', async () => {
+    assert.equal(shipped.inhibit_rules.length, 1);
+    const [rule] = shipped.inhibit_rules;
+    assert.ok(rule);
+    // The label sets Prometheus really gave each alert in the promtool tests (checked there by promtool).
+    const fired = await firedLabelSets();
+    for (const alert of alerts) {
+      const labelSets = fired.filter((labels) => labels.alertname === alert.alert);
+      assert.ok(labelSets.length > 0, `${alert.alert}: no firing label set in the promtool tests`);
+      for (const labels of labelSets) {
+        const isSource: boolean = rule.source_matchers.every((m) => matches(m, labels));
+        const isTarget: boolean = rule.target_matchers.every((m) => matches(m, labels));
+        assert.equal(isSource, (DATA_LOSS_ALERTS as readonly string[]).includes(alert.alert), `${alert.alert} as source`);
+        assert.equal(isTarget, 'queue_name' in labels, `${alert.alert} as target`);
+        assert.ok(!(isSource && isTarget), `${alert.alert} would inhibit itself`);
+        // `equal` labels must be on both sides, or inhibition silently never matches (cluster comes from
+        // Prometheus' external_labels at send time, so it is not in these label sets).
+        if (isSource || isTarget) assert.ok('job' in labels, `${alert.alert} lacks job, which inhibition matches on`);
+      }
+    }
+    assert.ok(rule.equal.includes('job'), `equal: ${rule.equal.join(', ')}`);
+  });
+
+  test('receivers read their secrets from files and inline none', () => {
+    const pagerduty = shipped.receivers.find((r) => r.name === 'pagerduty-critical')?.pagerduty_configs ?? [];
+    const slack = shipped.receivers.find((r) => r.name === 'slack-warning')?.slack_configs ?? [];
+    assert.equal(pagerduty.length, 1);
+    assert.equal(slack.length, 1);
+    assert.equal(pagerduty[0]?.routing_key_file, defaultAlertsConfig.alertmanager.pagerduty.routingKeyFile);
+    assert.equal(slack[0]?.api_url_file, defaultAlertsConfig.alertmanager.slack.apiUrlFile);
+    for (const secret of ['routing_key', 'service_key', 'service_key_file']) assert.ok(!(secret in (pagerduty[0] ?? {})), secret);
+    assert.ok(!('api_url' in (slack[0] ?? {})), 'api_url');
+  });
+});

@@ -1,0 +1,85 @@
+// The alerts config override: deep merge, errors that name the key and the mistake, and a shortened
+// variant (as the end-to-end tests generate) that the real promtool and amtool accept.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { load } from 'js-yaml';
+import { alertingRules, defaultAlertsConfig, parseAlertsConfigOverride } from '../../alerts/index.ts';
+import { renderToTemp } from './rule-files.ts';
+import { runTool } from './tools.ts';
+
+const override = (input: unknown) => parseAlertsConfigOverride(input, defaultAlertsConfig);
+
+describe('parseAlertsConfigOverride', () => {
+  test('the defaults pass their own validation unchanged', () => {
+    assert.deepEqual(override(defaultAlertsConfig), defaultAlertsConfig);
+  });
+
+  test('merges deeply: one key changes, its siblings and the base stay', () => {
+    const merged = override({ rules: { QueueDepthCritical: { for: '30s' } }, alertmanager: { groupWait: '1s' } });
+    assert.deepEqual(merged.rules.QueueDepthCritical, { for: '30s', maxWaiting: 50 });
+    assert.deepEqual(merged.rules.WaitTimeDegradation, defaultAlertsConfig.rules.WaitTimeDegradation);
+    assert.equal(merged.alertmanager.groupWait, '1s');
+    assert.equal(merged.alertmanager.repeatInterval, defaultAlertsConfig.alertmanager.repeatInterval);
+    assert.equal(defaultAlertsConfig.rules.QueueDepthCritical.for, '5m', 'the base is not modified');
+  });
+
+  test('sets and unsets optional receiver settings', () => {
+    const withUrl = override({ alertmanager: { pagerduty: { url: 'http://127.0.0.1:4000/pagerduty' } } });
+    assert.equal(withUrl.alertmanager.pagerduty.url, 'http://127.0.0.1:4000/pagerduty');
+    assert.equal(withUrl.alertmanager.pagerduty.routingKeyFile, defaultAlertsConfig.alertmanager.pagerduty.routingKeyFile);
+    const noChannel = override({ alertmanager: { slack: { channel: null } } });
+    assert.equal(noChannel.alertmanager.slack.channel, undefined);
+  });
+
+  const rejects: [string, unknown, RegExp][] = [
+    ['an unknown key, with the known ones', { rules: { QueueDepthCritcal: {} } }, /rules\.QueueDepthCritcal: unknown key \(expected one of: QueueDepthCritical, /],
+    ['a wrong type', { rules: { QueueDepthCritical: { maxWaiting: '50' } } }, /rules\.QueueDepthCritical\.maxWaiting: expected a number, got "50"/],
+    ['a bad duration', { rules: { WaitTimeDegradation: { for: '10 minutes' } } }, /rules\.WaitTimeDegradation\.for: "10 minutes" is not a Prometheus duration/],
+    ['units out of order', { alertmanager: { groupWait: '30s1m' } }, /alertmanager\.groupWait: "30s1m" is not a Prometheus duration/],
+    ['a zero `for`', { rules: { GenesysExporterDown: { for: '0s' } } }, /rules\.GenesysExporterDown\.for: must be longer than 0s/],
+    ['a ratio above 1', { rules: { GenesysApiErrors: { maxErrorRatio: 10 } } }, /rules\.GenesysApiErrors\.maxErrorRatio: is a ratio between 0 and 1/],
+    ['a negative count', { rules: { QueueSlaBelowTarget: { minOffers: -1 } } }, /rules\.QueueSlaBelowTarget\.minOffers: must not be negative/],
+    ['a non-http URL', { alertmanager: { pagerduty: { url: 'ftp://x' } } }, /alertmanager\.pagerduty\.url: "ftp:\/\/x" is not an http\(s\) URL/],
+    ['a relative secret path', { alertmanager: { slack: { apiUrlFile: 'slack-url' } } }, /alertmanager\.slack\.apiUrlFile: "slack-url" is not an absolute file path/],
+    ['null for a required value', { selectors: { job: null } }, /selectors\.job: expected a string, got null/],
+    ['a value where an object belongs', { rules: 5 }, /rules: expected an object, got number 5/],
+    ['a non-object override', ['x'], /\(root\): expected an object, got an array/],
+  ];
+  for (const [what, input, message] of rejects) {
+    test(`rejects ${what}`, () => {
+      assert.throws(() => override(input), message);
+    });
+  }
+
+  test('a shortened end-to-end variant renders files promtool and amtool accept', async () => {
+    const fast = override({
+      rules: Object.fromEntries(Object.keys(defaultAlertsConfig.rules).map((name) => [name, { for: '30s' }])),
+      alertmanager: {
+        groupWait: '1s',
+        groupInterval: '2s',
+        repeatInterval: '1m',
+        pagerduty: { url: 'http://127.0.0.1:9/v2/enqueue' },
+      },
+    });
+    const alerts = alertingRules(fast);
+    assert.ok(alerts.every((alert) => alert.for === '30s'), 'every alert takes its `for` from the config');
+
+    const files = await renderToTemp(fast);
+    try {
+      const rules = await runTool('promtool', ['check', 'rules', files.path('recordingRules'), files.path('alertingRules')]);
+      assert.equal(rules.code, 0, rules.output);
+      const am = await runTool('amtool', ['check-config', files.path('alertmanager')]);
+      assert.equal(am.code, 0, am.output);
+      const shipped = load(await readFile(files.path('alertmanager'), 'utf8')) as {
+        route: { group_wait: string };
+        receivers: { pagerduty_configs?: { url: string }[] }[];
+      };
+      assert.equal(shipped.route.group_wait, '1s');
+      assert.equal(shipped.receivers.find((r) => r.pagerduty_configs)?.pagerduty_configs?.[0]?.url, 'http://127.0.0.1:9/v2/enqueue');
+    } finally {
+      await files.dispose();
+    }
+  });
+});

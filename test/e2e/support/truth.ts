@@ -1,0 +1,118 @@
+// Ground truth from the simulator, in the shapes the e2e checks need: a recording of the real-time state
+// (so a Prometheus sample can be compared with what the simulator had when the exporter polled), and the
+// contacts' events (offered, answered, abandoned, breached, waited) to count over any window.
+import type { ContactTruth, MediaType, TruthNow } from '../../../simulator/control-types.ts';
+import type { SimulatorClient } from '../../../stack/simulator-client.ts';
+
+export interface TruthSample {
+  /** Unix ms of the simulator's clock when the state was read. */
+  readonly at: number;
+  readonly truth: TruthNow;
+}
+
+/** Reads /sim/truth/now every `intervalMs` until stopped. */
+export class TruthRecorder {
+  readonly samples: TruthSample[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight = false;
+
+  constructor(private readonly simulator: SimulatorClient) {}
+
+  start(intervalMs = 200): void {
+    const read = async (): Promise<void> => {
+      if (this.#inFlight) return;
+      this.#inFlight = true;
+      try {
+        const truth = await this.simulator.truthNow();
+        this.samples.push({ at: Date.parse(truth.time), truth });
+      } catch {
+        // a missed reading only widens the band a check looks at; the checks require readings there
+      } finally {
+        this.#inFlight = false;
+      }
+    };
+    void read();
+    this.#timer = setInterval(() => void read(), intervalMs);
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** The smallest and largest value of `read` over the readings in [fromMs, toMs]; undefined without readings. */
+  range(fromMs: number, toMs: number, read: (truth: TruthNow) => number): { min: number; max: number; readings: number } | undefined {
+    const values = this.samples.filter((s) => s.at >= fromMs && s.at <= toMs).map((s) => read(s.truth));
+    if (values.length === 0) return undefined;
+    return { min: Math.min(...values), max: Math.max(...values), readings: values.length };
+  }
+}
+
+export type EventKind = 'offered' | 'answered' | 'abandoned' | 'breached' | 'waited';
+
+/** One thing a counter or the wait histogram counts, at the time it posts in Genesys. */
+export interface ContactEvent {
+  readonly kind: EventKind;
+  readonly queueId: string;
+  readonly mediaType: MediaType;
+  /** Unix ms. */
+  readonly at: number;
+  /** For 'waited': the wait in ms. */
+  readonly waitMs?: number;
+}
+
+/**
+ * The events of contacts, timed as Genesys posts them: nOffered at arrival, tAnswered and nOverSla at
+ * answer, tAbandon at abandon, tWait when the wait ends (answer or abandon).
+ */
+export function contactEvents(contacts: readonly ContactTruth[]): ContactEvent[] {
+  const events: ContactEvent[] = [];
+  for (const c of contacts) {
+    const base = { queueId: c.queueId, mediaType: c.mediaType };
+    events.push({ ...base, kind: 'offered', at: Date.parse(c.arrivedAt) });
+    if (c.outcome === 'answered' && c.answeredAt !== undefined) {
+      const at = Date.parse(c.answeredAt);
+      events.push({ ...base, kind: 'answered', at });
+      if (!c.answeredWithinTarget) events.push({ ...base, kind: 'breached', at });
+      events.push({ ...base, kind: 'waited', at, waitMs: c.waitMs });
+    }
+    if (c.outcome === 'abandoned' && c.abandonedAt !== undefined) {
+      const at = Date.parse(c.abandonedAt);
+      events.push({ ...base, kind: 'abandoned', at });
+      events.push({ ...base, kind: 'waited', at, waitMs: c.waitMs });
+    }
+  }
+  return events;
+}
+
+export interface EventFilter {
+  readonly kind: EventKind;
+  readonly queueIds?: ReadonlySet<string>;
+  readonly mediaType?: MediaType;
+  /** For 'waited': only waits under this many ms (a histogram bucket's `lt` bound, as the exporter's views). */
+  readonly waitBelowMs?: number;
+}
+
+export function selectEvents(events: readonly ContactEvent[], filter: EventFilter): ContactEvent[] {
+  return events.filter(
+    (e) =>
+      e.kind === filter.kind &&
+      (filter.queueIds === undefined || filter.queueIds.has(e.queueId)) &&
+      (filter.mediaType === undefined || e.mediaType === filter.mediaType) &&
+      (filter.waitBelowMs === undefined || (e.waitMs ?? Infinity) < filter.waitBelowMs),
+  );
+}
+
+/** Events with fromMs < at ≤ toMs. */
+export function countBetween(events: readonly ContactEvent[], fromMs: number, toMs: number): number {
+  let n = 0;
+  for (const e of events) if (e.at > fromMs && e.at <= toMs) n += 1;
+  return n;
+}
+
+/** The q-quantile (nearest rank) of values; undefined for none. */
+export function quantile(values: readonly number[], q: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}

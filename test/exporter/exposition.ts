@@ -1,0 +1,35 @@
+// Reads the Prometheus text format back into samples, for assertions on /metrics.
+
+export interface ParsedSample {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+export function parseExposition(text: string): ParsedSample[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const match = LINE.exec(line);
+      if (!match) throw new Error(`not an exposition line: ${line}`);
+      const labels: Record<string, string> = {};
+      for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = value!.replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
+      return { name: match[1]!, labels, value: Number(match[3]) };
+    });
+}
+
+/** The samples of one series name whose labels include `where`. */
+export function select(samples: readonly ParsedSample[], name: string, where: Readonly<Record<string, string>> = {}): ParsedSample[] {
+  return samples.filter((s) => s.name === name && Object.entries(where).every(([key, value]) => s.labels[key] === value));
+}
+
+/** The value of the single matching series, or undefined when there is none. */
+export function valueOf(samples: readonly ParsedSample[], name: string, where: Readonly<Record<string, string>> = {}): number | undefined {
+  const matching = select(samples, name, where);
+  if (matching.length > 1) throw new Error(`${matching.length} series of ${name} match ${JSON.stringify(where)}`);
+  return matching[0]?.value;
+}

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFakeGenesys } from './helpers/fake-genesys.ts';
+import { clientFor } from './helpers/client-for.ts';
+import { waitFor } from './helpers/recorders.ts';
+import { ClientClosedError } from '../../../exporter/genesys/errors/index.ts';
+
+test('close() rejects requests in flight and requests waiting for a slot, and later requests', async () => {
+  const fake = await startFakeGenesys({ api: () => ({ status: 200, hang: true }) });
+  const client = clientFor(fake, { maxConcurrency: 1, requestTimeoutMs: 60_000 });
+  try {
+    await client.start();
+    const inFlight = client.listQueues().then(() => undefined, (e: unknown) => e);
+    const waiting = client.listQueues().then(() => undefined, (e: unknown) => e);
+    await waitFor(() => fake.apiCalls().length === 1, 'the first request to reach the server');
+    await client.close();
+    const [first, second] = await Promise.all([inFlight, waiting]);
+    assert.ok(first instanceof ClientClosedError, `in flight: got ${String(first)}`);
+    assert.ok(second instanceof ClientClosedError, `waiting: got ${String(second)}`);
+    assert.match(first.message, /closed/);
+    const later = await client.listQueues().then(() => undefined, (e: unknown) => e);
+    assert.ok(later instanceof ClientClosedError, `after close: got ${String(later)}`);
+    assert.equal(fake.apiCalls().length, 1);
+  } finally {
+    await client.close();
+    await fake.close();
+  }
+});

@@ -1,0 +1,16 @@
+// A client pointed at a fake, with short backoffs so retries do not slow the suite down.
+
+import { createGenesysClient, type GenesysClient, type GenesysClientOptions } from '../../../../exporter/genesys/client.ts';
+import type { FakeGenesys } from './fake-genesys.ts';
+
+export function clientFor(fake: FakeGenesys, overrides: Partial<GenesysClientOptions> = {}): GenesysClient {
+  return createGenesysClient({
+    apiUrl: fake.url,
+    loginUrl: fake.url,
+    credentials: { clientId: fake.clientId, clientSecret: fake.clientSecret },
+    requestTimeoutMs: 5_000,
+    backoff: { baseMs: 20, maxMs: 200 },
+    loginCircuit: { failureThreshold: 3, openBaseMs: 300, openMaxMs: 2_000 },
+    ...overrides,
+  });
+}

@@ -1,0 +1,39 @@
+// Test doubles for the client's outputs (telemetry callbacks and log lines); they record, they never decide.
+
+import { createLogger, type Logger } from '../../../../exporter/log.ts';
+import type { ApiTelemetry, Endpoint, RequestOutcome } from '../../../../exporter/genesys/telemetry.ts';
+
+export interface TelemetryRecord {
+  readonly requests: { endpoint: Endpoint; outcome: RequestOutcome; durationSeconds: number }[];
+  readonly rateLimited: { endpoint: Endpoint; retryAfterSeconds: number | undefined }[];
+  readonly tokenRefreshes: { result: 'success' | 'failure'; expiresAt?: Date }[];
+  readonly circuit: boolean[];
+}
+
+export function recordingTelemetry(onRateLimited?: () => void): ApiTelemetry & { record: TelemetryRecord } {
+  const record: TelemetryRecord = { requests: [], rateLimited: [], tokenRefreshes: [], circuit: [] };
+  return {
+    record,
+    request: (endpoint, outcome, durationSeconds) => record.requests.push({ endpoint, outcome, durationSeconds }),
+    rateLimited: (endpoint, retryAfterSeconds) => {
+      record.rateLimited.push({ endpoint, retryAfterSeconds });
+      onRateLimited?.();
+    },
+    tokenRefresh: (result, expiresAt) => record.tokenRefreshes.push(expiresAt === undefined ? { result } : { result, expiresAt }),
+    loginCircuit: (open) => record.circuit.push(open),
+  };
+}
+
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }), lines };
+}
+
+/** Polls `condition` every 20 ms until true; fails after `timeoutMs` with `what` in the message. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

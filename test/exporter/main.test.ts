@@ -1,0 +1,96 @@
+// exporter/main.ts as a real process: `npm start` with no credentials (embedded simulator), with
+// credentials against a simulator over HTTP, bad credentials, config errors, SIGTERM. Secrets never
+// appear in logs or on /metrics.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSimulator } from '../../simulator/index.ts';
+import { get, waitFor } from './http-client.ts';
+import { spawnExporter } from './process.ts';
+import type { ExporterProcess } from './process.ts';
+
+const FAST = [
+  '--web.listen-address=127.0.0.1:0',
+  '--collector.unsafe-fast-polling',
+  '--collector.observations.interval=1s',
+  '--collector.aggregates.interval=2s',
+  '--collector.queues.refresh-interval=5s',
+];
+const CLIENT_SECRET = 'sEcReT-for-main-test-7f3a91';
+
+async function scrapeWhenReady(url: string): Promise<string> {
+  await waitFor('/-/ready to answer 200', async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined), 60_000, 200);
+  return (await get(`${url}/metrics`)).body;
+}
+
+describe('exporter process (npm start)', () => {
+  const running: ExporterProcess[] = [];
+  after(async () => {
+    for (const exporter of running) await exporter.stop();
+  });
+
+  test('with no credentials: embedded simulator, says the data is simulated, stops cleanly on SIGTERM', async () => {
+    const exporter = spawnExporter(FAST, {});
+    running.push(exporter);
+    const metrics = await scrapeWhenReady(await exporter.url());
+    assert.match(metrics, /^genesys_queue_depth\{queue_id="[^"]+",queue_name="[^"]+",media_type="\w+"\} \d+$/m);
+    assert.match(metrics, /^genesys_up 1$/m);
+    const warning = exporter.logLines.map((line) => JSON.parse(line) as { level: string; msg: string }).find((r) => /SIMULATED/.test(r.msg));
+    assert.equal(warning?.level, 'warn');
+    assert.equal(await exporter.stop(), 0);
+    assert.ok(exporter.logLines.some((line) => JSON.parse(line).msg === 'stopped'), 'logs that it stopped');
+  });
+
+  describe('with credentials against a Genesys-compatible endpoint', () => {
+    let simulator: Awaited<ReturnType<typeof startSimulator>>;
+    before(async () => {
+      simulator = await startSimulator({ port: 0, seed: 7, clientId: 'main-test-client', clientSecret: CLIENT_SECRET });
+    });
+    after(() => simulator.close());
+
+    test('collects, survives token revocation, and never logs or serves the secret or a token', async () => {
+      const exporter = spawnExporter([...FAST, `--genesys.api-url=${simulator.url}`, `--genesys.login-url=${simulator.url}`, '--log.level=debug'], {
+        GENESYS_CLIENT_ID: 'main-test-client',
+        GENESYS_CLIENT_SECRET: CLIENT_SECRET,
+      });
+      running.push(exporter);
+      const url = await exporter.url();
+      await scrapeWhenReady(url);
+      const revoke = await fetch(`${simulator.url}/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fault: 'revoke-tokens' }) });
+      assert.equal(revoke.status < 300, true, `revoke-tokens fault accepted (${revoke.status})`);
+      const metrics = await waitFor('a second successful token grant after revocation', async () => {
+        const body = (await get(`${url}/metrics`)).body;
+        const grants = Number(/^genesys_exporter_token_refreshes_total\{result="success"\} (\d+)$/m.exec(body)?.[1] ?? 0);
+        return grants >= 2 ? body : undefined;
+      }, 60_000, 250);
+      assert.equal(await exporter.stop(), 0);
+
+      for (const [where, text] of [['logs', exporter.logLines.join('\n')], ['/metrics', metrics]] as const) {
+        assert.ok(!text.includes(CLIENT_SECRET), `client secret in ${where}`);
+        assert.doesNotMatch(text, /Bearer\s+[A-Za-z0-9._~+/=-]{8,}/, `bearer token in ${where}`);
+        assert.doesNotMatch(text, /access_token["'\s:=]+[^"'\s,&}[]/, `access_token value in ${where}`);
+      }
+      assert.ok(exporter.logLines.length > 5, 'debug logging was on, so there was something to check');
+    });
+
+    test('bad credentials: exits 1 naming the authentication failure, without the secret', async () => {
+      const exporter = spawnExporter([...FAST, `--genesys.api-url=${simulator.url}`, `--genesys.login-url=${simulator.url}`], {
+        GENESYS_CLIENT_ID: 'main-test-client',
+        GENESYS_CLIENT_SECRET: 'wrong-secret-value-123',
+      });
+      running.push(exporter);
+      const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, 60_000, 100);
+      assert.equal(code, 1);
+      const failure = exporter.logLines.map((line) => JSON.parse(line) as { msg: string; error?: string }).find((r) => r.msg === 'startup failed');
+      assert.match(failure?.error ?? '', /auth|credential|invalid_client/i);
+      assert.ok(!exporter.logLines.join('\n').includes('wrong-secret-value-123'));
+    });
+  });
+
+  test('configuration error: exits 2 and names the flag', async () => {
+    const exporter = spawnExporter(['--collector.observations.interval=1s'], {});
+    running.push(exporter);
+    const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, 60_000, 100);
+    assert.equal(code, 2);
+    assert.match(exporter.logLines.join('\n'), /--collector\.observations\.interval=1s is shorter than the minimum of 5s/);
+  });
+});
