@@ -12,10 +12,13 @@ export const RECEIVERS = { pagerduty: 'pagerduty-critical', slack: 'slack-warnin
 export const GROUP_BY = ['alertname', 'cluster', 'queue_name'] as const;
 
 /**
- * Inhibition needs a label both sides share. `job` (the exporter's scrape job) is on every alert built from
- * its series, and `cluster` comes from Prometheus' external_labels on every alert it sends; a missing label
- * on both sides counts as equal, so the rule also works where no cluster label is set. Only alerts with a
- * `queue_name` are targets: the exporter alerts themselves keep notifying.
+ * Inhibition needs labels both sides share: `job` (the exporter's scrape job) and `cluster` (a target label
+ * of the generated scrape config) are on every series the exporter serves, so on every alert built from
+ * them, and matching on `cluster` keeps one deployment's outage from silencing another's queues when they
+ * share an Alertmanager. A label missing on both sides counts as equal. GenesysExporterAbsent carries only
+ * `job` (absent() knows no more), so it inhibits only where no cluster label is set; that is enough,
+ * because a vanished target's series are marked stale at once and its queue alerts resolve on their own.
+ * Only alerts with a `queue_name` are targets: the exporter alerts themselves keep notifying.
  */
 const inhibitDataLoss = {
   source_matchers: [`alertname=~"${DATA_LOSS_ALERTS.join('|')}"`],

@@ -23,12 +23,12 @@ export interface AlertSpec {
   readonly summary: string;
   readonly description: string;
   /** Queue alerts link to the queue's detail dashboard with the queue preselected. */
-  readonly dashboard: { readonly uid: DashboardKey; readonly perQueue: boolean };
+  readonly dashboard: { readonly key: DashboardKey; readonly perQueue: boolean };
 }
 
 /** Grafana link; Go's `urlquery` escapes queue names with spaces or '&'. */
 function dashboardUrl(config: AlertsConfig, dashboard: AlertSpec['dashboard']): string {
-  const base = `${config.grafanaBaseUrl.replace(/\/+$/, '')}/d/${DASHBOARD_UIDS[dashboard.uid]}`;
+  const base = `${config.grafanaBaseUrl.replace(/\/+$/, '')}/d/${DASHBOARD_UIDS[dashboard.key]}`;
   return dashboard.perQueue ? `${base}?var-queue={{ $labels.queue_name | urlquery }}` : base;
 }
 

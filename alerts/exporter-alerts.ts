@@ -16,7 +16,7 @@ export const DATA_LOSS_ALERTS = [
 
 const ENDPOINT_KEY = [...EXPORTER_KEY, 'endpoint'] as const;
 const COLLECTOR_KEY = [...EXPORTER_KEY, 'collector'] as const;
-const health = { uid: 'exporterHealth', perQueue: false } as const;
+const health = { key: 'exporterHealth', perQueue: false } as const;
 
 function rules(config: AlertsConfig): AlertingRule[] {
   const { job } = config.selectors;

@@ -26,7 +26,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
       description:
         `{{ $value }} contacts are waiting in queue {{ $labels.queue_name }} ` +
         `(threshold ${QueueDepthCritical.maxWaiting}) for at least ${QueueDepthCritical.for}.`,
-      dashboard: { uid: 'queueDetail', perQueue: true },
+      dashboard: { key: 'queueDetail', perQueue: true },
     }),
     alertingRule(config, {
       alert: 'WaitTimeDegradation',
@@ -37,7 +37,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
         `95 % of contacts in queue {{ $labels.queue_name }} waited up to {{ $value | printf "%.0f" }} s ` +
         `over the last 5 minutes (threshold ${WaitTimeDegradation.maxP95WaitSeconds} s) ` +
         `for at least ${WaitTimeDegradation.for}.`,
-      dashboard: { uid: 'queueDetail', perQueue: true },
+      dashboard: { key: 'queueDetail', perQueue: true },
     }),
     alertingRule(config, {
       alert: 'QueueSlaBelowTarget',
@@ -53,7 +53,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
         'Only {{ $value | humanizePercentage }} of {{ $labels.media_type }} contacts offered to queue ' +
         "{{ $labels.queue_name }} in the last 15 minutes were answered within the queue's service-level time, " +
         `below the queue's own target, for at least ${QueueSlaBelowTarget.for}.`,
-      dashboard: { uid: 'queueDetail', perQueue: true },
+      dashboard: { key: 'queueDetail', perQueue: true },
     }),
     alertingRule(config, {
       alert: 'QueueNoAvailableAgents',
@@ -65,7 +65,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
       description:
         '{{ $value }} contacts are waiting in queue {{ $labels.queue_name }} and none of its agents has been ' +
         `idle (available) for at least ${QueueNoAvailableAgents.for}.`,
-      dashboard: { uid: 'queueDetail', perQueue: true },
+      dashboard: { key: 'queueDetail', perQueue: true },
     }),
   ];
 }

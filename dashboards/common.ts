@@ -8,3 +8,4 @@ export * from './common/sla.ts';
 export * from './common/links.ts';
 export * from './common/layout.ts';
 export * from './common/queue-queries.ts';
+export * from './common/transformations.ts';

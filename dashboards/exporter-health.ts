@@ -74,19 +74,18 @@ const sinceLastSuccess = raw<'collector'>(
   `time() - ${aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_collector_last_success_timestamp_seconds'))}`,
 );
 
-/** API requests per second, optionally only some status codes, per endpoint. */
-function requestsPerEndpoint(statusCode?: { readonly nre: string }): Vector<'endpoint'> {
-  const selected = clusterSeries('genesys_exporter_api_requests_total', statusCode ? { status_code: statusCode } : {});
-  return sumBy(['endpoint'], rate(range(selected, RATE_INTERVAL)));
+/** API requests per second per endpoint (all statuses): which endpoints the exporter is calling. */
+function requestsPerEndpoint(): Vector<'endpoint'> {
+  return sumBy(['endpoint'], rate(range(clusterSeries('genesys_exporter_api_requests_total'), RATE_INTERVAL)));
 }
 
 /**
- * `perEndpoint or 0 for every endpoint the exporter called`: an error or 429 counter only exists after
- * its first occurrence, so "no series" for an endpoint that is being called is a true 0. When the
+ * `perEndpoint or on(endpoint) 0 for every endpoint the exporter calls`: an error or 429 series only
+ * exists after its first occurrence, so "no series" for an endpoint being called is a true 0. When the
  * exporter is down there are no requests either, and the panel shows no data rather than a reassuring 0.
  */
-function orZeroForCalledEndpoints(perEndpoint: Vector<'endpoint'>): Vector<'endpoint'> {
-  return raw(`${perEndpoint} or (${requestsPerEndpoint()} * 0)`);
+function orZeroForCalledEndpoints<L extends string>(perEndpoint: Vector<'endpoint' | L>): Vector<'endpoint' | L> {
+  return raw(`${perEndpoint} or on(endpoint) (${requestsPerEndpoint()} * 0)`);
 }
 
 // Up/down is 0 or 1 whenever Prometheus knows the target; no data means the job or cluster is wrong.
@@ -313,13 +312,22 @@ function apiRequestsPanel() {
 
 // Zero-filled per called endpoint (see orZeroForCalledEndpoints): a true 0 while requests succeed.
 function apiErrorsPanel() {
+  const failed = clusterSeries('genesys_exporter_api_requests_total', { status_code: { nre: '2..' } });
   return timeSeriesPanel({
     id: PANEL.apiErrors,
-    title: 'API errors by endpoint',
-    description: 'Requests per second that did not get a 2xx response (4xx, 5xx, timeouts, network errors), by endpoint.',
+    title: 'API errors by endpoint and status',
+    description:
+      'Requests per second that did not get a 2xx response (4xx, 5xx, timeout, network_error), by endpoint ' +
+      'and status; 0 for an endpoint called without errors.',
     unit: 'reqps',
     missing: 'gap',
-    queries: [{ refId: 'errors', expr: orZeroForCalledEndpoints(requestsPerEndpoint({ nre: '2..' })), legend: '{{endpoint}}' }],
+    queries: [
+      {
+        refId: 'errors',
+        expr: orZeroForCalledEndpoints(sumBy(['endpoint', 'status_code'], rate(range(failed, RATE_INTERVAL)))),
+        legend: '{{endpoint}} {{status_code}}',
+      },
+    ],
   }).min(0);
 }
 

@@ -8,6 +8,7 @@ import {
   WAIT_STEPS,
   barGaugePanel,
   breachesInWindow,
+  calculateField,
   cell,
   colorByThresholds,
   clusterVariable,
@@ -16,7 +17,9 @@ import {
   depthPerQueue,
   longestWaitPerQueue,
   mediaTypeVariable,
+  mergeFrames,
   offersInWindowIfAny,
+  organizeFields,
   orZeroForListedQueues,
   overrideFields,
   queueDetailDataLink,
@@ -55,21 +58,9 @@ const SELECTED = 'selected';
  * "SLA Compliance %"; the stat reduces with Last.
  */
 export const SLA_TRANSFORMATIONS: readonly dashboard.DataTransformerConfig[] = [
-  {
-    id: 'calculateField',
-    options: { mode: 'binary', binary: { left: 'breaches', operator: '/', right: 'offers' }, alias: 'breach ratio' },
-  },
-  {
-    id: 'calculateField',
-    options: { mode: 'binary', binary: { left: '1', operator: '-', right: 'breach ratio' }, alias: 'SLA compliance' },
-  },
-  {
-    id: 'organize',
-    options: {
-      excludeByName: { breaches: true, offers: true, 'breach ratio': true },
-      renameByName: { 'SLA compliance': 'SLA Compliance %' },
-    },
-  },
+  calculateField('breach ratio', { field: 'breaches' }, '/', { field: 'offers' }),
+  calculateField('SLA compliance', { constant: 1 }, '-', { field: 'breach ratio' }),
+  organizeFields(['breaches', 'offers', 'breach ratio'], { 'SLA compliance': 'SLA Compliance %' }),
 ];
 
 // No data when no contact was offered in the window: `> 0` on the offers drops the 0/0 point, the
@@ -232,12 +223,9 @@ function agentCapacityPanel() {
     ],
   })
     .transformations([
-      { id: 'merge', options: {} },
-      {
-        id: 'calculateField',
-        options: { mode: 'binary', binary: { left: 'Value #idle', operator: '-', right: 'Value #waiting' }, alias: SPARE_AGENTS },
-      },
-      { id: 'organize', options: { excludeByName: { Time: true }, renameByName: { ...CAPACITY_COLUMNS } } },
+      mergeFrames(),
+      calculateField(SPARE_AGENTS, { field: 'Value #idle' }, '-', { field: 'Value #waiting' }),
+      organizeFields(['Time'], CAPACITY_COLUMNS),
     ])
     .sortBy([new common.TableSortByFieldStateBuilder().displayName(SPARE_AGENTS).desc(false)])
     .withOverride(

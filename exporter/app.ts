@@ -124,7 +124,7 @@ async function genesysEndpoint(config: ExporterConfig, logger: Logger): Promise<
     return { apiUrl, loginUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret.reveal(), simulated: false };
   }
   const simulator = await startSimulator({ port: 0, host: '127.0.0.1', seed: config.simulatorSeed });
-  logger.warn('no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET set: serving SIMULATED data from an embedded simulator, not a real Genesys Cloud org', {
+  logger.warn('no credentials set (GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET): serving SIMULATED data from an embedded simulator, not a real Genesys Cloud org', {
     simulator_url: simulator.url,
     seed: config.simulatorSeed,
   });

@@ -9,7 +9,7 @@ import { renderScrapeConfig, SCRAPE_CONFIG_PATH } from './render-prometheus-conf
 import { ALERTING_RULES_PATH, RECORDING_RULES_PATH, renderAlertingRules, renderRecordingRules } from './render-rules.ts';
 import { SeriesRegistry } from './series-registry.ts';
 import { renderJson } from './stable-render.ts';
-import { buildDashboard, checkDashboard } from './validate-dashboard.ts';
+import { buildDashboard, checkDashboard, linkProblems } from './validate-dashboard.ts';
 import { checkRules } from './validate-rules.ts';
 
 export interface GeneratorInputs {
@@ -73,6 +73,7 @@ export function generateArtifacts(inputs: GeneratorInputs): GenerateResult {
     return { module: source.module, uid: dashboard.uid, source, model: result.model };
   });
   problems.push(...uidProblems(checked));
+  for (const { module, model } of checked) problems.push(...linkProblems(module, model, dashboardUids));
   problems.push(...inlineSecretProblems(inputs.alertmanager.module, inputs.alertmanager.config));
   if (problems.length > 0) return { ok: false, problems };
 

@@ -26,8 +26,9 @@ const BUILTINS: Readonly<Record<string, string>> = {
   __to: '1700003600000',
 };
 
-/** `${name}`, `${name:format}`, `$name`, `[[name]]`, `[[name:format]]`. */
-const REFERENCE = /^(?:\$\{(\w+)(?::(\w+))?\}|\$(\w+)|\[\[(\w+)(?::(\w+))?\]\])/;
+/** `${name}`, `${name:format}`, `$name`, `[[name]]`, `[[name:format]]`. Names start with a letter or `_`,
+ * so label_replace's capture references (`$1`) are left alone, as Grafana leaves them. */
+const REFERENCE = /^(?:\$\{([A-Za-z_]\w*)(?::(\w+))?\}|\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*)(?::(\w+))?\]\])/;
 
 export interface Substitution {
   readonly promql: string;

@@ -79,6 +79,11 @@ class DashboardChecker {
     }
     const list = isObject(this.dashboard['templating']) ? objects(this.dashboard['templating']['list']) : [];
     for (const variable of list) this.checkVariable(variable);
+    const annotations = isObject(this.dashboard['annotations']) ? objects(this.dashboard['annotations']['list']) : [];
+    for (const annotation of annotations) {
+      const expr = text(annotation['expr']);
+      if (expr !== undefined) this.checkQuery(`annotation ${text(annotation['name']) ?? '?'}`, expr);
+    }
     const seenIds = new Map<number, string>();
     for (const panel of allPanels(this.dashboard)) this.checkPanel(panel, seenIds);
   }
@@ -93,7 +98,7 @@ class DashboardChecker {
     };
   }
 
-  private checkQuery(item: string, query: string, labelOfInterest?: string): void {
+  private checkQuery(item: string, query: string, labelOfInterest?: string, legendFormat?: string): void {
     const substituted = substituteVariables(query, this.variables);
     const problems: ExprProblem[] = [...substituted.problems, ...multiValueEqualityProblems(query, this.variables)];
     const analysis = analyzePromql(substituted.promql, this.registry);
@@ -103,6 +108,17 @@ class DashboardChecker {
         message: `label_values(…, ${labelOfInterest}): the selected series have no label "${labelOfInterest}"`,
         hint: didYouMean(labelOfInterest, analysis.outputLabels.labels) ?? `they have: ${[...analysis.outputLabels.labels].sort().join(', ')}`,
       });
+    }
+    if (legendFormat !== undefined && analysis.outputLabels.known) {
+      const labels = analysis.outputLabels.labels;
+      for (const match of legendFormat.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {
+        const label = match[1] ?? '';
+        if (labels.has(label)) continue;
+        problems.push({
+          message: `legendFormat uses {{${label}}}, but the query's result has no label "${label}" (it keeps: ${[...labels].sort().join(', ') || 'no labels'})`,
+          hint: didYouMean(label, labels) ?? 'group by that label or change the legend',
+        });
+      }
     }
     this.add(item, problems);
   }
@@ -116,9 +132,20 @@ class DashboardChecker {
     const query = (isObject(rawQuery) ? text(rawQuery['query']) : text(rawQuery)) ?? '';
     const labelValues = /^\s*label_values\(\s*(.*?)\s*,\s*(\w+)\s*\)\s*$/s.exec(query);
     if (labelValues !== null) return this.checkQuery(item, labelValues[1] ?? '', labelValues[2]);
-    if (/^\s*label_values\(\s*\w+\s*\)\s*$/.test(query) || /^\s*(metrics|label_names)\(/.test(query)) return;
+    const bareLabel = /^\s*label_values\(\s*(\w+)\s*\)\s*$/.exec(query)?.[1];
+    if (bareLabel !== undefined) return this.checkLabelExistsAnywhere(item, bareLabel);
+    if (/^\s*(metrics|label_names)\(/.test(query)) return;
     const queryResult = /^\s*query_result\((.*)\)\s*$/s.exec(query);
     this.checkQuery(item, queryResult?.[1] ?? query);
+  }
+
+  private checkLabelExistsAnywhere(item: string, label: string): void {
+    const labels = new Set(this.registry.names().flatMap((name) => {
+      const info = this.registry.lookup(name);
+      return info?.labels.known === true ? [...info.labels.labels] : [];
+    }));
+    if (labels.has(label)) return;
+    this.add(item, [{ message: `label_values(${label}): no series in the catalog has the label "${label}"`, hint: didYouMean(label, labels) ?? 'use a label from metrics/catalog.ts' }]);
   }
 
   private checkPanel(panel: Json, seenIds: Map<number, string>): void {
@@ -161,7 +188,7 @@ class DashboardChecker {
     this.add(item, grafanaSchemas().prometheusTarget(target).map((e) => ({ message: `does not match Grafana's Prometheus query schema: ${e}` })));
     const expr = text(target['expr']);
     if (expr === undefined) this.add(item, [{ message: 'has no expr' }]);
-    else this.checkQuery(item, expr);
+    else this.checkQuery(item, expr, undefined, text(target['legendFormat']));
   }
 
   private checkSchemas(item: string, type: string, panel: Json): void {
@@ -199,4 +226,23 @@ export function checkDashboard(source: DashboardSource, model: unknown, registry
   const checker = new DashboardChecker(source.module, model, registry);
   checker.run();
   return { uid: text(model['uid']), model, problems: checker.problems };
+}
+
+/** Links between dashboards (`/d/<uid>` in dashboard, panel and data links) must reach a generated dashboard. */
+export function linkProblems(module: string, model: unknown, knownUids: ReadonlySet<string>): Problem[] {
+  const problems: Problem[] = [];
+  const reported = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      for (const match of value.matchAll(/\/d\/([A-Za-z0-9_-]+)/g)) {
+        const uid = match[1] ?? '';
+        if (knownUids.has(uid) || reported.has(uid)) continue;
+        reported.add(uid);
+        problems.push({ module, item: 'dashboard', message: `links to dashboard uid "${uid}", which no dashboard module builds`, hint: `known uids: ${[...knownUids].sort().join(', ')}` });
+      }
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (isObject(value)) Object.keys(value).sort().forEach((key) => visit(value[key]));
+  };
+  visit(model);
+  return problems;
 }

@@ -3,6 +3,7 @@
 // runbook and dashboard links), recording rule names, and unique names.
 
 import type { AlertingRule, RecordingRule, RuleSource } from './contract.ts';
+import { substituteVariables } from './grafana-variables.ts';
 import type { ExprProblem, Problem } from './problems.ts';
 import { analyzePromql } from './promql-analysis.ts';
 import { labelSet, UNKNOWN_LABELS, type SeriesInfo, type SeriesRegistry } from './series-registry.ts';
@@ -71,8 +72,17 @@ function checkGroups(sources: readonly RuleSource[]): Problem[] {
   return problems;
 }
 
+/** Rules run inside Prometheus, where Grafana's $variables mean nothing (and do not parse). */
+function grafanaVariableProblems(expr: string): ExprProblem[] {
+  const used = substituteVariables(expr, []).variablesUsed;
+  return used.length === 0
+    ? []
+    : [{ message: `uses the Grafana variable $${used[0] ?? ''}, which Prometheus does not substitute`, hint: 'rules use fixed windows and values, e.g. rate(x[5m])' }];
+}
+
 function checkRecording(rule: RecordingRule, registry: SeriesRegistry): ExprProblem[] {
-  const problems: ExprProblem[] = [];
+  const problems: ExprProblem[] = [...grafanaVariableProblems(rule.expr)];
+  if (problems.length > 0) return problems;
   if (!RECORDING_NAME.test(rule.record)) {
     problems.push({ message: `recording rule name "${rule.record}" is not level:metric:operations`, hint: 'e.g. queue_name:genesys_queue_wait_time_seconds:p95_rate5m' });
   }
@@ -106,6 +116,8 @@ function checkAlert(rule: AlertingRule, registry: SeriesRegistry, dashboardUids:
   if (dashboardUid !== undefined && dashboardUids.size > 0 && !dashboardUids.has(dashboardUid)) {
     problems.push({ message: `dashboard_url points at dashboard uid "${dashboardUid}", which no dashboard module builds`, hint: `known uids: ${[...dashboardUids].sort().join(', ')}` });
   }
+  const variables = grafanaVariableProblems(rule.expr);
+  if (variables.length > 0) return [...problems, ...variables];
   const analysis = analyzePromql(rule.expr, registry);
   problems.push(...analysis.problems);
   if (analysis.outputLabels.known) {

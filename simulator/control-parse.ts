@@ -48,7 +48,10 @@ class FieldReader {
   string(key: string, required: boolean): string | undefined {
     this.known.add(key);
     const value = this.fields[key];
-    if (value === undefined && !required) return undefined;
+    if (value === undefined) {
+      if (required) throw new ControlInputError(`${this.what}: "${key}" is required`);
+      return undefined;
+    }
     if (typeof value !== 'string' || value === '') throw new ControlInputError(`${this.what}: "${key}" must be a non-empty string`);
     return value;
   }

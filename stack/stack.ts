@@ -93,7 +93,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((error: unknown) => log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`));
     }
-    if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
+    // GENESYS_STACK_KEEP=1 keeps the logs of a failed test run for reading.
+    if (ownsWorkDir && process.env.GENESYS_STACK_KEEP !== '1') rmSync(workDir, { recursive: true, force: true });
+    else log(`logs and data kept in ${workDir}`);
   };
 
   try {

@@ -68,13 +68,16 @@ export function clusterVariable(): dashboard.QueryVariableBuilder {
     .allValue('.*');
 }
 
+/** Queue names of the chosen cluster, as the exporter lists them. */
+const QUEUE_NAMES = labelValues('genesys_queue_info', { cluster: { re: `$${VAR.cluster}` } }, 'queue_name');
+
 /** The overview's queues: any number, or All. */
 export function queuesVariable(): dashboard.QueryVariableBuilder {
   return queryVariable(
     VAR.queue,
     'Queue',
     'Queues to show; All shows every queue the exporter exports.',
-    labelValues('genesys_queue_info', { cluster: { re: `$${VAR.cluster}` } }, 'queue_name'),
+    QUEUE_NAMES,
   )
     .multi(true)
     .includeAll(true)
@@ -87,7 +90,7 @@ export function singleQueueVariable(): dashboard.QueryVariableBuilder {
     VAR.queue,
     'Queue',
     'The queue to show.',
-    labelValues('genesys_queue_info', { cluster: { re: `$${VAR.cluster}` } }, 'queue_name'),
+    QUEUE_NAMES,
   )
     .multi(false)
     .includeAll(false);

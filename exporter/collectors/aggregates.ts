@@ -116,12 +116,9 @@ export function createAggregatesCollector(api: GenesysPort, directory: QueueDire
             });
           }
         }
-        for (const queueId of queueBatches[index] ?? []) {
-          if (baselined.has(queueId)) continue;
-          baselined.add(queueId);
-          // Zero series from the baseline on, so the first increase is visible to rate()/increase().
-          for (const media of directory.get(queueId)?.serviceLevels.keys() ?? []) totalsOf(queueId, media);
-        }
+        // Media seen at the baseline get their series (at 0) from then on, so the first increase is
+        // visible to rate()/increase(); a media type that first posts later starts with its first value.
+        for (const queueId of queueBatches[index] ?? []) baselined.add(queueId);
       });
       ledger.forgetBefore(startMs);
 

@@ -62,6 +62,9 @@ export interface ObservationsOptions {
 
 export function createObservationsCollector(api: GenesysPort, directory: QueueDirectory, options: ObservationsOptions): Collector {
   const now = options.now ?? Date.now;
+  // Media types each queue has reported so far: their series stay (at 0) when a group is missing from a
+  // response, so panels do not flicker, without exporting every media type a queue is configured for.
+  const seenMedia = new Map<string, Set<string>>();
   return {
     name: 'observations',
     needsQueues: true,
@@ -82,11 +85,14 @@ export function createObservationsCollector(api: GenesysPort, directory: QueueDi
         groups.set(queueId, entry);
       }
 
+      for (const queueId of seenMedia.keys()) if (directory.get(queueId) === undefined) seenMedia.delete(queueId);
       const nowMs = now();
       const snapshot = new SnapshotBuilder();
       for (const queue of queues) {
         const entry = groups.get(queue.id);
-        const mediaTypes = new Set<string>([...queue.serviceLevels.keys(), ...(entry?.media.keys() ?? [])]);
+        const mediaTypes = seenMedia.get(queue.id) ?? new Set<string>();
+        for (const media of entry?.media.keys() ?? []) mediaTypes.add(media);
+        seenMedia.set(queue.id, mediaTypes);
         for (const media of mediaTypes) {
           const group = entry?.media.get(media) ?? new ObservationGroup([]);
           const labels = { queue_id: queue.id, queue_name: queue.name, media_type: media };

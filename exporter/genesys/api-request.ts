@@ -102,10 +102,11 @@ export async function apiRequest<T>(context: ApiRequestContext, request: ApiRequ
   }
 }
 
-// The permit is taken before the token so that a request never holds a token across a long queue wait;
-// if getting the token itself took a while, a pause that began meanwhile is honoured before sending.
+// A request that cannot get a token fails before spending budget. The wait for the budget may outlive
+// the token or overlap a pause that began meanwhile, so both are checked again right before sending.
 async function sendWithBudget(context: ApiRequestContext, request: ApiRequest<unknown>, body: string | undefined): Promise<{ result: AttemptResult; token: AccessToken }> {
   const closedError = (): Error => new ClientClosedError({ endpoint: request.endpoint });
+  await context.tokens.getToken();
   const permit = await context.limiter.acquire(closedError);
   try {
     let token = await context.tokens.getToken();

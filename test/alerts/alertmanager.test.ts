@@ -133,8 +133,8 @@ describe('alertmanager.yml under amtool', () => {
         assert.equal(isSource, (DATA_LOSS_ALERTS as readonly string[]).includes(alert.alert), `${alert.alert} as source`);
         assert.equal(isTarget, 'queue_name' in labels, `${alert.alert} as target`);
         assert.ok(!(isSource && isTarget), `${alert.alert} would inhibit itself`);
-        // `equal` labels must be on both sides, or inhibition silently never matches (cluster comes from
-        // Prometheus' external_labels at send time, so it is not in these label sets).
+        // `equal` labels must be on both sides, or inhibition silently never matches. `job` is required;
+        // `cluster` is optional (a label missing on both sides counts as equal).
         if (isSource || isTarget) assert.ok('job' in labels, `${alert.alert} lacks job, which inhibition matches on`);
       }
     }

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { alertingRules, defaultAlertsConfig } from '../../alerts/index.ts';
+import { alertingRules, defaultAlertsConfig, ruleSources } from '../../alerts/index.ts';
 import { durationSeconds } from '../../alerts/duration.ts';
 import { ruleFiles, type RuleFiles } from './rule-files.ts';
 import { runTool } from './tools.ts';
@@ -23,6 +23,7 @@ interface AlertRuleTest {
 }
 interface UnitTestFile {
   readonly rule_files: string[];
+  readonly group_eval_order?: string[];
   readonly evaluation_interval: string;
   readonly tests: readonly { readonly alert_rule_test?: readonly AlertRuleTest[] }[];
 }
@@ -69,14 +70,20 @@ describe('alerting and recording rules under promtool', () => {
     });
   }
 
-  test('the unit tests point at the shipped rule files, recording rules first', async () => {
+  test('the unit tests point at the shipped rule files and evaluate every group, recording first', async () => {
+    const groups = ruleSources(defaultAlertsConfig).flatMap((source) => source.groups);
+    const recordingFirst = [
+      ...groups.filter((group) => group.rules.every((rule) => 'record' in rule)),
+      ...groups.filter((group) => group.rules.some((rule) => 'alert' in rule)),
+    ].map((group) => group.name);
     for (const name of unitTestFiles) {
-      const { rule_files } = await readUnitTest(name);
+      const { rule_files, group_eval_order } = await readUnitTest(name);
       assert.deepEqual(
         rule_files,
         ['../../out/prometheus/recording_rules.yaml', '../../out/prometheus/alerting_rules.yaml'],
         name,
       );
+      assert.deepEqual(group_eval_order, recordingFirst, `${name}: group_eval_order`);
     }
   });
 

@@ -63,6 +63,26 @@ describe('PromQL in dashboards', () => {
     ]);
   });
 
+  test("label_replace's $1 is not mistaken for a Grafana variable", () => {
+    const expr = 'label_replace(sum by (queue_name) (genesys_queue_depth{queue_name=~"$queue"}), "queue", "$1", "queue_name", "(.*)")';
+    const result = generateArtifacts(fixtureInputs({ dashboards: [fixtureDashboard({ depthExpr: expr })] }));
+    assert.equal(result.ok, true, result.ok ? '' : JSON.stringify(result.problems));
+  });
+
+  test('a legend naming a label the query does not keep is reported', () => {
+    const source = fixtureDashboard();
+    const withLegend = {
+      ...source,
+      build: () => {
+        const model = source.build() as { panels: { id: number; targets: Record<string, unknown>[] }[] };
+        return { ...model, panels: model.panels.map((p) => (p.id === 1 ? { ...p, targets: p.targets.map((t) => ({ ...t, legendFormat: '{{queue_name}} {{media_type}}' })) } : p)) };
+      },
+    };
+    assert.deepEqual(problemsOf({ dashboards: [withLegend] }), [
+      `${OVERVIEW}legendFormat uses {{media_type}}, but the query's result has no label "media_type" (it keeps: queue_name) (group by that label or change the legend)`,
+    ]);
+  });
+
   test('an undefined variable is reported', () => {
     const problems = problemsOf({ dashboards: [fixtureDashboard({ depthExpr: 'sum by (queue_name) (genesys_queue_depth{queue_name=~"$queues"})' })] });
     assert.deepEqual(problems, [`${OVERVIEW}uses $queues, but the dashboard defines no variable "queues" (did you mean "queue"?)`]);
@@ -127,6 +147,22 @@ describe('dashboard conventions and schema', () => {
     ]);
   });
 
+  test('a link to a dashboard uid that no module builds is reported once', () => {
+    const source = fixtureDashboard();
+    const linked = {
+      ...source,
+      build: () => ({ ...(source.build() as object), links: [{ title: 'Detail', type: 'link', url: '/d/genesys-queue-detial?var-queue=x', asDropdown: false, icon: 'external link', includeVars: true, keepTime: true, tags: [], targetBlank: false, tooltip: '' }] }),
+    };
+    assert.deepEqual(problemsOf({ dashboards: [linked] }), [
+      'test/fixtures/overview.ts › dashboard : links to dashboard uid "genesys-queue-detial", which no dashboard module builds (known uids: fixture-overview)',
+    ]);
+  });
+
+  test('label_values(label) naming a label no series has is reported', () => {
+    const problems = problemsOf({ dashboards: [fixtureDashboard({ variableQuery: 'label_values(queue_nmae)' })] });
+    assert.deepEqual(problems, ['test/fixtures/overview.ts › variable queue : label_values(queue_nmae): no series in the catalog has the label "queue_nmae" (did you mean "queue_name"?)']);
+  });
+
   test('a build() that throws is reported with the module', () => {
     const problems = problemsOf({ dashboards: [{ module: 'test/fixtures/x.ts', fileName: 'x.json', build: () => { throw new Error('boom'); } }] });
     assert.deepEqual(problems, ['test/fixtures/x.ts › dashboard : build() threw: boom']);
@@ -160,6 +196,13 @@ describe('rules', () => {
     const problems = problemsOf({ ruleSources: fixtureRules({ expr: 'sum by (queue_name) (genesys_queue_depth) > 50 for 5m' }) });
     assert.equal(problems.length, 1);
     assert.match(problems[0] ?? '', /^test\/fixtures\/alerts\.ts › rule QueueDepthHigh : PromQL does not parse at column \d+ near "for 5m"/);
+  });
+
+  test('a Grafana variable in a rule is reported as such, not as a parse error', () => {
+    const problems = problemsOf({ ruleSources: fixtureRules({}, { expr: 'histogram_quantile(0.95, sum by (le, queue_name) (rate(genesys_queue_wait_time_seconds_bucket[$__rate_interval])))' }) });
+    assert.deepEqual(problems, [
+      'test/fixtures/recording.ts › rule queue_name:genesys_queue_wait_time_seconds:p95_rate5m : uses the Grafana variable $__rate_interval, which Prometheus does not substitute (rules use fixed windows and values, e.g. rate(x[5m]))',
+    ]);
   });
 
   test('a dashboard_url naming a dashboard that does not exist is reported', () => {

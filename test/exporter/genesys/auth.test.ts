@@ -111,8 +111,8 @@ describe('token manager', () => {
     const client = clientFor(fake, { telemetry });
     await withFake(fake, client, async () => {
       await client.start();
-      // Keep calling across three lifetimes; the fake answers 401 to any expired or unknown token.
-      while (fake.logins().length < 4) {
+      // Keep calling across two refreshes; the fake answers 401 to any expired or unknown token.
+      while (fake.logins().length < 3) {
         await client.listQueues();
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -120,7 +120,7 @@ describe('token manager', () => {
       assert.ok(calls.length > 10);
       assert.deepEqual(calls.filter((c) => c.status === 401), []);
       assert.ok(calls.every((c) => c.tokenValid), 'every request carried a valid token on arrival');
-      assert.ok(new Set(calls.map((c) => c.token)).size >= 3, 'several tokens were used in turn');
+      assert.ok(new Set(calls.map((c) => c.token)).size >= 2, 'the calls moved on to the refreshed token');
       // Refreshes happen in the background: the login count grows while no request failed.
       assert.ok(telemetry.record.tokenRefreshes.every((r) => r.result === 'success'));
     });

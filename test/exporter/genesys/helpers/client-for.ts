@@ -1,4 +1,5 @@
-// A client pointed at a fake, with short backoffs so retries do not slow the suite down.
+// A client pointed at a fake, with short backoffs and a large budget so that tests about other things
+// do not wait for them (the budget tests set their own).
 
 import { createGenesysClient, type GenesysClient, type GenesysClientOptions } from '../../../../exporter/genesys/client.ts';
 import type { FakeGenesys } from './fake-genesys.ts';
@@ -9,6 +10,7 @@ export function clientFor(fake: FakeGenesys, overrides: Partial<GenesysClientOpt
     loginUrl: fake.url,
     credentials: { clientId: fake.clientId, clientSecret: fake.clientSecret },
     requestTimeoutMs: 5_000,
+    requestsPerMinute: 6_000,
     backoff: { baseMs: 20, maxMs: 200 },
     loginCircuit: { failureThreshold: 3, openBaseMs: 300, openMaxMs: 2_000 },
     ...overrides,

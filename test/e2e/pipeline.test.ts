@@ -1,0 +1,334 @@
+// The whole pipeline, real: simulator → exporter (child process) → Prometheus 2.42 (generated scrape
+// config and rules) → Alertmanager 0.25 (generated alertmanager.yml) → PagerDuty/Slack-shaped sink.
+// One stack is shared by the tests below, which run in order: alerts from surges, every dashboard query
+// against ground truth, an exporter restart, an exporter outage, and a quiet period.
+// Timing facts and the alert override: support/e2e-stack.ts; tolerances: support/panel-checks.ts.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MediaType, SimQueue } from '../../simulator/control-types.ts';
+import { alertmanagerAlerts } from '../../stack/alertmanager.ts';
+import { interpolate, type InterpolationContext } from '../../stack/grafana-vars.ts';
+import { sampleValue } from '../../stack/prometheus-api.ts';
+import { waitFor } from '../../stack/processes.ts';
+import type { Stack } from '../../stack/stack.ts';
+import type { PagerDutyEvent } from '../../stack/webhook-sink.ts';
+import { loadDashboard, queryKey, type LoadedDashboard, type PanelQuery } from './support/dashboards.ts';
+import { AGGREGATES_LAG_SECONDS, SCRAPE_SECONDS, startE2eStack } from './support/e2e-stack.ts';
+import { applyTransformations, checkQuery, complianceProblems } from './support/evaluate.ts';
+import { complianceCandidates, countBounds, PANEL_CHECKS, type TruthContext } from './support/panel-checks.ts';
+import { contactEvents, selectEvents, TruthRecorder, type ContactEvent } from './support/truth.ts';
+
+const MEDIA: MediaType = 'voice';
+const DETAIL_QUEUE = 'E2E Support';
+const SURGE_QUEUES = ['E2E Support', 'E2E Sales'] as const;
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+describe('the pipeline from simulated org to pager, against ground truth', () => {
+  let stack: Stack;
+  let recorder: TruthRecorder;
+  let simQueues: readonly SimQueue[];
+  let queuesByName: Map<string, SimQueue>;
+  let dashboards: LoadedDashboard[];
+  let baselineMs: number;
+  let startedAt: number;
+
+  before(async () => {
+    stack = await startE2eStack();
+    startedAt = nowSeconds();
+    recorder = new TruthRecorder(stack.simulator);
+    recorder.start(200);
+    simQueues = await stack.simulator.queues();
+    queuesByName = new Map(simQueues.map((q) => [q.name, q]));
+    dashboards = stack.generated.dashboards.map(loadDashboard);
+    const log = await stack.simulator.requests();
+    const firstPoll = log.requests.find((r) => r.endpoint === 'conversation_aggregates' && r.status === 200);
+    assert.ok(firstPoll, 'the exporter polled aggregates before it was ready');
+    baselineMs = Date.parse(firstPoll.time);
+  });
+
+  after(async () => {
+    recorder?.stop();
+    await stack?.close();
+  });
+
+  const queueId = (name: string): string => {
+    const queue = queuesByName.get(name);
+    assert.ok(queue, `the e2e org has a queue named ${name}`);
+    return queue.id;
+  };
+
+  const pages = (alertname: string, queue?: string): PagerDutyEvent[] =>
+    stack.sink.pagerDutyEvents.filter(
+      (e) => e.event_action === 'trigger' && (e.payload?.summary ?? '').includes(alertname) && (queue === undefined || (e.payload?.summary ?? '').includes(queue)),
+    );
+
+  test('a surge on one queue fires QueueDepthCritical and pages PagerDuty through Alertmanager, grouped by queue_name', async () => {
+    const [first] = SURGE_QUEUES;
+    await stack.simulator.startScenario({ scenario: 'surge', queueId: queueId(first), factor: 8, mediaType: MEDIA, durationSeconds: 75 });
+    const [page] = await waitFor(`a QueueDepthCritical page for ${first}`, async () => {
+      const found = pages('QueueDepthCritical', first);
+      return found.length > 0 ? found : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 500 });
+    assert.ok(page);
+    assert.equal(page.routing_key, stack.pagerDutyRoutingKey, 'Alertmanager read the routing key from the generated routing_key_file');
+    assert.equal(page.payload?.severity, 'critical');
+    // Grouped by queue_name: the notification's common labels carry the queue, so the summary names it
+    // and no other queue appears in the alerts it lists.
+    const details = JSON.stringify(page.payload?.custom_details ?? {});
+    for (const other of simQueues.filter((q) => q.name !== first)) assert.ok(!details.includes(`queue_name = ${other.name}`) && !page.payload?.summary.includes(other.name), `only ${first} in ${details}`);
+    const groups = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts/groups`)).json()) as { labels: Record<string, string>; receiver: { name: string }; alerts: unknown[] }[];
+    const group = groups.find((g) => g.labels.alertname === 'QueueDepthCritical' && g.labels.queue_name === first);
+    assert.ok(group, `Alertmanager has a QueueDepthCritical group for ${first}: ${JSON.stringify(groups.map((g) => g.labels))}`);
+    assert.equal(group.receiver.name, 'pagerduty-critical');
+    assert.deepEqual(stack.sink.rejected, [], 'every notification had the shape PagerDuty/Slack require');
+  });
+
+  test("a second queue's surge makes a separate PagerDuty notification", async () => {
+    const [first, second] = SURGE_QUEUES;
+    await stack.simulator.startScenario({ scenario: 'surge', queueId: queueId(second), factor: 8, mediaType: MEDIA, durationSeconds: 60 });
+    const [page] = await waitFor(`a QueueDepthCritical page for ${second}`, async () => {
+      const found = pages('QueueDepthCritical', second);
+      return found.length > 0 ? found : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 500 });
+    assert.ok(page);
+    const firstKeys = new Set(pages('QueueDepthCritical', first).map((e) => e.dedup_key));
+    assert.ok(!firstKeys.has(page.dedup_key), 'a different Alertmanager group (dedup_key) than the first queue');
+    assert.ok(!page.payload?.summary.includes(first), `the second page names only ${second}: ${page.payload?.summary}`);
+  });
+
+  /** Interpolation as Grafana does it for this dashboard, with All queues on the overview and one queue on the detail. */
+  function grafanaContext(dashboard: LoadedDashboard, intervalSeconds: number, rangeSeconds: number): InterpolationContext {
+    const variables: Record<string, InterpolationContext['variables'][string]> = {};
+    for (const v of dashboard.variables) {
+      if (v.type === 'datasource') continue;
+      if (v.name === 'cluster') variables[v.name] = { definition: v, selection: { all: true, options: ['local'] } };
+      else if (v.name === 'queue') {
+        variables[v.name] = v.includeAll
+          ? { definition: v, selection: { all: true, options: simQueues.map((q) => q.name) } }
+          : { definition: v, selection: { values: [DETAIL_QUEUE] } };
+      } else if (v.name === 'media_type') variables[v.name] = { definition: v, selection: { values: [MEDIA] } };
+      else throw new Error(`${dashboard.file}: variable ${v.name} has no e2e selection; add one here`);
+    }
+    return { variables, intervalSeconds, scrapeIntervalSeconds: SCRAPE_SECONDS, rangeSeconds };
+  }
+
+  function truthContext(query: PanelQuery, T: number, windowSeconds: number, events: readonly ContactEvent[]): TruthContext {
+    const detail = query.dashboardUid === 'genesys-queue-detail';
+    return {
+      T,
+      windowSeconds,
+      queueIds: new Set(detail ? [queueId(DETAIL_QUEUE)] : simQueues.map((q) => q.id)),
+      mediaType: MEDIA,
+      queuesByName,
+      events,
+      recorder,
+      baselineMs,
+    };
+  }
+
+  async function allEvents(): Promise<ContactEvent[]> {
+    const contacts = await stack.simulator.truthContacts({ since: new Date(baselineMs - 3_600_000), until: new Date(Date.now() + 60_000) });
+    return contactEvents(contacts.contacts);
+  }
+
+  test('every panel query of every dashboard returns data and matches the ground truth', async () => {
+    // A few minutes of traffic since the exporter started (the simulator also ran 30 simulated minutes
+    // before it, so queues are busy from the start).
+    const minimumRun = 150;
+    const waited = nowSeconds() - Math.floor(baselineMs / 1000);
+    if (waited < minimumRun) await sleep((minimumRun - waited) * 1000);
+    const T = nowSeconds() - 1;
+    // The count window: as long as possible (≤ 2 min) while starting after the baseline plus one lag,
+    // so every event in it was posted after the exporter's first poll. Grafana's step is chosen so that
+    // $__rate_interval = step + scrape equals it; the range queries use Grafana's own step instead.
+    const W = Math.min(120, T - Math.ceil(baselineMs / 1000) - Math.ceil(AGGREGATES_LAG_SECONDS) - 2);
+    assert.ok(W >= 60, `a count window of at least a minute (got ${W} s)`);
+    const events = await allEvents();
+
+    const problems: string[] = [];
+    const unclassified: string[] = [];
+    let checked = 0;
+    for (const dashboard of dashboards) {
+      const rangeSeconds = T - startedAt;
+      const grafanaRange = grafanaContext(dashboard, SCRAPE_SECONDS, rangeSeconds); // step = scrape interval: Grafana's minimum
+      const truthWindow = grafanaContext(dashboard, W - SCRAPE_SECONDS, rangeSeconds);
+      const statParts: Record<string, number> = {};
+      for (const query of dashboard.queries) {
+        const check = PANEL_CHECKS[queryKey(query)];
+        if (check === undefined) {
+          unclassified.push(`${queryKey(query)} (${query.panelTitle}): ${query.expr}`);
+          continue;
+        }
+        // 1. As Grafana runs it: no error, some data.
+        const expr = interpolate(query.expr, grafanaRange);
+        try {
+          if (query.instant) {
+            const result = await stack.prometheus.vector(expr, T);
+            if (result.length === 0) problems.push(`${queryKey(query)} (${query.panelTitle}): instant query returned no data: ${expr}`);
+          } else {
+            const series = await stack.prometheus.range(expr, T - rangeSeconds, T, SCRAPE_SECONDS);
+            if (series.every((s) => s.values.length === 0)) problems.push(`${queryKey(query)} (${query.panelTitle}): range query returned no data: ${expr}`);
+          }
+        } catch (error) {
+          problems.push(`${queryKey(query)} (${query.panelTitle}): ${(error as Error).message}`);
+          continue;
+        }
+        // 2. Against the ground truth at T (gauges at several times, to compare more than one state).
+        const truthExpr = interpolate(query.expr, truthWindow);
+        const times = check.kind === 'gauge' || check.kind === 'agentsByStatus' ? [T - 12, T - 9, T - 6, T - 3, T] : [T];
+        const results = [];
+        for (const t of times) results.push({ T: t, samples: await stack.prometheus.vector(truthExpr, t) });
+        if (check.kind === 'complianceStatPart') {
+          const [sample] = results[0]?.samples ?? [];
+          if (sample !== undefined) statParts[check.part] = sampleValue(sample);
+        }
+        problems.push(...checkQuery(check, { query, results }, truthContext(query, T, W, events)));
+        checked += 1;
+      }
+      // The overview's SLA stat: the two queries combined by the panel's own transformations.
+      const statQuery = dashboard.queries.find((q) => PANEL_CHECKS[queryKey(q)]?.kind === 'complianceStatPart');
+      if (statQuery !== undefined) {
+        const fields = applyTransformations(statParts, statQuery.transformations);
+        const shown = fields['SLA Compliance %'];
+        const where = `${statQuery.dashboardUid}/${statQuery.panelId} (${statQuery.panelTitle})`;
+        if (shown === undefined) problems.push(`${where}: the transformations produce no "SLA Compliance %" field from ${JSON.stringify(statParts)}`);
+        else problems.push(...complianceProblems(where, shown, complianceCandidates(events, new Set(simQueues.map((q) => q.id)), MEDIA, baselineMs, T)));
+      }
+    }
+    assert.deepEqual(unclassified, [], 'every dashboard query needs a ground-truth check in test/e2e/support/panel-checks.ts');
+    assert.deepEqual(problems, [], `${problems.length} of ${checked} queries disagree with the ground truth`);
+    assert.ok(checked >= 50, `all queries were checked (${checked})`);
+  });
+
+  test('restarting the exporter resets its counters without a spike in any rate panel or a counter-based alert', async () => {
+    const before = await stack.prometheus.vector('sum(genesys_queue_offer_total)');
+    const stoppedAt = Date.now() / 1000;
+    await stack.exporter.restart();
+    const readyAt = Date.now() / 1000;
+    // Counters really reset: the new process starts from 0 at its first poll.
+    const after = await waitFor('the restarted exporter to be scraped', async () => {
+      const v = await stack.prometheus.vector('sum(genesys_queue_offer_total)');
+      const ts = await stack.prometheus.vector('max(timestamp(genesys_queue_offer_total))');
+      return ts[0] !== undefined && sampleValue(ts[0]) > readyAt ? v : undefined;
+    }, { timeoutMs: 30_000 });
+    assert.ok(sampleValue(after[0]!) < sampleValue(before[0]!), `counters reset (${sampleValue(before[0]!)} → ${sampleValue(after[0]!)})`);
+    await sleep(20_000);
+
+    // Every rate/increase panel, evaluated every second across the restart, stays within what the
+    // simulator's events allow (the upper bound of support/panel-checks.ts: a reset read as a huge increase
+    // would exceed it; the lower bound does not apply, contacts posted while no exporter ran are not counted).
+    const T = nowSeconds() - 1;
+    const events = await allEvents();
+    const problems: string[] = [];
+    for (const dashboard of dashboards) {
+      const ctx = grafanaContext(dashboard, SCRAPE_SECONDS, T - startedAt);
+      const W = Math.max(2 * SCRAPE_SECONDS, 4 * SCRAPE_SECONDS);
+      for (const query of dashboard.queries) {
+        const check = PANEL_CHECKS[queryKey(query)];
+        if (check?.kind !== 'count') continue;
+        const series = await stack.prometheus.range(interpolate(query.expr, ctx), Math.floor(stoppedAt) - 5, T, 1);
+        const selected = selectEvents(events, { kind: check.event, queueIds: truthContext(query, T, W, events).queueIds, mediaType: MEDIA });
+        for (const s of series) {
+          const le = s.metric.le;
+          const scoped = check.byLe === true && le !== undefined && le !== '+Inf' ? selected.filter((e) => (e.waitMs ?? Infinity) < Number(le) * 1000) : selected;
+          for (const [t, v] of s.values) {
+            const counted = Number(v) * (check.per === 'second' ? W : 1);
+            const { high } = countBounds(scoped, t, W);
+            if (counted > high + 1e-9) problems.push(`${queryKey(query)} ${JSON.stringify(s.metric)} at ${t}: ${counted.toFixed(2)} in ${W} s, more than the ${high.toFixed(2)} the events allow`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(problems, [], 'no rate or increase panel spikes across the restart');
+    const counterAlerts = (await stack.prometheus.alerts()).filter((a) => ['GenesysApiRateLimited', 'GenesysApiErrors', 'GenesysAuthenticationFailing'].includes(a.labels.alertname ?? ''));
+    assert.deepEqual(counterAlerts.map((a) => `${a.labels.alertname} ${a.state}`), [], 'no counter-based alert is pending or firing after the restart');
+  });
+
+  test('stopping the exporter fires GenesysExporterDown, pages it, and Alertmanager inhibits the queue alerts', async () => {
+    await stack.exporter.stop();
+    try {
+      const [down] = await waitFor('a GenesysExporterDown page', async () => {
+        const found = pages('GenesysExporterDown');
+        return found.length > 0 ? found : undefined;
+      }, { timeoutMs: 90_000, intervalMs: 500 });
+      assert.equal(down?.payload?.severity, 'critical');
+      const pagedAt = Date.now();
+      // Queue alerts built on windows (SLA over 15 min, p95 over 5 min) still evaluate on the data from
+      // before the outage: Alertmanager must hold them inhibited by the exporter-down alert.
+      const inhibited = await waitFor('queue alerts inhibited by GenesysExporterDown', async () => {
+        const alerts = await alertmanagerAlerts(stack.urls.alertmanager);
+        const source = alerts.find((a) => a.labels.alertname === 'GenesysExporterDown' && a.status.state === 'active');
+        const queueAlerts = alerts.filter((a) => a.labels.queue_name !== undefined);
+        if (source === undefined || queueAlerts.length === 0) return undefined;
+        return queueAlerts.every((a) => a.status.state === 'suppressed' && a.status.inhibitedBy.includes(source.fingerprint)) ? queueAlerts : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500 });
+      assert.ok(inhibited.length > 0);
+      // And nothing about a queue is paged or posted while it lasts (two group intervals).
+      await sleep(12_000);
+      const aboutAQueue = (text: string): boolean => simQueues.some((q) => text.includes(q.name));
+      const queueNotifications = stack.sink.notifications.filter((n) =>
+        n.receivedAt.getTime() > pagedAt &&
+        (n.kind === 'pagerduty'
+          ? n.event.event_action === 'trigger' && aboutAQueue(n.event.payload?.summary ?? '')
+          : (n.message.attachments ?? []).some((a) => String(a.title ?? '').startsWith('[FIRING') && aboutAQueue(JSON.stringify(a)))),
+      );
+      assert.deepEqual(queueNotifications.map((n) => (n.kind === 'pagerduty' ? n.event.payload?.summary : n.message.attachments?.[0]?.title)), []);
+    } finally {
+      await stack.exporter.start();
+    }
+  });
+
+  test('a quiet period shows true zeros for depth and never a false 0 % SLA', async () => {
+    await fetch(`${stack.urls.simulator}/sim/scenarios`, { method: 'DELETE' });
+    await stack.simulator.startScenario({ scenario: 'quiet' });
+    // Wait until every queue has drained in the simulator and the exporter has seen it.
+    await waitFor('every queue to drain', async () => {
+      const truth = await stack.simulator.truthNow();
+      const waitingNow = truth.queues.reduce((n, q) => n + q.media.reduce((m, x) => m + x.waiting, 0), 0);
+      if (waitingNow > 0) return undefined;
+      const depth = await stack.prometheus.vector('sum(genesys_queue_depth)');
+      return depth[0] !== undefined && sampleValue(depth[0]) === 0 ? true : undefined;
+    }, { timeoutMs: 150_000, intervalMs: 1000 });
+    await sleep(6_000); // longer than $__rate_interval (4 s at a 1 s step): no contact left a queue in the window
+    const T = nowSeconds() - 1;
+    const events = await allEvents();
+    const problems: string[] = [];
+    for (const dashboard of dashboards) {
+      const ctx = grafanaContext(dashboard, SCRAPE_SECONDS, T - startedAt);
+      for (const query of dashboard.queries) {
+        const check = PANEL_CHECKS[queryKey(query)];
+        const samples = await stack.prometheus.vector(interpolate(query.expr, ctx), T);
+        const key = `${queryKey(query)} (${query.panelTitle})`;
+        if (check?.kind === 'gauge' && (query.refId === 'waiting' || query.refId === 'depth')) {
+          // Depth: a true 0 for every queue in scope (they exist, nothing waits), never missing.
+          const scope = truthContext(query, T, 4, events).queueIds;
+          const zeros = samples.filter((s) => sampleValue(s) === 0).map((s) => queuesByName.get(s.metric.queue_name ?? '')?.id);
+          for (const id of scope) if (!zeros.includes(id)) problems.push(`${key}: queue ${id} is not a true 0 while quiet (${JSON.stringify(samples.map((s) => [s.metric.queue_name, s.value[1]]))})`);
+        }
+        if (check?.kind === 'compliance' || check?.kind === 'complianceStatPart') {
+          // SLA: the last true value of the 15-minute window (or no data), never a 0 % that did not happen.
+          for (const s of samples) {
+            const id = queuesByName.get(s.metric.queue_name ?? '')?.id;
+            if (check.kind === 'compliance' && check.minusTarget !== true && id !== undefined) {
+              problems.push(...complianceProblems(`${key} ${s.metric.queue_name}`, sampleValue(s), complianceCandidates(events, new Set([id]), MEDIA, baselineMs, T)));
+            }
+          }
+          const noVoice = simQueues.filter((q) => !q.media.includes(MEDIA)).map((q) => q.name);
+          const falseZero = samples.filter((s) => noVoice.includes(s.metric.queue_name ?? ''));
+          if (check.kind === 'compliance') for (const s of falseZero) problems.push(`${key}: ${s.metric.queue_name} had no ${MEDIA} contact but shows ${s.value[1]}`);
+        }
+        if (check?.kind === 'quantile') {
+          // No contact left a queue in the window: no data, not 0 s.
+          for (const s of samples) problems.push(`${key}: ${s.metric.queue_name} shows ${s.value[1]} s with no contact in the window`);
+        }
+        if (check?.kind === 'count' && check.per === 'second') {
+          // Nothing arrives and nothing is left to answer: rate() of an idle counter is a true 0.
+          for (const s of samples) if (sampleValue(s) !== 0) problems.push(`${key}: ${s.value[1]} per second while quiet`);
+          if (samples.length === 0) problems.push(`${key}: no data while quiet (expected a true 0)`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,195 @@
+// Runs one dashboard query's ground-truth check (support/panel-checks.ts) against Prometheus' answer and
+// returns the problems found, each naming the query, the series, the value and what the truth allows.
+import type { InstantSample } from '../../../stack/prometheus-api.ts';
+import { sampleValue } from '../../../stack/prometheus-api.ts';
+import type { PanelQuery } from './dashboards.ts';
+import { queryKey } from './dashboards.ts';
+import { complianceCandidates, countBounds, gaugeRange, quantileInterval, type PanelCheck, type TruthContext } from './panel-checks.ts';
+import { selectEvents } from './truth.ts';
+
+/** 1 percentage point: the issue's tolerance for SLA compliance. */
+export const SLA_TOLERANCE = 0.01;
+/** Float slack for comparisons of values that are exact in principle (sums of integers, ratios). */
+const EPSILON = 1e-9;
+
+const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(4));
+
+export interface Evaluation {
+  readonly query: PanelQuery;
+  /** Instant results at each evaluation time (gauges use several). */
+  readonly results: readonly { readonly T: number; readonly samples: readonly InstantSample[] }[];
+}
+
+function queueIdOf(ctx: TruthContext, sample: InstantSample): string | undefined {
+  const name = sample.metric.queue_name;
+  if (name === undefined) return undefined;
+  return ctx.queuesByName.get(name)?.id;
+}
+
+export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: TruthContext): string[] {
+  const problems: string[] = [];
+  const where = (sample: InstantSample | undefined, T: number): string =>
+    `${queryKey(evaluation.query)} (${evaluation.query.panelTitle})${sample === undefined ? '' : ` ${JSON.stringify(sample.metric)}`} at ${T}`;
+
+  for (const { T, samples } of evaluation.results) {
+    switch (check.kind) {
+      case 'gauge': {
+        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+        for (const sample of samples) {
+          const queueId = queueIdOf(ctx, sample);
+          if (queueId === undefined) {
+            problems.push(`${where(sample, T)}: a series for an unknown queue`);
+            continue;
+          }
+          const range = gaugeRange(ctx.recorder, T, (truth) => {
+            const queue = truth.queues.find((q) => q.queueId === queueId);
+            return queue === undefined ? Number.NaN : check.read(queue, ctx.mediaType);
+          });
+          const value = sampleValue(sample);
+          if (range === undefined) problems.push(`${where(sample, T)}: no ground-truth reading in the window (recorder not running?)`);
+          // Longest wait grows by one second per second between readings; allow one reading interval of growth.
+          else if (value < range.min - 0.25 - EPSILON || value > range.max + 0.25 + EPSILON) {
+            problems.push(`${where(sample, T)}: ${fmt(value)}, but the simulator had ${fmt(range.min)}…${fmt(range.max)} (${range.readings} readings)`);
+          }
+        }
+        // Every queue in scope must be there (a true 0 when nothing waits), not only the busy ones.
+        const seen = new Set(samples.map((s) => queueIdOf(ctx, s)));
+        for (const id of ctx.queueIds) if (!seen.has(id)) problems.push(`${where(undefined, T)}: queue ${id} is missing (expected a value, 0 if idle)`);
+        break;
+      }
+      case 'agentsByStatus': {
+        const [queueId] = [...ctx.queueIds];
+        for (const sample of samples) {
+          const status = (sample.metric.routing_status ?? '').toUpperCase();
+          const range = gaugeRange(ctx.recorder, T, (truth) => {
+            const agents = truth.queues.find((q) => q.queueId === queueId)?.agents as Record<string, number> | undefined;
+            return agents?.[status] ?? 0;
+          });
+          const value = sampleValue(sample);
+          if (range === undefined || value < range.min || value > range.max) {
+            problems.push(`${where(sample, T)}: ${fmt(value)}, but the simulator had ${range === undefined ? 'no reading' : `${range.min}…${range.max}`}`);
+          }
+        }
+        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+        break;
+      }
+      case 'count': {
+        const W = ctx.windowSeconds;
+        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+        for (const sample of samples) {
+          const le = sample.metric.le;
+          const waitBelowMs = check.byLe === true && le !== undefined && le !== '+Inf' ? Number(le) * 1000 : undefined;
+          const events = selectEvents(ctx.events, { kind: check.event, queueIds: new Set(ctx.queueIds), mediaType: ctx.mediaType, waitBelowMs });
+          const bounds = countBounds(events, T, W);
+          const counted = sampleValue(sample) * (check.per === 'second' ? W : 1);
+          if (counted < bounds.low - EPSILON || counted > bounds.high + EPSILON) {
+            problems.push(`${where(sample, T)}: ${fmt(counted)} ${check.event} in ${W} s, but the simulator's events allow ${fmt(bounds.low)}…${fmt(bounds.high)}`);
+          }
+        }
+        break;
+      }
+      case 'abandonRatio': {
+        const W = ctx.windowSeconds;
+        const ids = new Set(ctx.queueIds);
+        const a = countBounds(selectEvents(ctx.events, { kind: 'abandoned', queueIds: ids, mediaType: ctx.mediaType }), T, W);
+        const o = countBounds(selectEvents(ctx.events, { kind: 'offered', queueIds: ids, mediaType: ctx.mediaType }), T, W);
+        for (const sample of samples) {
+          const value = sampleValue(sample);
+          const low = o.high === 0 ? 0 : a.low / o.high;
+          const high = o.low === 0 ? Infinity : a.high / o.low;
+          if (value < low - EPSILON || value > high + EPSILON) problems.push(`${where(sample, T)}: ${fmt(value)}, but the events allow ${fmt(low)}…${fmt(high)}`);
+        }
+        if (samples.length === 0 && o.low > 0) problems.push(`${where(undefined, T)}: no data although contacts were offered`);
+        break;
+      }
+      case 'compliance': {
+        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+        for (const sample of samples) {
+          const queueId = queueIdOf(ctx, sample);
+          if (queueId === undefined) {
+            problems.push(`${where(sample, T)}: a series for an unknown queue`);
+            continue;
+          }
+          const target = check.minusTarget === true ? (ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType]?.percentage ?? Number.NaN) : 0;
+          const candidates = complianceCandidates(ctx.events, new Set([queueId]), ctx.mediaType, ctx.baselineMs, T).map((c) => c - target);
+          problems.push(...complianceProblems(where(sample, T), sampleValue(sample), candidates));
+        }
+        break;
+      }
+      case 'quantile': {
+        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+        for (const sample of samples) {
+          const queueId = queueIdOf(ctx, sample);
+          if (queueId === undefined) {
+            problems.push(`${where(sample, T)}: a series for an unknown queue`);
+            continue;
+          }
+          const waited = selectEvents(ctx.events, { kind: 'waited', queueIds: new Set([queueId]), mediaType: ctx.mediaType });
+          const interval = quantileInterval(waited, check.q, T, ctx.windowSeconds);
+          const value = sampleValue(sample);
+          if (interval === undefined) problems.push(`${where(sample, T)}: ${fmt(value)} s, but no contact finished waiting in the window`);
+          else if (value < interval.lower - EPSILON || value > interval.upper + EPSILON) {
+            problems.push(`${where(sample, T)}: p${check.q * 100} ${fmt(value)} s, but the true quantile's bucket allows ${interval.lower}…${interval.upper} s`);
+          }
+        }
+        break;
+      }
+      case 'slaTarget': {
+        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+        for (const sample of samples) {
+          const level = ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType];
+          const expected = level === undefined ? Number.NaN : check.field === 'ratio' ? level.percentage : level.durationMs / 1000;
+          if (Math.abs(sampleValue(sample) - expected) > EPSILON) problems.push(`${where(sample, T)}: ${fmt(sampleValue(sample))}, but the queue's target is ${fmt(expected)}`);
+        }
+        break;
+      }
+      case 'known': {
+        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+        for (const sample of samples) {
+          if (!check.accept(sampleValue(sample), sample.metric, T)) problems.push(`${where(sample, T)}: ${fmt(sampleValue(sample))} contradicts "${check.reason}"`);
+        }
+        break;
+      }
+      case 'dataOnly':
+        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+        break;
+      case 'complianceStatPart':
+        break; // checked as a pair by checkComplianceStat
+    }
+  }
+  return problems;
+}
+
+export function complianceProblems(where: string, value: number, candidates: readonly number[]): string[] {
+  if (candidates.length === 0) return [`${where}: ${fmt(value)}, but no contact was offered since the exporter started`];
+  const closest = candidates.reduce((best, c) => (Math.abs(c - value) < Math.abs(best - value) ? c : best));
+  if (Math.abs(closest - value) > SLA_TOLERANCE + EPSILON) {
+    return [`${where}: ${fmt(value)}, but the truth was ${fmt(Math.min(...candidates))}…${fmt(Math.max(...candidates))} (tolerance 1 pp)`];
+  }
+  return [];
+}
+
+/**
+ * Grafana's transformations on single-value frames, as the SLA stat uses them: calculateField in binary
+ * mode (operands are field names or numbers) and organize's renameByName. Returns every named value.
+ */
+export function applyTransformations(values: Record<string, number>, transformations: readonly Record<string, unknown>[]): Record<string, number> {
+  const fields: Record<string, number> = { ...values };
+  for (const t of transformations) {
+    const options = (t.options ?? {}) as Record<string, unknown>;
+    if (t.id === 'calculateField' && options.mode === 'binary') {
+      const binary = options.binary as { left: string; operator: string; right: string };
+      const operand = (name: string): number => fields[name] ?? Number(name);
+      const [l, r] = [operand(binary.left), operand(binary.right)];
+      const result = binary.operator === '/' ? l / r : binary.operator === '-' ? l - r : binary.operator === '+' ? l + r : binary.operator === '*' ? l * r : Number.NaN;
+      fields[String(options.alias)] = result;
+    } else if (t.id === 'organize') {
+      for (const [from, to] of Object.entries((options.renameByName ?? {}) as Record<string, string>)) {
+        if (fields[from] !== undefined) fields[to] = fields[from]!;
+      }
+    } else {
+      throw new Error(`transformation ${String(t.id)} is not reproduced by the e2e test; add it to applyTransformations`);
+    }
+  }
+  return fields;
+}

@@ -1,0 +1,201 @@
+// What each dashboard query must show, checked against the simulator's ground truth. Every query of every
+// generated dashboard needs an entry here (its key is uid/panelId/refId, stable by the dashboards' design):
+// a new panel without one fails the e2e test until someone says how to check it.
+//
+// Tolerances follow from the method, with the timing facts of support/e2e-stack.ts:
+//  - gauges (depth, agents, longest wait): a sample evaluated at T was scraped at most SCRAPE + margin
+//    before T and describes an observation poll at most POLL + margin before that, so it must lie within
+//    the range of the simulator's state recorded in [T - OBSERVATIONS_LAG, T];
+//  - counts over a window (rate × W): the first sample in (T-W, T] is at most SCRAPE + margin after T-W
+//    and reflects a poll no earlier than AGGREGATES_POLL + margin before it; the last sample is at most
+//    SCRAPE + margin before T and reflects a poll no earlier than AGGREGATES_LAG before T. So the counted
+//    events lie between N(T-W+S, T-AGGREGATES_LAG] and N(T-W-P, T] (S = scrape + margin, P = poll +
+//    margin); rate() extrapolates the sampled span (≥ W − 2S) to at most W, scaling the upper bound by
+//    W / (W − 2S);
+//  - SLA compliance over 15 minutes (longer than the exporter has run, so it spans every counted contact):
+//    within 1 percentage point (the issue's tolerance) of the truth at some moment the samples can
+//    describe, i.e. counted from the exporter's first aggregates poll to a cut-off in [T-AGGREGATES_LAG, T];
+//  - quantiles: histogram_quantile interpolates inside the bucket that holds the quantile's rank, so the
+//    result lies inside the bucket (edges 1, 2, 4 … 512 s; the exporter's rangeBound views count waits
+//    strictly below each edge) that holds the true quantile of the waits in the window; with the window's
+//    edges uncertain as above, anywhere from the lower edge of that bucket for the inner window's waits to
+//    the upper edge for the outer window's.
+import type { MediaType, QueueTruth, SimQueue, TruthNow } from '../../../simulator/control-types.ts';
+import { WAIT_TIME_BUCKETS_SECONDS } from '../../../metrics/catalog.ts';
+import type { InstantSample } from '../../../stack/prometheus-api.ts';
+import { AGGREGATES_LAG_SECONDS, AGGREGATES_POLL_SECONDS, OBSERVATIONS_LAG_SECONDS, POLL_MARGIN_SECONDS, SCRAPE_MARGIN_SECONDS, SCRAPE_SECONDS } from './e2e-stack.ts';
+import { countBetween, quantile, selectEvents, type ContactEvent, type EventKind, type TruthRecorder } from './truth.ts';
+
+type QueueReading = (queue: QueueTruth, media: MediaType) => number;
+
+export type PanelCheck =
+  /** One value per queue_name, equal to the simulator's state at the sample time. */
+  | { readonly kind: 'gauge'; readonly read: QueueReading }
+  /** sum by (routing_status) of one queue's agents. */
+  | { readonly kind: 'agentsByStatus' }
+  /** Events per second over $__rate_interval (`rate`), or per window (`increase`), summed over the scope. */
+  | { readonly kind: 'count'; readonly event: EventKind; readonly per: 'second' | 'window'; readonly byLe?: boolean }
+  /** abandoned / offered over $__rate_interval. */
+  | { readonly kind: 'abandonRatio' }
+  /** 1 − breaches/offers over 15 minutes per queue_name (optionally minus the queue's target ratio). */
+  | { readonly kind: 'compliance'; readonly minusTarget?: boolean }
+  /** The overview's SLA stat: breaches and offers queries, combined by the panel's transformations. */
+  | { readonly kind: 'complianceStatPart'; readonly part: 'breaches' | 'offers' }
+  | { readonly kind: 'quantile'; readonly q: number }
+  | { readonly kind: 'slaTarget'; readonly field: 'ratio' | 'seconds' }
+  /** The exporter's own state in a healthy stack, with the reason the value is known. */
+  | { readonly kind: 'known'; readonly reason: string; readonly accept: (value: number, labels: Readonly<Record<string, string>>, T: number) => boolean }
+  /** Only "runs and returns data": no ground truth exists for it, and the reason says why. */
+  | { readonly kind: 'dataOnly'; readonly reason: string };
+
+const waiting: QueueReading = (q, m) => q.media.find((x) => x.mediaType === m)?.waiting ?? 0;
+const alerting: QueueReading = (q, m) => q.media.find((x) => x.mediaType === m)?.alerting ?? 0;
+const interacting: QueueReading = (q, m) => q.media.find((x) => x.mediaType === m)?.interacting ?? 0;
+const longestWait: QueueReading = (q, m) => (q.media.find((x) => x.mediaType === m)?.longestWaitMs ?? 0) / 1000;
+const idle: QueueReading = (q) => q.agents.IDLE ?? 0;
+const onQueue: QueueReading = (q) => q.onQueue;
+const offQueue: QueueReading = (q) => q.offQueue;
+const members: QueueReading = (q) => q.members;
+
+const healthy = (reason: string, accept: (value: number, labels: Readonly<Record<string, string>>, T: number) => boolean): PanelCheck => ({ kind: 'known', reason, accept });
+
+/** Ground truth per dashboard query, keyed uid/panelId/refId. */
+export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
+  // ---- queue overview ($queue = All, $media_type = voice) ----
+  'genesys-queue-overview/1/breaches': { kind: 'complianceStatPart', part: 'breaches' },
+  'genesys-queue-overview/1/offers': { kind: 'complianceStatPart', part: 'offers' },
+  'genesys-queue-overview/2/compliance': { kind: 'compliance' },
+  'genesys-queue-overview/3/waiting': { kind: 'gauge', read: waiting },
+  'genesys-queue-overview/4/longestWait': { kind: 'gauge', read: longestWait },
+  'genesys-queue-overview/5/depth': { kind: 'gauge', read: waiting },
+  'genesys-queue-overview/6/p95': { kind: 'quantile', q: 0.95 },
+  'genesys-queue-overview/7/offered': { kind: 'count', event: 'offered', per: 'second' },
+  'genesys-queue-overview/7/answered': { kind: 'count', event: 'answered', per: 'second' },
+  'genesys-queue-overview/7/abandoned': { kind: 'count', event: 'abandoned', per: 'second' },
+  'genesys-queue-overview/8/waiting': { kind: 'gauge', read: waiting },
+  'genesys-queue-overview/8/idle': { kind: 'gauge', read: idle },
+  'genesys-queue-overview/8/onQueue': { kind: 'gauge', read: onQueue },
+  // ---- queue detail ($queue = one queue, $media_type = voice) ----
+  'genesys-queue-detail/1/waiting': { kind: 'gauge', read: waiting },
+  'genesys-queue-detail/2/longestWait': { kind: 'gauge', read: longestWait },
+  'genesys-queue-detail/3/compliance': { kind: 'compliance' },
+  'genesys-queue-detail/4/targetRatio': { kind: 'slaTarget', field: 'ratio' },
+  'genesys-queue-detail/15/targetSeconds': { kind: 'slaTarget', field: 'seconds' },
+  'genesys-queue-detail/5/margin': { kind: 'compliance', minusTarget: true },
+  'genesys-queue-detail/6/waiting': { kind: 'gauge', read: waiting },
+  'genesys-queue-detail/6/alerting': { kind: 'gauge', read: alerting },
+  'genesys-queue-detail/6/interacting': { kind: 'gauge', read: interacting },
+  'genesys-queue-detail/7/longestWait': { kind: 'gauge', read: longestWait },
+  'genesys-queue-detail/8/buckets': { kind: 'count', event: 'waited', per: 'window', byLe: true },
+  'genesys-queue-detail/9/p50': { kind: 'quantile', q: 0.5 },
+  'genesys-queue-detail/9/p95': { kind: 'quantile', q: 0.95 },
+  'genesys-queue-detail/10/compliance': { kind: 'compliance' },
+  'genesys-queue-detail/10/target': { kind: 'slaTarget', field: 'ratio' },
+  'genesys-queue-detail/11/abandonRatio': { kind: 'abandonRatio' },
+  'genesys-queue-detail/12/offered': { kind: 'count', event: 'offered', per: 'second' },
+  'genesys-queue-detail/12/answered': { kind: 'count', event: 'answered', per: 'second' },
+  'genesys-queue-detail/12/abandoned': { kind: 'count', event: 'abandoned', per: 'second' },
+  'genesys-queue-detail/13/byStatus': { kind: 'agentsByStatus' },
+  'genesys-queue-detail/14/onQueue': { kind: 'gauge', read: onQueue },
+  'genesys-queue-detail/14/offQueue': { kind: 'gauge', read: offQueue },
+  'genesys-queue-detail/14/members': { kind: 'gauge', read: members },
+  // ---- exporter health: the stack is healthy (no faults injected), so these values are known ----
+  'genesys-exporter-health/1/scrapeUp': healthy('Prometheus scrapes the running exporter', (v) => v === 1),
+  'genesys-exporter-health/2/pollOk': healthy('no fault is injected, every poll succeeds', (v) => v === 1),
+  'genesys-exporter-health/3/freshness': healthy('collectors poll every second; the stalest is at most a queue-catalog refresh old', (v) => v >= 0 && v <= 300 + 5),
+  'genesys-exporter-health/4/tokenExpiry': healthy('the simulator issues 24 h tokens', (v, _l, T) => v > T * 1000 && v <= (T + 86_400 + 5) * 1000),
+  'genesys-exporter-health/5/circuit': healthy('the login endpoint never fails here', (v) => v === 0),
+  'genesys-exporter-health/6/exported': healthy('the e2e org has 4 queues', (v) => v === 4),
+  'genesys-exporter-health/6/droppedByCap': healthy('4 queues are far below the default cap', (v) => v === 0),
+  'genesys-exporter-health/7/scrapeUp': healthy('Prometheus scrapes the running exporter', (v) => v === 1),
+  'genesys-exporter-health/7/pollOk': healthy('no fault is injected, every poll succeeds', (v) => v === 1),
+  'genesys-exporter-health/8/success': healthy('no fault is injected, every collector succeeds', (v) => v === 1),
+  'genesys-exporter-health/9/age': healthy('no collector is older than its own interval (≤ 5 min for the queue catalog)', (v) => v >= 0 && v <= 300 + 5),
+  'genesys-exporter-health/10/duration': { kind: 'dataOnly', reason: 'run durations depend on the machine; only their presence is checked' },
+  'genesys-exporter-health/11/interval': healthy('observations and aggregates poll every 1 s, the queue catalog every 5 min (defaults)', (v, l) => (l.collector === 'queues' || l.collector === 'queue_catalog' ? v === 300 : v === 1)),
+  'genesys-exporter-health/12/stretched': healthy('2 requests per second fit the default 200/min budget', (v) => v === 0),
+  'genesys-exporter-health/13/requests': { kind: 'dataOnly', reason: 'request counts by status depend on poll timing; the exporter tests compare them with the simulator log' },
+  'genesys-exporter-health/14/errors': healthy('no fault is injected: a true 0 per endpoint called', (v) => v === 0),
+  'genesys-exporter-health/15/rateLimited': healthy('2 requests per second stay under the 300/min limit: a true 0', (v) => v === 0),
+  'genesys-exporter-health/16/p95': { kind: 'dataOnly', reason: 'latency depends on the machine' },
+  'genesys-exporter-health/17/requests': healthy('about 2 polls per second (observations, aggregates, each possibly batched)', (v) => v > 0.5 && v < 200 / 60),
+  'genesys-exporter-health/17/budget': healthy('the default budget of 200 requests/min', (v) => Math.abs(v - 200 / 60) < 1e-9),
+  'genesys-exporter-health/18/refreshes': { kind: 'dataOnly', reason: 'a 24 h token is granted once per process; the window may not include the grant' },
+  'genesys-exporter-health/19/circuit': healthy('the login endpoint never fails here', (v) => v === 0),
+};
+
+export interface TruthContext {
+  /** Evaluation time, unix seconds. */
+  readonly T: number;
+  /** $__rate_interval in seconds. */
+  readonly windowSeconds: number;
+  /** The queues in scope (All on the overview, one on the detail). */
+  readonly queueIds: ReadonlySet<string>;
+  readonly mediaType: MediaType;
+  readonly queuesByName: ReadonlyMap<string, SimQueue>;
+  readonly events: readonly ContactEvent[];
+  readonly recorder: TruthRecorder;
+  /** Unix ms of the exporter's first aggregates poll: counters count from there. */
+  readonly baselineMs: number;
+}
+
+const S = SCRAPE_SECONDS + SCRAPE_MARGIN_SECONDS;
+const P = AGGREGATES_POLL_SECONDS + POLL_MARGIN_SECONDS;
+
+export interface CountBounds {
+  readonly low: number;
+  readonly high: number;
+}
+
+/** What rate(x[W]) × W at T can be, given the events x counts (see the top of this file). */
+export function countBounds(events: readonly ContactEvent[], T: number, W: number): CountBounds {
+  const low = countBetween(events, (T - W + S) * 1000, (T - AGGREGATES_LAG_SECONDS) * 1000);
+  const high = (countBetween(events, (T - W - P) * 1000, T * 1000) * W) / (W - 2 * S);
+  return { low, high };
+}
+
+/** 1 − breaches/offers from the baseline to each possible cut-off; the candidates a sample at T can show. */
+export function complianceCandidates(events: readonly ContactEvent[], queueIds: ReadonlySet<string>, media: MediaType, baselineMs: number, T: number): number[] {
+  const offers = selectEvents(events, { kind: 'offered', queueIds, mediaType: media });
+  const breaches = selectEvents(events, { kind: 'breached', queueIds, mediaType: media });
+  const out: number[] = [];
+  for (let cut = (T - AGGREGATES_LAG_SECONDS) * 1000; cut <= T * 1000; cut += 100) {
+    const o = countBetween(offers, baselineMs, cut);
+    if (o > 0) out.push(1 - countBetween(breaches, baselineMs, cut) / o);
+  }
+  return out;
+}
+
+/** The bucket [lower, upper] (seconds) a wait of `ms` falls in, with the exporter's `wait < bound` views. */
+export function bucketOf(ms: number): { lower: number; upper: number } {
+  let lower = 0;
+  for (const bound of WAIT_TIME_BUCKETS_SECONDS) {
+    if (ms < bound * 1000) return { lower, upper: bound };
+    lower = bound;
+  }
+  // Beyond the last finite bucket histogram_quantile returns the last finite bound.
+  return { lower: lower, upper: lower };
+}
+
+/** The interval a histogram_quantile over the window at T may return (see the top of this file). */
+export function quantileInterval(waited: readonly ContactEvent[], q: number, T: number, W: number): { lower: number; upper: number } | undefined {
+  const inner = waited.filter((e) => e.at > (T - W + S) * 1000 && e.at <= (T - AGGREGATES_LAG_SECONDS) * 1000).map((e) => e.waitMs ?? 0);
+  const outer = waited.filter((e) => e.at > (T - W - P) * 1000 && e.at <= T * 1000).map((e) => e.waitMs ?? 0);
+  const candidates = [inner, outer].flatMap((set) => {
+    // Prometheus' rank is q × count; take the waits either side of it so rounding cannot pick the bucket.
+    const sorted = [...set].sort((a, b) => a - b);
+    if (sorted.length === 0) return [];
+    const rank = q * sorted.length;
+    return [sorted[Math.max(0, Math.floor(rank) - 1)]!, sorted[Math.min(sorted.length - 1, Math.ceil(rank))]!, quantile(sorted, q)!];
+  });
+  if (candidates.length === 0) return undefined;
+  const buckets = candidates.map(bucketOf);
+  return { lower: Math.min(...buckets.map((b) => b.lower)), upper: Math.max(...buckets.map((b) => b.upper)) };
+}
+
+/** Readings of the recorded state that a gauge sample at T may reflect. */
+export function gaugeRange(recorder: TruthRecorder, T: number, read: (truth: TruthNow) => number) {
+  return recorder.range((T - OBSERVATIONS_LAG_SECONDS) * 1000, T * 1000, read);
+}
+
+export type Samples = readonly InstantSample[];
