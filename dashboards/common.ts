@@ -1,11 +1,13 @@
-// What the dashboard modules share: variables, selectors and queries, panel factories, SLA helpers,
-// links and the layout. Each concern lives in its own file under common/.
+// What the dashboard modules share, one concern per file under common/: variables and the datasource,
+// selectors and the query factory, queue queries both queue dashboards use, SLA helpers, panel
+// factories, transformations, colour levels matching the alerts, links, and the grid layout.
 
 export * from './common/variables.ts';
 export * from './common/queries.ts';
-export * from './common/panels.ts';
+export * from './common/queue-queries.ts';
 export * from './common/sla.ts';
+export * from './common/panels.ts';
+export * from './common/transformations.ts';
+export * from './common/levels.ts';
 export * from './common/links.ts';
 export * from './common/layout.ts';
-export * from './common/queue-queries.ts';
-export * from './common/transformations.ts';

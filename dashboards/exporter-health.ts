@@ -9,6 +9,7 @@ import { aggregate, aggregateBy, histogramQuantile, increase, range, rate, raw, 
 import type { Vector } from '../metrics/promql.ts';
 import {
   DASHED_LINE,
+  DATA_AGE_STEPS,
   RATE_INTERVAL,
   VAR,
   cell,
@@ -55,16 +56,6 @@ const UP_DOWN: States = { 0: { text: 'down', color: 'red' }, 1: { text: 'up', co
 const OK_FAILING: States = { 0: { text: 'failing', color: 'red' }, 1: { text: 'ok', color: 'green' } };
 const CIRCUIT: States = { 0: { text: 'closed', color: 'green' }, 1: { text: 'open: backing off', color: 'red' } };
 const STRETCHED: States = { 0: { text: 'on schedule', color: 'green' }, 1: { text: 'stretched', color: 'yellow' } };
-
-/**
- * Seconds since a collector's last success: yellow after 2 min, red after 5 min. Polls run every few
- * seconds to a minute, so minutes without a success mean stale panels everywhere else.
- */
-const FRESHNESS_STEPS = [
-  { value: null, color: 'green' },
-  { value: 120, color: 'yellow' },
-  { value: 300, color: 'red' },
-] as const satisfies readonly dashboard.Threshold[];
 
 /** Prometheus' own `up` for the exporter's scrape job (not a catalog metric: Prometheus makes it). */
 const scrapeUp = raw<'cluster'>(`up{job="${EXPORTER_JOB}", cluster=~"$${VAR.cluster}"}`);
@@ -131,7 +122,7 @@ function freshnessPanel() {
     reduce: 'last',
     queries: [{ refId: 'freshness', expr: aggregate('max', sinceLastSuccess), legend: 'age' }],
   })
-    .thresholds(thresholds(FRESHNESS_STEPS))
+    .thresholds(thresholds(DATA_AGE_STEPS))
     .colorScheme(colorByThresholds());
 }
 
@@ -238,7 +229,7 @@ function freshnessByCollectorPanel() {
     queries: [{ refId: 'age', expr: sinceLastSuccess, legend: '{{collector}}' }],
   })
     .min(0)
-    .thresholds(thresholds(FRESHNESS_STEPS))
+    .thresholds(thresholds(DATA_AGE_STEPS))
     .thresholdsStyle(dashedThresholdLines());
 }
 

@@ -8,6 +8,7 @@ import { aggregateBy, increase, range, raw, sumBy } from '../metrics/promql.ts';
 import {
   DASHED_LINE,
   RATE_INTERVAL,
+  DEPTH_STEPS,
   WAIT_STEPS,
   abandonRatioPerQueue,
   cell,
@@ -71,7 +72,9 @@ function waitingNowPanel() {
     noValue: 'No data from the exporter',
     reduce: 'lastNotNull',
     queries: [{ refId: 'waiting', expr: depthPerQueue(ONE), legend: 'waiting' }],
-  });
+  })
+    .thresholds(thresholds(DEPTH_STEPS))
+    .colorScheme(colorByThresholds());
 }
 
 // Zero-filled like the depth: 0 s when nobody waits.

@@ -5,6 +5,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type { DashboardSource } from '../generator/contract.ts';
 import {
+  DEPTH_STEPS,
   WAIT_STEPS,
   barGaugePanel,
   breachesInWindow,
@@ -13,6 +14,7 @@ import {
   colorByThresholds,
   clusterVariable,
   composeDashboard,
+  dashedThresholdLines,
   datasourceVariable,
   depthPerQueue,
   longestWaitPerQueue,
@@ -117,7 +119,10 @@ function waitingNowPanel() {
     unit: 'short',
     noValue: 'No data from the exporter',
     queries: [{ refId: 'waiting', expr: depthPerQueue(SELECTED), legend: '{{queue_name}}', instant: true }],
-  }).dataLinks([queueDetailDataLink()]);
+  })
+    .thresholds(thresholds(DEPTH_STEPS))
+    .colorScheme(colorByThresholds())
+    .dataLinks([queueDetailDataLink()]);
 }
 
 // Same zero-fill as "Contacts waiting now": the exporter reports 0 s when nobody waits, and a listed
@@ -173,6 +178,8 @@ function p95WaitByQueuePanel() {
     queries: [{ refId: 'p95', expr: waitQuantilePerQueue(0.95, SELECTED), legend: '{{queue_name}}' }],
   })
     .min(0)
+    .thresholds(thresholds(WAIT_STEPS))
+    .thresholdsStyle(dashedThresholdLines())
     .dataLinks([queueDetailDataLink()]);
 }
 

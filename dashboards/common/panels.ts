@@ -147,13 +147,6 @@ export function colorByThresholds(): dashboard.FieldColorBuilder {
   return new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds);
 }
 
-/** Waits: green under a minute, yellow from 60 s, red from 120 s (the WaitTimeDegradation alert's level). */
-export const WAIT_STEPS: readonly dashboard.Threshold[] = [
-  { value: null, color: 'green' },
-  { value: 60, color: 'yellow' },
-  { value: 120, color: 'red' },
-];
-
 /** Draw a time series' thresholds as dashed lines, so "how close to the limit" is visible. */
 export function dashedThresholdLines(): common.GraphThresholdsStyleConfigBuilder {
   return new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed);

@@ -45,8 +45,9 @@ export interface TokenManagerOptions {
   readonly random?: () => number;
 }
 
-/** Requests stop using a token this fraction of its lifetime (at most 5 s) before it expires. */
-const EXPIRY_GUARD_RATIO = 0.05;
+/** Requests stop using a token this fraction of its lifetime (at most 5 s) before it expires, so that one
+ * sent just before the limit still arrives valid (2 s for a 20 s token). */
+const EXPIRY_GUARD_RATIO = 0.1;
 const EXPIRY_GUARD_MAX_MS = 5_000;
 
 export class TokenManager {

@@ -18,14 +18,18 @@ export class EventQueue<T> {
   push(time: number, event: T): void {
     const heap = this.heap;
     // The model clock has millisecond resolution: timers the API reports are whole milliseconds.
-    heap.push({ time: Math.round(time), seq: this.seq++, event });
-    let i = heap.length - 1;
+    const entry: Entry<T> = { time: Math.round(time), seq: this.seq++, event };
+    // Sift up by moving parents down into the hole (no temporary arrays: this runs for every event).
+    let i = heap.length;
+    heap.push(entry);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const above = heap[parent]!;
+      if (!this.less(entry, above)) break;
+      heap[i] = above;
       i = parent;
     }
+    heap[i] = entry;
   }
 
   /** Time of the earliest event, or undefined when empty. */
@@ -38,19 +42,19 @@ export class EventQueue<T> {
     const top = heap[0];
     if (top === undefined) return undefined;
     const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
+    const size = heap.length;
+    if (size > 0) {
       let i = 0;
       for (;;) {
         const left = 2 * i + 1;
+        if (left >= size) break;
         const right = left + 1;
-        let smallest = i;
-        if (left < heap.length && this.less(heap[left]!, heap[smallest]!)) smallest = left;
-        if (right < heap.length && this.less(heap[right]!, heap[smallest]!)) smallest = right;
-        if (smallest === i) break;
-        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-        i = smallest;
+        const child = right < size && this.less(heap[right]!, heap[left]!) ? right : left;
+        if (!this.less(heap[child]!, last)) break;
+        heap[i] = heap[child]!;
+        i = child;
       }
+      heap[i] = last;
     }
     return { time: top.time, event: top.event };
   }

@@ -60,7 +60,8 @@ describe('exporter against the simulator', () => {
   }
 
   before(async () => {
-    simulator = await startSimulator({ port: 0, seed: 11, clock: 'manual' });
+    // A busy, understaffed org: queues build up, contacts abandon, SLAs are breached.
+    simulator = await startSimulator({ port: 0, seed: 11, clock: 'manual', orgSize: { queues: 8, divisions: 2, arrivalsPerMinute: 40, agents: 10 } });
     sim = new SimControl(simulator.url);
     await sim.syncClock();
   });

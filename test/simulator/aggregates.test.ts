@@ -144,7 +144,7 @@ describe('simulator: POST /api/v2/analytics/conversations/aggregates/query', () 
     ];
     for (const [body, message] of cases) {
       const reply = await post(AGGREGATES, body);
-      assertErrorBody(assert, reply, 400, 'bad.request');
+      assertErrorBody(reply, 400, 'bad.request');
       assert.match(reply.json.message, message, JSON.stringify(body).slice(0, 200));
     }
   });

@@ -45,21 +45,21 @@ describe('simulator: OAuth client credentials and tokens', () => {
 
   test('missing, unknown, expired and revoked tokens get 401 bad.credentials', async () => {
     const missing = await call(`${sim.url}${QUEUES}`);
-    assertErrorBody(assert, missing, 401, 'bad.credentials');
+    assertErrorBody(missing, 401, 'bad.credentials');
     assert.equal(missing.json.message, 'Invalid login credentials.');
-    assertErrorBody(assert, await api(sim, 'not-a-token').get(QUEUES), 401, 'bad.credentials');
+    assertErrorBody(await api(sim, 'not-a-token').get(QUEUES), 401, 'bad.credentials');
 
     const token = await login(sim);
     assert.equal((await api(sim, token).get(QUEUES)).status, 200);
     sim.advanceBy(599_000);
     assert.equal((await api(sim, token).get(QUEUES)).status, 200, 'still valid one second before expiry');
     sim.advanceBy(1_000);
-    assertErrorBody(assert, await api(sim, token).get(QUEUES), 401, 'bad.credentials');
+    assertErrorBody(await api(sim, token).get(QUEUES), 401, 'bad.credentials');
 
     const fresh = await login(sim);
     assert.equal((await api(sim, fresh).get(QUEUES)).status, 200);
     sim.injectFault({ fault: 'revoke-tokens' });
-    assertErrorBody(assert, await api(sim, fresh).get(QUEUES), 401, 'bad.credentials');
+    assertErrorBody(await api(sim, fresh).get(QUEUES), 401, 'bad.credentials');
     const afterRevoke = await login(sim);
     assert.equal((await api(sim, afterRevoke).get(QUEUES)).status, 200, 'a token issued after the revocation works');
   });
@@ -69,7 +69,7 @@ describe('simulator: OAuth client credentials and tokens', () => {
     const other = await login(sim);
     for (let i = 0; i < 20; i++) assert.equal((await api(sim, token).get(QUEUES)).status, 200, `request ${i + 1} of 20`);
     const limited = await api(sim, token).get(QUEUES);
-    assertErrorBody(assert, limited, 429, 'too.many.requests.retry.after');
+    assertErrorBody(limited, 429, 'too.many.requests.retry.after');
     const retryAfter = Number(limited.headers.get('retry-after'));
     assert.equal(retryAfter, 60, 'no virtual time passed: the whole window is left');
     assert.equal(limited.json.message, `Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`);

@@ -32,7 +32,7 @@ describe('simulator: faults switch on and off', () => {
     assert.equal(observations.status, 200, 'other endpoints are not hit');
     for (let i = 0; i < 2; i++) {
       const reply = await api(sim, token).get(QUEUES);
-      assertErrorBody(assert, reply, 429, 'too.many.requests.retry.after');
+      assertErrorBody(reply, 429, 'too.many.requests.retry.after');
       assert.equal(reply.headers.get('retry-after'), '7');
       assert.equal(reply.json.message, 'Rate limit exceeded the maximum. Retry the request in [7] seconds');
     }
@@ -44,7 +44,7 @@ describe('simulator: faults switch on and off', () => {
   test('api-5xx with durationSeconds ends when the (manual) clock passes it', async () => {
     sim.injectFault({ fault: 'api-5xx', durationSeconds: 10, status: 502 });
     const reply = await api(sim, token).get(QUEUES);
-    assertErrorBody(assert, reply, 502, 'internal.server.error');
+    assertErrorBody(reply, 502, 'internal.server.error');
     assert.equal(sim.faults().length, 1);
     sim.advanceBy(10_000);
     assert.equal(sim.faults().length, 0);
@@ -112,7 +112,7 @@ describe('simulator: faults switch on and off', () => {
   test('revoke-tokens is one shot: existing tokens fail, later logins work', async () => {
     const reply = await inject({ fault: 'revoke-tokens' });
     assert.equal(reply.status, 201);
-    assertErrorBody(assert, await api(sim, token).get(QUEUES), 401, 'bad.credentials');
+    assertErrorBody(await api(sim, token).get(QUEUES), 401, 'bad.credentials');
     assert.deepEqual(sim.faults(), []);
     token = await login(sim);
     assert.equal((await api(sim, token).get(QUEUES)).status, 200);

@@ -1,5 +1,6 @@
 // Shared by the simulator tests: a manual-clock simulator, login, and API calls over real HTTP.
 
+import assert from 'node:assert/strict';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../simulator/index.ts';
 
 /** A fixed, minute-aligned start so intervals in tests are easy to write. */
@@ -64,7 +65,7 @@ export const ALL_OBSERVATION_METRICS = [
 ];
 
 /** The generic Genesys error body. */
-export function assertErrorBody(assert: typeof import('node:assert/strict').default, reply: Reply, status: number, code: string): void {
+export function assertErrorBody(reply: Reply, status: number, code: string): void {
   assert.equal(reply.status, status, reply.text);
   assert.equal(reply.json.status, status);
   assert.equal(reply.json.code, code);

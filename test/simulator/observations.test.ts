@@ -79,11 +79,11 @@ describe('simulator: POST /api/v2/analytics/queues/observations/query', () => {
     const id = sim.queues()[0]!.id;
     for (const metrics of [['oLongestWaiting'], ['oServiceLevel'], ['oWaiting', 'nOffered'], [], 'oWaiting']) {
       const reply = await post(OBSERVATIONS, { filter: queueFilter([id]), metrics });
-      assertErrorBody(assert, reply, 400, 'bad.request');
+      assertErrorBody(reply, 400, 'bad.request');
       assert.match(reply.json.message, /metrics/);
     }
     const detail = await post(OBSERVATIONS, { filter: queueFilter([id]), metrics: ['oWaiting'], detailMetrics: ['oMemberUsers'] });
-    assertErrorBody(assert, detail, 400, 'bad.request');
+    assertErrorBody(detail, 400, 'bad.request');
     assert.match(detail.json.message, /detailMetrics\[0\]/);
   });
 
@@ -101,7 +101,7 @@ describe('simulator: POST /api/v2/analytics/queues/observations/query', () => {
     ];
     for (const [filter, message] of cases) {
       const reply = await post(OBSERVATIONS, { filter, metrics: ['oWaiting'] });
-      assertErrorBody(assert, reply, 400, 'bad.request');
+      assertErrorBody(reply, 400, 'bad.request');
       assert.match(reply.json.message, message, JSON.stringify(filter));
     }
     const notJson = await fetch(`${sim.url}${OBSERVATIONS}`, { method: 'POST', headers: { Authorization: `Bearer ${await login(sim)}` }, body: '{"filter":' });

@@ -62,7 +62,7 @@ describe('simulator: GET /api/v2/routing/queues', () => {
     assert.equal(past.json.nextUri, undefined);
     for (const query of ['pageSize=101', 'pageSize=0', 'pageNumber=0', 'pageSize=abc', 'pageNumber=-1']) {
       const reply = await get(`${QUEUES}?${query}`);
-      assertErrorBody(assert, reply, 400, 'bad.request');
+      assertErrorBody(reply, 400, 'bad.request');
       assert.match(reply.json.message, /page(Size|Number)/, query);
     }
   });
@@ -108,6 +108,6 @@ describe('simulator: GET /api/v2/routing/queues', () => {
 
   test('a method other than GET is refused', async () => {
     const reply = await api(sim, await login(sim)).post(QUEUES, {});
-    assertErrorBody(assert, reply, 405, 'method.not.allowed');
+    assertErrorBody(reply, 405, 'method.not.allowed');
   });
 });

@@ -155,9 +155,10 @@ describe('token manager', () => {
 
   test('a background refresh failure keeps the current token in use until it can be replaced', async () => {
     let failLogins = false;
-    const fake = await startFakeGenesys({ tokenLifetimeSeconds: 3, login: () => (failLogins ? SERVICE_UNAVAILABLE : undefined) });
+    // Refresh at half the 6 s lifetime, so the old token stays usable ~2.7 s after the failure.
+    const fake = await startFakeGenesys({ tokenLifetimeSeconds: 6, login: () => (failLogins ? SERVICE_UNAVAILABLE : undefined) });
     const telemetry = recordingTelemetry();
-    const client = clientFor(fake, { telemetry, loginCircuit: { failureThreshold: 100, openBaseMs: 100, openMaxMs: 100 } });
+    const client = clientFor(fake, { telemetry, tokenRefreshMarginRatio: 0.5, loginCircuit: { failureThreshold: 100, openBaseMs: 100, openMaxMs: 100 } });
     await withFake(fake, client, async () => {
       await client.start();
       failLogins = true;
