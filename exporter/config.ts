@@ -8,6 +8,8 @@ import { regionUrls } from './genesys/regions.ts';
 import type { LogLevel } from './log.ts';
 import { formatDurationMs, parseDurationMs } from './duration.ts';
 import { Secret } from './secret.ts';
+import { AGGREGATE_GRANULARITIES } from './collectors/aggregates.ts';
+import type { AggregateGranularity } from './collectors/aggregates.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -54,7 +56,12 @@ export interface ExporterConfig {
       readonly refreshIntervalMs: number;
     };
     readonly observations: { readonly intervalMs: number; readonly batchSize: number };
-    readonly aggregates: { readonly intervalMs: number; readonly windowMs: number; readonly batchSize: number };
+    readonly aggregates: {
+      readonly intervalMs: number;
+      readonly windowMs: number;
+      readonly granularity: AggregateGranularity;
+      readonly batchSize: number;
+    };
     /** How long the last good values of a failing collector stay on /metrics. */
     readonly stalenessMs: number;
   };
@@ -69,6 +76,7 @@ export const MIN_POLL_INTERVAL_MS = 5000;
 export const UNSAFE_MIN_POLL_INTERVAL_MS = 50;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
 
 /** Environment variables the exporter reads, for the README's reference. */
 export const ENVIRONMENT_VARIABLES = [
@@ -100,7 +108,8 @@ function buildProgram(): Command {
     .option('--collector.observations.interval <duration>', 'Real-time poll interval (minimum 5s).', '10s')
     .option('--collector.observations.batch-size <n>', 'Queue ids per observation query.', '100')
     .option('--collector.aggregates.interval <duration>', 'History poll interval (minimum 5s).', '30s')
-    .option('--collector.aggregates.window <duration>', 'Recent history re-read each poll; must cover the longest wait.', '15m')
+    .option('--collector.aggregates.window <duration>', 'History re-read each poll; must cover the longest wait (contacts waiting longer are not counted).', '2h')
+    .addOption(new Option('--collector.aggregates.granularity <iso>', 'Interval size of the aggregate query; the window must be a multiple of it.').choices(Object.keys(AGGREGATE_GRANULARITIES)).default('PT15M'))
     .option('--collector.aggregates.batch-size <n>', 'Queue ids per aggregate query.', '100')
     .option('--collector.staleness <duration>', "How long a failing collector's last good values stay on /metrics.", '5m')
     .option('--collector.unsafe-fast-polling', 'Allow intervals under 5s (tests and simulator demos only).', false)
@@ -174,10 +183,11 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
   const credentials = readCredentials(env);
   const aggregatesIntervalMs = interval('collector.aggregates.interval', minInterval);
   const windowMs = duration('collector.aggregates.window', flag('collector.aggregates.window'));
-  if (windowMs < 2 * aggregatesIntervalMs || windowMs % 60_000 !== 0) {
+  const granularity = flag('collector.aggregates.granularity') as AggregateGranularity;
+  if (windowMs < 2 * aggregatesIntervalMs || windowMs % AGGREGATE_GRANULARITIES[granularity] !== 0) {
     throw new ConfigError(
-      `--collector.aggregates.window=${flag('collector.aggregates.window')} must be whole minutes and at least twice ` +
-        `--collector.aggregates.interval (${formatDurationMs(aggregatesIntervalMs)}), so every interval is read again after it ends`,
+      `--collector.aggregates.window=${flag('collector.aggregates.window')} must be a multiple of --collector.aggregates.granularity ` +
+        `(${granularity}) and at least twice --collector.aggregates.interval (${formatDurationMs(aggregatesIntervalMs)}), so every interval is read again after it ends`,
     );
   }
 
@@ -207,6 +217,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
       aggregates: {
         intervalMs: aggregatesIntervalMs,
         windowMs,
+        granularity,
         batchSize: integer('collector.aggregates.batch-size', flag('collector.aggregates.batch-size'), 1, 1000),
       },
       stalenessMs: duration('collector.staleness', flag('collector.staleness')),

@@ -1,10 +1,11 @@
 // `npm start [-- flags]`: the exporter process. Without credentials in the environment it runs against an
 // embedded simulator (and says so); with GENESYS_CLIENT_ID/SECRET it talks to the configured region/URLs.
-// Exit codes: 0 clean shutdown or --help, 1 startup failure, 2 configuration error.
+// Exit codes: 0 clean shutdown or --help, 1 startup failure, 2 configuration error (flags, env, web config).
 import { startExporter } from './app.ts';
 import { ConfigError, ConfigHelpRequested, parseConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import type { ExporterConfig } from './config.ts';
+import { WebConfigError } from './web-config.ts';
 
 async function main(): Promise<void> {
   let config: ExporterConfig;
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     exporter = await startExporter(config, { logger });
   } catch (error) {
     logger.error('startup failed', { error: error instanceof Error ? error.message : String(error) });
-    process.exitCode = 1;
+    process.exitCode = error instanceof WebConfigError ? 2 : 1;
     return;
   }
   logger.info('exporter started', { url: exporter.url, telemetry_path: config.web.telemetryPath });

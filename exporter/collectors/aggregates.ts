@@ -5,9 +5,10 @@
 // aggregate poll that includes the queue (its baseline) and then grow by everything Genesys posts to
 // the queue's intervals after that poll. Contacts already posted at the baseline are not counted;
 // a timer that posts later for an interval that started before the baseline (a contact offered before,
-// answered after) IS counted, since it posts after. Each poll re-reads the last `window` of PT1M
-// intervals; a value posting for an interval older than the window is missed, so the window must cover
-// the longest wait (default 15m).
+// answered after) IS counted, since it posts after. Each poll re-reads the last `window` of intervals
+// (granularity PT15M by default: any size counts exactly once, coarser keeps responses small); a value
+// posting for an interval older than the window is missed, so the window must cover the longest wait,
+// email included (default 2h).
 import { WAIT_TIME_BUCKETS_SECONDS } from '../../metrics/catalog.ts';
 import type { AggregateInterval, AggregationQuery } from '../genesys/conversation-aggregates.ts';
 import { SnapshotBuilder } from '../samples.ts';
@@ -17,7 +18,11 @@ import type { GenesysPort } from './genesys-port.ts';
 import { IncreaseLedger } from './increase-ledger.ts';
 import type { ExportedQueue, QueueDirectory } from './queue-directory.ts';
 
-const GRANULARITY_MS = 60_000;
+/** Interval sizes the aggregates collector may ask for. Any works for exactly-once counting; coarser ones
+ * keep responses small when the window is long. */
+export const AGGREGATE_GRANULARITIES = { PT1M: 60_000, PT5M: 300_000, PT15M: 900_000, PT30M: 1_800_000, PT1H: 3_600_000 } as const;
+export type AggregateGranularity = keyof typeof AGGREGATE_GRANULARITIES;
+
 const waitViewName = (boundSeconds: number): string => `tWaitLt${boundSeconds * 1000}`;
 
 /** What one (queue, media) has accumulated since its baseline. */
@@ -49,14 +54,16 @@ const FIELD_TABLE: readonly { field: ScalarField; value: (interval: AggregateInt
 
 export interface AggregatesOptions {
   readonly batchSize: number;
+  /** A multiple of the granularity. */
   readonly windowMs: number;
+  readonly granularity: AggregateGranularity;
   readonly now?: () => number;
 }
 
-export function aggregateQuery(queueIds: readonly string[], startMs: number, endMs: number): AggregationQuery {
+export function aggregateQuery(queueIds: readonly string[], startMs: number, endMs: number, granularity: AggregateGranularity): AggregationQuery {
   return {
     interval: `${new Date(startMs).toISOString()}/${new Date(endMs).toISOString()}`,
-    granularity: 'PT1M',
+    granularity,
     groupBy: ['queueId', 'mediaType'],
     filter: { type: 'or', predicates: queueIds.map((value) => ({ type: 'dimension', dimension: 'queueId', operator: 'matches', value })) },
     metrics: ['nOffered', 'tAnswered', 'tAbandon', 'tWait', 'nOverSla'],
@@ -87,10 +94,11 @@ export function createAggregatesCollector(api: GenesysPort, directory: QueueDire
     async collect() {
       forgetRemovedQueues(directory, baselined, totals, ledger);
       // The window ends at the end of the current (partial) interval and starts `window` earlier.
-      const endMs = Math.floor(now() / GRANULARITY_MS) * GRANULARITY_MS + GRANULARITY_MS;
+      const granularityMs = AGGREGATE_GRANULARITIES[options.granularity];
+      const endMs = Math.floor(now() / granularityMs) * granularityMs + granularityMs;
       const startMs = endMs - options.windowMs;
       const queueBatches = batches(directory.all().map((queue) => queue.id), options.batchSize);
-      const settled = await Promise.allSettled(queueBatches.map((ids) => api.queryConversationAggregates(aggregateQuery(ids, startMs, endMs))));
+      const settled = await Promise.allSettled(queueBatches.map((ids) => api.queryConversationAggregates(aggregateQuery(ids, startMs, endMs, options.granularity))));
 
       // Successful batches are counted even when another failed: the ledger keeps them exactly-once, and
       // the failed queues catch up at the next successful poll (while their intervals are in the window).

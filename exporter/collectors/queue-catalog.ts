@@ -4,7 +4,8 @@
 // one of its series.
 import { SnapshotBuilder } from '../samples.ts';
 import type { Collector } from './collector.ts';
-import type { QueueMediaSetting, RoutingQueue as QueueLike } from '../genesys/routing-queues.ts';
+import { QUEUE_PAGE_SIZE } from '../genesys/routing-queues.ts';
+import type { QueueMediaSetting, RoutingQueue } from '../genesys/routing-queues.ts';
 import type { GenesysPort } from './genesys-port.ts';
 import { mediaTypeOfSetting, QueueDirectory } from './queue-directory.ts';
 import type { ExportedQueue, MediaType, ServiceLevelTarget } from './queue-directory.ts';
@@ -16,15 +17,12 @@ export interface QueueSelection {
   readonly max: number;
 }
 
-/** Genesys' page size for the queue list (the client asks for 100 per page). */
-const QUEUES_PER_PAGE = 100;
-
 export function createQueueCatalogCollector(api: GenesysPort, directory: QueueDirectory, selection: QueueSelection): Collector {
   let lastQueueCount = 0;
   return {
     name: 'queues',
     needsQueues: false,
-    requestsPerRun: () => Math.max(1, Math.ceil(lastQueueCount / QUEUES_PER_PAGE)),
+    requestsPerRun: () => Math.max(1, Math.ceil(lastQueueCount / QUEUE_PAGE_SIZE)),
     async collect() {
       const listed = await api.listQueues(selection.divisionIds.length > 0 ? { divisionIds: [...selection.divisionIds] } : undefined);
       lastQueueCount = listed.length;
@@ -40,7 +38,7 @@ export function createQueueCatalogCollector(api: GenesysPort, directory: QueueDi
 }
 
 /** Filters, sorts by name (then id, for a stable cap) and caps. */
-export function selectQueues(listed: readonly QueueLike[], selection: QueueSelection): { exported: ExportedQueue[]; droppedByCap: number } {
+export function selectQueues(listed: readonly RoutingQueue[], selection: QueueSelection): { exported: ExportedQueue[]; droppedByCap: number } {
   const divisions = new Set(selection.divisionIds);
   const matching = listed
     .filter((queue) => divisions.size === 0 || divisions.has(queue.division?.id ?? ''))
@@ -49,7 +47,7 @@ export function selectQueues(listed: readonly QueueLike[], selection: QueueSelec
   return { exported: matching.slice(0, selection.max).map(toExportedQueue), droppedByCap: Math.max(0, matching.length - selection.max) };
 }
 
-function toExportedQueue(queue: QueueLike): ExportedQueue {
+function toExportedQueue(queue: RoutingQueue): ExportedQueue {
   const serviceLevels = new Map<MediaType, ServiceLevelTarget>();
   for (const [key, setting] of Object.entries(queue.mediaSettings ?? {}) as [string, QueueMediaSetting | undefined][]) {
     const media = mediaTypeOfSetting(key);

@@ -27,6 +27,8 @@ import type { ApiTelemetry, Endpoint } from './telemetry.ts';
 import { sendAttempt, type AttemptResult } from './transport.ts';
 
 export interface ApiRequestContext {
+  /** Origin of the API host, e.g. https://api.mypurecloud.ie. */
+  readonly apiUrl: string;
   readonly limiter: RateLimiter;
   readonly tokens: TokenManager;
   readonly requestTimeoutMs: number;

@@ -40,7 +40,7 @@ export interface TokenManagerOptions {
   readonly logger: Logger;
   readonly backoff: BackoffOptions;
   readonly circuit: CircuitBreakerOptions;
-  /** Fraction of the lifetime left when the background refresh starts; default 0.15 (a 20 s token at 17 s). */
+  /** Fraction of the lifetime left when the background refresh starts; default 0.2 (a 20 s token at 16 s). */
   readonly refreshMarginRatio?: number;
   readonly random?: () => number;
 }
@@ -169,7 +169,7 @@ export class TokenManager {
     this.#options.telemetry.tokenRefresh('success', token.expiresAt);
     const lifetimeMs = token.expiresAt.getTime() - Date.now();
     this.#options.logger.info('obtained access token', { endpoint: 'oauth_token', expires_in_seconds: Math.round(lifetimeMs / 1000) });
-    const margin = this.#options.refreshMarginRatio ?? 0.15;
+    const margin = this.#options.refreshMarginRatio ?? 0.2;
     this.#schedule(Math.max(0, lifetimeMs * (1 - margin)));
   }
 

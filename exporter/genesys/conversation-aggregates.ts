@@ -1,5 +1,8 @@
 // POST /api/v2/analytics/conversations/aggregates/query: interval history (see genesys-api.md §4).
 
+import { apiRequest, type ApiRequestContext } from './api-request.ts';
+import { ENDPOINTS } from './endpoints.ts';
+import { BadRequestError } from './errors/index.ts';
 import type { AnalyticsMediaType, LogicalOperator, PredicateOperator } from './queue-observations.ts';
 import { ShapeError, expectNumber, expectObject, expectOptionalArray, expectString, isObject, optionalNumber } from './response-shape.ts';
 
@@ -158,4 +161,12 @@ function isTimerMetric(metric: string): metric is TimerMetric {
 
 function isCountMetric(metric: string): metric is CountMetric {
   return (COUNT_METRICS as readonly string[]).includes(metric);
+}
+
+/** Refuses locally what Genesys would reject (e.g. 11 views), then queries. */
+export async function queryConversationAggregates(context: ApiRequestContext, query: AggregationQuery): Promise<AggregationQueryResponse> {
+  const problem = aggregationQueryProblem(query);
+  if (problem !== undefined) throw new BadRequestError({ endpoint: 'conversation_aggregates', genesysMessage: `not sent: ${problem}` });
+  const url = new URL(ENDPOINTS.conversation_aggregates.path, context.apiUrl);
+  return apiRequest(context, { endpoint: 'conversation_aggregates', method: 'POST', url, json: query, parse: parseAggregationResponse });
 }

@@ -1,5 +1,7 @@
 // POST /api/v2/analytics/queues/observations/query: real-time queue state (see genesys-api.md §3).
 
+import { apiRequest, type ApiRequestContext } from './api-request.ts';
+import { ENDPOINTS } from './endpoints.ts';
 import { expectObject, expectOptionalArray, expectString, optionalNumber } from './response-shape.ts';
 
 /** The only metrics this endpoint accepts (others, e.g. oLongestWaiting, get a 400). */
@@ -112,3 +114,8 @@ function parseDatum(value: unknown, path: string): ObservationDatum {
   return datum as unknown as ObservationDatum;
 }
 
+
+export function queryQueueObservations(context: ApiRequestContext, query: ObservationQuery): Promise<ObservationQueryResponse> {
+  const url = new URL(ENDPOINTS.queue_observations.path, context.apiUrl);
+  return apiRequest(context, { endpoint: 'queue_observations', method: 'POST', url, json: query, parse: parseObservationResponse });
+}

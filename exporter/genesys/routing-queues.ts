@@ -1,6 +1,8 @@
 // GET /api/v2/routing/queues: the queue catalog, paged (see genesys-api.md §6).
 
+import { apiRequest, type ApiRequestContext } from './api-request.ts';
 import { ENDPOINTS } from './endpoints.ts';
+import { MalformedResponseError } from './errors/index.ts';
 import { ShapeError, expectObject, expectOptionalArray, expectString, optionalNumber, optionalString } from './response-shape.ts';
 
 /** Media settings are keyed `call` on queues while analytics groups say `voice`. */
@@ -100,4 +102,37 @@ export function nextQueuePageUrl(apiUrl: string, filter: QueueListFilter, page: 
   }
   if (page.pageCount !== undefined && page.entities.length > 0) return queuePageUrl(apiUrl, filter, pageNumber + 1);
   return undefined;
+}
+
+/** Every queue matching `filter`, all pages, each once. More than 100 ids are listed 100 at a time (short URLs). */
+export async function listQueues(context: ApiRequestContext, filter: QueueListFilter): Promise<RoutingQueue[]> {
+  const ids = filter.ids ?? [];
+  if (ids.length <= QUEUE_PAGE_SIZE) return listQueuePages(context, filter);
+  const lists: RoutingQueue[][] = [];
+  for (let start = 0; start < ids.length; start += QUEUE_PAGE_SIZE) {
+    lists.push(await listQueuePages(context, { ...filter, ids: ids.slice(start, start + QUEUE_PAGE_SIZE) }));
+  }
+  return lists.flat();
+}
+
+async function listQueuePages(context: ApiRequestContext, filter: QueueListFilter): Promise<RoutingQueue[]> {
+  const byId = new Map<string, RoutingQueue>();
+  const seen = new Set<string>();
+  let url: URL | undefined = queuePageUrl(context.apiUrl, filter, 1);
+  for (let pageNumber = 1; url !== undefined; pageNumber += 1) {
+    if (pageNumber > MAX_QUEUE_PAGES || seen.has(url.href)) {
+      throw new MalformedResponseError({ endpoint: 'routing_queues', problem: `paging does not end (page ${pageNumber}, ${url.pathname}${url.search})` });
+    }
+    seen.add(url.href);
+    const page = await apiRequest(context, { endpoint: 'routing_queues', method: 'GET', url, parse: parseQueuePage });
+    // A queue created or deleted between pages shifts the others; the map keeps each once.
+    for (const queue of page.entities) byId.set(queue.id, queue);
+    try {
+      url = nextQueuePageUrl(context.apiUrl, filter, page, pageNumber);
+    } catch (error) {
+      if (error instanceof ShapeError) throw new MalformedResponseError({ endpoint: 'routing_queues', problem: error.message });
+      throw error;
+    }
+  }
+  return [...byId.values()];
 }

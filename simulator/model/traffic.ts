@@ -13,14 +13,15 @@ import { TruthStore } from './truth-store.ts';
 
 type ModelEvent =
   | { readonly kind: 'arrival'; readonly queue: QueueState; readonly media: MediaState; readonly generation: number }
-  | { readonly kind: 'abandon'; readonly contact: Contact }
-  | { readonly kind: 'alert-end'; readonly agent: AgentState; readonly contact: Contact; readonly answered: boolean }
-  | { readonly kind: 'handle-end'; readonly agent: AgentState; readonly contact: Contact }
+  | { readonly kind: 'abandon'; readonly contact: Contact; readonly media: MediaState }
+  | { readonly kind: 'alert-end'; readonly agent: AgentState; readonly contact: Contact; readonly queue: QueueState; readonly media: MediaState; readonly answered: boolean }
+  | { readonly kind: 'handle-end'; readonly agent: AgentState; readonly contact: Contact; readonly media: MediaState }
   | { readonly kind: 'shift'; readonly agent: AgentState; readonly shiftVersion: number }
   | { readonly kind: 'status'; readonly agent: AgentState; readonly version: number; readonly to: 'COMMUNICATING' | 'AVAILABLE' }
   | { readonly kind: 'call'; readonly run: () => void };
 
 const MINUTE = 60_000;
+const DELETED_QUEUE_LINGER_MS = 12 * 3_600_000;
 
 export interface TrafficModelOptions {
   /** How long ground truth is kept (ms of simulated time). */
@@ -138,6 +139,8 @@ export class TrafficModel {
       media.generation++;
       for (const contact of [...media.line.waiting()]) this.abandon(contact, media);
     }
+    // Forget it once its conversations in progress have surely ended, so endless campaigns stay bounded.
+    this.schedule(this.nowMs + DELETED_QUEUE_LINGER_MS, () => this.queueStates.delete(state.queue.id));
   }
 
   // ---- events ----------------------------------------------------------------------------------------
@@ -146,17 +149,13 @@ export class TrafficModel {
     switch (event.kind) {
       case 'arrival':
         return this.onArrival(event.queue, event.media, event.generation);
-      case 'abandon': {
-        const contact = event.contact;
-        if (contact.state !== 'waiting') return;
-        const media = this.queueStates.get(contact.queueId)?.media.get(contact.mediaType);
-        if (media !== undefined) this.abandon(contact, media);
+      case 'abandon':
+        if (event.contact.state === 'waiting') this.abandon(event.contact, event.media);
         return;
-      }
       case 'alert-end':
-        return this.onAlertEnd(event.agent, event.contact, event.answered);
+        return this.onAlertEnd(event.agent, event.contact, event.queue, event.media, event.answered);
       case 'handle-end':
-        return this.onHandleEnd(event.agent, event.contact);
+        return this.onHandleEnd(event.agent, event.contact, event.media);
       case 'shift':
         return this.onShift(event.agent, event.shiftVersion);
       case 'status':
@@ -190,13 +189,11 @@ export class TrafficModel {
     };
     this.truth.add(contact);
     media.line.push(contact);
-    this.events.push(contact.abandonAt, { kind: 'abandon', contact });
+    this.events.push(contact.abandonAt, { kind: 'abandon', contact, media });
     this.routeLine(queue, media);
   }
 
-  private onAlertEnd(agent: AgentState, contact: Contact, answered: boolean): void {
-    const queue = this.queueStates.get(contact.queueId)!;
-    const media = queue.media.get(contact.mediaType)!;
+  private onAlertEnd(agent: AgentState, contact: Contact, queue: QueueState, media: MediaState, answered: boolean): void {
     media.alerting--;
     if (answered) {
       contact.state = 'interacting';
@@ -204,7 +201,7 @@ export class TrafficModel {
       contact.agentId = agent.agent.id;
       media.interacting++;
       const half = media.traffic.meanHandleMs / 2;
-      this.events.push(this.nowMs + this.random.exponential(half) + this.random.exponential(half), { kind: 'handle-end', agent, contact });
+      this.events.push(this.nowMs + this.random.exponential(half) + this.random.exponential(half), { kind: 'handle-end', agent, contact, media });
       return;
     }
     agent.contact = undefined;
@@ -222,10 +219,9 @@ export class TrafficModel {
     this.routeLine(queue, media);
   }
 
-  private onHandleEnd(agent: AgentState, contact: Contact): void {
+  private onHandleEnd(agent: AgentState, contact: Contact, media: MediaState): void {
     contact.state = 'ended';
     contact.endedAt = this.nowMs;
-    const media = this.queueStates.get(contact.queueId)!.media.get(contact.mediaType)!;
     media.interacting--;
     agent.contact = undefined;
     this.agentFree(agent);
@@ -282,7 +278,7 @@ export class TrafficModel {
     const timeoutMs = queue.queue.mediaSettings[contact.mediaType].alertingTimeoutSeconds * 1000;
     const answered = !this.random.chance(this.org.behaviour.notRespondingProbability);
     const ringMs = answered ? Math.min(300 + this.random.exponential(this.org.behaviour.meanAlertSeconds * 1000), timeoutMs - 100) : timeoutMs;
-    this.events.push(this.nowMs + ringMs, { kind: 'alert-end', agent, contact, answered });
+    this.events.push(this.nowMs + ringMs, { kind: 'alert-end', agent, contact, queue, media, answered });
   }
 
   /** An agent whose interaction or status timer ended: idle, or off queue if that was pending. */

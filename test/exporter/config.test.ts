@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXPORTER_DEFAULT_PORT } from '../../config/project.ts';
+import { configReferenceMarkdown } from '../../exporter/config-reference.ts';
 import { configReference, ConfigError, ConfigHelpRequested, parseConfig, parseListenAddress } from '../../exporter/config.ts';
 
 const CREDENTIALS = { GENESYS_CLIENT_ID: 'client-id-1', GENESYS_CLIENT_SECRET: 's3cr3t-value-xyz' };
@@ -91,7 +92,9 @@ describe('exporter config', () => {
       [[], { GENESYS_CLIENT_ID: 'a', GENESYS_CLIENT_ID_FILE: '/x', GENESYS_CLIENT_SECRET: 'b' }, /both GENESYS_CLIENT_ID and GENESYS_CLIENT_ID_FILE are set/],
       [['--log.level=loud'], {}, /--log\.level.*loud/],
       [['--genesys.client-secret=x'], {}, /unknown option '--genesys\.client-secret'$/],
-      [['--collector.aggregates.interval=1m', '--collector.aggregates.window=1m'], {}, /--collector\.aggregates\.window=1m must be whole minutes and at least twice/],
+      [['--collector.aggregates.interval=1m', '--collector.aggregates.window=1m', '--collector.aggregates.granularity=PT1M'], {}, /--collector\.aggregates\.window=1m must be a multiple of --collector\.aggregates\.granularity \(PT1M\) and at least twice/],
+      [['--collector.aggregates.window=50m'], {}, /--collector\.aggregates\.window=50m must be a multiple of --collector\.aggregates\.granularity \(PT15M\)/],
+      [['--collector.aggregates.granularity=PT2M'], {}, /--collector\.aggregates\.granularity.*PT2M.*PT1M, PT5M/],
     ];
     for (const [argv, env, expected] of cases) assert.match(configError(argv, env), expected, `for ${argv.join(' ')} ${Object.keys(env).join(',')}`);
   });
@@ -132,5 +135,12 @@ describe('exporter config', () => {
     assert.equal(reference.find((entry) => entry.name === '--web.listen-address')?.default, `:${EXPORTER_DEFAULT_PORT}`);
     for (const entry of reference) assert.ok(entry.help.length > 10, `${entry.name} has no help`);
     assert.ok(!names.some((name) => /secret|client-id/i.test(name) && name.startsWith('--')), 'no credential flags');
+  });
+
+  test('configReferenceMarkdown renders one table row per entry', () => {
+    const table = configReferenceMarkdown().trim().split('\n');
+    assert.equal(table.length, configReference().length + 2);
+    assert.ok(table.includes('| `--web.listen-address` | `:9813` | Address to serve /metrics on. |'), table.join('\n'));
+    assert.ok(table.some((row) => row.startsWith('| `GENESYS_CLIENT_SECRET_FILE` |  |')));
   });
 });

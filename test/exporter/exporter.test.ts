@@ -28,7 +28,7 @@ function exporterArgs(simulatorUrl: string, extra: readonly string[] = []): stri
     '--collector.queues.refresh-interval=1s',
     '--collector.observations.interval=500ms',
     '--collector.aggregates.interval=500ms',
-    '--collector.aggregates.window=15m',
+    '--collector.aggregates.window=2h',
     `--collector.staleness=${STALENESS_SECONDS}s`,
     '--genesys.requests-per-minute=300',
     ...extra,
@@ -61,7 +61,7 @@ describe('exporter against the simulator', () => {
 
   before(async () => {
     // A busy, understaffed org: queues build up, contacts abandon, SLAs are breached.
-    simulator = await startSimulator({ port: 0, seed: 11, clock: 'manual', orgSize: { queues: 8, divisions: 2, arrivalsPerMinute: 40, agents: 10 } });
+    simulator = await startSimulator({ port: 0, seed: 11, clock: 'manual', orgSize: { queues: 8, divisions: 2, arrivalsPerMinute: 40, agents: 16 } });
     sim = new SimControl(simulator.url);
     await sim.syncClock();
   });
@@ -120,6 +120,17 @@ describe('exporter against the simulator', () => {
       }
     }
     assert.ok(busy > 0, 'the org had contacts waiting or in progress, so the comparison says something');
+    // SLA targets come from the queues' mediaSettings (`call` there is media type `voice` here).
+    let targets = 0;
+    for (const queue of await sim.queues()) {
+      for (const [media, level] of Object.entries(queue.serviceLevels)) {
+        const where = { queue_id: queue.id, media_type: media };
+        assert.equal(valueOf(samples, 'genesys_queue_sla_target_seconds', where), level.durationMs / 1000, `SLA seconds ${queue.name} ${media}`);
+        assert.equal(valueOf(samples, 'genesys_queue_sla_target_ratio', where), level.percentage, `SLA ratio ${queue.name} ${media}`);
+        targets++;
+      }
+    }
+    assert.ok(targets > 0 && select(samples, 'genesys_queue_sla_target_seconds', { media_type: 'voice' }).length > 0, 'voice targets exported');
   });
 
   test('offers, answers, abandons, breaches and the wait histogram count exactly what posted after the baseline', async (t) => {
@@ -223,15 +234,16 @@ describe('exporter against the simulator', () => {
     assert.ok(!text.includes(simulator.clientSecret), 'secret on /metrics');
   });
 
-  test('polling that would exceed the request budget is stretched, with a log line and metrics', async () => {
+  test('the queue cap, and polling that would exceed the request budget stretched with a log line and metrics', async () => {
     const lines: string[] = [];
-    const config = parseConfig(exporterArgs(simulator.url, ['--collector.observations.batch-size=1', '--genesys.requests-per-minute=60']), {
+    const config = parseConfig(exporterArgs(simulator.url, ['--collector.observations.batch-size=1', '--genesys.requests-per-minute=60', '--collector.queues.max=3']), {
       GENESYS_CLIENT_ID: simulator.clientId,
       GENESYS_CLIENT_SECRET: simulator.clientSecret,
     });
     const second = await startExporter(config, { logger: createLogger({ write: (line) => lines.push(line) }), now: () => sim.nowMs });
     try {
-      const queues = (await sim.queues()).length;
+      const listed = (await sim.queues()).length;
+      const queues = 3; // --collector.queues.max
       // Demand: queues × 120/min (observations, one queue per batch) + 120/min (aggregates) + 60/min
       // (catalog), to fit within 90% of 60/min.
       const factor = (queues * 120 + 120 + 60) / (60 * 0.9);
@@ -242,6 +254,9 @@ describe('exporter against the simulator', () => {
       }, 60_000);
       assert.equal(valueOf(samples, 'genesys_exporter_poll_schedule_stretched', { collector: 'observations' }), 1);
       assert.equal(valueOf(samples, 'genesys_exporter_rate_budget_requests_per_minute'), 60);
+      assert.equal(valueOf(samples, 'genesys_exporter_queues'), queues);
+      assert.equal(valueOf(samples, 'genesys_exporter_queues_dropped_by_cap'), listed - queues);
+      assert.equal(select(samples, 'genesys_queue_info').length, queues);
       const warnings = lines.map((line) => JSON.parse(line) as { msg: string; level: string; stretch_factor?: number }).filter((r) => /stretching/.test(r.msg));
       assert.equal(warnings.at(-1)?.level, 'warn');
       assert.equal(warnings.at(-1)?.stretch_factor, Number(factor.toFixed(2)));

@@ -49,6 +49,17 @@ describe('simulator: the org', () => {
     assert.equal(truth[1]!.members, 1);
   });
 
+  test('hourly factors make arrival rates vary with the hour of day', () => {
+    const hourlyFactors = Array.from({ length: 24 }, (_, hour) => (hour === 13 ? 3 : 0));
+    const org = { hourlyFactors, queues: [{ name: 'Q', media: { voice: { arrivalsPerMinute: 2 } } }], agents: [{ name: 'A', count: 3, queues: ['Q'] }] };
+    const sim = createSimulation({ org, clock: 'manual', startTime: '2026-11-29T12:00:00Z', warmupSeconds: 0 });
+    sim.advanceTo('2026-11-29T15:00:00Z');
+    const hours = [12, 13, 14].map((h) => sim.truthContacts({ since: `2026-11-29T${h}:00:00Z`, until: `2026-11-29T${h + 1}:00:00Z` }).contacts.length);
+    assert.equal(hours[0], 0);
+    assert.equal(hours[2], 0);
+    assert.ok(hours[1]! > 250 && hours[1]! < 470, `~360 arrivals at 6/min, got ${hours[1]}`);
+  });
+
   test('org errors name the file, the key and the mistake', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-org-'));
     const write = (name: string, text: string) => {
