@@ -101,6 +101,7 @@ export class CollectorRunner {
       registry.gauge('genesys_exporter_collector_last_success_timestamp_seconds').set(labels, Date.now() / 1000);
       succeeded = true;
     } catch (error) {
+      if (this.#stopped) return; // the client was closed under a running collector: not a failure
       logger.warn('collector run failed; keeping its last good values until they are stale', {
         collector: collector.name,
         error: error instanceof Error ? error.message : String(error),

@@ -135,7 +135,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
   test('every panel query of every dashboard returns data and matches the ground truth', async () => {
     // A few minutes of traffic since the exporter started (the simulator also ran 30 simulated minutes
     // before it, so queues are busy from the start).
-    const minimumRun = 150;
+    const minimumRun = 120;
     const waited = nowSeconds() - Math.floor(baselineMs / 1000);
     if (waited < minimumRun) await sleep((minimumRun - waited) * 1000);
     const T = nowSeconds() - 1;

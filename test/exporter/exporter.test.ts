@@ -61,7 +61,7 @@ describe('exporter against the simulator', () => {
 
   before(async () => {
     // A busy, understaffed org: queues build up, contacts abandon, SLAs are breached.
-    simulator = await startSimulator({ port: 0, seed: 11, clock: 'manual', orgSize: { queues: 8, divisions: 2, arrivalsPerMinute: 40, agents: 16 } });
+    simulator = await startSimulator({ port: 0, seed: 11, clock: 'manual', orgSize: { queues: 8, divisions: 2, arrivalsPerMinute: 40, agents: 40 } });
     sim = new SimControl(simulator.url);
     await sim.syncClock();
   });

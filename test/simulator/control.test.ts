@@ -47,6 +47,21 @@ describe('simulator: /sim control routes', () => {
     assert.match(bad.json.error, /not valid JSON/);
   });
 
+  test('speed runs a realtime simulator faster than the wall clock', async () => {
+    const fast = await startSimulator({ warmupSeconds: 0, speed: 120 });
+    try {
+      const simStart = fast.now().getTime();
+      // Two simulated minutes must pass within a generous 30 wall seconds (at speed 1 they could not).
+      const deadline = Date.now() + 30_000;
+      while (fast.now().getTime() - simStart < 120_000) {
+        assert.ok(Date.now() < deadline, 'simulated time did not advance');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await fast.close();
+    }
+  });
+
   test('a realtime simulator refuses advanceTo (its clock is the wall clock)', async () => {
     const live = await startSimulator({ warmupSeconds: 0 });
     try {

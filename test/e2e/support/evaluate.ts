@@ -44,11 +44,10 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
           const range = gaugeRange(ctx.recorder, T, (truth) => {
             const queue = truth.queues.find((q) => q.queueId === queueId);
             return queue === undefined ? Number.NaN : check.read(queue, ctx.mediaType);
-          });
+          }, check.growsWithTime === true);
           const value = sampleValue(sample);
           if (range === undefined) problems.push(`${where(sample, T)}: no ground-truth reading in the window (recorder not running?)`);
-          // Longest wait grows by one second per second between readings; allow one reading interval of growth.
-          else if (value < range.min - 0.25 - EPSILON || value > range.max + 0.25 + EPSILON) {
+          else if (value < range.min - EPSILON || value > range.max + EPSILON) {
             problems.push(`${where(sample, T)}: ${fmt(value)}, but the simulator had ${fmt(range.min)}…${fmt(range.max)} (${range.readings} readings)`);
           }
         }

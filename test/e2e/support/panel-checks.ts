@@ -30,7 +30,7 @@ type QueueReading = (queue: QueueTruth, media: MediaType) => number;
 
 export type PanelCheck =
   /** One value per queue_name, equal to the simulator's state at the sample time. */
-  | { readonly kind: 'gauge'; readonly read: QueueReading }
+  | { readonly kind: 'gauge'; readonly read: QueueReading; readonly growsWithTime?: boolean }
   /** sum by (routing_status) of one queue's agents. */
   | { readonly kind: 'agentsByStatus' }
   /** Events per second over $__rate_interval (`rate`), or per window (`increase`), summed over the scope. */
@@ -66,7 +66,7 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-queue-overview/1/offers': { kind: 'complianceStatPart', part: 'offers' },
   'genesys-queue-overview/2/compliance': { kind: 'compliance' },
   'genesys-queue-overview/3/waiting': { kind: 'gauge', read: waiting },
-  'genesys-queue-overview/4/longestWait': { kind: 'gauge', read: longestWait },
+  'genesys-queue-overview/4/longestWait': { kind: 'gauge', read: longestWait, growsWithTime: true },
   'genesys-queue-overview/5/depth': { kind: 'gauge', read: waiting },
   'genesys-queue-overview/6/p95': { kind: 'quantile', q: 0.95 },
   'genesys-queue-overview/7/offered': { kind: 'count', event: 'offered', per: 'second' },
@@ -77,7 +77,7 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-queue-overview/8/onQueue': { kind: 'gauge', read: onQueue },
   // ---- queue detail ($queue = one queue, $media_type = voice) ----
   'genesys-queue-detail/1/waiting': { kind: 'gauge', read: waiting },
-  'genesys-queue-detail/2/longestWait': { kind: 'gauge', read: longestWait },
+  'genesys-queue-detail/2/longestWait': { kind: 'gauge', read: longestWait, growsWithTime: true },
   'genesys-queue-detail/3/compliance': { kind: 'compliance' },
   'genesys-queue-detail/4/targetRatio': { kind: 'slaTarget', field: 'ratio' },
   'genesys-queue-detail/15/targetSeconds': { kind: 'slaTarget', field: 'seconds' },
@@ -85,7 +85,7 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-queue-detail/6/waiting': { kind: 'gauge', read: waiting },
   'genesys-queue-detail/6/alerting': { kind: 'gauge', read: alerting },
   'genesys-queue-detail/6/interacting': { kind: 'gauge', read: interacting },
-  'genesys-queue-detail/7/longestWait': { kind: 'gauge', read: longestWait },
+  'genesys-queue-detail/7/longestWait': { kind: 'gauge', read: longestWait, growsWithTime: true },
   'genesys-queue-detail/8/buckets': { kind: 'count', event: 'waited', per: 'window', byLe: true },
   'genesys-queue-detail/9/p50': { kind: 'quantile', q: 0.5 },
   'genesys-queue-detail/9/p95': { kind: 'quantile', q: 0.95 },
@@ -194,8 +194,8 @@ export function quantileInterval(waited: readonly ContactEvent[], q: number, T: 
 }
 
 /** Readings of the recorded state that a gauge sample at T may reflect. */
-export function gaugeRange(recorder: TruthRecorder, T: number, read: (truth: TruthNow) => number) {
-  return recorder.range((T - OBSERVATIONS_LAG_SECONDS) * 1000, T * 1000, read);
+export function gaugeRange(recorder: TruthRecorder, T: number, read: (truth: TruthNow) => number, growsWithTime = false) {
+  return recorder.range((T - OBSERVATIONS_LAG_SECONDS) * 1000, T * 1000, read, growsWithTime);
 }
 
 export type Samples = readonly InstantSample[];

@@ -40,11 +40,17 @@ export class TruthRecorder {
     this.#timer = undefined;
   }
 
-  /** The smallest and largest value of `read` over the readings in [fromMs, toMs]; undefined without readings. */
-  range(fromMs: number, toMs: number, read: (truth: TruthNow) => number): { min: number; max: number; readings: number } | undefined {
-    const values = this.samples.filter((s) => s.at >= fromMs && s.at <= toMs).map((s) => read(s.truth));
-    if (values.length === 0) return undefined;
-    return { min: Math.min(...values), max: Math.max(...values), readings: values.length };
+  /**
+   * The smallest and largest value of `read` over the readings in [fromMs, toMs]; undefined without
+   * readings. For a value that grows one second per second between changes (a wait), `growsWithTime`
+   * extends each reading to toMs for the maximum: a later observation of the same contact is older.
+   */
+  range(fromMs: number, toMs: number, read: (truth: TruthNow) => number, growsWithTime = false): { min: number; max: number; readings: number } | undefined {
+    const readings = this.samples.filter((s) => s.at >= fromMs && s.at <= toMs);
+    if (readings.length === 0) return undefined;
+    const values = readings.map((s) => read(s.truth));
+    const highs = readings.map((s, i) => values[i]! + (growsWithTime && values[i]! > 0 ? (toMs - s.at) / 1000 : 0));
+    return { min: Math.min(...values), max: Math.max(...highs), readings: readings.length };
   }
 }
 
