@@ -21,7 +21,7 @@ function withSharedOptions(command: Command): Command {
   return command
     .addOption(new Option('--out <dir>', 'output folder').default('out'))
     .addOption(new Option('--config <file>', 'JSON or YAML override of the alert thresholds (alerts/config.ts)'))
-    .addOption(new Option('--readme <file>', 'README whose metrics table section is kept in sync').default('README.md'))
+    .addOption(new Option('--readme <file>', 'README whose generated sections (metrics table, configuration reference) are kept in sync').default('README.md'))
     .addOption(new Option('--no-readme', 'leave the README alone'));
 }
 

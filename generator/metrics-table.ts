@@ -36,13 +36,3 @@ export function renderMetricsTable(): string {
   }
   return lines.join('\n');
 }
-
-/** The README with its table section replaced, or undefined when the README has no (or broken) markers. */
-export function withMetricsTable(readme: string): string | undefined {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start === -1 || end === -1 || end < start) return undefined;
-  const before = readme.slice(0, start + TABLE_START.length);
-  const after = readme.slice(end);
-  return `${before}\n${renderMetricsTable()}${after}`;
-}

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Artifact } from './contract.ts';
 import { generateArtifacts, type GeneratorInputs } from './generate-artifacts.ts';
-import { withMetricsTable } from './metrics-table.ts';
+import { updateReadme, type ReadmeUpdate } from './readme-sections.ts';
 import { compareTree, isUpToDate, readTree } from './output-tree.ts';
 import { formatProblem } from './problems.ts';
 import { unifiedDiff } from './unified-diff.ts';
@@ -29,13 +29,13 @@ export interface RunResult {
 
 const join = (dir: string, path: string): string => `${dir.replace(/\/+$/, '')}/${path}`;
 
-/** The README as it should be, or undefined when there is none or it has no table markers. */
-function readmeUpdate(readme: string | undefined): { current: string; expected: string } | undefined {
+/** The README as it should be, or undefined when there is none. */
+function readmeUpdate(readme: string | undefined): ReadmeUpdate | undefined {
   if (readme === undefined || !existsSync(readme)) return undefined;
-  const current = readFileSync(readme, 'utf8');
-  const expected = withMetricsTable(current);
-  return expected === undefined ? undefined : { current, expected };
+  return updateReadme(readFileSync(readme, 'utf8'));
 }
+
+const sectionNames = (update: ReadmeUpdate): string => update.stale.map((s) => s.name).join(', ');
 
 function write(options: RunOptions, artifacts: readonly Artifact[]): RunResult {
   const result = writeOutputAtomically(options.outDir, artifacts);
@@ -48,7 +48,7 @@ function write(options: RunOptions, artifacts: readonly Artifact[]): RunResult {
   const readme = readmeUpdate(options.readme);
   if (readme !== undefined && options.readme !== undefined) {
     if (readme.current !== readme.expected) writeFileAtomically(options.readme, readme.expected);
-    stdout.push(`generate: ${options.readme} metrics table ${readme.current === readme.expected ? 'unchanged' : 'updated'}`);
+    stdout.push(`generate: ${options.readme} ${readme.stale.length === 0 ? 'sections unchanged' : `updated: ${sectionNames(readme)}`}`);
   }
   return { exitCode: 0, stdout, stderr: [] };
 }
@@ -61,7 +61,7 @@ function check(options: RunOptions, artifacts: readonly Artifact[]): RunResult {
     ...comparison.extra.map((p) => `extra:   ${join(options.outDir, p)} is no longer generated`),
   ];
   const readme = readmeUpdate(options.readme);
-  if (readme !== undefined && readme.current !== readme.expected) stderr.push(`stale:   ${options.readme ?? ''} metrics table differs from metrics/catalog.ts`);
+  for (const section of readme?.stale ?? []) stderr.push(`stale:   ${options.readme ?? ''} ${section.name} differs from ${section.source}`);
   if (isUpToDate(comparison) && stderr.length === 0) {
     return { exitCode: 0, stdout: [`generate --check: ${options.outDir}/ is up to date (${artifacts.length} files)`], stderr: [] };
   }

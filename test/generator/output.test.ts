@@ -125,4 +125,22 @@ describe('--check and diff', () => {
     assert.match(text, /<!-- metrics-table:end -->\n\nafter\n$/);
     assert.equal(run({ mode: 'check', outDir: out, readme }, fixtureInputs()).exitCode, 0);
   });
+
+  test('the README configuration reference follows the exporter flags and --check names it when stale', () => {
+    const out = join(workspace, 'readme-config', 'out');
+    const readme = join(workspace, 'readme-config', 'README.md');
+    mkdirSync(join(workspace, 'readme-config'), { recursive: true });
+    writeFileSync(readme, '# x\n\n<!-- config-reference:start -->\n| `--old.flag` | | gone |\n<!-- config-reference:end -->\n');
+    run({ mode: 'write', outDir: out, readme: undefined }, fixtureInputs());
+    const stale = run({ mode: 'check', outDir: out, readme }, fixtureInputs());
+    assert.equal(stale.exitCode, 1);
+    assert.equal(stale.stderr[0], `stale:   ${readme} configuration reference differs from exporter/config.ts`);
+    run({ mode: 'write', outDir: out, readme }, fixtureInputs());
+    const text = readFileSync(readme, 'utf8');
+    assert.doesNotMatch(text, /--old\.flag/);
+    for (const flag of ['--genesys.api-url', '--genesys.login-url', '--genesys.region', '--web.listen-address', '--web.config.file', 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET']) {
+      assert.match(text, new RegExp(`\\| \`${flag.replace(/\./g, '\\.')}`), `${flag} is documented`);
+    }
+    assert.equal(run({ mode: 'check', outDir: out, readme }, fixtureInputs()).exitCode, 0);
+  });
 });
