@@ -1,0 +1,38 @@
+// The exporter's registry as a deployment holds it between polls: the real queue catalog, observations
+// and aggregates collectors run against the synthetic org and publish into the registry's snapshot store
+// (with the queue filter app.ts installs), so /metrics renders exactly what production would render.
+import { createAggregatesCollector } from '../exporter/collectors/aggregates.ts';
+import type { Collector } from '../exporter/collectors/collector.ts';
+import { createObservationsCollector } from '../exporter/collectors/observations.ts';
+import { createQueueCatalogCollector } from '../exporter/collectors/queue-catalog.ts';
+import { QueueDirectory } from '../exporter/collectors/queue-directory.ts';
+import { createExporterRegistry, type ExporterRegistry } from '../exporter/registry.ts';
+import { aggregateResponse, BENCH_NOW_MS, observationResponse, syntheticPort, syntheticQueues } from './synthetic-org.ts';
+
+/** The exporter's defaults (exporter/config.ts): batch 100, window 2h of PT15M intervals. */
+export const AGGREGATE_DEFAULTS = { batchSize: 100, windowMs: 2 * 3_600_000, granularity: 'PT15M' } as const;
+const HOUR_MS = 3_600_000;
+
+export async function populatedRegistry(queueCount: number): Promise<ExporterRegistry> {
+  // Snapshots are stamped with the real clock; the bench never lets them get anywhere near stale.
+  const metrics = createExporterRegistry({ processMetrics: false });
+  const directory = new QueueDirectory();
+  metrics.store.setQueueFilter((id, name) => directory.exports(id, name));
+  let poll = 0;
+  const window = { ...AGGREGATE_DEFAULTS, nowMs: BENCH_NOW_MS };
+  const port = syntheticPort({
+    queues: syntheticQueues(queueCount),
+    observations: (ids) => observationResponse(ids, BENCH_NOW_MS),
+    aggregates: (ids) => aggregateResponse(ids, window, poll),
+  });
+  const now = () => BENCH_NOW_MS;
+  const publish = async (collector: Collector): Promise<void> => metrics.store.publish(collector.name, await collector.collect(), HOUR_MS);
+
+  await publish(createQueueCatalogCollector(port, directory, { include: /.*/, exclude: undefined, divisionIds: [], max: queueCount }));
+  await publish(createObservationsCollector(port, directory, { batchSize: 100, now }));
+  const aggregates = createAggregatesCollector(port, directory, { ...AGGREGATE_DEFAULTS, now });
+  await publish(aggregates); // the baseline poll: counters start at 0
+  poll = 3;
+  await publish(aggregates); // counters now hold the increases since the baseline
+  return metrics;
+}
