@@ -25,32 +25,59 @@ export type AggregateGranularity = keyof typeof AGGREGATE_GRANULARITIES;
 
 const waitViewName = (boundSeconds: number): string => `tWaitLt${boundSeconds * 1000}`;
 
-/** What one (queue, media) has accumulated since its baseline. */
-interface Totals {
-  offered: number;
-  answered: number;
-  abandoned: number;
-  overSla: number;
-  waitCount: number;
-  waitSumMs: number;
-  waitBuckets: number[];
+/** Where each value sits in an interval's field array, which is also the layout of the ledger's
+ * highest-seen values and of a (queue, media)'s totals since its baseline. */
+const FIELD = { offered: 0, answered: 1, abandoned: 2, overSla: 3, waitCount: 4, waitSumMs: 5 } as const;
+const FIRST_WAIT_BUCKET = 6;
+const FIELD_COUNT = FIRST_WAIT_BUCKET + WAIT_TIME_BUCKETS_SECONDS.length;
+
+/** What one (queue, media) has accumulated since its baseline, laid out as `FIELD` and the wait buckets. */
+type Totals = Float64Array;
+
+/** Which Genesys metric feeds which field: its count and, for tWait, its sum (milliseconds). */
+const METRIC_FIELDS: ReadonlyMap<string, { readonly count: number; readonly sum?: number }> = new Map([
+  ['nOffered', { count: FIELD.offered }],
+  ['tAnswered', { count: FIELD.answered }],
+  ['tAbandon', { count: FIELD.abandoned }],
+  ['nOverSla', { count: FIELD.overSla }],
+  ['tWait', { count: FIELD.waitCount, sum: FIELD.waitSumMs }],
+]);
+const WAIT_BUCKET_FIELDS: ReadonlyMap<string, number> = new Map(WAIT_TIME_BUCKETS_SECONDS.map((bound, bucket) => [waitViewName(bound), FIRST_WAIT_BUCKET + bucket]));
+
+/** Fills `values` from one interval; a metric or view Genesys left out is 0. One pass over each list. */
+function readInterval(interval: AggregateInterval, values: Float64Array): void {
+  values.fill(0);
+  // Backwards, so that when a name repeats the first datum wins (what a find() from the front returns).
+  const { metrics, views } = interval;
+  for (let index = metrics.length - 1; index >= 0; index -= 1) {
+    const datum = metrics[index]!;
+    const fields = METRIC_FIELDS.get(datum.metric);
+    if (fields === undefined) continue;
+    const stats = datum.stats as { count?: number; sum?: number } | undefined;
+    values[fields.count] = stats?.count ?? 0;
+    if (fields.sum !== undefined) values[fields.sum] = stats?.sum ?? 0;
+  }
+  for (let index = views.length - 1; index >= 0; index -= 1) {
+    const view = views[index]!;
+    const field = WAIT_BUCKET_FIELDS.get(view.name);
+    if (field !== undefined) values[field] = view.stats.count ?? 0;
+  }
 }
-type ScalarField = Exclude<keyof Totals, 'waitBuckets'>;
 
-const statsOf = (interval: AggregateInterval, metric: string): { count?: number; sum?: number } =>
-  (interval.metrics.find((m) => m.metric === metric)?.stats as { count?: number; sum?: number } | undefined) ?? {};
-const countOf = (interval: AggregateInterval, metric: string): number => statsOf(interval, metric).count ?? 0;
-const sumOf = (interval: AggregateInterval, metric: string): number => statsOf(interval, metric).sum ?? 0;
-
-/** Which Genesys value feeds which total. */
-const FIELD_TABLE: readonly { field: ScalarField; value: (interval: AggregateInterval) => number }[] = [
-  { field: 'offered', value: (i) => countOf(i, 'nOffered') },
-  { field: 'answered', value: (i) => countOf(i, 'tAnswered') },
-  { field: 'abandoned', value: (i) => countOf(i, 'tAbandon') },
-  { field: 'overSla', value: (i) => countOf(i, 'nOverSla') },
-  { field: 'waitCount', value: (i) => countOf(i, 'tWait') },
-  { field: 'waitSumMs', value: (i) => sumOf(i, 'tWait') },
-];
+/** Start of an ISO "start/end" interval in ms (NaN when unparsable); memoised because every (queue,
+ * media) of a poll repeats the same few interval strings. */
+function intervalStartParser(): (interval: string) => number {
+  const starts = new Map<string, number>();
+  return (interval) => {
+    let start = starts.get(interval);
+    if (start === undefined) {
+      const slash = interval.indexOf('/');
+      start = Date.parse(slash < 0 ? interval : interval.slice(0, slash));
+      starts.set(interval, start);
+    }
+    return start;
+  };
+}
 
 export interface AggregatesOptions {
   readonly batchSize: number;
@@ -73,7 +100,8 @@ export function aggregateQuery(queueIds: readonly string[], startMs: number, end
 
 export function createAggregatesCollector(api: GenesysPort, directory: QueueDirectory, options: AggregatesOptions): Collector {
   const now = options.now ?? Date.now;
-  const ledger = new IncreaseLedger();
+  const ledger = new IncreaseLedger(FIELD_COUNT);
+  const values = new Float64Array(FIELD_COUNT);
   const baselined = new Set<string>();
   const totals = new Map<string, Totals>();
   const totalsKey = (queueId: string, media: string): string => `${queueId}\u0000${media}`;
@@ -81,7 +109,7 @@ export function createAggregatesCollector(api: GenesysPort, directory: QueueDire
     const key = totalsKey(queueId, media);
     let entry = totals.get(key);
     if (entry === undefined) {
-      entry = { offered: 0, answered: 0, abandoned: 0, overSla: 0, waitCount: 0, waitSumMs: 0, waitBuckets: WAIT_TIME_BUCKETS_SECONDS.map(() => 0) };
+      entry = new Float64Array(FIELD_COUNT);
       totals.set(key, entry);
     }
     return entry;
@@ -102,26 +130,20 @@ export function createAggregatesCollector(api: GenesysPort, directory: QueueDire
 
       // Successful batches are counted even when another failed: the ledger keeps them exactly-once, and
       // the failed queues catch up at the next successful poll (while their intervals are in the window).
+      const intervalStartOf = intervalStartParser();
       settled.forEach((outcome, index) => {
         if (outcome.status !== 'fulfilled') return;
         for (const result of outcome.value.results) {
           const { queueId, mediaType } = result.group;
           if (queueId === undefined || mediaType === undefined || directory.get(queueId) === undefined) continue;
-          const counting = baselined.has(queueId);
           const entry = totalsOf(queueId, mediaType);
+          // Before the baseline, values are only remembered, not counted.
+          const countInto = baselined.has(queueId) ? entry : undefined;
           for (const interval of result.data) {
-            const intervalStartMs = Date.parse(interval.interval.split('/')[0] ?? '');
+            const intervalStartMs = intervalStartOf(interval.interval);
             if (!Number.isFinite(intervalStartMs) || intervalStartMs < startMs) continue;
-            const keyPrefix = `${queueId}\u0000${mediaType}\u0000${intervalStartMs}\u0000`;
-            for (const { field, value } of FIELD_TABLE) {
-              const increase = ledger.increase(keyPrefix + field, intervalStartMs, value(interval));
-              if (counting) entry[field] += increase;
-            }
-            WAIT_TIME_BUCKETS_SECONDS.forEach((bound, bucket) => {
-              const count = interval.views.find((view) => view.name === waitViewName(bound))?.stats.count ?? 0;
-              const increase = ledger.increase(`${keyPrefix}bucket${bucket}`, intervalStartMs, count);
-              if (counting) entry.waitBuckets[bucket]! += increase;
-            });
+            readInterval(interval, values);
+            ledger.addIncreases(queueId, mediaType, intervalStartMs, values, countInto);
           }
         }
         // Media seen at the baseline get their series (at 0) from then on, so the first increase is
@@ -157,15 +179,20 @@ function buildSnapshot(directory: QueueDirectory, totals: ReadonlyMap<string, To
     const queue: ExportedQueue | undefined = directory.get(queueId);
     if (queue === undefined || !baselined.has(queueId)) continue;
     const labels = { queue_id: queue.id, queue_name: queue.name, media_type: media };
-    snapshot.add('genesys_queue_offer_total', { labels, value: entry.offered });
-    snapshot.add('genesys_queue_answered_total', { labels, value: entry.answered });
-    snapshot.add('genesys_queue_abandoned_total', { labels, value: entry.abandoned });
+    snapshot.add('genesys_queue_offer_total', { labels, value: entry[FIELD.offered]! });
+    snapshot.add('genesys_queue_answered_total', { labels, value: entry[FIELD.answered]! });
+    snapshot.add('genesys_queue_abandoned_total', { labels, value: entry[FIELD.abandoned]! });
     const slaSeconds = queue.serviceLevels.get(media as never)?.seconds;
     snapshot.add('genesys_queue_sla_breach_total', {
       labels: { ...labels, sla_target_seconds: slaSeconds === undefined ? '' : String(slaSeconds) },
-      value: entry.overSla,
+      value: entry[FIELD.overSla]!,
     });
-    snapshot.add('genesys_queue_wait_time_seconds', { labels, bucketCounts: [...entry.waitBuckets], sum: entry.waitSumMs / 1000, count: entry.waitCount });
+    snapshot.add('genesys_queue_wait_time_seconds', {
+      labels,
+      bucketCounts: Array.from(entry.subarray(FIRST_WAIT_BUCKET)),
+      sum: entry[FIELD.waitSumMs]! / 1000,
+      count: entry[FIELD.waitCount]!,
+    });
   }
   return snapshot.build();
 }

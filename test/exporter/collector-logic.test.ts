@@ -1,34 +1,9 @@
-// The collectors' pure decisions: exactly-once increases, the rate-budget plan, queue selection.
+// The collectors' pure decisions: the rate-budget plan, queue selection (exactly-once increases: increase-ledger.test.ts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planSchedule, PLANNED_SHARE_OF_BUDGET } from '../../exporter/collectors/budget.ts';
-import { IncreaseLedger } from '../../exporter/collectors/increase-ledger.ts';
 import { selectQueues } from '../../exporter/collectors/queue-catalog.ts';
 import type { RoutingQueue } from '../../exporter/genesys/routing-queues.ts';
-
-describe('IncreaseLedger (exactly-once counting of changing intervals)', () => {
-  test('counts each posted value once across re-reads, never backwards', () => {
-    const ledger = new IncreaseLedger();
-    const t0 = Date.parse('2026-11-29T15:00:00Z');
-    assert.equal(ledger.increase('q\u0000voice\u0000t0\u0000offered', t0, 5), 5);
-    assert.equal(ledger.increase('q\u0000voice\u0000t0\u0000offered', t0, 5), 0, 're-read of an unchanged interval');
-    assert.equal(ledger.increase('q\u0000voice\u0000t0\u0000offered', t0, 8), 3, 'late postings to an ended interval');
-    assert.equal(ledger.increase('q\u0000voice\u0000t0\u0000offered', t0, 6), 0, 'a lower re-read is ignored');
-    assert.equal(ledger.increase('q\u0000voice\u0000t0\u0000offered', t0, 9), 1, 'counted above the highest value seen');
-  });
-
-  test('forgets intervals that left the window and queues that are gone', () => {
-    const ledger = new IncreaseLedger();
-    ledger.increase('q1\u0000voice\u00001\u0000offered', 1000, 2);
-    ledger.increase('q1\u0000voice\u00002\u0000offered', 2000, 2);
-    ledger.increase('q2\u0000voice\u00002\u0000offered', 2000, 2);
-    ledger.forgetBefore(2000);
-    assert.equal(ledger.size, 2);
-    ledger.forgetQueue('q1');
-    assert.equal(ledger.size, 1);
-    assert.equal(ledger.increase('q1\u0000voice\u00002\u0000offered', 2000, 2), 2, 'a forgotten key counts from zero again');
-  });
-});
 
 describe('planSchedule (fit polling into the request budget)', () => {
   test('keeps configured intervals when they fit', () => {
