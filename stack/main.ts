@@ -4,6 +4,7 @@
 //   npm run stack -- --org org.yaml    your own simulated org (see simulator/README.md)
 //   npm run stack -- --work-dir DIR    keep logs and data in DIR (default: a temp folder, removed on exit)
 //   npm run stack -- --fast            1 s scrapes and polls, for watching alerts fire within minutes
+//   npm run stack -- --rules-from DIR  Prometheus files from another generated folder (default: out/)
 // The first stdout line is one JSON object with the URLs, for scripts; then human-readable lines.
 // Ctrl-C or SIGTERM stops everything.
 
@@ -18,6 +19,7 @@ interface Options {
   readonly org?: string;
   readonly workDir?: string;
   readonly fast?: boolean;
+  readonly rulesFrom: string;
 }
 
 const options = new Command('stack')
@@ -26,6 +28,7 @@ const options = new Command('stack')
   .option('--org <file>', 'simulator org file (YAML/JSON)')
   .option('--work-dir <dir>', 'keep logs, generated files and data here')
   .option('--fast', 'scrape, evaluate and poll every second (the production intervals otherwise)')
+  .option('--rules-from <dir>', 'generated folder whose scrape config and rules Prometheus loads', resolve(REPO_ROOT, 'out'))
   .parse()
   .opts<Options>();
 
@@ -53,7 +56,7 @@ try {
     workDir: options.workDir === undefined ? undefined : resolve(options.workDir),
     // The demo runs exactly the committed out/ files; Alertmanager's copy differs only in the receivers'
     // wiring (local sink, secret files), which comes from the generator's config override.
-    prometheusFilesFrom: resolve(REPO_ROOT, 'out'),
+    prometheusFilesFrom: resolve(options.rulesFrom),
     ...(options.fast === true
       ? {
           scrapeIntervalSeconds: 1,

@@ -6,8 +6,8 @@
 //     free port of 127.0.0.1;
 //  2. the scrape and rule-evaluation intervals: production uses 15 s (and the rule files may set their own
 //     group interval); the stack uses seconds so the e2e tests see minutes of behaviour in under five;
-//  3. the Alertmanager address: the generated scrape config does not know where Alertmanager runs (in
-//     production that is deployment-specific); here it is the stack's Alertmanager on a free port;
+//  3. the Alertmanager address: the generated config names an example (localhost:9093; in production it is
+//     deployment-specific); here it is the stack's Alertmanager on a free port;
 //  4. rule_files: absolute paths of the generated rule files, wherever they were generated.
 // Everything else — job name, target labels, scrape timeout ratio, metric_relabel_configs, external_labels,
 // every rule expression and `for` — stays as generated. Without intervals in the settings (the demo),

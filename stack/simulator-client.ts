@@ -57,7 +57,8 @@ export class SimulatorClient {
     return this.#request('POST', '/sim/faults', request);
   }
 
-  requests(): Promise<RequestLog> {
-    return this.#request('GET', '/sim/requests');
+  /** The API and login requests the simulator received (since an ISO instant, if given). */
+  requests(since?: string): Promise<RequestLog> {
+    return this.#request('GET', since === undefined ? '/sim/requests' : `/sim/requests?${new URLSearchParams({ since })}`);
   }
 }

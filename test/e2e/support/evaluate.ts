@@ -31,16 +31,20 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
   const where = (sample: InstantSample | undefined, T: number): string =>
     `${queryKey(evaluation.query)} (${evaluation.query.panelTitle})${sample === undefined ? '' : ` ${JSON.stringify(sample.metric)}`} at ${T}`;
 
+  /** Runs `each` for every sample of a known queue; no data and unknown queues are problems. */
+  const perQueue = (samples: readonly InstantSample[], T: number, each: (sample: InstantSample, queueId: string) => void): void => {
+    if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+    for (const sample of samples) {
+      const queueId = queueIdOf(ctx, sample);
+      if (queueId === undefined) problems.push(`${where(sample, T)}: a series for an unknown queue`);
+      else each(sample, queueId);
+    }
+  };
+
   for (const { T, samples } of evaluation.results) {
     switch (check.kind) {
       case 'gauge': {
-        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
-        for (const sample of samples) {
-          const queueId = queueIdOf(ctx, sample);
-          if (queueId === undefined) {
-            problems.push(`${where(sample, T)}: a series for an unknown queue`);
-            continue;
-          }
+        perQueue(samples, T, (sample, queueId) => {
           const range = gaugeRange(ctx.recorder, T, (truth) => {
             const queue = truth.queues.find((q) => q.queueId === queueId);
             return queue === undefined ? Number.NaN : check.read(queue, ctx.mediaType);
@@ -50,7 +54,7 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
           else if (value < range.min - EPSILON || value > range.max + EPSILON) {
             problems.push(`${where(sample, T)}: ${fmt(value)}, but the simulator had ${fmt(range.min)}…${fmt(range.max)} (${range.readings} readings)`);
           }
-        }
+        });
         // Every queue in scope must be there (a true 0 when nothing waits), not only the busy ones.
         const seen = new Set(samples.map((s) => queueIdOf(ctx, s)));
         for (const id of ctx.queueIds) if (!seen.has(id)) problems.push(`${where(undefined, T)}: queue ${id} is missing (expected a value, 0 if idle)`);
@@ -102,27 +106,15 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
         break;
       }
       case 'compliance': {
-        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
-        for (const sample of samples) {
-          const queueId = queueIdOf(ctx, sample);
-          if (queueId === undefined) {
-            problems.push(`${where(sample, T)}: a series for an unknown queue`);
-            continue;
-          }
+        perQueue(samples, T, (sample, queueId) => {
           const target = check.minusTarget === true ? (ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType]?.percentage ?? Number.NaN) : 0;
-          const candidates = complianceCandidates(ctx.events, new Set([queueId]), ctx.mediaType, ctx.baselineMs, T).map((c) => c - target);
+          const candidates = complianceCandidates(ctx.events, new Set([queueId]), ctx.mediaType, ctx.countedSpans, T).map((c) => c - target);
           problems.push(...complianceProblems(where(sample, T), sampleValue(sample), candidates));
-        }
+        });
         break;
       }
       case 'quantile': {
-        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
-        for (const sample of samples) {
-          const queueId = queueIdOf(ctx, sample);
-          if (queueId === undefined) {
-            problems.push(`${where(sample, T)}: a series for an unknown queue`);
-            continue;
-          }
+        perQueue(samples, T, (sample, queueId) => {
           const waited = selectEvents(ctx.events, { kind: 'waited', queueIds: new Set([queueId]), mediaType: ctx.mediaType });
           const interval = quantileInterval(waited, check.q, T, ctx.windowSeconds);
           const value = sampleValue(sample);
@@ -130,7 +122,7 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
           else if (value < interval.lower - EPSILON || value > interval.upper + EPSILON) {
             problems.push(`${where(sample, T)}: p${check.q * 100} ${fmt(value)} s, but the true quantile's bucket allows ${interval.lower}…${interval.upper} s`);
           }
-        }
+        });
         break;
       }
       case 'slaTarget': {

@@ -135,8 +135,8 @@ export interface TruthContext {
   readonly queuesByName: ReadonlyMap<string, SimQueue>;
   readonly events: readonly ContactEvent[];
   readonly recorder: TruthRecorder;
-  /** Unix ms of the exporter's first aggregates poll: counters count from there. */
-  readonly baselineMs: number;
+  /** When exporter processes counted (first aggregates poll to stop); counts outside them are lost. */
+  readonly countedSpans: readonly CountedSpan[];
 }
 
 const S = SCRAPE_SECONDS + SCRAPE_MARGIN_SECONDS;
@@ -154,14 +154,71 @@ export function countBounds(events: readonly ContactEvent[], T: number, W: numbe
   return { low, high };
 }
 
-/** 1 − breaches/offers from the baseline to each possible cut-off; the candidates a sample at T can show. */
-export function complianceCandidates(events: readonly ContactEvent[], queueIds: ReadonlySet<string>, media: MediaType, baselineMs: number, T: number): number[] {
-  const offers = selectEvents(events, { kind: 'offered', queueIds, mediaType: media });
-  const breaches = selectEvents(events, { kind: 'breached', queueIds, mediaType: media });
+/** A stretch of time in which one exporter process counted contacts (from its first aggregates poll to its stop). */
+export interface CountedSpan {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** Sorted event times for fast counting over many candidate windows. */
+function timeline(events: readonly ContactEvent[]): (fromMs: number, toMs: number) => number {
+  const times = events.map((e) => e.at).sort((a, b) => a - b);
+  /** How many times are ≤ ms. */
+  const upTo = (ms: number): number => {
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! <= ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return (fromMs, toMs) => (toMs > fromMs ? upTo(toMs) - upTo(fromMs) : 0);
+}
+
+/** Every combination of the choices in `options` (one value per position). */
+function combinations(options: readonly (readonly number[])[]): number[][] {
+  return options.reduce<number[][]>((acc, values) => acc.flatMap((combo) => values.map((v) => [...combo, v])), [[]]);
+}
+
+const steps = (fromMs: number, toMs: number, stepMs: number): number[] => {
   const out: number[] = [];
-  for (let cut = (T - AGGREGATES_LAG_SECONDS) * 1000; cut <= T * 1000; cut += 100) {
-    const o = countBetween(offers, baselineMs, cut);
-    if (o > 0) out.push(1 - countBetween(breaches, baselineMs, cut) / o);
+  for (let v = fromMs; v <= toMs + 1e-6; v += stepMs) out.push(v);
+  return out;
+};
+
+/**
+ * 1 − breaches/offers over the counted spans, for each moment a sample at T can describe. Uncertain edges:
+ *  - the end: a cut-off in [T − AGGREGATES_LAG, T], as for every count;
+ *  - the start of the first span: increase() over a window that holds a series' whole life cannot see the
+ *    series' first sample's value (it only extrapolates toward it), and that sample, taken up to
+ *    AGGREGATES_LAG after the exporter's first poll, holds what was counted until then;
+ *  - the end of a span closed by a stop: Prometheus' last sample of the old process was scraped up to
+ *    AGGREGATES_LAG before the stop, and what that process counted after it is lost with the process.
+ * A span opened by a restart counts exactly from its first poll: increase() reads the reset as a restart
+ * from 0, which is what the new process does.
+ */
+export function complianceCandidates(events: readonly ContactEvent[], queueIds: ReadonlySet<string>, media: MediaType, spans: readonly CountedSpan[], T: number): number[] {
+  const offers = timeline(selectEvents(events, { kind: 'offered', queueIds, mediaType: media }));
+  const breaches = timeline(selectEvents(events, { kind: 'breached', queueIds, mediaType: media }));
+  const lagMs = AGGREGATES_LAG_SECONDS * 1000;
+  const closed = spans.filter((span) => Number.isFinite(span.toMs)).length;
+  const out: number[] = [];
+  for (const startShift of steps(0, lagMs, 500)) {
+    for (const endShifts of combinations(Array.from({ length: closed }, () => steps(0, lagMs, 1000)))) {
+      for (const cut of steps((T - AGGREGATES_LAG_SECONDS) * 1000, T * 1000, 100)) {
+        let o = 0;
+        let b = 0;
+        spans.forEach((span, i) => {
+          const from = span.fromMs + (i === 0 ? startShift : 0);
+          const to = Math.min(Number.isFinite(span.toMs) ? span.toMs - (endShifts[i] ?? 0) : Infinity, cut);
+          o += offers(from, to);
+          b += breaches(from, to);
+        });
+        if (o > 0) out.push(1 - b / o);
+      }
+    }
   }
   return out;
 }
@@ -181,12 +238,11 @@ export function bucketOf(ms: number): { lower: number; upper: number } {
 export function quantileInterval(waited: readonly ContactEvent[], q: number, T: number, W: number): { lower: number; upper: number } | undefined {
   const inner = waited.filter((e) => e.at > (T - W + S) * 1000 && e.at <= (T - AGGREGATES_LAG_SECONDS) * 1000).map((e) => e.waitMs ?? 0);
   const outer = waited.filter((e) => e.at > (T - W - P) * 1000 && e.at <= T * 1000).map((e) => e.waitMs ?? 0);
+  // histogram_quantile picks the first bucket whose cumulative count reaches rank = q × count: the bucket of
+  // the ceil(rank)-th smallest wait, which is the nearest-rank quantile.
   const candidates = [inner, outer].flatMap((set) => {
-    // Prometheus' rank is q × count; take the waits either side of it so rounding cannot pick the bucket.
-    const sorted = [...set].sort((a, b) => a - b);
-    if (sorted.length === 0) return [];
-    const rank = q * sorted.length;
-    return [sorted[Math.max(0, Math.floor(rank) - 1)]!, sorted[Math.min(sorted.length - 1, Math.ceil(rank))]!, quantile(sorted, q)!];
+    const value = quantile(set, q);
+    return value === undefined ? [] : [value];
   });
   if (candidates.length === 0) return undefined;
   const buckets = candidates.map(bucketOf);

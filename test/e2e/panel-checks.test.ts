@@ -1,0 +1,97 @@
+// The e2e tolerances are arithmetic on the simulator's events; these cases pin that arithmetic with
+// hand-computed numbers and show that a wrong panel value is reported (the checks can fail).
+// Timing facts used below (support/e2e-stack.ts): S = scrape 1 s + 0.5 s margin = 1.5 s,
+// P = aggregates poll 1 s + 1.5 s margin = 2.5 s, AGGREGATES_LAG = S + P = 4 s.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyTransformations, checkQuery } from './support/evaluate.ts';
+import { bucketOf, complianceCandidates, countBounds, quantileInterval, type TruthContext } from './support/panel-checks.ts';
+import { TruthRecorder, type ContactEvent } from './support/truth.ts';
+import type { SimulatorClient } from '../../stack/simulator-client.ts';
+
+const at = (seconds: number, kind: ContactEvent['kind'] = 'offered', waitMs?: number): ContactEvent => ({ kind, queueId: 'q1', mediaType: 'voice', at: seconds * 1000, waitMs });
+
+describe('count bounds for rate(x[W]) × W at T', () => {
+  test('inner window (T−W+S, T−lag] for the low bound, outer (T−W−P, T] scaled by W/(W−2S) for the high', () => {
+    // T = 1000, W = 100: inner (901.5, 996], outer (897.5, 1000].
+    const events = [at(899), at(950), at(998)];
+    const { low, high } = countBounds(events, 1000, 100);
+    assert.equal(low, 1);
+    assert.equal(high, (3 * 100) / 97);
+  });
+});
+
+describe('buckets and quantiles', () => {
+  test('the exporter counts waits strictly below a bound (rangeBound lt)', () => {
+    assert.deepEqual(bucketOf(1999), { lower: 1, upper: 2 });
+    assert.deepEqual(bucketOf(2000), { lower: 2, upper: 4 });
+    assert.deepEqual(bucketOf(999), { lower: 0, upper: 1 });
+    assert.deepEqual(bucketOf(600_000), { lower: 512, upper: 512 });
+  });
+
+  test('the p95 of 20 waits of 5 s and one of 40 s lies in (4, 8] s', () => {
+    const waits = [...Array.from({ length: 20 }, () => at(950, 'waited', 5000)), at(950, 'waited', 40_000)];
+    assert.deepEqual(quantileInterval(waits, 0.95, 1000, 100), { lower: 4, upper: 8 });
+  });
+});
+
+describe('SLA compliance candidates', () => {
+  test('1 − breaches/offers from the first poll to each cut-off', () => {
+    const events = [at(10), at(11), at(12), at(13), at(20, 'breached')];
+    // Counted from 5 s: 4 offers, 1 breach → 0.75 at every cut-off in [T − 4, T] = [96, 100].
+    const candidates = complianceCandidates(events, new Set(['q1']), 'voice', [{ fromMs: 5000, toMs: Infinity }], 100);
+    assert.ok(candidates.length > 0);
+    assert.ok(candidates.every((c) => c === 0.75), JSON.stringify([...new Set(candidates)]));
+  });
+
+  test('contacts posted while no exporter ran are not part of the truth', () => {
+    const events = [at(10), at(20, 'breached'), at(30), at(40), at(50, 'breached')];
+    // Spans [0, 25] and [35, ∞): offers at 10 and 40, the breach at 20 → 1 − 1/2; the breach at 50 too → 0.
+    const candidates = complianceCandidates(events, new Set(['q1']), 'voice', [{ fromMs: 0, toMs: 25_000 }, { fromMs: 35_000, toMs: Infinity }], 100);
+    assert.ok(candidates.every((c) => c === 0), JSON.stringify([...new Set(candidates)]));
+  });
+});
+
+describe("the SLA stat's transformations", () => {
+  test('calculateField breaches / offers, then 1 − that, renamed by organize', () => {
+    const transformations = [
+      { id: 'calculateField', options: { mode: 'binary', binary: { left: 'breaches', operator: '/', right: 'offers' }, alias: 'ratio' } },
+      { id: 'calculateField', options: { mode: 'binary', binary: { left: '1', operator: '-', right: 'ratio' }, alias: 'SLA compliance' } },
+      { id: 'organize', options: { renameByName: { 'SLA compliance': 'SLA Compliance %' } } },
+    ];
+    assert.equal(applyTransformations({ breaches: 30, offers: 120 }, transformations)['SLA Compliance %'], 0.75);
+    assert.throws(() => applyTransformations({}, [{ id: 'reduce', options: {} }]), /reduce is not reproduced/);
+  });
+});
+
+describe('a wrong value is reported', () => {
+  const recorder = new TruthRecorder({} as SimulatorClient);
+  const context = (events: readonly ContactEvent[]): TruthContext => ({
+    T: 1000,
+    windowSeconds: 100,
+    queueIds: new Set(['q1']),
+    mediaType: 'voice',
+    queuesByName: new Map(),
+    events,
+    recorder,
+    countedSpans: [{ fromMs: 0, toMs: Infinity }],
+  });
+  const query = { dashboardUid: 'd', dashboardFile: 'd.json', panelId: 1, panelTitle: 'Offered', panelType: 'timeseries', refId: 'offered', expr: 'x', instant: false, transformations: [] };
+  const events = Array.from({ length: 100 }, (_, i) => at(905 + i * 0.9));
+
+  test('a rate inside the bounds passes, double the events fails, no data fails', () => {
+    const sample = (perSecond: number) => [{ T: 1000, samples: [{ metric: {}, value: [1000, String(perSecond)] as const }] }];
+    const check = { kind: 'count', event: 'offered', per: 'second' } as const;
+    assert.deepEqual(checkQuery(check, { query, results: sample(1.0) }, context(events)), []);
+    assert.equal(checkQuery(check, { query, results: sample(2.0) }, context(events)).length, 1);
+    assert.match(checkQuery(check, { query, results: [{ T: 1000, samples: [] }] }, context(events))[0] ?? '', /no data/);
+  });
+
+  test('a gauge with no recorded state around the sample is a problem, not a pass', () => {
+    const problems = checkQuery({ kind: 'gauge', read: (q) => q.members }, { query, results: [{ T: 1000, samples: [{ metric: { queue_name: 'Q' }, value: [1000, '3'] }] }] }, {
+      ...context([]),
+      queuesByName: new Map([['Q', { id: 'q1' } as never]]),
+    });
+    assert.match(problems[0] ?? '', /no ground-truth reading/);
+  });
+});
