@@ -38,10 +38,17 @@ describe('buckets and quantiles', () => {
 describe('SLA compliance candidates', () => {
   test('1 − breaches/offers from the first poll to each cut-off', () => {
     const events = [at(10), at(11), at(12), at(13), at(20, 'breached')];
-    // Counted from 5 s: 4 offers, 1 breach → 0.75 at every cut-off in [T − 4, T] = [96, 100].
+    // Counted from exactly 5 s: 4 offers, 1 breach → 0.75 at every cut-off in [T − 4, T] = [96, 100].
     const candidates = complianceCandidates(events, new Set(['q1']), 'voice', [{ fromMs: 5000, toMs: Infinity }], 100);
     assert.ok(candidates.length > 0);
     assert.ok(candidates.every((c) => c === 0.75), JSON.stringify([...new Set(candidates)]));
+  });
+
+  test('an uncertain first start gives one candidate per possible start', () => {
+    // The start anywhere in [5 s, 10.5 s]: from 4 offers (0.75) down to 2 offers at 12 and 13 (0.5).
+    const events = [at(10), at(11), at(12), at(13), at(20, 'breached')];
+    const candidates = new Set(complianceCandidates(events, new Set(['q1']), 'voice', [{ fromMs: 5000, fromLatestMs: 11_000, toMs: Infinity }], 100));
+    assert.deepEqual([...candidates].sort(), [0.5, 0.6666666666666667, 0.75]);
   });
 
   test('contacts posted while no exporter ran are not part of the truth', () => {

@@ -12,11 +12,12 @@ import { interpolate, type InterpolationContext } from '../../stack/grafana-vars
 import { sampleValue } from '../../stack/prometheus-api.ts';
 import { waitFor } from '../../stack/processes.ts';
 import type { Stack } from '../../stack/stack.ts';
+import { EXPORTER_JOB } from '../../config/project.ts';
 import type { PagerDutyEvent } from '../../stack/webhook-sink.ts';
 import { loadDashboard, queryKey, type LoadedDashboard, type PanelQuery } from './support/dashboards.ts';
 import { AGGREGATES_LAG_SECONDS, SCRAPE_SECONDS, startE2eStack } from './support/e2e-stack.ts';
 import { applyTransformations, checkQuery, complianceProblems } from './support/evaluate.ts';
-import { complianceCandidates, countBounds, PANEL_CHECKS, type TruthContext } from './support/panel-checks.ts';
+import { complianceCandidates, countBounds, PANEL_CHECKS, type ObservedWindow, type TruthContext } from './support/panel-checks.ts';
 import { contactEvents, selectEvents, TruthRecorder, type ContactEvent } from './support/truth.ts';
 
 const MEDIA: MediaType = 'voice';
@@ -33,7 +34,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
   let baselineMs: number;
   let startedAt: number;
   /** When an exporter process counted; a restart or an outage closes one and the new process opens the next. */
-  const countedSpans: { fromMs: number; toMs: number }[] = [];
+  const countedSpans: { fromMs: number; fromLatestMs?: number; toMs: number }[] = [];
 
   before(async () => {
     stack = await startE2eStack();
@@ -47,7 +48,13 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     const firstPoll = log.requests.find((r) => r.endpoint === 'conversation_aggregates' && r.status === 200);
     assert.ok(firstPoll, 'the exporter polled aggregates before it was ready');
     baselineMs = Date.parse(firstPoll.time);
-    countedSpans.push({ fromMs: baselineMs, toMs: Infinity });
+    // Prometheus' first scrape of the exporter: whole-life increase() counts from what it read (a poll up
+    // to AGGREGATES_LAG before it), not from the exporter's first poll (support/panel-checks.ts).
+    const firstScrape = await waitFor('the first scrape of the exporter', async () => {
+      const [series] = await stack.prometheus.range(`timestamp(up{job="${EXPORTER_JOB}"} == 1)`, startedAt - 120, nowSeconds(), 1);
+      return series?.values[0] === undefined ? undefined : Number(series.values[0][1]) * 1000;
+    }, { timeoutMs: 30_000 });
+    countedSpans.push({ fromMs: Math.max(baselineMs, firstScrape - AGGREGATES_LAG_SECONDS * 1000), fromLatestMs: firstScrape, toMs: Infinity });
   });
 
   /** Closes the current counted span at `stoppedMs` and opens the next at the new process's first aggregates poll. */
@@ -141,6 +148,14 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     };
   }
 
+  /** When the observation poll behind the samples at t queried the simulator (the exporter's run telemetry). */
+  async function observationPoll(t: number): Promise<ObservedWindow | undefined> {
+    const [end] = await stack.prometheus.vector('max(genesys_exporter_collector_last_success_timestamp_seconds{collector="observations"})', t);
+    const [duration] = await stack.prometheus.vector('max(genesys_exporter_collector_duration_seconds{collector="observations"})', t);
+    if (end === undefined || duration === undefined) return undefined;
+    return { fromMs: (sampleValue(end) - sampleValue(duration)) * 1000, toMs: sampleValue(end) * 1000 };
+  }
+
   async function allEvents(): Promise<ContactEvent[]> {
     const contacts = await stack.simulator.truthContacts({ since: new Date(baselineMs - 3_600_000), until: new Date(Date.now() + 60_000) });
     return contactEvents(contacts.contacts);
@@ -192,7 +207,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
         const truthExpr = interpolate(query.expr, truthWindow);
         const times = check.kind === 'gauge' || check.kind === 'agentsByStatus' ? [T - 12, T - 9, T - 6, T - 3, T] : [T];
         const results = [];
-        for (const t of times) results.push({ T: t, samples: await stack.prometheus.vector(truthExpr, t) });
+        for (const t of times) results.push({ T: t, samples: await stack.prometheus.vector(truthExpr, t), observed: await observationPoll(t) });
         if (check.kind === 'complianceStatPart') {
           const [sample] = results[0]?.samples ?? [];
           if (sample !== undefined) statParts[check.part] = sampleValue(sample);

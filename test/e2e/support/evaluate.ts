@@ -4,7 +4,7 @@ import type { InstantSample } from '../../../stack/prometheus-api.ts';
 import { sampleValue } from '../../../stack/prometheus-api.ts';
 import type { PanelQuery } from './dashboards.ts';
 import { queryKey } from './dashboards.ts';
-import { complianceCandidates, countBounds, gaugeRange, quantileInterval, type PanelCheck, type TruthContext } from './panel-checks.ts';
+import { complianceCandidates, countBounds, gaugeRange, quantileInterval, type ObservedWindow, type PanelCheck, type TruthContext } from './panel-checks.ts';
 import { selectEvents } from './truth.ts';
 
 /** 1 percentage point: the issue's tolerance for SLA compliance. */
@@ -16,8 +16,11 @@ const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(
 
 export interface Evaluation {
   readonly query: PanelQuery;
-  /** Instant results at each evaluation time (gauges use several). */
-  readonly results: readonly { readonly T: number; readonly samples: readonly InstantSample[] }[];
+  /**
+   * Instant results at each evaluation time (gauges use several). `observed`: when the observation poll
+   * behind the samples queried the simulator (unix ms), from the exporter's own run telemetry.
+   */
+  readonly results: readonly { readonly T: number; readonly samples: readonly InstantSample[]; readonly observed?: ObservedWindow }[];
 }
 
 function queueIdOf(ctx: TruthContext, sample: InstantSample): string | undefined {
@@ -41,11 +44,11 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
     }
   };
 
-  for (const { T, samples } of evaluation.results) {
+  for (const { T, samples, observed } of evaluation.results) {
     switch (check.kind) {
       case 'gauge': {
         perQueue(samples, T, (sample, queueId) => {
-          const range = gaugeRange(ctx.recorder, T, (truth) => {
+          const range = gaugeRange(ctx.recorder, T, observed, (truth) => {
             const queue = truth.queues.find((q) => q.queueId === queueId);
             return queue === undefined ? Number.NaN : check.read(queue, ctx.mediaType);
           }, check.growsWithTime === true);
@@ -64,7 +67,7 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
         const [queueId] = [...ctx.queueIds];
         for (const sample of samples) {
           const status = (sample.metric.routing_status ?? '').toUpperCase();
-          const range = gaugeRange(ctx.recorder, T, (truth) => {
+          const range = gaugeRange(ctx.recorder, T, observed, (truth) => {
             const agents = truth.queues.find((q) => q.queueId === queueId)?.agents as Record<string, number> | undefined;
             return agents?.[status] ?? 0;
           });

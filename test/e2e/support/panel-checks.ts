@@ -3,9 +3,10 @@
 // a new panel without one fails the e2e test until someone says how to check it.
 //
 // Tolerances follow from the method, with the timing facts of support/e2e-stack.ts:
-//  - gauges (depth, agents, longest wait): a sample evaluated at T was scraped at most SCRAPE + margin
-//    before T and describes an observation poll at most POLL + margin before that, so it must lie within
-//    the range of the simulator's state recorded in [T - OBSERVATIONS_LAG, T];
+//  - gauges (depth, agents, longest wait): a sample describes the simulator's state when the exporter's
+//    observation poll queried it; the exporter's own telemetry, scraped with the sample, says when that
+//    run ended and how long it took, so the value must lie within the range of the state recorded from 1 s
+//    before that run to 1 s after it (readings every 200 ms; a waiting time also grows until T);
 //  - counts over a window (rate × W): the first sample in (T-W, T] is at most SCRAPE + margin after T-W
 //    and reflects a poll no earlier than AGGREGATES_POLL + margin before it; the last sample is at most
 //    SCRAPE + margin before T and reflects a poll no earlier than AGGREGATES_LAG before T. So the counted
@@ -157,6 +158,8 @@ export function countBounds(events: readonly ContactEvent[], T: number, W: numbe
 /** A stretch of time in which one exporter process counted contacts (from its first aggregates poll to its stop). */
 export interface CountedSpan {
   readonly fromMs: number;
+  /** When the start is only known to lie in [fromMs, fromLatestMs] (see complianceCandidates). */
+  readonly fromLatestMs?: number;
   readonly toMs: number;
 }
 
@@ -192,8 +195,9 @@ const steps = (fromMs: number, toMs: number, stepMs: number): number[] => {
  * 1 − breaches/offers over the counted spans, for each moment a sample at T can describe. Uncertain edges:
  *  - the end: a cut-off in [T − AGGREGATES_LAG, T], as for every count;
  *  - the start of the first span: increase() over a window that holds a series' whole life cannot see the
- *    series' first sample's value (it only extrapolates toward it), and that sample, taken up to
- *    AGGREGATES_LAG after the exporter's first poll, holds what was counted until then;
+ *    series' first sample's value (it only extrapolates toward it), so counting effectively starts at what
+ *    Prometheus' first scrape of the exporter read: a poll up to AGGREGATES_LAG before that scrape. The
+ *    caller gives that range as [fromMs, fromLatestMs] of the first span;
  *  - the end of a span closed by a stop: Prometheus' last sample of the old process was scraped up to
  *    AGGREGATES_LAG before the stop, and what that process counted after it is lost with the process.
  * A span opened by a restart counts exactly from its first poll: increase() reads the reset as a restart
@@ -205,7 +209,9 @@ export function complianceCandidates(events: readonly ContactEvent[], queueIds: 
   const lagMs = AGGREGATES_LAG_SECONDS * 1000;
   const closed = spans.filter((span) => Number.isFinite(span.toMs)).length;
   const out: number[] = [];
-  for (const startShift of steps(0, lagMs, 500)) {
+  const first = spans[0];
+  const startSpread = first?.fromLatestMs === undefined ? 0 : Math.max(0, first.fromLatestMs - first.fromMs);
+  for (const startShift of steps(0, startSpread, 250)) {
     for (const endShifts of combinations(Array.from({ length: closed }, () => steps(0, lagMs, 1000)))) {
       for (const cut of steps((T - AGGREGATES_LAG_SECONDS) * 1000, T * 1000, 100)) {
         let o = 0;
@@ -249,9 +255,23 @@ export function quantileInterval(waited: readonly ContactEvent[], q: number, T: 
   return { lower: Math.min(...buckets.map((b) => b.lower)), upper: Math.max(...buckets.map((b) => b.upper)) };
 }
 
-/** Readings of the recorded state that a gauge sample at T may reflect. */
-export function gaugeRange(recorder: TruthRecorder, T: number, read: (truth: TruthNow) => number, growsWithTime = false) {
-  return recorder.range((T - OBSERVATIONS_LAG_SECONDS) * 1000, T * 1000, read, growsWithTime);
+/** When an observation poll queried the simulator: its run's end and duration, as the exporter reports them. */
+export interface ObservedWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** Readings are taken every 200 ms, each a separate request: ±1 s around the poll holds several of them. */
+const READING_SPREAD_MS = 1000;
+
+/**
+ * Readings of the recorded state that a gauge sample at T may reflect: around the observation poll behind
+ * the sample when the exporter's run telemetry says when that was (genesys_exporter_collector_last_success_
+ * timestamp_seconds and _duration_seconds, scraped with the sample), otherwise [T − OBSERVATIONS_LAG, T].
+ */
+export function gaugeRange(recorder: TruthRecorder, T: number, observed: ObservedWindow | undefined, read: (truth: TruthNow) => number, growsWithTime = false) {
+  if (observed !== undefined) return recorder.range(observed.fromMs - READING_SPREAD_MS, observed.toMs + READING_SPREAD_MS, read, growsWithTime, T * 1000);
+  return recorder.range((T - OBSERVATIONS_LAG_SECONDS) * 1000, T * 1000, read, growsWithTime, T * 1000);
 }
 
 export type Samples = readonly InstantSample[];

@@ -43,13 +43,14 @@ export class TruthRecorder {
   /**
    * The smallest and largest value of `read` over the readings in [fromMs, toMs]; undefined without
    * readings. For a value that grows one second per second between changes (a wait), `growsWithTime`
-   * extends each reading to toMs for the maximum: a later observation of the same contact is older.
+   * extends each reading to `growUntilMs` (default toMs) for the maximum: a later look at the same contact
+   * finds it older.
    */
-  range(fromMs: number, toMs: number, read: (truth: TruthNow) => number, growsWithTime = false): { min: number; max: number; readings: number } | undefined {
+  range(fromMs: number, toMs: number, read: (truth: TruthNow) => number, growsWithTime = false, growUntilMs = toMs): { min: number; max: number; readings: number } | undefined {
     const readings = this.samples.filter((s) => s.at >= fromMs && s.at <= toMs);
     if (readings.length === 0) return undefined;
     const values = readings.map((s) => read(s.truth));
-    const highs = readings.map((s, i) => values[i]! + (growsWithTime && values[i]! > 0 ? (toMs - s.at) / 1000 : 0));
+    const highs = readings.map((s, i) => values[i]! + (growsWithTime && values[i]! > 0 ? Math.max(0, growUntilMs - s.at) / 1000 : 0));
     return { min: Math.min(...values), max: Math.max(...highs), readings: readings.length };
   }
 }
