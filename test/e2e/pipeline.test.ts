@@ -44,10 +44,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     simQueues = await stack.simulator.queues();
     queuesByName = new Map(simQueues.map((q) => [q.name, q]));
     dashboards = stack.generated.dashboards.map(loadDashboard);
-    const log = await stack.simulator.requests();
-    const firstPoll = log.requests.find((r) => r.endpoint === 'conversation_aggregates' && r.status === 200);
-    assert.ok(firstPoll, 'the exporter polled aggregates before it was ready');
-    baselineMs = Date.parse(firstPoll.time);
+    baselineMs = await firstAggregatesPollAfter(0);
     // Prometheus' first scrape of the exporter: whole-life increase() counts from what it read (a poll up
     // to AGGREGATES_LAG before it), not from the exporter's first poll (support/panel-checks.ts).
     const firstScrape = await waitFor('the first scrape of the exporter', async () => {
@@ -57,14 +54,20 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     countedSpans.push({ fromMs: Math.max(baselineMs, firstScrape - AGGREGATES_LAG_SECONDS * 1000), fromLatestMs: firstScrape, toMs: Infinity });
   });
 
+  /** When an exporter process first polled aggregates after `afterMs` (its counters' baseline), from the simulator's request log. */
+  async function firstAggregatesPollAfter(afterMs: number): Promise<number> {
+    return waitFor('the exporter\'s first aggregates poll', async () => {
+      const log = await stack.simulator.requests(new Date(afterMs).toISOString());
+      const poll = log.requests.find((r) => r.endpoint === 'conversation_aggregates' && r.status === 200 && Date.parse(r.time) > afterMs);
+      return poll === undefined ? undefined : Date.parse(poll.time);
+    }, { timeoutMs: 30_000 });
+  }
+
   /** Closes the current counted span at `stoppedMs` and opens the next at the new process's first aggregates poll. */
   async function recordExporterRestart(stoppedMs: number): Promise<void> {
     const current = countedSpans[countedSpans.length - 1];
     if (current !== undefined) current.toMs = stoppedMs;
-    const log = await stack.simulator.requests(new Date(stoppedMs).toISOString());
-    const firstPoll = log.requests.find((r) => r.endpoint === 'conversation_aggregates' && r.status === 200 && Date.parse(r.time) > stoppedMs);
-    assert.ok(firstPoll, 'the restarted exporter polled aggregates before it was ready');
-    countedSpans.push({ fromMs: Date.parse(firstPoll.time), toMs: Infinity });
+    countedSpans.push({ fromMs: await firstAggregatesPollAfter(stoppedMs), toMs: Infinity });
   }
 
   after(async () => {
