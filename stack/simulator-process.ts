@@ -39,7 +39,7 @@ function parseReadyLine(line: string): SimulatorEndpoint | undefined {
 export async function startSimulatorProcess(options: SimulatorProcessOptions): Promise<{ endpoint: SimulatorEndpoint; process: ManagedProcess }> {
   const stdoutFile = join(options.workDir, 'simulator.out');
   const flags = ['--port', '0', '--seed', String(options.seed), ...(options.orgFile === undefined ? [] : ['--org', options.orgFile]), ...(options.extraFlags ?? [])];
-  const { command, args } = tsNodeCommand(process.env.GENESYS_STACK_SIMULATOR_SCRIPT ?? SIMULATOR_SCRIPT, flags);
+  const { command, args } = tsNodeCommand(SIMULATOR_SCRIPT, flags);
   const child = spawnManaged({ name: 'simulator', command, args, cwd: REPO_ROOT, logFile: join(options.workDir, 'simulator.log'), stdoutFile });
   const firstLine = (): string | undefined => {
     if (!existsSync(stdoutFile)) return undefined;
