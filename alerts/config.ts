@@ -27,7 +27,12 @@ export interface AlertsConfig {
     readonly QueueNoAvailableAgents: { readonly for: Duration; readonly minWaiting: number };
     readonly GenesysExporterDown: { readonly for: Duration };
     readonly GenesysExporterAbsent: { readonly for: Duration };
-    readonly GenesysExporterDataStale: { readonly for: Duration; readonly maxAgeSeconds: number };
+    /** A collector's data is stale when older than missedPolls of its own poll interval, and at least
+     * minAgeSeconds (so a fast collector's scrape jitter never counts). Per collector, because the queue
+     * catalog refreshes every few minutes while observations poll every few seconds: one fixed age limit
+     * is either too tight for the first (flapping, and this alert inhibits every queue alert) or too loose
+     * for the second. */
+    readonly GenesysExporterDataStale: { readonly for: Duration; readonly missedPolls: number; readonly minAgeSeconds: number };
     readonly GenesysExporterCollectorFailing: { readonly for: Duration };
     /** More than maxResponses 429s within window (the client retries a few; a steady stream means over budget). */
     readonly GenesysApiRateLimited: { readonly for: Duration; readonly window: Duration; readonly maxResponses: number };
@@ -69,7 +74,7 @@ export const defaultAlertsConfig: AlertsConfig = {
     QueueNoAvailableAgents: { for: '5m', minWaiting: 1 },
     GenesysExporterDown: { for: '5m' },
     GenesysExporterAbsent: { for: '5m' },
-    GenesysExporterDataStale: { for: '5m', maxAgeSeconds: 300 },
+    GenesysExporterDataStale: { for: '5m', missedPolls: 3, minAgeSeconds: 120 },
     GenesysExporterCollectorFailing: { for: '10m' },
     GenesysApiRateLimited: { for: '10m', window: '10m', maxResponses: 10 },
     GenesysApiErrors: { for: '10m', window: '10m', maxErrorRatio: 0.1 },
@@ -98,7 +103,7 @@ const alertsConfigSchema: Schema<AlertsConfig> = {
     QueueNoAvailableAgents: { ...ruleWithFor, minWaiting: 'count' },
     GenesysExporterDown: ruleWithFor,
     GenesysExporterAbsent: ruleWithFor,
-    GenesysExporterDataStale: { ...ruleWithFor, maxAgeSeconds: 'seconds' },
+    GenesysExporterDataStale: { ...ruleWithFor, missedPolls: 'count', minAgeSeconds: 'seconds' },
     GenesysExporterCollectorFailing: ruleWithFor,
     GenesysApiRateLimited: { ...ruleWithFor, window: 'duration', maxResponses: 'count' },
     GenesysApiErrors: { ...ruleWithFor, window: 'duration', maxErrorRatio: 'ratio' },

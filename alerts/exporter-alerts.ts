@@ -18,6 +18,17 @@ const ENDPOINT_KEY = [...EXPORTER_KEY, 'endpoint'] as const;
 const COLLECTOR_KEY = [...EXPORTER_KEY, 'collector'] as const;
 const health = { key: 'exporterHealth', perQueue: false } as const;
 
+/** `clamp_min(missedPolls × poll interval, minAgeSeconds)` per collector: the stale limit in seconds. */
+export function staleLimitSeconds(config: AlertsConfig, extraMatchers: Readonly<Record<string, { re: string }>> = {}): string {
+  const { missedPolls, minAgeSeconds } = config.rules.GenesysExporterDataStale;
+  const interval = aggregateBy(
+    'max',
+    COLLECTOR_KEY,
+    series('genesys_exporter_poll_interval_seconds', { job: config.selectors.job, ...extraMatchers }),
+  );
+  return `clamp_min(${missedPolls} * ${interval}, ${minAgeSeconds})`;
+}
+
 function rules(config: AlertsConfig): AlertingRule[] {
   const { job } = config.selectors;
   const { rules: r } = config;
@@ -28,6 +39,9 @@ function rules(config: AlertsConfig): AlertingRule[] {
     COLLECTOR_KEY,
     series('genesys_exporter_collector_last_success_timestamp_seconds', { job }),
   );
+  // The age at which a collector's data counts as stale: missedPolls of its own (possibly stretched) poll
+  // interval, never less than minAgeSeconds. Shared with the exporter-health dashboard through staleLimit().
+  const staleLimit = staleLimitSeconds(config);
   const collectorSuccess = aggregateBy('max', COLLECTOR_KEY, series('genesys_exporter_collector_success', { job }));
   const rateLimited = sumBy(
     ENDPOINT_KEY,
@@ -72,12 +86,13 @@ function rules(config: AlertsConfig): AlertingRule[] {
     }),
     alertingRule(config, {
       alert: 'GenesysExporterDataStale',
-      expr: raw(`time() - ${lastSuccess} > ${r.GenesysExporterDataStale.maxAgeSeconds}`),
+      expr: raw(`time() - ${lastSuccess} > ${on(COLLECTOR_KEY)} ${staleLimit}`),
       severity: 'critical',
       summary: 'Genesys Cloud data from collector {{ $labels.collector }} is stale',
       description:
         'Collector {{ $labels.collector }} on {{ $labels.instance }} last succeeded {{ $value | humanizeDuration }} ago ' +
-        `(limit ${r.GenesysExporterDataStale.maxAgeSeconds} s): the queue metrics it feeds are frozen or gone.`,
+        `(limit: ${r.GenesysExporterDataStale.missedPolls} poll intervals, at least ${r.GenesysExporterDataStale.minAgeSeconds} s): ` +
+        'the queue metrics it feeds are frozen or gone.',
       dashboard: health,
     }),
     alertingRule(config, {

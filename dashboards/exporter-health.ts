@@ -9,7 +9,8 @@ import { aggregate, aggregateBy, histogramQuantile, increase, range, rate, raw, 
 import type { Vector } from '../metrics/promql.ts';
 import {
   DASHED_LINE,
-  DATA_AGE_STEPS,
+  DATA_AGE_SHARE_STEPS,
+  STALE_LIMIT,
   RATE_INTERVAL,
   VAR,
   cell,
@@ -17,7 +18,6 @@ import {
   clusterVariable,
   colorByThresholds,
   composeDashboard,
-  dashedThresholdLines,
   datasourceVariable,
   overrideFields,
   stateMappings,
@@ -63,6 +63,13 @@ const scrapeUp = raw<'cluster'>(`up{job="${EXPORTER_JOB}", cluster=~"$${VAR.clus
 /** Seconds since each collector's last successful run. */
 const sinceLastSuccess = raw<'collector'>(
   `time() - ${aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_collector_last_success_timestamp_seconds'))}`,
+);
+
+/** Each collector's data age as a share of its stale limit (GenesysExporterDataStale: missedPolls of its own
+ * poll interval, at least minAgeSeconds). One scale for collectors that poll every 10 s and every 5 min. */
+const ageShareOfStaleLimit = raw<'collector'>(
+  `(${sinceLastSuccess}) / on(collector) clamp_min(${STALE_LIMIT.missedPolls} * ` +
+    `${aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_poll_interval_seconds'))}, ${STALE_LIMIT.minAgeSeconds})`,
 );
 
 /** API requests per second per endpoint (all statuses): which endpoints the exporter is calling. */
@@ -115,14 +122,16 @@ function pollOkPanel() {
 function freshnessPanel() {
   return statPanel({
     id: PANEL.freshness,
-    title: 'Data age, stalest collector',
-    description: 'Seconds since the collector with the oldest data last succeeded (time() - last success).',
-    unit: 's',
+    title: 'Data age vs stale limit',
+    description:
+      "The stalest collector's data age as a share of its stale limit (GenesysExporterDataStale: " +
+      `${STALE_LIMIT.missedPolls} of its poll intervals, at least ${STALE_LIMIT.minAgeSeconds} s). 100 % = the alert's condition.`,
+    unit: 'percentunit',
     noValue: 'No data from the exporter',
     reduce: 'last',
-    queries: [{ refId: 'freshness', expr: aggregate('max', sinceLastSuccess), legend: 'age' }],
+    queries: [{ refId: 'freshness', expr: aggregate('max', ageShareOfStaleLimit), legend: 'age / limit' }],
   })
-    .thresholds(thresholds(DATA_AGE_STEPS))
+    .thresholds(thresholds(DATA_AGE_SHARE_STEPS))
     .colorScheme(colorByThresholds());
 }
 
@@ -228,9 +237,8 @@ function freshnessByCollectorPanel() {
     missing: 'gap',
     queries: [{ refId: 'age', expr: sinceLastSuccess, legend: '{{collector}}' }],
   })
-    .min(0)
-    .thresholds(thresholds(DATA_AGE_STEPS))
-    .thresholdsStyle(dashedThresholdLines());
+    // No threshold lines: each collector has its own limit (see the "Data age vs stale limit" stat).
+    .min(0);
 }
 
 // A gauge per collector; short scrape gaps bridged.

@@ -20,5 +20,11 @@ export const WAIT_STEPS = yellowFromHalfRedAt(rules.WaitTimeDegradation.maxP95Wa
 /** Contacts waiting, against QueueDepthCritical's limit. */
 export const DEPTH_STEPS = yellowFromHalfRedAt(rules.QueueDepthCritical.maxWaiting);
 
-/** Seconds since a collector's last success, against GenesysExporterDataStale's limit. */
-export const DATA_AGE_STEPS = yellowFromHalfRedAt(rules.GenesysExporterDataStale.maxAgeSeconds);
+/** A collector's data age as a share of GenesysExporterDataStale's limit: red at 1, where the alert's condition holds. */
+export const DATA_AGE_SHARE_STEPS = yellowFromHalfRedAt(1);
+
+/** GenesysExporterDataStale's per-collector limit: missedPolls poll intervals, at least minAgeSeconds. */
+export const STALE_LIMIT = {
+  missedPolls: rules.GenesysExporterDataStale.missedPolls,
+  minAgeSeconds: rules.GenesysExporterDataStale.minAgeSeconds,
+} as const;

@@ -42,7 +42,7 @@ export const E2E_ALERTS_OVERRIDE = {
     GenesysExporterAbsent: { for: '5s' },
     // Not shorter than the queue catalog's 5-minute refresh: its collector is legitimately that old, and a
     // stale-data alert inhibits every queue alert.
-    GenesysExporterDataStale: { for: '5s', maxAgeSeconds: 330 },
+    GenesysExporterDataStale: { for: '5s', missedPolls: 3, minAgeSeconds: 60 },
     GenesysExporterCollectorFailing: { for: '10s' },
     // Counter-based exporter alerts with windows and `for` short enough that a counter reset which
     // rate()/increase() mishandled would fire them within the restart test.
