@@ -127,7 +127,7 @@ function slaTargetTimePanel() {
   return statPanel({
     id: PANEL.slaTargetTime,
     title: 'SLA target time',
-    description: "The queue's service-level target time: contacts answered later count as breaches.",
+    description: "The queue's service-level target time: contacts answered later, or abandoned, count as breaches.",
     unit: 's',
     noValue: 'No target for this media type',
     reduce: 'lastNotNull',

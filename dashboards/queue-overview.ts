@@ -73,8 +73,9 @@ function slaCompliancePanel() {
     id: PANEL.slaCompliance,
     title: 'SLA compliance, rolling 15 min',
     description:
-      'Share of contacts offered to the selected queues in the last 15 minutes that did not breach their ' +
-      "queue's service-level target: 1 - breaches / offers. Empty when nothing was offered.",
+      'Share of contacts offered to the selected queues in the last 15 minutes that were answered within their ' +
+      "queue's service-level target: 1 - breaches / offers, where a breach is answered late or abandoned. " +
+      'Empty when nothing was offered.',
     unit: 'percentunit',
     noValue: 'No contacts offered in 15 min',
     reduce: 'last',

@@ -93,9 +93,9 @@ export const catalog = {
   genesys_queue_sla_breach_total: {
     type: 'counter',
     group: 'queue',
-    help: "Contacts answered later than the queue's service-level target.",
+    help: "Contacts not answered within the queue's service-level target: answered after it, or abandoned.",
     labels: [...QUEUE, 'sla_target_seconds'],
-    source: 'aggregates nOverSla',
+    source: 'aggregates nOverSla + tAbandon count (abandons count against the service level, as in oServiceLevel)',
   },
   genesys_queue_wait_time_seconds: {
     type: 'histogram',

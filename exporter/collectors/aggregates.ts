@@ -183,9 +183,13 @@ function buildSnapshot(directory: QueueDirectory, totals: ReadonlyMap<string, To
     snapshot.add('genesys_queue_answered_total', { labels, value: entry[FIELD.answered]! });
     snapshot.add('genesys_queue_abandoned_total', { labels, value: entry[FIELD.abandoned]! });
     const slaSeconds = queue.serviceLevels.get(media as never)?.seconds;
+    // A breach is a contact not answered within the target: answered after it (nOverSla) or abandoned.
+    // Genesys' own service level counts abandons against it (oServiceLevel's denominator is answered +
+    // abandoned, the org-wide default), and without them 1 - breaches/offers would show a queue whose
+    // callers all hang up as 100 % compliant.
     snapshot.add('genesys_queue_sla_breach_total', {
       labels: { ...labels, sla_target_seconds: slaSeconds === undefined ? '' : String(slaSeconds) },
-      value: entry[FIELD.overSla]!,
+      value: entry[FIELD.overSla]! + entry[FIELD.abandoned]!,
     });
     snapshot.add('genesys_queue_wait_time_seconds', {
       labels,

@@ -298,6 +298,7 @@ function expectedCounters(contacts: readonly ContactTruth[], sinceMs: number, un
     }
     if (inWindow(contact.abandonedAt)) {
       entry.abandoned++;
+      entry.breaches++; // an abandoned contact was not answered within target
       entry.waits.push(contact.waitMs!);
     }
     out.set(key, entry);

@@ -70,7 +70,8 @@ export interface ContactEvent {
 
 /**
  * The events of contacts, timed as Genesys posts them: nOffered at arrival, tAnswered and nOverSla at
- * answer, tAbandon at abandon, tWait when the wait ends (answer or abandon).
+ * answer, tAbandon at abandon, tWait when the wait ends (answer or abandon). A breach (the exporter's
+ * genesys_queue_sla_breach_total) is nOverSla or tAbandon: not answered within target.
  */
 export function contactEvents(contacts: readonly ContactTruth[]): ContactEvent[] {
   const events: ContactEvent[] = [];
@@ -86,6 +87,8 @@ export function contactEvents(contacts: readonly ContactTruth[]): ContactEvent[]
     if (c.outcome === 'abandoned' && c.abandonedAt !== undefined) {
       const at = Date.parse(c.abandonedAt);
       events.push({ ...base, kind: 'abandoned', at });
+      // Not answered within target: a breach, posted when the contact abandons (as the exporter counts it).
+      events.push({ ...base, kind: 'breached', at });
       events.push({ ...base, kind: 'waited', at, waitMs: c.waitMs });
     }
   }
