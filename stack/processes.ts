@@ -122,6 +122,18 @@ class ProcessRegistry {
     };
     process.once('SIGINT', () => onSignal('SIGINT', 130));
     process.once('SIGTERM', () => onSignal('SIGTERM', 143));
+    // `npm run stack` killed with SIGTERM exits without passing the signal on (npm 11 stops its `sh -c`
+    // and leaves the script running). Our parent then vanishes and we are re-parented: treat that like
+    // SIGTERM, so nothing is left running. (npm scripts run `node --import tsx …`, not the tsx CLI, so the
+    // parent is npm's shell, not a tsx wrapper that would itself be orphaned and keep us alive.)
+    const parent = process.ppid;
+    const watchdog = setInterval(() => {
+      if (process.ppid !== parent) {
+        clearInterval(watchdog);
+        onSignal('SIGTERM', 143);
+      }
+    }, 500);
+    watchdog.unref();
   }
 
   #installHandlers(): void {
