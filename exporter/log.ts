@@ -15,17 +15,18 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi,
-  /(access_token|client_secret|password|authorization)(["'\s:=]+)[^"'\s,&}]+/gi,
+/** Each pattern with its own replacement: `$1`/`$2` keep the scheme or key and separator, the secret goes. */
+const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
+  [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [REDACTED]'],
+  // key=value, key: value, "key":"value". A separator (: or =) is required, so prose that merely names a
+  // variable ("GENESYS_CLIENT_SECRET (or …_FILE) is not set") stays readable; a value that is a scheme
+  // (Authorization: Bearer …) was handled above.
+  [/(access_token|client_secret|password|authorization)(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic)\s)[^"'\s,&}]+/gi, '$1$2[REDACTED]'],
 ];
 
 /** Masks bearer/basic credentials and `key=value` secrets in free text. */
 export function redact(text: string): string {
-  return SECRET_PATTERNS.reduce(
-    (acc, pattern) => acc.replace(pattern, (_m, key: string, sep?: string) => (sep === undefined ? `${key} [REDACTED]` : `${key}${sep}[REDACTED]`)),
-    text,
-  );
+  return SECRET_PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
 }
 
 export interface LoggerOptions {
