@@ -2,7 +2,7 @@
 // key against a schema of the same shape. Errors name the full key path and the mistake, because a
 // wrong threshold that silently falls back to its default is a missed page.
 
-import { durationSeconds } from './duration.ts';
+import { parseDurationMs } from '../config/duration.ts';
 
 /** How a leaf value is checked. `optional…` leaves accept null in an override to unset them. */
 export type LeafKind =
@@ -61,9 +61,9 @@ function leafProblem(kind: LeafKind, value: unknown): string | undefined {
   }
   if (typeof value !== 'string') return `expected a string, got ${describe(value)}`;
   if (kind === 'duration') {
-    const seconds = durationSeconds(value);
-    if (seconds === undefined) return `${describe(value)} is not a Prometheus duration (e.g. 30s, 5m, 1h30m)`;
-    if (seconds === 0) return 'must be longer than 0s';
+    const ms = parseDurationMs(value);
+    if (ms === undefined) return `${describe(value)} is not a Prometheus duration (e.g. 30s, 5m, 1h30m)`;
+    if (ms === 0) return 'must be longer than 0s';
     return undefined;
   }
   if (kind === 'url' || kind === 'optionalUrl') {

@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXPORTER_DEFAULT_PORT } from '../config/project.ts';
 import { regionUrls } from './genesys/regions.ts';
 import type { LogLevel } from './log.ts';
-import { formatDurationMs, parseDurationMs } from './duration.ts';
+import { formatDurationMs, parseDurationMs } from '../config/duration.ts';
 import { Secret } from './secret.ts';
 import { AGGREGATE_GRANULARITIES } from './collectors/aggregates.ts';
 import type { AggregateGranularity } from './collectors/aggregates.ts';

@@ -19,6 +19,7 @@ import { dump, load } from 'js-yaml';
 import { EXPORTER_JOB } from '../config/project.ts';
 import { LOOPBACK, httpUrl } from './ports.ts';
 import { spawnManaged, waitForHttp, type ManagedProcess } from './processes.ts';
+import { parseDurationMs } from '../config/duration.ts';
 
 export interface TestPrometheusSettings {
   /** host:port of the exporter to scrape. */
@@ -57,10 +58,9 @@ const seconds = (value: number): string => `${value}s`;
 
 /** Parses a Prometheus duration such as '10s', '1m30s', '500ms' into seconds. */
 export function parsePrometheusDuration(text: string): number {
-  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a Prometheus duration: '${text}'`);
-  return parts.reduce((total, [, amount, unit]) => total + Number(amount) * (units[unit ?? 's'] ?? 1), 0);
+  const ms = parseDurationMs(text);
+  if (ms === undefined) throw new Error(`not a Prometheus duration: '${text}'`);
+  return ms / 1000;
 }
 
 /** The generated scrape config (parsed YAML), adjusted for this machine as described at the top. */

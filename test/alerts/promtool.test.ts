@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { alertingRules, defaultAlertsConfig, ruleSources } from '../../alerts/index.ts';
-import { durationSeconds } from '../../alerts/duration.ts';
+import { parseDurationMs } from '../../config/duration.ts';
+
+const durationSeconds = (text: string): number | undefined => {
+  const ms = parseDurationMs(text);
+  return ms === undefined ? undefined : ms / 1000;
+};
 import { ruleFiles, type RuleFiles } from './rule-files.ts';
 import { runTool } from './tools.ts';
 
