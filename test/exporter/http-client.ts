@@ -2,6 +2,7 @@
 // self-signed certificate (fetch cannot without extra packages).
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { waitFor as pollUntil } from '../../stack/processes.ts';
 
 export interface Reply {
   readonly status: number;
@@ -34,17 +35,6 @@ export function get(url: string, options: GetOptions = {}): Promise<Reply> {
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, stepMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
+export function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, stepMs = 100): Promise<T> {
+  return pollUntil(what, check, { timeoutMs, intervalMs: stepMs });
 }

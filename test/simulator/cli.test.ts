@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { basic, call } from './helpers.ts';
+import { waitFor as pollUntil } from '../../stack/processes.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const FIXTURE = new URL('./fixtures/small-org.yaml', import.meta.url).pathname;
@@ -20,15 +21,8 @@ function startCli(args: string[]): { child: ChildProcess; firstLine: Promise<str
   return { child, firstLine, stderr: () => err };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> =>
+  pollUntil(what, probe, { timeoutMs, intervalMs: 100 });
 
 describe('simulator: npm run simulator (main.ts)', () => {
   test('prints one JSON line first, serves login and API in real time, and stops on SIGTERM', async () => {

@@ -2,6 +2,7 @@
 
 import { createLogger, type Logger } from '../../../../exporter/log.ts';
 import type { ApiTelemetry, Endpoint, RequestOutcome } from '../../../../exporter/genesys/telemetry.ts';
+import { waitFor as pollUntil } from '../../../../stack/processes.ts';
 
 export interface TelemetryRecord {
   readonly requests: { endpoint: Endpoint; outcome: RequestOutcome; durationSeconds: number }[];
@@ -31,9 +32,5 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
 
 /** Polls `condition` every 20 ms until true; fails after `timeoutMs` with `what` in the message. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await pollUntil(what, async () => (condition() ? true : undefined), { timeoutMs, intervalMs: 20 });
 }
