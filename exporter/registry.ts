@@ -74,22 +74,37 @@ function snapshotBackedMetric(name: SnapshotMetric, store: SnapshotStore) {
     collect: undefined,
     async get(): Promise<MetricObjectWithValues<MetricValueWithName<string>>> {
       const samples: readonly unknown[] = store.samples(name);
+      // Scrapes are the hot path: samples are immutable until the next poll and prom-client only reads what
+      // it renders, so scalar samples ({labels, value}) are passed as they are and a histogram's series are
+      // built once per sample, not once per scrape.
       const values: MetricValueWithName<string>[] =
         definition.type === 'histogram'
           ? (samples as HistogramSample<SnapshotMetric>[]).flatMap((sample) => histogramSeries(name, sample))
-          : (samples as ScalarSample<SnapshotMetric>[]).map((sample) => ({ labels: { ...sample.labels }, value: sample.value }));
+          : (samples as ScalarSample<SnapshotMetric>[] as unknown as MetricValueWithName<string>[]);
       // prom-client types `type` as an enum of these same strings; the rendered text is identical.
       return { ...base, collect: () => {}, values } as unknown as MetricObjectWithValues<MetricValueWithName<string>>;
     },
   };
 }
 
+const renderedHistograms = new WeakMap<HistogramSample<SnapshotMetric>, MetricValueWithName<string>[]>();
+
+/** The `_bucket{le}`, `_sum` and `_count` series of one sample, built on first use and kept with it. */
 function histogramSeries(name: string, sample: HistogramSample<SnapshotMetric>): MetricValueWithName<string>[] {
+  let series = renderedHistograms.get(sample);
+  if (series === undefined) {
+    series = buildHistogramSeries(name, sample);
+    renderedHistograms.set(sample, series);
+  }
+  return series;
+}
+
+function buildHistogramSeries(name: string, sample: HistogramSample<SnapshotMetric>): MetricValueWithName<string>[] {
   const bounds = (catalog[name as MetricName] as { buckets?: readonly number[] }).buckets ?? [];
   if (sample.bucketCounts.length !== bounds.length) {
     throw new Error(`${name}: ${sample.bucketCounts.length} bucket counts for ${bounds.length} catalog buckets`);
   }
-  const labels = { ...sample.labels };
+  const labels = sample.labels as Readonly<Record<string, string>>;
   return [
     ...bounds.map((le, index) => ({ metricName: `${name}_bucket`, labels: { ...labels, le: String(le) }, value: sample.bucketCounts[index] ?? 0 })),
     { metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: sample.count },
