@@ -262,6 +262,13 @@ export const catalog = {
     labels: [],
     source: 'exporter',
   },
+  genesys_exporter_simulated: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'Whether the exporter serves data from its embedded simulated org (1, demo mode) instead of Genesys Cloud (0).',
+    labels: [],
+    source: 'exporter',
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type Catalog = typeof catalog;
