@@ -21,3 +21,11 @@ export const GRAFANA_FOLDER = 'Genesys Cloud';
 
 /** Tag on every dashboard; dashboard links use it to list the family. */
 export const DASHBOARD_TAG = 'genesys-cloud';
+
+/** How often Prometheus scrapes the exporter and the scrape timeout: the example scrape config and the
+ * Kubernetes ServiceMonitor both use these (the exporter serves cached values, so a scrape is cheap). */
+export const SCRAPE = { interval: '15s', timeout: '10s' } as const;
+
+/** Names of temporary and test queues (tmp-, temp-, test-), dropped at scrape time by the example scrape
+ * config and the ServiceMonitor: each short-lived queue would leave a set of series behind. */
+export const TRANSIENT_QUEUE_NAMES = '(?i)(tmp|temp|test)[-_ ].*';

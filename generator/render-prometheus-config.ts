@@ -1,7 +1,7 @@
 // An example prometheus.yml for the exporter: scrape settings, rule files next to it, Alertmanager,
 // and the exporter's job. A starting point to copy into an existing Prometheus configuration.
 
-import { EXPORTER_DEFAULT_PORT, EXPORTER_JOB } from '../config/project.ts';
+import { EXPORTER_DEFAULT_PORT, EXPORTER_JOB, SCRAPE, TRANSIENT_QUEUE_NAMES } from '../config/project.ts';
 import { generatedHeader, renderYaml } from './stable-render.ts';
 
 export const SCRAPE_CONFIG_PATH = 'prometheus/scrape_config.yaml';
@@ -25,13 +25,13 @@ export function renderScrapeConfig(): string {
     scrape_configs: [
       {
         job_name: EXPORTER_JOB,
-        scrape_interval: '15s',
-        scrape_timeout: '10s',
+        scrape_interval: SCRAPE.interval,
+        scrape_timeout: SCRAPE.timeout,
         static_configs: [{ targets: [`localhost:${EXPORTER_DEFAULT_PORT}`], labels: { cluster: EXAMPLE_CLUSTER } }],
         metric_relabel_configs: [
           {
             source_labels: ['queue_name'],
-            regex: '(?i)(tmp|temp|test)[-_ ].*',
+            regex: TRANSIENT_QUEUE_NAMES,
             action: 'drop',
           },
         ],
