@@ -1,8 +1,9 @@
-// Composes the exporter: config → (embedded simulator) → API client → collectors and runner → server.
-// main.ts adds process concerns (argv, signals, exit codes); tests start this in process.
-import { readFileSync } from 'node:fs';
+// Composes the exporter: config → (the embedded simulated org, with --simulator only) → API client →
+// collectors and runner → server. main.ts adds process concerns (argv, signals, exit codes); tests start
+// this in process.
 import { startSimulator } from '../simulator/index.ts';
 import { registryTelemetry } from './api-telemetry.ts';
+import { buildInfo } from './build-info.ts';
 import { createAggregatesCollector } from './collectors/aggregates.ts';
 import { createObservationsCollector } from './collectors/observations.ts';
 import { createQueueCatalogCollector } from './collectors/queue-catalog.ts';
@@ -22,12 +23,10 @@ export interface RunningExporter {
   readonly url: string;
   readonly metrics: ExporterRegistry;
   readonly runner: CollectorRunner;
-  /** The embedded simulator's base URL when no credentials were set. */
+  /** The embedded simulator's base URL with --simulator. */
   readonly simulatorUrl: string | undefined;
   close(): Promise<void>;
 }
-
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface ExporterOptions {
   readonly logger: Logger;
@@ -46,12 +45,15 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
   };
   try {
     const metrics = createExporterRegistry();
-    metrics.gauge('genesys_exporter_build_info').set({ version: VERSION, nodejs_version: process.version }, 1);
+    const { version, revision } = buildInfo();
+    metrics.gauge('genesys_exporter_build_info').set({ version, revision, nodejs_version: process.version }, 1);
     const directory = new QueueDirectory();
     metrics.store.setQueueFilter((id, name) => directory.exports(id, name));
 
     const endpoint = await genesysEndpoint(config, logger);
     if (endpoint.close) cleanups.push(endpoint.close);
+    // A demo scraped by a production Prometheus must be noticed: an alert fires on this.
+    metrics.gauge('genesys_exporter_simulated').set(endpoint.simulated ? 1 : 0);
     const client = createGenesysClient({
       apiUrl: endpoint.apiUrl,
       loginUrl: endpoint.loginUrl,
@@ -66,7 +68,7 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
     const { collectors } = config;
     const runner = new CollectorRunner({
       collectors: [
-        { collector: createQueueCatalogCollector(client, directory, collectors.queues), intervalMs: collectors.queues.refreshIntervalMs },
+        { collector: createQueueCatalogCollector(client, directory, collectors.queues, logger), intervalMs: collectors.queues.refreshIntervalMs },
         { collector: createObservationsCollector(client, directory, { ...collectors.observations, now }), intervalMs: collectors.observations.intervalMs },
         { collector: createAggregatesCollector(client, directory, { ...collectors.aggregates, now }), intervalMs: collectors.aggregates.intervalMs },
       ],
@@ -83,9 +85,9 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
       telemetryPath: config.web.telemetryPath,
       webConfig,
       registry: metrics.registry,
-      isReady: () => runner.isReady(),
+      readiness: () => runner.readiness(),
       logger,
-      dataSource: endpoint.simulated ? 'SIMULATED data from the embedded simulator (no credentials set).' : `Data from ${endpoint.apiUrl}.`,
+      dataSource: endpoint.simulated ? 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.' : `Data from ${endpoint.apiUrl}.`,
     });
     cleanups.push(() => server.close());
 
@@ -123,10 +125,10 @@ async function genesysEndpoint(config: ExporterConfig, logger: Logger): Promise<
     logger.info('using Genesys Cloud', { api_url: apiUrl, login_url: loginUrl, region, client_id: credentials.clientId });
     return { apiUrl, loginUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret.reveal(), simulated: false };
   }
-  const simulator = await startSimulator({ port: 0, host: '127.0.0.1', seed: config.simulatorSeed });
-  logger.warn('no credentials set (GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET): serving SIMULATED data from an embedded simulator, not a real Genesys Cloud org', {
+  const simulator = await startSimulator({ port: 0, host: '127.0.0.1', seed: target.seed });
+  logger.warn('--simulator: serving SIMULATED data from an embedded simulated org, not a real Genesys Cloud org (genesys_exporter_simulated 1)', {
     simulator_url: simulator.url,
-    seed: config.simulatorSeed,
+    seed: target.seed,
   });
   return {
     apiUrl: simulator.url,

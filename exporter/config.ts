@@ -1,10 +1,13 @@
 // One typed configuration from command-line flags and the environment. Credentials come ONLY from the
 // environment (or files named there), never from flags: flags show up in `ps` and shell history.
-// Every validation error names the flag or variable at fault.
+// Every validation error names the flag or variable at fault. The simulated org runs only when asked for
+// (--simulator): missing credentials are an error, never a silent fallback to fake data.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXPORTER_DEFAULT_PORT } from '../config/project.ts';
-import { regionUrls } from './genesys/regions.ts';
+import { GENESYS_REGIONS, normaliseRegion, REGION_SPELLINGS, regionUrls } from './genesys/regions.ts';
+import type { GenesysRegion } from './genesys/regions.ts';
+import { versionLine } from './build-info.ts';
 import type { LogLevel } from './log.ts';
 import { formatDurationMs, parseDurationMs } from '../config/duration.ts';
 import { Secret } from './secret.ts';
@@ -14,6 +17,9 @@ import type { AggregateGranularity } from './collectors/aggregates.ts';
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/** No credentials and no --simulator: the message names every accepted variable and the demo. */
+export class MissingCredentialsError extends ConfigError {}
 
 /** Thrown for --help / --version: the text to print, then exit 0. */
 export class ConfigHelpRequested extends Error {
@@ -25,10 +31,10 @@ export interface Credentials {
   readonly clientSecret: Secret;
 }
 
-/** Where the API lives. `embedded-simulator` is chosen only when neither credentials nor a location are set. */
+/** Where the API lives: Genesys Cloud (or a compatible endpoint), or the embedded simulated org (--simulator only). */
 export type GenesysTarget =
-  | { readonly kind: 'genesys'; readonly apiUrl: string; readonly loginUrl: string; readonly region?: string; readonly credentials: Credentials }
-  | { readonly kind: 'embedded-simulator' };
+  | { readonly kind: 'genesys'; readonly apiUrl: string; readonly loginUrl: string; readonly region?: GenesysRegion; readonly credentials: Credentials }
+  | { readonly kind: 'simulator'; readonly seed: number };
 
 export interface ListenAddress {
   /** undefined = all interfaces (":9813"). */
@@ -51,7 +57,8 @@ export interface ExporterConfig {
     readonly queues: {
       readonly include: RegExp;
       readonly exclude: RegExp | undefined;
-      readonly divisionIds: readonly string[];
+      /** Division names or ids (resolved against the queue list on every refresh). */
+      readonly divisions: readonly string[];
       readonly max: number;
       readonly refreshIntervalMs: number;
     };
@@ -66,8 +73,6 @@ export interface ExporterConfig {
     readonly stalenessMs: number;
   };
   readonly log: { readonly level: LogLevel };
-  /** Seed of the embedded simulator (only used without credentials). */
-  readonly simulatorSeed: number;
 }
 
 /** The production floor on polling: Genesys aggregates real-time stats in ~5 s windows. */
@@ -78,13 +83,33 @@ export const UNSAFE_MIN_POLL_INTERVAL_MS = 50;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 
+/**
+ * Every setting the environment can give, under each name it is accepted by: ours, then the names the
+ * Genesys CLI and CX-as-Code use (so an existing setup works as it is). Each also as NAME_FILE: a file
+ * holding the value (Kubernetes/systemd secrets). Two sources with different values are an error.
+ */
+const CLIENT_ID_VARIABLES = ['GENESYS_CLIENT_ID', 'GENESYSCLOUD_OAUTHCLIENT_ID'] as const;
+const CLIENT_SECRET_VARIABLES = ['GENESYS_CLIENT_SECRET', 'GENESYSCLOUD_OAUTHCLIENT_SECRET'] as const;
+const REGION_VARIABLES = ['GENESYSCLOUD_REGION'] as const;
+
 /** Environment variables the exporter reads, for the README's reference. */
 export const ENVIRONMENT_VARIABLES = [
   { name: 'GENESYS_CLIENT_ID', help: 'OAuth client id (client-credentials grant).' },
   { name: 'GENESYS_CLIENT_SECRET', help: 'OAuth client secret.' },
-  { name: 'GENESYS_CLIENT_ID_FILE', help: 'File holding the client id (instead of GENESYS_CLIENT_ID).' },
-  { name: 'GENESYS_CLIENT_SECRET_FILE', help: 'File holding the client secret (instead of GENESYS_CLIENT_SECRET).' },
+  { name: 'GENESYSCLOUD_OAUTHCLIENT_ID', help: 'OAuth client id, under the Genesys CLI / CX-as-Code name (same as GENESYS_CLIENT_ID).' },
+  { name: 'GENESYSCLOUD_OAUTHCLIENT_SECRET', help: 'OAuth client secret, under the Genesys CLI / CX-as-Code name (same as GENESYS_CLIENT_SECRET).' },
+  { name: 'GENESYSCLOUD_REGION', help: 'Region, as for --genesys.region (eu_west_1, eu-west-1, mypurecloud.ie or api.mypurecloud.ie).' },
+  ...[...CLIENT_ID_VARIABLES, ...CLIENT_SECRET_VARIABLES, ...REGION_VARIABLES].map((name) => ({
+    name: `${name}_FILE`,
+    help: `File holding the value of ${name} (Kubernetes or systemd secrets); trimmed.`,
+  })),
 ] as const;
+
+const CREDENTIALS_HELP =
+  'set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (or GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET, as the ' +
+  'Genesys CLI and CX-as-Code name them; or any of these with _FILE naming a file that holds the value) and ' +
+  '--genesys.region or GENESYSCLOUD_REGION (e.g. eu_west_1)';
+const DEMO_HELP = 'to try the exporter on a simulated org instead, run `npm run demo` or pass --simulator';
 
 function buildProgram(): Command {
   return new Command('genesys-cloud-exporter')
@@ -92,7 +117,7 @@ function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
     .allowExcessArguments(false)
-    .option('--genesys.region <region>', 'Genesys Cloud region, e.g. eu_west_1 (sets both base URLs).')
+    .option('--genesys.region <region>', 'Genesys Cloud region: eu_west_1, eu-west-1, mypurecloud.ie or api.mypurecloud.ie (sets both base URLs); or GENESYSCLOUD_REGION.')
     .option('--genesys.api-url <url>', 'API base URL (private gateway, simulator); overrides the region.')
     .option('--genesys.login-url <url>', 'Login (OAuth) base URL; required with --genesys.api-url.')
     .option('--genesys.requests-per-minute <n>', 'Request budget per minute, shared by all collectors (org limit: 300).', '200')
@@ -102,8 +127,8 @@ function buildProgram(): Command {
     .option('--web.telemetry-path <path>', 'Path of the metrics endpoint.', '/metrics')
     .option('--collector.queues.include <regex>', 'Export only queues whose name fully matches.', '.*')
     .option('--collector.queues.exclude <regex>', 'Do not export queues whose name fully matches.')
-    .option('--collector.queues.division <id>', 'Export only queues of this division id (repeatable).', collect, [])
-    .option('--collector.queues.max <n>', 'Export at most this many queues (sorted by name); the rest are counted as dropped.', '1000')
+    .option('--collector.queues.division <name or id>', 'Export only queues of this division, by name or id (repeatable). An unknown one makes the exporter not ready.', collect, [])
+    .option('--collector.queues.max <n>', 'Export at most this many queues: queues already exported keep their place, new ones fill free places by name; the rest are counted as dropped.', '1000')
     .option('--collector.queues.refresh-interval <duration>', 'How often the queue list is re-read.', '5m')
     .option('--collector.observations.interval <duration>', 'Real-time poll interval (minimum 5s).', '10s')
     .option('--collector.observations.batch-size <n>', 'Queue ids per observation query.', '100')
@@ -113,8 +138,10 @@ function buildProgram(): Command {
     .option('--collector.aggregates.batch-size <n>', 'Queue ids per aggregate query.', '100')
     .option('--collector.staleness <duration>', "How long a failing collector's last good values stay on /metrics.", '5m')
     .option('--collector.unsafe-fast-polling', 'Allow intervals under 5s (tests and simulator demos only).', false)
-    .option('--simulator.seed <n>', 'Seed of the embedded simulator used when no credentials are set.', '1')
-    .addOption(new Option('--log.level <level>', 'Least severe level logged (JSON lines on stderr).').choices(LOG_LEVELS).default('info'));
+    .option('--simulator', 'Run on an embedded simulated org (a demo: genesys_exporter_simulated is 1); no credentials.', false)
+    .option('--simulator.seed <n>', 'Seed of the simulated org, with --simulator (default 1).')
+    .addOption(new Option('--log.level <level>', 'Least severe level logged (JSON lines on stderr).').choices(LOG_LEVELS).default('info'))
+    .option('--version', 'Print the version and git revision, then exit.');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -166,6 +193,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
   }
   const flags = program.opts<Record<string, string | string[] | boolean | undefined>>();
   const flag = (name: string): string | undefined => flags[camel(name)] as string | undefined;
+  if (flags['version'] === true) throw new ConfigHelpRequested(`${versionLine()}\n`);
 
   const fastPolling = flags[camel('collector.unsafe-fast-polling')] === true;
   const minInterval = fastPolling ? UNSAFE_MIN_POLL_INTERVAL_MS : MIN_POLL_INTERVAL_MS;
@@ -180,7 +208,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
     return ms;
   };
 
-  const credentials = readCredentials(env);
+  const target = resolveTarget(flags['simulator'] === true, flag('simulator.seed'), flag('genesys.region'), flag('genesys.api-url'), flag('genesys.login-url'), env);
   const aggregatesIntervalMs = interval('collector.aggregates.interval', minInterval);
   const windowMs = duration('collector.aggregates.window', flag('collector.aggregates.window'));
   const granularity = flag('collector.aggregates.granularity') as AggregateGranularity;
@@ -193,7 +221,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
 
   return {
     genesys: {
-      target: resolveTarget(flag('genesys.region'), flag('genesys.api-url'), flag('genesys.login-url'), credentials),
+      target,
       requestsPerMinute: integer('genesys.requests-per-minute', flag('genesys.requests-per-minute'), 1, 300),
       requestTimeoutMs: duration('genesys.request-timeout', flag('genesys.request-timeout')),
     },
@@ -206,7 +234,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
       queues: {
         include: pattern('collector.queues.include', flag('collector.queues.include') ?? '.*'),
         exclude: flag('collector.queues.exclude') === undefined ? undefined : pattern('collector.queues.exclude', flag('collector.queues.exclude')!),
-        divisionIds: (flags[camel('collector.queues.division')] as string[] | undefined) ?? [],
+        divisions: ((flags[camel('collector.queues.division')] as string[] | undefined) ?? []).map((d) => d.trim()).filter((d) => d !== ''),
         max: integer('collector.queues.max', flag('collector.queues.max'), 1, 100_000),
         refreshIntervalMs: interval('collector.queues.refresh-interval', minInterval),
       },
@@ -223,7 +251,6 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
       stalenessMs: duration('collector.staleness', flag('collector.staleness')),
     },
     log: { level: flag('log.level') as LogLevel },
-    simulatorSeed: integer('simulator.seed', flag('simulator.seed'), 0, Number.MAX_SAFE_INTEGER),
   };
 }
 
@@ -274,39 +301,112 @@ export function parseListenAddress(text: string): ListenAddress {
 }
 
 function resolveTarget(
-  region: string | undefined,
+  simulator: boolean,
+  seed: string | undefined,
+  regionFlag: string | undefined,
   apiUrl: string | undefined,
   loginUrl: string | undefined,
-  credentials: Credentials | undefined,
+  env: Env,
 ): GenesysTarget {
+  const clientId = readSetting(env, CLIENT_ID_VARIABLES);
+  const clientSecret = readSetting(env, CLIENT_SECRET_VARIABLES);
+  const region = readRegion(regionFlag, env);
+
+  if (simulator) {
+    const conflicts = [clientId?.source, clientSecret?.source, region?.source, apiUrl && '--genesys.api-url', loginUrl && '--genesys.login-url'].filter(
+      (source): source is string => typeof source === 'string',
+    );
+    if (conflicts.length > 0) {
+      throw new ConfigError(
+        `--simulator runs on a simulated org and cannot be combined with ${conflicts.join(', ')}: drop --simulator to use Genesys Cloud, ` +
+          'or unset those to run the demo',
+      );
+    }
+    return { kind: 'simulator', seed: seed === undefined ? 1 : integer('simulator.seed', seed, 0, Number.MAX_SAFE_INTEGER) };
+  }
+  if (seed !== undefined) throw new ConfigError('--simulator.seed is set without --simulator; add --simulator to run the simulated org');
+
   if ((apiUrl === undefined) !== (loginUrl === undefined)) {
     const missing = apiUrl === undefined ? '--genesys.api-url' : '--genesys.login-url';
     throw new ConfigError(`${missing} is required when ${missing === '--genesys.api-url' ? '--genesys.login-url' : '--genesys.api-url'} is set`);
   }
-  let location: { apiUrl: string; loginUrl: string; region?: string } | undefined;
+  if (clientId === undefined && clientSecret === undefined) {
+    const location = apiUrl !== undefined ? '--genesys.api-url is set but ' : region !== undefined ? `${region.source} is set but ` : '';
+    throw new MissingCredentialsError(`${location}no Genesys Cloud credentials: ${CREDENTIALS_HELP}; ${DEMO_HELP}`);
+  }
+  if (clientId === undefined) throw new ConfigError(`${clientSecret!.source} is set but no client id: set ${CLIENT_ID_VARIABLES.join(' or ')} (or _FILE)`);
+  if (clientSecret === undefined) throw new ConfigError(`${clientId.source} is set but no client secret: set ${CLIENT_SECRET_VARIABLES.join(' or ')} (or _FILE)`);
+  const credentials = { clientId: clientId.value, clientSecret: new Secret(clientSecret.value) };
+
+  // An explicit API location (private gateway, simulator) wins over a region, which may come from a shell
+  // profile set up for the Genesys CLI.
   if (apiUrl !== undefined && loginUrl !== undefined) {
-    location = { apiUrl: httpUrl('genesys.api-url', apiUrl), loginUrl: httpUrl('genesys.login-url', loginUrl) };
-  } else if (region !== undefined) {
-    try {
-      location = { region, ...regionUrls(region) };
-    } catch (error) {
-      throw new ConfigError(`--genesys.region: ${(error as Error).message}`);
+    return { kind: 'genesys', apiUrl: httpUrl('genesys.api-url', apiUrl), loginUrl: httpUrl('genesys.login-url', loginUrl), credentials };
+  }
+  if (region === undefined) {
+    throw new ConfigError(
+      `${clientId.source} is set but no API location: pass --genesys.region or set GENESYSCLOUD_REGION (e.g. eu_west_1), ` +
+        'or pass --genesys.api-url and --genesys.login-url',
+    );
+  }
+  return { kind: 'genesys', region: region.value, ...regionUrls(region.value), credentials };
+}
+
+interface SourcedValue<T> {
+  readonly value: T;
+  /** Where it came from, for errors: "--genesys.region", "GENESYSCLOUD_REGION_FILE". Never the value. */
+  readonly source: string;
+}
+
+/** The region from the flag or the environment, normalised; sources that name different regions are an error. */
+function readRegion(flagValue: string | undefined, env: Env): SourcedValue<GenesysRegion> | undefined {
+  const candidates = [
+    ...(flagValue === undefined ? [] : [{ source: '--genesys.region', value: flagValue }]),
+    ...readSources(env, REGION_VARIABLES),
+  ].map(({ source, value }) => {
+    const region = normaliseRegion(value);
+    if (region === undefined) {
+      throw new ConfigError(
+        `${source}: Unknown Genesys Cloud region "${value}". Use ${REGION_SPELLINGS}; valid regions: ${GENESYS_REGIONS.join(', ')}. ` +
+          'For a private gateway or the simulator, pass --genesys.api-url and --genesys.login-url instead.',
+      );
     }
+    return { source, value: region };
+  });
+  return agree(candidates, (a, b) => `${a.source} (${a.value}) and ${b.source} (${b.value}) name different regions; keep one`);
+}
+
+/** One setting under any of its names (and their _FILE variants); all that are set must agree. */
+function readSetting(env: Env, names: readonly string[]): SourcedValue<string> | undefined {
+  // The values may be secrets: the error names the sources only.
+  return agree(readSources(env, names), (a, b) => `${a.source} and ${b.source} are both set, to different values; keep one (or give both the same value)`);
+}
+
+function agree<T>(candidates: readonly SourcedValue<T>[], describe: (a: SourcedValue<T>, b: SourcedValue<T>) => string): SourcedValue<T> | undefined {
+  const [first, ...rest] = candidates;
+  const other = rest.find((candidate) => candidate.value !== first?.value);
+  if (first !== undefined && other !== undefined) throw new ConfigError(describe(first, other));
+  return first;
+}
+
+/** Every non-empty source of a setting: NAME from the environment, NAME_FILE read (trimmed) from its file. */
+function readSources(env: Env, names: readonly string[]): SourcedValue<string>[] {
+  const found: SourcedValue<string>[] = [];
+  for (const name of names) {
+    const direct = env[name];
+    if (direct !== undefined && direct !== '') found.push({ source: name, value: direct });
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (content === '') throw new ConfigError(`${name}_FILE=${file} is empty`);
+    found.push({ source: `${name}_FILE`, value: content });
   }
-  if (location === undefined && credentials === undefined) return { kind: 'embedded-simulator' };
-  if (location === undefined) {
-    throw new ConfigError(
-      'GENESYS_CLIENT_ID is set but no API location: pass --genesys.region (e.g. eu_west_1) or ' +
-        '--genesys.api-url and --genesys.login-url',
-    );
-  }
-  if (credentials === undefined) {
-    throw new ConfigError(
-      `${region !== undefined && apiUrl === undefined ? '--genesys.region' : '--genesys.api-url'} is set but GENESYS_CLIENT_ID and ` +
-        'GENESYS_CLIENT_SECRET (or their _FILE variants) are not; unset the location to run against the embedded simulator',
-    );
-  }
-  return { kind: 'genesys', ...location, credentials };
+  return found;
 }
 
 function httpUrl(name: string, text: string): string {
@@ -320,33 +420,4 @@ function httpUrl(name: string, text: string): string {
   if (url.username !== '' || url.password !== '') throw new ConfigError(`--${name} must not contain credentials; use GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET`);
   if (url.pathname !== '/' || url.search !== '') throw new ConfigError(`--${name}=${text} must be a bare origin such as https://api.mypurecloud.ie (no path)`);
   return url.origin;
-}
-
-/** From GENESYS_CLIENT_ID/SECRET or their _FILE variants; both or neither. */
-function readCredentials(env: Env): Credentials | undefined {
-  const clientId = readVariable(env, 'GENESYS_CLIENT_ID');
-  const clientSecret = readVariable(env, 'GENESYS_CLIENT_SECRET');
-  if (clientId === undefined && clientSecret === undefined) return undefined;
-  if (clientId === undefined) throw new ConfigError('GENESYS_CLIENT_SECRET is set but GENESYS_CLIENT_ID (or GENESYS_CLIENT_ID_FILE) is not');
-  if (clientSecret === undefined) throw new ConfigError('GENESYS_CLIENT_ID is set but GENESYS_CLIENT_SECRET (or GENESYS_CLIENT_SECRET_FILE) is not');
-  return { clientId, clientSecret: new Secret(clientSecret) };
-}
-
-function readVariable(env: Env, name: string): string | undefined {
-  const direct = env[name];
-  const file = env[`${name}_FILE`];
-  if (direct !== undefined && direct !== '' && file !== undefined && file !== '') {
-    throw new ConfigError(`both ${name} and ${name}_FILE are set; use one`);
-  }
-  if (file !== undefined && file !== '') {
-    let content: string;
-    try {
-      content = readFileSync(file, 'utf8').trim();
-    } catch (error) {
-      throw new ConfigError(`${name}_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    if (content === '') throw new ConfigError(`${name}_FILE=${file} is empty`);
-    return content;
-  }
-  return direct === undefined || direct === '' ? undefined : direct;
 }

@@ -1,10 +1,13 @@
-// `npm start [-- flags]`: the exporter process. Without credentials in the environment it runs against an
-// embedded simulator (and says so); with GENESYS_CLIENT_ID/SECRET it talks to the configured region/URLs.
-// Exit codes: 0 clean shutdown or --help, 1 startup failure, 2 configuration error (flags, env, web config).
+// `npm start [-- flags]` (or the `genesys-cloud-exporter` bin): the exporter process. It needs credentials
+// (GENESYS_CLIENT_ID/SECRET or the Genesys CLI's GENESYSCLOUD_OAUTHCLIENT_ID/SECRET) and a region; without
+// them it refuses to start. `npm run demo` (--simulator) runs it on an embedded simulated org instead.
+// Exit codes: 0 clean shutdown, --help or --version; 1 startup failure; 2 configuration error (flags, env,
+// missing credentials, web config).
 import { startExporter } from './app.ts';
 import { ConfigError, ConfigHelpRequested, parseConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import type { ExporterConfig } from './config.ts';
+import { watchForOrphaning } from './orphan-watch.ts';
 import { WebConfigError } from './web-config.ts';
 
 async function main(): Promise<void> {
@@ -57,6 +60,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Under `npm start`/`npm run demo`, `kill <npm pid>` does not reach us (npm does not forward SIGTERM):
+  // losing our parent means the same thing. Not otherwise: under systemd or a container runtime the parent
+  // is the supervisor, which signals us itself.
+  if (process.env['npm_lifecycle_event'] !== undefined) {
+    watchForOrphaning(() => {
+      logger.info('parent process (npm) is gone: shutting down as on SIGTERM');
+      shutdown('SIGTERM');
+    });
+  }
 }
 
 main().catch((error: unknown) => {

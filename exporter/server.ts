@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import { BasicAuthenticator } from './basic-auth.ts';
 import type { ListenAddress } from './config.ts';
 import type { Logger } from './log.ts';
+import type { Readiness } from './readiness.ts';
 import type { WebConfig } from './web-config.ts';
 
 export interface ServerOptions {
@@ -16,7 +17,8 @@ export interface ServerOptions {
   readonly telemetryPath: string;
   readonly webConfig: WebConfig;
   readonly registry: Registry;
-  readonly isReady: () => boolean;
+  /** /-/ready: 200, or 503 with the reason as the body. */
+  readonly readiness: () => Readiness;
   readonly logger: Logger;
   /** One line on the landing page, e.g. "data from the embedded simulator". */
   readonly dataSource: string;
@@ -103,8 +105,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   } else if (path === '/-/healthy') {
     text(response, 200, 'Healthy\n');
   } else if (path === '/-/ready') {
-    if (options.isReady()) text(response, 200, 'Ready\n');
-    else text(response, 503, 'Not ready: waiting for the first successful poll of the Genesys Cloud API\n');
+    const readiness = options.readiness();
+    if (readiness.ready) text(response, 200, 'Ready\n');
+    else text(response, 503, `Not ready: ${readiness.reason}\n`);
   } else if (path === '/') {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(landingPage(options.telemetryPath, options.dataSource));

@@ -152,15 +152,15 @@ export const catalog = {
   genesys_up: {
     type: 'gauge',
     group: 'exporter',
-    help: 'Whether the last poll of the Genesys Cloud API succeeded for every collector (1) or not (0).',
+    help: 'Whether the last poll of the Genesys Cloud API succeeded for every collector (1) or not (0). About the API only: whether any queue is watched is genesys_exporter_queues.',
     labels: [],
     source: 'exporter',
   },
   genesys_exporter_build_info: {
     type: 'gauge',
     group: 'exporter',
-    help: 'Always 1; the exporter version and Node.js version as labels.',
-    labels: ['version', 'nodejs_version'],
+    help: 'Always 1; the exporter version, its git revision and the Node.js version as labels.',
+    labels: ['version', 'revision', 'nodejs_version'],
     source: 'exporter',
   },
   genesys_exporter_collector_success: {
@@ -251,14 +251,14 @@ export const catalog = {
   genesys_exporter_queues: {
     type: 'gauge',
     group: 'exporter',
-    help: 'Queues exported after include/exclude filters and the cap.',
+    help: 'Queues exported after the division and include/exclude filters and the cap (0: nothing is watched; /-/ready is 503 then).',
     labels: [],
     source: 'exporter',
   },
   genesys_exporter_queues_dropped_by_cap: {
     type: 'gauge',
     group: 'exporter',
-    help: 'Queues that matched the filters but were not exported because of --collector.queues.max.',
+    help: 'Queues that matched the filters but were not exported because of --collector.queues.max (queues already exported keep their place).',
     labels: [],
     source: 'exporter',
   },

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { watchForOrphaning } from '../exporter/orphan-watch.ts';
 
 export interface ProcessSpec {
   /** Short name for logs and errors: 'exporter', 'prometheus'. */
@@ -126,14 +127,7 @@ class ProcessRegistry {
     // and leaves the script running). Our parent then vanishes and we are re-parented: treat that like
     // SIGTERM, so nothing is left running. (npm scripts run `node --import tsx …`, not the tsx CLI, so the
     // parent is npm's shell, not a tsx wrapper that would itself be orphaned and keep us alive.)
-    const parent = process.ppid;
-    const watchdog = setInterval(() => {
-      if (process.ppid !== parent) {
-        clearInterval(watchdog);
-        onSignal('SIGTERM', 143);
-      }
-    }, 500);
-    watchdog.unref();
+    watchForOrphaning(() => onSignal('SIGTERM', 143));
   }
 
   #installHandlers(): void {

@@ -1,8 +1,14 @@
-// Queue catalog collector: reads every queue (the client follows the pages), applies the division,
-// include/exclude and cap settings, publishes the queue list to the directory, and exports queue info
-// and SLA targets. A queue that disappears from the API disappears from the directory, and with it every
-// one of its series.
+// Queue catalog collector: reads every queue the OAuth client can see (the client follows the pages),
+// applies the division, include/exclude and cap settings, publishes the queue list to the directory, and
+// exports queue info and SLA targets. A queue that disappears from the API disappears from the directory,
+// and with it every one of its series.
+//
+// Nothing to watch is loud: a selection that matches no queue, or names a division the client cannot see,
+// is put on the directory as a problem (the exporter reports not ready with it) and logged when it changes.
+// Divisions are matched by id or name against the queue list itself, so every refresh re-checks them: a
+// division created, or granted to the client's role, later is picked up without a restart.
 import { SnapshotBuilder } from '../samples.ts';
+import type { Logger } from '../log.ts';
 import type { Collector } from './collector.ts';
 import { QUEUE_PAGE_SIZE } from '../genesys/routing-queues.ts';
 import type { QueueMediaSetting, RoutingQueue } from '../genesys/routing-queues.ts';
@@ -13,38 +19,137 @@ import type { ExportedQueue, MediaType, ServiceLevelTarget } from './queue-direc
 export interface QueueSelection {
   readonly include: RegExp;
   readonly exclude: RegExp | undefined;
-  readonly divisionIds: readonly string[];
+  /** Division ids or names (names match case-insensitively); empty = every division. */
+  readonly divisions: readonly string[];
   readonly max: number;
 }
 
-export function createQueueCatalogCollector(api: GenesysPort, directory: QueueDirectory, selection: QueueSelection): Collector {
+export interface Division {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface QueueSelectionResult {
+  readonly exported: ExportedQueue[];
+  /** Queues that matched every filter but did not fit under the cap. */
+  readonly droppedByCap: number;
+  /** Entries of `divisions` that match no division the client can see. */
+  readonly unknownDivisions: readonly string[];
+  /** Divisions of the listed queues (what the OAuth client can see), by name. */
+  readonly visibleDivisions: readonly Division[];
+}
+
+export function createQueueCatalogCollector(api: GenesysPort, directory: QueueDirectory, selection: QueueSelection, logger?: Logger): Collector {
   let lastQueueCount = 0;
+  let reportedProblem: string | undefined;
+  let reportedDropped = 0;
   return {
     name: 'queues',
     needsQueues: false,
     requestsPerRun: () => Math.max(1, Math.ceil(lastQueueCount / QUEUE_PAGE_SIZE)),
     async collect() {
-      const listed = await api.listQueues(selection.divisionIds.length > 0 ? { divisionIds: [...selection.divisionIds] } : undefined);
+      // Every division, filtered here: a division given by name, or not visible to the client, can only be
+      // recognised (and reported with the list of visible ones) against the full list.
+      const listed = await api.listQueues();
       lastQueueCount = listed.length;
-      const { exported, droppedByCap } = selectQueues(listed, selection);
-      directory.replace(exported);
+      const result = selectQueues(listed, selection, (id) => directory.has(id));
+      const problem = selectionProblem(listed.length, result, selection);
+      directory.replace(result.exported, problem);
+
+      if (problem !== reportedProblem) {
+        if (problem !== undefined && result.unknownDivisions.length > 0) logger?.error(`not ready: ${problem}`);
+        else if (problem !== undefined) logger?.warn(`not ready: ${problem}`);
+        else if (reportedProblem !== undefined) logger?.info('queue selection matches again', { queues: result.exported.length });
+        reportedProblem = problem;
+      }
+      if (result.droppedByCap !== reportedDropped) {
+        if (result.droppedByCap > 0) {
+          logger?.warn('queues dropped by --collector.queues.max: raise it or narrow the filters to watch them', {
+            dropped: result.droppedByCap,
+            exported: result.exported.length,
+            max: selection.max,
+          });
+        } else logger?.info('no queue is dropped by --collector.queues.max any more', { exported: result.exported.length });
+        reportedDropped = result.droppedByCap;
+      }
+
       const snapshot = new SnapshotBuilder();
-      for (const queue of exported) addQueueSeries(snapshot, queue);
-      snapshot.add('genesys_exporter_queues', { labels: {}, value: exported.length });
-      snapshot.add('genesys_exporter_queues_dropped_by_cap', { labels: {}, value: droppedByCap });
+      for (const queue of result.exported) addQueueSeries(snapshot, queue);
+      snapshot.add('genesys_exporter_queues', { labels: {}, value: result.exported.length });
+      snapshot.add('genesys_exporter_queues_dropped_by_cap', { labels: {}, value: result.droppedByCap });
       return snapshot.build();
     },
   };
 }
 
-/** Filters, sorts by name (then id, for a stable cap) and caps. */
-export function selectQueues(listed: readonly RoutingQueue[], selection: QueueSelection): { exported: ExportedQueue[]; droppedByCap: number } {
-  const divisions = new Set(selection.divisionIds);
+/**
+ * Filters, then caps. The cap keeps the queues already exported (`exportedNow`), so a burst of new,
+ * short-lived queues (a campaign) cannot push long-lived ones off /metrics; free places go to new queues
+ * by name (then id, for a stable choice). The result is sorted by name.
+ */
+export function selectQueues(
+  listed: readonly RoutingQueue[],
+  selection: QueueSelection,
+  exportedNow: (id: string) => boolean = () => false,
+): QueueSelectionResult {
+  const visibleDivisions = divisionsOf(listed);
+  const { ids: divisionIds, unknown } = resolveDivisions(selection.divisions, visibleDivisions);
+  const byName = (a: RoutingQueue, b: RoutingQueue): number => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
   const matching = listed
-    .filter((queue) => divisions.size === 0 || divisions.has(queue.division?.id ?? ''))
+    .filter((queue) => selection.divisions.length === 0 || divisionIds.has(queue.division?.id ?? ''))
     .filter((queue) => selection.include.test(queue.name) && !(selection.exclude?.test(queue.name) ?? false))
-    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  return { exported: matching.slice(0, selection.max).map(toExportedQueue), droppedByCap: Math.max(0, matching.length - selection.max) };
+    .sort(byName);
+  const kept = matching.filter((queue) => exportedNow(queue.id)).slice(0, selection.max);
+  const added = matching.filter((queue) => !exportedNow(queue.id)).slice(0, selection.max - kept.length);
+  return {
+    exported: [...kept, ...added].sort(byName).map(toExportedQueue),
+    droppedByCap: matching.length - kept.length - added.length,
+    unknownDivisions: unknown,
+    visibleDivisions,
+  };
+}
+
+function divisionsOf(queues: readonly RoutingQueue[]): Division[] {
+  const byId = new Map<string, Division>();
+  for (const queue of queues) if (queue.division?.id) byId.set(queue.division.id, { id: queue.division.id, name: queue.division.name ?? '' });
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+/** Each wanted entry as a division id, or a division name (any case); what matches neither is unknown. */
+function resolveDivisions(wanted: readonly string[], visible: readonly Division[]): { ids: Set<string>; unknown: string[] } {
+  const ids = new Set<string>();
+  const unknown: string[] = [];
+  for (const entry of wanted) {
+    const matches = visible.filter((division) => division.id === entry || division.name.toLowerCase() === entry.toLowerCase());
+    if (matches.length === 0) unknown.push(entry);
+    for (const division of matches) ids.add(division.id);
+  }
+  return { ids, unknown };
+}
+
+const MAX_DIVISIONS_LISTED = 20;
+
+/** Why the exporter watches nothing, or not what it was told to; undefined when the selection is sound. */
+function selectionProblem(listedCount: number, result: QueueSelectionResult, selection: QueueSelection): string | undefined {
+  if (result.unknownDivisions.length > 0) {
+    const shown = result.visibleDivisions.slice(0, MAX_DIVISIONS_LISTED).map((d) => `"${d.name}" (${d.id})`);
+    const more = result.visibleDivisions.length > MAX_DIVISIONS_LISTED ? ` and ${result.visibleDivisions.length - MAX_DIVISIONS_LISTED} more` : '';
+    return (
+      `--collector.queues.division: no division named or with id ${result.unknownDivisions.map((d) => `"${d}"`).join(', ')} among the ` +
+      `divisions of the queues the OAuth client can see: ${shown.length > 0 ? shown.join(', ') + more : 'none'}. The client sees a ` +
+      "division's queues only if its role is granted in that division (Admin > Roles > the role's divisions)"
+    );
+  }
+  if (result.exported.length > 0) return undefined;
+  if (listedCount === 0) {
+    return 'the OAuth client can see no queue at all: grant its role routing:queue:view in the divisions of the queues to watch';
+  }
+  const filters = [
+    `include=${selection.include.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')}`,
+    `exclude=${selection.exclude === undefined ? '(none)' : selection.exclude.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')}`,
+    `divisions=${selection.divisions.length === 0 ? '(all)' : selection.divisions.join(',')}`,
+  ];
+  return `no queue matches the filters (${filters.join(', ')}); ${listedCount} queues visible`;
 }
 
 function toExportedQueue(queue: RoutingQueue): ExportedQueue {

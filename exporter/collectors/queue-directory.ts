@@ -29,15 +29,30 @@ export class QueueDirectory {
   #queues: readonly ExportedQueue[] = [];
   #byId = new Map<string, ExportedQueue>();
   #loaded = false;
+  #problem: string | undefined;
 
-  replace(queues: readonly ExportedQueue[]): void {
+  /**
+   * `problem`: why the selection cannot be trusted to watch what the operator meant (no queue matches,
+   * an unknown division); the exporter reports not ready with it until a refresh clears it.
+   */
+  replace(queues: readonly ExportedQueue[], problem?: string): void {
     this.#queues = queues;
     this.#byId = new Map(queues.map((queue) => [queue.id, queue]));
     this.#loaded = true;
+    this.#problem = problem;
   }
 
   get loaded(): boolean {
     return this.#loaded;
+  }
+
+  get problem(): string | undefined {
+    return this.#problem;
+  }
+
+  /** Whether the queue is exported now (the cap keeps these in place). */
+  has(id: string): boolean {
+    return this.#byId.has(id);
   }
 
   all(): readonly ExportedQueue[] {

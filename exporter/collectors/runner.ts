@@ -3,6 +3,7 @@
 // go on. The queue catalog runs first; collectors that need the queue list start once it has loaded.
 // After every catalog run the schedule is re-planned against the request budget (queue counts change).
 import type { Logger } from '../log.ts';
+import type { Readiness } from '../readiness.ts';
 import type { ExporterRegistry } from '../registry.ts';
 import { planSchedule } from './budget.ts';
 import type { SchedulePlan } from './budget.ts';
@@ -63,12 +64,19 @@ export class CollectorRunner {
     await Promise.allSettled([...this.#states.values()].map((s) => s.inFlight));
   }
 
-  /** Ready once the queue list has loaded and one data collector has succeeded: /metrics has queue data. */
-  isReady(): boolean {
+  /**
+   * Ready once the queue list has loaded and one data collector has succeeded (/metrics has queue data),
+   * and the queue selection is sound: filters that match no queue or name an unknown division are not
+   * ready, with the reason. (genesys_up stays about the API's health; this is about what is watched.)
+   */
+  readiness(): Readiness {
+    const problem = this.#options.directory.loaded ? this.#options.directory.problem : undefined;
+    if (problem !== undefined) return { ready: false, reason: problem };
     const succeeded = [...this.#states.values()].filter((s) => s.everSucceeded);
     const catalogLoaded = succeeded.some((s) => !s.scheduled.collector.needsQueues);
     const dataLoaded = succeeded.some((s) => s.scheduled.collector.needsQueues);
-    return catalogLoaded && (dataLoaded || ![...this.#states.values()].some((s) => s.scheduled.collector.needsQueues));
+    if (catalogLoaded && (dataLoaded || ![...this.#states.values()].some((s) => s.scheduled.collector.needsQueues))) return { ready: true };
+    return { ready: false, reason: 'waiting for the first successful poll of the Genesys Cloud API' };
   }
 
   get plan(): SchedulePlan {

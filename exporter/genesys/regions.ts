@@ -1,5 +1,5 @@
 // Genesys Cloud regions: the API host is `api.<domain>`, the login host `login.<domain>`.
-// Source: /work/shared/genesys-api.md (from the official SDKs' region tables).
+// The table follows the region tables of Genesys' official platform SDKs.
 
 const REGION_DOMAINS = {
   us_east_1: 'mypurecloud.com',
@@ -41,3 +41,20 @@ export function regionUrls(region: string): { apiUrl: string; loginUrl: string }
   const domain = REGION_DOMAINS[region];
   return { apiUrl: `https://api.${domain}`, loginUrl: `https://login.${domain}` };
 }
+
+/**
+ * A region as Genesys users write it, to its canonical name: `eu_west_1`, `eu-west-1` (the CLI and
+ * CX-as-Code spelling), `mypurecloud.ie`, `api.mypurecloud.ie`, `login.mypurecloud.ie`,
+ * `apps.mypurecloud.ie` (the browser address), with or without `https://` and a trailing `/`, any case.
+ * undefined when it is none of these.
+ */
+export function normaliseRegion(text: string): GenesysRegion | undefined {
+  const trimmed = text.trim().toLowerCase();
+  const asName = trimmed.replace(/-/g, '_');
+  if (isGenesysRegion(asName)) return asName;
+  const host = trimmed.replace(/^https?:\/\//, '').replace(/\/$/, '').replace(/^(?:api|login|apps)\./, '');
+  return GENESYS_REGIONS.find((region) => REGION_DOMAINS[region] === host);
+}
+
+/** The accepted spellings, for error messages. */
+export const REGION_SPELLINGS = 'a region name (eu_west_1 or eu-west-1) or its domain (mypurecloud.ie, api.mypurecloud.ie)';

@@ -40,13 +40,13 @@ describe('selectQueues (filters, cap, SLA targets)', () => {
     queue('4', 'Support Test', 'd1'),
     queue('5', 'Archive', 'd1'),
   ];
-  const all = { include: /^(?:.*)$/, exclude: undefined, divisionIds: [], max: 100 };
+  const all = { include: /^(?:.*)$/, exclude: undefined, divisions: [], max: 100 };
 
   test('include/exclude patterns and divisions', () => {
     const names = (selection: Parameters<typeof selectQueues>[1]) => selectQueues(listed, selection).exported.map((q) => q.name);
     assert.deepEqual(names(all), ['Archive', 'Billing', 'Sales', 'Support', 'Support Test']);
     assert.deepEqual(names({ ...all, include: /^(?:S.*)$/, exclude: /^(?:.*Test)$/ }), ['Sales', 'Support']);
-    assert.deepEqual(names({ ...all, divisionIds: ['d2'] }), ['Sales']);
+    assert.deepEqual(names({ ...all, divisions: ['d2'] }), ['Sales']);
   });
 
   test('the cap keeps the first by name and counts the rest as dropped', () => {

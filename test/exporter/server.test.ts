@@ -41,7 +41,7 @@ describe('exporter HTTP server', () => {
     const metrics = createExporterRegistry({ processMetrics: false });
     const server = await startServer({
       listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG,
-      registry: metrics.registry, isReady: () => ready, logger, dataSource: 'test data',
+      registry: metrics.registry, readiness: () => (ready ? { ready: true } : { ready: false, reason: 'waiting for the first successful poll of the Genesys Cloud API' }), logger, dataSource: 'test data',
     });
     try {
       const landing = await get(`${server.url}/`);
@@ -68,7 +68,7 @@ describe('exporter HTTP server', () => {
     before(async () => {
       server = await startServer({
         listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: loadWebConfig(join(dir, 'web.yml')),
-        registry: createExporterRegistry({ processMetrics: false }).registry, isReady: () => true, logger, dataSource: 'test data',
+        registry: createExporterRegistry({ processMetrics: false }).registry, readiness: () => ({ ready: true }), logger, dataSource: 'test data',
       });
     });
     after(() => server.close());

@@ -1,0 +1,15 @@
+// Notices that our parent process went away. npm (11) does not pass SIGTERM on to a script: `kill <npm pid>`
+// ends npm and its `sh -c`, and leaves the script running, re-parented to init. Polling our parent pid
+// is the portable way to see that (Linux's prctl(PR_SET_PDEATHSIG) is not reachable from Node).
+
+/** Calls `onOrphaned` once when the parent pid changes. The timer does not keep the process alive. */
+export function watchForOrphaning(onOrphaned: () => void, intervalMs = 500): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onOrphaned();
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
