@@ -1,6 +1,7 @@
 // The generator's core: a pure function from the declared modules to the exact bytes of every output
 // file, or the full list of problems. No file system access, so tests can hand it bad modules.
 
+import { deployArtifacts } from '../deploy/artifacts.ts';
 import type { Artifact, DashboardSource, RuleSource } from './contract.ts';
 import type { Problem } from './problems.ts';
 import { ALERTMANAGER_PATH, inlineSecretProblems, renderAlertmanagerConfig } from './render-alertmanager.ts';
@@ -75,6 +76,8 @@ export function generateArtifacts(inputs: GeneratorInputs): GenerateResult {
   problems.push(...uidProblems(checked));
   for (const { module, model } of checked) problems.push(...linkProblems(module, model, dashboardUids));
   problems.push(...inlineSecretProblems(inputs.alertmanager.module, inputs.alertmanager.config));
+  const deploy = deployArtifacts(); // out/deploy/: Dockerfile, Kubernetes manifests, systemd unit
+  problems.push(...deploy.problems);
   if (problems.length > 0) return { ok: false, problems };
 
   const artifacts: Artifact[] = [
@@ -85,6 +88,7 @@ export function generateArtifacts(inputs: GeneratorInputs): GenerateResult {
     { path: ALERTMANAGER_PATH, content: renderAlertmanagerConfig(inputs.alertmanager.module, inputs.alertmanager.config) },
     { path: DASHBOARD_PROVIDER_PATH, content: renderDashboardProvider() },
     { path: DATASOURCE_PATH, content: renderDatasource() },
+    ...deploy.artifacts,
   ];
   return { ok: true, artifacts: [...artifacts].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
