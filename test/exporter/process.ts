@@ -18,7 +18,8 @@ export interface ExporterProcess {
 }
 
 export function spawnExporter(args: readonly string[], env: Readonly<Record<string, string>>): ExporterProcess {
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GENESYS_')));
+  // Neither our names (GENESYS_*) nor the Genesys CLI's (GENESYSCLOUD_*) may leak in from the shell running the tests.
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GENESYS')));
   const child = spawn(process.execPath, ['--import', 'tsx', 'exporter/main.ts', ...args], {
     cwd: ROOT,
     env: { ...cleanEnv, ...env },
