@@ -183,7 +183,7 @@ export interface RequestLog {
   readonly requests: readonly RequestLogEntry[];
 }
 
-/** Body of every /sim/ error (400/404). */
+/** Body of every /sim/ error (400/404, 413 for a body above the limit). */
 export interface ControlError {
   readonly error: string;
 }

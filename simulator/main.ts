@@ -77,11 +77,21 @@ try {
       '',
     ].join('\n'),
   );
+  // Closing drops held connections at once; should it still hang, the process does not outlive a
+  // supervisor's grace period: exit 1 after CLOSE_DEADLINE_MS, or at once on a second signal.
+  const CLOSE_DEADLINE_MS = 5_000;
   let stopping = false;
   const stop = (signal: string): void => {
-    if (stopping) return;
+    if (stopping) {
+      process.stdout.write(`${signal} again: exiting now\n`);
+      process.exit(1);
+    }
     stopping = true;
     process.stdout.write(`${signal}: stopping the simulator\n`);
+    setTimeout(() => {
+      process.stderr.write(`simulator: still closing after ${CLOSE_DEADLINE_MS} ms, exiting\n`);
+      process.exit(1);
+    }, CLOSE_DEADLINE_MS).unref();
     sim.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

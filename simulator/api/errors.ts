@@ -39,6 +39,12 @@ export const tooManyRequests = (retryAfterSeconds: number): ApiError =>
     'Retry-After': String(retryAfterSeconds),
   });
 
+/**
+ * 413 for a request body above the simulator's limit (the real limit is not documented). The connection
+ * is closed after the answer, as servers do when they refuse to read the rest of a body.
+ */
+export const payloadTooLarge = (message: string): ApiError => new ApiError(413, 'request.entity.too.large', message, { Connection: 'close' });
+
 export const serverError = (status: number): ApiError =>
   new ApiError(status, status === 503 ? 'service.unavailable' : 'internal.server.error', 'The service is currently unavailable.');
 

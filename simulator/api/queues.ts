@@ -1,10 +1,12 @@
-// GET /api/v2/routing/queues: the queue list with paging, `name` wildcards and repeatable `divisionId`/`id`.
+// GET /api/v2/routing/queues: the queue list with paging, `name` wildcards and repeatable `divisionId`/`id`;
+// GET /api/v2/routing/queues/{queueId}: one queue, the same entity as in the list.
 // pageSize defaults to 25; above MAX_PAGE_SIZE is a 400 (the real maximum is not documented).
 
 import type { QueueState } from '../model/runtime.ts';
 import { MEDIA_TYPES, QUEUE_MEDIA_SETTING_KEY } from '../vocabulary.ts';
-import { badRequest } from './errors.ts';
+import { ApiError, badRequest } from './errors.ts';
 import { iso } from './iso.ts';
+import { wildcardMatcher } from './wildcard.ts';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -15,11 +17,6 @@ function positiveInteger(params: URLSearchParams, name: string, fallback: number
   if (raw === null) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw badRequest(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   return Number(raw);
-}
-
-function nameMatcher(pattern: string): (name: string) => boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return (name) => regex.test(name);
 }
 
 function queueEntity(state: QueueState) {
@@ -54,7 +51,7 @@ export function listQueues(params: URLSearchParams, queues: readonly QueueState[
   const ids = params.getAll('id').flatMap((v) => v.split(',')).filter((v) => v !== '');
   const divisionIds = params.getAll('divisionId').flatMap((v) => v.split(',')).filter((v) => v !== '');
   const name = params.get('name');
-  const nameMatches = name === null || name === '' ? () => true : nameMatcher(name);
+  const nameMatches = name === null || name === '' ? () => true : wildcardMatcher(name);
 
   const selected = queues
     .filter((s) => (ids.length === 0 || ids.includes(s.queue.id)) && (divisionIds.length === 0 || divisionIds.includes(s.queue.division.id)) && nameMatches(s.queue.name))
@@ -82,4 +79,11 @@ export function listQueues(params: URLSearchParams, queues: readonly QueueState[
     ...(pageCount > 0 ? { lastUri: uri(pageCount) } : {}),
     selfUri: uri(pageNumber),
   };
+}
+
+/** One live queue by id; 404 with the generic body when it does not exist (or was deleted). */
+export function getQueue(queueId: string, queues: readonly QueueState[]) {
+  const state = queues.find((s) => s.queue.id === queueId);
+  if (state === undefined) throw new ApiError(404, 'not.found', `Queue ${queueId} was not found.`);
+  return queueEntity(state);
 }

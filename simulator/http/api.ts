@@ -2,9 +2,9 @@
 // the generic Genesys error body on every failure.
 
 import { queryAggregates } from '../api/aggregates.ts';
-import { ApiError, badCredentials, badRequest, notFound, serverError, tooManyRequests } from '../api/errors.ts';
+import { ApiError, badCredentials, badRequest, notFound, payloadTooLarge, serverError, tooManyRequests } from '../api/errors.ts';
 import { queryObservations } from '../api/observations.ts';
-import { listQueues } from '../api/queues.ts';
+import { getQueue, listQueues } from '../api/queues.ts';
 import { tokenHash } from '../api/tokens.ts';
 import type { ApiEndpoint, RequestLogEntry } from '../control-types.ts';
 import type { Simulation } from '../simulation.ts';
@@ -16,12 +16,23 @@ interface Route {
   readonly run: (ex: Exchange, sim: Simulation, clockOffsetMs: number) => Promise<unknown>;
 }
 
+const SINGLE_QUEUE_PATH = /^\/api\/v2\/routing\/queues\/([^/]+)$/;
+
+function queueIdOf(path: string): string {
+  const raw = SINGLE_QUEUE_PATH.exec(path)?.[1] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw badRequest(`queueId ${JSON.stringify(raw)} is not a valid URL path segment`);
+  }
+}
+
 async function jsonBody(ex: Exchange): Promise<unknown> {
   let text: string;
   try {
     text = await ex.readBody();
   } catch (error) {
-    if (error instanceof BodyTooLargeError) throw new ApiError(413, 'request.entity.too.large', error.message);
+    if (error instanceof BodyTooLargeError) throw payloadTooLarge(error.message);
     throw error;
   }
   try {
@@ -37,6 +48,12 @@ export const API_ROUTES: Readonly<Record<string, Route>> = {
     endpoint: 'routing_queues',
     run: async (ex, sim) => listQueues(ex.url.searchParams, sim.model.liveQueues()),
   },
+  // GET /api/v2/routing/queues/{queueId}, matched by SINGLE_QUEUE_PATH; faults on routing_queues apply to it too.
+  '/api/v2/routing/queues/{queueId}': {
+    method: 'GET',
+    endpoint: 'routing_queues',
+    run: async (ex, sim) => getQueue(queueIdOf(ex.url.pathname), sim.model.liveQueues()),
+  },
   '/api/v2/analytics/queues/observations/query': {
     method: 'POST',
     endpoint: 'queue_observations',
@@ -50,13 +67,18 @@ export const API_ROUTES: Readonly<Record<string, Route>> = {
   },
 };
 
+/** The route serving `path`, if any (the single-queue path carries its id). */
+export function findApiRoute(path: string): Route | undefined {
+  return API_ROUTES[path] ?? (SINGLE_QUEUE_PATH.test(path) ? API_ROUTES['/api/v2/routing/queues/{queueId}'] : undefined);
+}
+
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
 }
 
 export async function handleApi(ex: Exchange, sim: Simulation, entry: RequestLogEntry, clockOffsetMs: number): Promise<void> {
-  const route = API_ROUTES[ex.url.pathname];
+  const route = findApiRoute(ex.url.pathname);
   const fail = (error: ApiError): void => {
     entry.status = error.status;
     ex.sendJson(error.status, error.body(ex.correlationId), error.headers);

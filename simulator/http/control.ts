@@ -4,7 +4,7 @@
 import { ControlInputError } from '../control-parse.ts';
 import { ScenarioError } from '../model/scenarios.ts';
 import type { Simulation } from '../simulation.ts';
-import type { Exchange } from './exchange.ts';
+import { BodyTooLargeError, type Exchange } from './exchange.ts';
 
 async function jsonBody(ex: Exchange): Promise<unknown> {
   const text = await ex.readBody();
@@ -75,6 +75,7 @@ export async function handleControl(ex: Exchange, sim: Simulation): Promise<void
     ex.sendJson(status, body);
   } catch (error) {
     if (error instanceof ControlInputError || error instanceof ScenarioError) return ex.sendJson(400, { error: error.message });
+    if (error instanceof BodyTooLargeError) return ex.sendJson(413, { error: error.message }, { Connection: 'close' });
     throw error;
   }
 }

@@ -37,15 +37,37 @@ export class Exchange {
     return Array.isArray(value) ? value[0] : value;
   }
 
-  async readBody(): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of this.req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`request body above ${MAX_BODY_BYTES} bytes`);
-      chunks.push(chunk as Buffer);
+  /** The declared Content-Length is above MAX_BODY_BYTES: answer 413 without reading the body. */
+  get declaresOversizedBody(): boolean {
+    const declared = Number(this.header('content-length') ?? 0);
+    return Number.isFinite(declared) && declared > MAX_BODY_BYTES;
+  }
+
+  /**
+   * The request body as text; BodyTooLargeError past MAX_BODY_BYTES (a chunked body has no declared
+   * length). The rest of an oversized body is read and dropped rather than the socket destroyed, so the
+   * client, still sending, receives the 413 instead of a connection reset.
+   */
+  readBody(): Promise<string> {
+    const tooLarge = (): BodyTooLargeError => new BodyTooLargeError(`The request body is above the limit of ${MAX_BODY_BYTES} bytes.`);
+    if (this.declaresOversizedBody) {
+      this.req.resume();
+      return Promise.reject(tooLarge());
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer): void => {
+        size += chunk.length;
+        if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+        this.req.off('data', onData).off('end', onEnd);
+        this.req.resume();
+        chunks.length = 0;
+        reject(tooLarge());
+      };
+      const onEnd = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
+      this.req.on('data', onData).once('end', onEnd).once('error', reject);
+    });
   }
 
   sendJson(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {

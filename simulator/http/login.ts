@@ -1,11 +1,11 @@
 // POST /oauth/token: the client-credentials grant (Basic auth, form body), with login faults.
 
 import { timingSafeEqual } from 'node:crypto';
-import { oauthError } from '../api/errors.ts';
+import { oauthError, payloadTooLarge } from '../api/errors.ts';
 import { tokenHash } from '../api/tokens.ts';
 import type { RequestLogEntry } from '../control-types.ts';
 import type { Simulation } from '../simulation.ts';
-import { sleep, type Exchange } from './exchange.ts';
+import { BodyTooLargeError, sleep, type Exchange } from './exchange.ts';
 
 export interface Credentials {
   readonly clientId: string;
@@ -18,18 +18,19 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Decodes `Basic base64(id:secret)`; id and secret may be form-urlencoded (RFC 6749 §2.3.1). */
+/**
+ * Decodes `Basic base64(id:secret)` and compares the two parts as they are. RFC 6749 §2.3.1 asks clients
+ * to form-urlencode id and secret before base64, but the official Genesys SDKs (JavaScript, Python, Go)
+ * send them raw, and they are what the real login service is known to accept; so the simulator does
+ * not URL-decode (a secret containing `%` or `+` would otherwise be compared altered).
+ */
 function basicCredentials(header: string | undefined): Credentials | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (match === null) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
-  try {
-    return { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
-  } catch {
-    return undefined;
-  }
+  return { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
 }
 
 export async function handleLogin(ex: Exchange, sim: Simulation, credentials: Credentials, entry: RequestLogEntry): Promise<void> {
@@ -61,7 +62,16 @@ export async function handleLogin(ex: Exchange, sim: Simulation, credentials: Cr
   if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     return respond(400, oauthError('invalid_request', 'Content-Type must be application/x-www-form-urlencoded'));
   }
-  const form = new URLSearchParams(await ex.readBody());
+  let formText: string;
+  try {
+    formText = await ex.readBody();
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    const refusal = payloadTooLarge(error.message);
+    entry.status = refusal.status;
+    return ex.sendJson(refusal.status, refusal.body(ex.correlationId), refusal.headers);
+  }
+  const form = new URLSearchParams(formText);
   const grantType = form.get('grant_type');
   if (grantType !== 'client_credentials') {
     return respond(400, oauthError('unsupported_grant_type', `grant_type must be client_credentials, got ${grantType === null ? 'none' : JSON.stringify(grantType)}`));

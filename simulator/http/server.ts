@@ -3,13 +3,13 @@
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { notFound } from '../api/errors.ts';
+import { notFound, payloadTooLarge } from '../api/errors.ts';
 import { tokenHash } from '../api/tokens.ts';
 import type { RequestLogEntry, SimEndpoint } from '../control-types.ts';
 import type { Simulation } from '../simulation.ts';
-import { API_ROUTES, bearerToken, handleApi } from './api.ts';
+import { bearerToken, findApiRoute, handleApi } from './api.ts';
 import { handleControl } from './control.ts';
-import { Exchange } from './exchange.ts';
+import { Exchange, MAX_BODY_BYTES } from './exchange.ts';
 import { handleLogin, type Credentials } from './login.ts';
 
 export interface ServerErrorSink {
@@ -25,7 +25,7 @@ export function createSimulatorServer(sim: Simulation, credentials: Credentials,
     const isApi = path.startsWith('/api/');
     const handle = async (): Promise<void> => {
       if (path.startsWith('/sim/')) return handleControl(ex, sim);
-      const endpoint: SimEndpoint | null = isLogin ? 'oauth_token' : (API_ROUTES[path]?.endpoint ?? null);
+      const endpoint: SimEndpoint | null = isLogin ? 'oauth_token' : (findApiRoute(path)?.endpoint ?? null);
       const offset = sim.faults.take('clock-offset', endpoint ?? 'routing_queues', sim.serviceNow());
       clockOffsetMs = offset === undefined ? 0 : offset.seconds * 1000;
       const token = bearerToken(ex.header('authorization'));
@@ -40,6 +40,13 @@ export function createSimulatorServer(sim: Simulation, credentials: Credentials,
         correlationId: ex.correlationId,
         ...(offset === undefined ? {} : { fault: 'clock-offset' as const }),
       });
+      if (ex.declaresOversizedBody && (isLogin || isApi)) {
+        // Refused before token checks and faults, as a gateway in front of the service would.
+        const refusal = payloadTooLarge(`The request body (Content-Length ${ex.header('content-length') ?? '?'}) is above the limit of ${MAX_BODY_BYTES} bytes.`);
+        entry.status = refusal.status;
+        ex.req.resume();
+        return ex.sendJson(refusal.status, refusal.body(ex.correlationId), refusal.headers);
+      }
       if (isLogin) return handleLogin(ex, sim, credentials, entry);
       if (isApi) return handleApi(ex, sim, entry, clockOffsetMs);
       const error = notFound(path);
