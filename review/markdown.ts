@@ -75,15 +75,17 @@ export function changedPart(before: string, after: string): { before: string; af
 
 
 /** `label`: what changed, as one line (or a line plus a block for long values). */
-function valueLines(indent: string, label: string, change: ValueChange, format: (v: unknown) => string = plain): string[] {
+function valueLines(indent: string, label: string, change: ValueChange, format: (v: unknown) => string = plain, listing = false): string[] {
   const { before, after } = change;
   const text = (v: unknown): string => (v === undefined ? '' : format(v));
   const long = text(before).length > INLINE_LIMIT || text(after).length > INLINE_LIMIT || text(before).includes('\n') || text(after).includes('\n');
   if (!long) {
+    if (listing) return [`${indent}- ${label}: ${code(text(after ?? before))}`];
     if (before === undefined) return [`${indent}- ${label}: added ${code(text(after))}`];
     if (after === undefined) return [`${indent}- ${label}: removed (was ${code(text(before))})`];
     return [`${indent}- ${label}: ${code(text(before))} → ${code(text(after))}`];
   }
+  if (listing) return [`${indent}- ${label}:`, ...block(`${indent}  `, '', pretty(after ?? before).split('\n'))];
   const verb = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
   return [`${indent}- ${label}: ${verb}`, ...details(`${indent}  `, 'before and after', beforeAfterBlock(`${indent}  `, before, after))];
 }
@@ -181,20 +183,19 @@ function dashboardLines(dashboard: DashboardChange, options: MarkdownOptions): s
 
 const RULE_LABELS: Readonly<Record<string, string>> = { for: '`for`', keep_firing_for: '`keep_firing_for`', 'labels.severity': 'severity', group: 'group' };
 
-function ruleFieldLines(indent: string, change: ValueChange): string[] {
-  if (change.path === 'expr') return promqlLines(indent, 'expr', change.before, change.after);
+function ruleFieldLines(indent: string, change: ValueChange, listing = false): string[] {
+  if (change.path === 'expr') return listing ? [`${indent}- expr:`, ...block(`${indent}  `, 'promql', [plain(change.after)])] : promqlLines(indent, 'expr', change.before, change.after);
   const label =
     RULE_LABELS[change.path] ??
     (change.path.startsWith('labels.') ? `label ${code(change.path.slice(7))}` : change.path.startsWith('annotations.') ? `annotation ${code(change.path.slice(12))}` : code(change.path));
-  return valueLines(indent, label, change);
+  return valueLines(indent, label, change, plain, listing);
 }
 
 function ruleLines(rule: RuleChange): string[] {
   const head = `- **${escapeText(rule.name)}**`;
   if (rule.status === 'removed') return [`${head}: removed (group ${code(rule.group)})`];
   if (rule.status === 'added') {
-    const fields = rule.changes.map((c) => ({ path: c.path, after: c.after }));
-    return [`${head}: added (group ${code(rule.group)})`, ...fields.flatMap((c) => (c.path === 'expr' ? promqlLines('  ', 'expr', undefined, c.after) : ruleFieldLines('  ', c)))];
+    return [`${head}: added (group ${code(rule.group)})`, ...rule.changes.flatMap((c) => ruleFieldLines('  ', c, true))];
   }
   return [head, ...rule.changes.flatMap((c) => ruleFieldLines('  ', c))];
 }
@@ -205,7 +206,7 @@ function alertmanagerLines(change: AlertmanagerChange): string[] {
   const lines: string[] = [];
   for (const route of change.routes) {
     lines.push(`- route ${routeName(route.path)}${route.status === 'changed' ? '' : `: ${route.status}`}`);
-    if (route.status !== 'removed') lines.push(...route.changes.flatMap((c) => valueLines('  ', code(c.path), c)));
+    if (route.status !== 'removed') lines.push(...route.changes.flatMap((c) => valueLines('  ', code(c.path), c, plain, route.status === 'added')));
   }
   for (const order of change.routeOrder) {
     lines.push(`- routes under ${routeName(order.parent)} reordered (first match wins): ${order.before.map(code).join(', ')} → ${order.after.map(code).join(', ')}`);
