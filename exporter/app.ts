@@ -84,7 +84,7 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
       listen: config.web.listenAddress,
       telemetryPath: config.web.telemetryPath,
       webConfig,
-      registry: metrics.registry,
+      exposition: metrics.exposition,
       readiness: () => runner.readiness(),
       logger,
       dataSource: endpoint.simulated ? 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.' : `Data from ${endpoint.apiUrl}.`,

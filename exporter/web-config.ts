@@ -4,8 +4,10 @@
 //   basic_auth_users: {username: <bcrypt hash>}
 // Relative file paths are resolved against the config file's directory, as exporter-toolkit does.
 // Unknown keys are errors (a typo must not silently turn TLS or auth off).
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import type { SecureVersion } from 'node:tls';
 import { load as parseYaml } from 'js-yaml';
 
@@ -38,7 +40,14 @@ const TLS_KEYS = ['cert_file', 'key_file', 'client_auth_type', 'client_ca_file',
 const CLIENT_AUTH_TYPES: readonly ClientAuthType[] = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'];
 const TLS_VERSIONS: Readonly<Record<string, SecureVersion>> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
 /** bcrypt variants bcryptjs verifies ($2y$ is PHP's/htpasswd's name for $2b$). */
-const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+const BCRYPT_HASH = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
+/**
+ * Accepted bcrypt costs. 4 is bcrypt's own minimum (`htpasswd -B` defaults to 5, exporter-toolkit's docs
+ * use 10). Each step doubles the work: one check costs ~70 ms of CPU at 10 and ~1.1 s at 14 in this
+ * exporter's bcrypt (pure JavaScript); above 14 a single uncached check would stall the exporter for
+ * seconds, and cost 31 for days, so such a hash is refused rather than accepted as a denial of service.
+ */
+export const BCRYPT_COST = { min: 4, max: 14 } as const;
 
 export function loadWebConfig(path: string): WebConfig {
   const fail = (key: string, problem: string): never => {
@@ -64,8 +73,15 @@ export function loadWebConfig(path: string): WebConfig {
     try {
       return readFileSync(resolve(baseDir, file));
     } catch (error) {
-      return fail(key, `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      const resolved = resolve(baseDir, file);
+      return fail(key, `${file} cannot be read (${code}${resolved === file ? '' : `; resolved to ${resolved}`})`);
     }
+  };
+  /** A configured file as written, and where it resolved to when that differs. */
+  const pathOf = (file: unknown): string => {
+    const resolved = resolve(baseDir, String(file));
+    return resolved === String(file) ? resolved : `${String(file)} (${resolved})`;
   };
 
   let tls: TlsSettings | undefined;
@@ -91,13 +107,19 @@ export function loadWebConfig(path: string): WebConfig {
       minVersion: version('min_version', 'TLSv1.2')!,
       maxVersion: version('max_version', undefined),
     };
+    checkTls(tls, { cert: pathOf(section['cert_file']), key: pathOf(section['key_file']), ca: pathOf(section['client_ca_file']) }, fail);
   }
 
   const basicAuthUsers = new Map<string, string>();
   if (root['basic_auth_users'] !== undefined && root['basic_auth_users'] !== null) {
     for (const [user, hash] of Object.entries(mapping(root['basic_auth_users'], 'basic_auth_users', fail))) {
-      if (typeof hash !== 'string' || !BCRYPT_HASH.test(hash)) {
-        fail(`basic_auth_users.${user}`, 'must be a bcrypt hash (e.g. from `htpasswd -nBC 10 "" | tr -d \':\\n\'`), never a plain password');
+      const match = typeof hash === 'string' ? BCRYPT_HASH.exec(hash) : null;
+      if (match === null) {
+        return fail(`basic_auth_users.${user}`, 'must be a bcrypt hash (e.g. from `htpasswd -nBC 10 "" | tr -d \':\\n\'`), never a plain password');
+      }
+      const cost = Number(match[1]);
+      if (cost < BCRYPT_COST.min || cost > BCRYPT_COST.max) {
+        fail(`basic_auth_users.${user}`, `bcrypt cost ${cost} is outside ${BCRYPT_COST.min}..${BCRYPT_COST.max} (each step doubles the CPU of a check; use e.g. \`htpasswd -nBC 10\`)`);
       }
       basicAuthUsers.set(user, hash as string);
     }
@@ -113,6 +135,36 @@ export function loadWebConfig(path: string): WebConfig {
     }
   }
   return { tls, basicAuthUsers, headers };
+}
+
+/**
+ * Builds the TLS context once at load, so a certificate that does not match its key, or a file that is not
+ * PEM, fails here with the files named, instead of OpenSSL's bare "key values mismatch" at listen time.
+ */
+function checkTls(tls: TlsSettings, files: { cert: string; key: string; ca: string }, fail: (key: string, problem: string) => never): void {
+  const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+  try {
+    createSecureContext({ cert: tls.cert });
+  } catch (error) {
+    fail('tls_server_config.cert_file', `${files.cert} is not a PEM certificate (${reason(error)})`);
+  }
+  try {
+    createSecureContext({ key: tls.key });
+  } catch (error) {
+    fail('tls_server_config.key_file', `${files.key} is not a PEM private key, or is encrypted (${reason(error)})`);
+  }
+  try {
+    createSecureContext({ cert: tls.cert, key: tls.key });
+  } catch (error) {
+    fail('tls_server_config', `the certificate in ${files.cert} does not match the private key in ${files.key} (${reason(error)})`);
+  }
+  if (tls.clientCa === undefined) return;
+  try {
+    // createSecureContext skips what is not PEM in a CA bundle without a word; X509Certificate does not.
+    new X509Certificate(tls.clientCa);
+  } catch (error) {
+    fail('tls_server_config.client_ca_file', `${files.ca} is not a PEM CA certificate bundle (${reason(error)})`);
+  }
 }
 
 function mapping(value: unknown, key: string, fail: (key: string, problem: string) => never): Record<string, unknown> {

@@ -17,9 +17,14 @@ export function parseExposition(text: string): ParsedSample[] {
       const match = LINE.exec(line);
       if (!match) throw new Error(`not an exposition line: ${line}`);
       const labels: Record<string, string> = {};
-      for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = value!.replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
+      for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = unescapeLabelValue(value!);
       return { name: match[1]!, labels, value: Number(match[3]) };
     });
+}
+
+/** One left-to-right pass: `\\n` is a backslash then `n`, not a line feed. */
+function unescapeLabelValue(value: string): string {
+  return value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 }
 
 /** The samples of one series name whose labels include `where`. */

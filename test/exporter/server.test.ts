@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import bcrypt from 'bcryptjs';
 import { createLogger } from '../../exporter/log.ts';
 import { createExporterRegistry } from '../../exporter/registry.ts';
+import { SnapshotBuilder } from '../../exporter/samples.ts';
 import { startServer } from '../../exporter/server.ts';
 import type { RunningServer } from '../../exporter/server.ts';
 import { loadWebConfig, NO_WEB_CONFIG, WebConfigError } from '../../exporter/web-config.ts';
@@ -14,6 +18,11 @@ import { get } from './http-client.ts';
 
 const logger = createLogger({ write: () => {} });
 const PASSWORD = 'correct horse battery staple';
+
+/** A well-formed bcrypt hash with the given cost field (hashing at cost 31 for real would take days). */
+function bcryptWithCost(cost: number): string {
+  return bcrypt.hashSync(PASSWORD, 4).replace(/^\$2b\$04\$/, `$2y$${String(cost).padStart(2, '0')}$`);
+}
 
 describe('exporter HTTP server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'exporter-server-'));
@@ -25,6 +34,7 @@ describe('exporter HTTP server', () => {
       '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
     ], { stdio: 'ignore' });
     cert = readFileSync(join(dir, 'cert.pem'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'other-key.pem'), '-out', join(dir, 'other-cert.pem'), '-days', '1', '-subj', '/CN=other'], { stdio: 'ignore' });
     // Relative paths: resolved against the web config file's directory, as exporter-toolkit does.
     writeFileSync(join(dir, 'web.yml'), [
       'tls_server_config:',
@@ -41,7 +51,7 @@ describe('exporter HTTP server', () => {
     const metrics = createExporterRegistry({ processMetrics: false });
     const server = await startServer({
       listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG,
-      registry: metrics.registry, readiness: () => (ready ? { ready: true } : { ready: false, reason: 'waiting for the first successful poll of the Genesys Cloud API' }), logger, dataSource: 'test data',
+      exposition: metrics.exposition, readiness: () => (ready ? { ready: true } : { ready: false, reason: 'waiting for the first successful poll of the Genesys Cloud API' }), logger, dataSource: 'test data',
     });
     try {
       const landing = await get(`${server.url}/`);
@@ -63,12 +73,56 @@ describe('exporter HTTP server', () => {
     }
   });
 
+  test('/metrics: gzip when Accept-Encoding allows it, with Vary; identity otherwise; HEAD without a body', async () => {
+    const metrics = createExporterRegistry({ processMetrics: false });
+    const snapshot = new SnapshotBuilder();
+    for (let q = 0; q < 500; q++) snapshot.add('genesys_queue_depth', { labels: { queue_id: `q${q}`, queue_name: `Queue "${q}"`, media_type: 'voice' }, value: q });
+    metrics.store.publish('observations', snapshot.build(), 60_000);
+    metrics.gauge('genesys_up').set(1);
+    const server = await startServer({
+      listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG,
+      exposition: metrics.exposition, readiness: () => ({ ready: true }), logger, dataSource: 'test data',
+    });
+    try {
+      const plain = await getRaw(`${server.url}/metrics`, {});
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.equal(plain.headers['vary'], 'Accept-Encoding');
+      assert.equal(Number(plain.headers['content-length']), plain.body.length);
+      assert.match(plain.body.toString('utf8'), /^genesys_queue_depth\{queue_id="q499",queue_name="Queue \\"499\\"",media_type="voice"\} 499$/m);
+      assert.match(plain.body.toString('utf8'), /^genesys_up 1$/m);
+
+      // What Prometheus sends, and what browsers send.
+      for (const acceptEncoding of ['gzip', 'gzip, deflate, br', 'br;q=1.0, gzip;q=0.5', '*']) {
+        const zipped = await getRaw(`${server.url}/metrics`, { 'accept-encoding': acceptEncoding });
+        assert.equal(zipped.headers['content-encoding'], 'gzip', acceptEncoding);
+        assert.equal(zipped.headers['vary'], 'Accept-Encoding');
+        assert.equal(Number(zipped.headers['content-length']), zipped.body.length);
+        assert.ok(zipped.body.length < plain.body.length / 4, `${zipped.body.length} B gzip vs ${plain.body.length} B`);
+        assert.equal(gunzipSync(zipped.body).toString('utf8'), plain.body.toString('utf8'), acceptEncoding);
+      }
+      for (const acceptEncoding of ['identity', 'gzip;q=0', 'br', 'gzip;q=0, *;q=1']) {
+        const reply = await getRaw(`${server.url}/metrics`, { 'accept-encoding': acceptEncoding });
+        assert.equal(reply.headers['content-encoding'], undefined, acceptEncoding);
+        assert.equal(reply.body.toString('utf8'), plain.body.toString('utf8'), acceptEncoding);
+      }
+      const head = await getRaw(`${server.url}/metrics`, { 'accept-encoding': 'gzip' }, 'HEAD');
+      assert.equal(head.status, 200);
+      assert.equal(head.body.length, 0);
+      assert.ok(Number(head.headers['content-length']) > 0);
+    } finally {
+      await server.close();
+      metrics.exposition.close();
+    }
+  });
+
   describe('TLS and basic auth from --web.config.file', () => {
     let server: RunningServer;
     before(async () => {
       server = await startServer({
         listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: loadWebConfig(join(dir, 'web.yml')),
-        registry: createExporterRegistry({ processMetrics: false }).registry, readiness: () => ({ ready: true }), logger, dataSource: 'test data',
+        exposition: createExporterRegistry({ processMetrics: false }).exposition, readiness: () => ({ ready: true }), logger, dataSource: 'test data',
+        // This suite checks answers, not the failed-login throttle (server-limits.test.ts does).
+        authLimits: { failureBurst: 100 },
       });
     });
     after(() => server.close());
@@ -108,17 +162,44 @@ describe('exporter HTTP server', () => {
     };
     const cases: [string, RegExp][] = [
       [write('a.yml', 'tls_server_config:\n  cert_file: cert.pem\n'), /a\.yml: tls_server_config\.key_file: is required/],
-      [write('b.yml', 'tls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n'), /b\.yml: tls_server_config\.cert_file: missing\.pem cannot be read \(ENOENT\)/],
+      [write('b.yml', 'tls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n'), /b\.yml: tls_server_config\.cert_file: missing\.pem cannot be read \(ENOENT; resolved to \/.*\/missing\.pem\)/],
       [write('c.yml', 'basic_auth_users:\n  alice: plaintext\n'), /c\.yml: basic_auth_users\.alice: must be a bcrypt hash/],
       [write('d.yml', 'tls_config:\n  cert_file: x\n'), /d\.yml: tls_config: unknown key/],
       [write('e.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS99\n'), /tls_server_config\.min_version: must be one of TLS10/],
       [write('f.yml', 'basic_auth_users: [a, b]\n'), /f\.yml: basic_auth_users: must be a mapping/],
       [join(dir, 'absent.yml'), /absent\.yml: cannot be read \(ENOENT\)/],
+      // A directory where a file belongs: the read error names the key and the file.
+      [write('g.yml', 'tls_server_config:\n  cert_file: .\n  key_file: key.pem\n'), /g\.yml: tls_server_config\.cert_file: \. cannot be read \(EISDIR; resolved to \//],
+      // A certificate with another certificate's key: both files named, not just OpenSSL's "key values mismatch".
+      [write('h.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: other-key.pem\n'), /h\.yml: tls_server_config: the certificate in cert\.pem \(\/.*\/cert\.pem\) does not match the private key in other-key\.pem \(\/.*\/other-key\.pem\)/],
+      [write('i.yml', 'tls_server_config:\n  cert_file: key.pem\n  key_file: key.pem\n'), /i\.yml: tls_server_config\.cert_file: key\.pem \(.*\) is not a PEM certificate/],
+      [write('j.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: cert.pem\n'), /j\.yml: tls_server_config\.key_file: cert\.pem \(.*\) is not a PEM private key/],
+      [write('k.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: web.yml\n'), /k\.yml: tls_server_config\.client_ca_file: web\.yml \(.*\) is not a PEM CA certificate/],
+      // bcrypt costs outside 4..14: 31 would make one check take days of CPU.
+      [write('l.yml', `basic_auth_users:\n  alice: ${bcryptWithCost(31)}\n`), /l\.yml: basic_auth_users\.alice: bcrypt cost 31 is outside 4\.\.14/],
+      [write('m.yml', `basic_auth_users:\n  alice: ${bcryptWithCost(15)}\n`), /m\.yml: basic_auth_users\.alice: bcrypt cost 15 is outside 4\.\.14/],
+      [write('n.yml', `basic_auth_users:\n  alice: ${bcryptWithCost(3)}\n`), /n\.yml: basic_auth_users\.alice: bcrypt cost 3 is outside 4\.\.14/],
     ];
     for (const [path, expected] of cases) {
       assert.throws(() => loadWebConfig(path), (error: unknown) => error instanceof WebConfigError && expected.test(error.message), path);
     }
+    // The bounds themselves are accepted.
+    for (const cost of [4, 14]) assert.equal(loadWebConfig(write(`cost-${cost}.yml`, `basic_auth_users:\n  alice: ${bcryptWithCost(cost)}\n`)).basicAuthUsers.size, 1);
     // A plain-text password must not be echoed back in the error.
     assert.throws(() => loadWebConfig(join(dir, 'c.yml')), (error: unknown) => !(error as Error).message.includes('plaintext'));
   });
 });
+
+/** A GET with raw headers that returns the body as bytes (a compressed body must not be decoded as text). */
+function getRaw(url: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
