@@ -20,14 +20,14 @@ interface CliOptions {
 function withSharedOptions(command: Command): Command {
   return command
     .addOption(new Option('--out <dir>', 'output folder').default('out'))
-    .addOption(new Option('--config <file>', 'JSON or YAML override of the alert thresholds (alerts/config.ts)'))
+    .addOption(new Option('--config <file>', 'JSON or YAML override of alerts/config.ts (alert thresholds, which the panels follow)'))
     .addOption(new Option('--readme <file>', 'README whose generated sections (metrics table, configuration reference) are kept in sync').default('README.md'))
     .addOption(new Option('--no-readme', 'leave the README alone'));
 }
 
 async function execute(mode: Mode, options: CliOptions): Promise<void> {
   try {
-    const inputs = await loadInputs(options.config);
+    const inputs = loadInputs(options.config);
     const result = run({ mode, outDir: options.out, readme: options.readme === false ? undefined : options.readme }, inputs);
     for (const line of result.stdout) process.stdout.write(`${line}\n`);
     for (const line of result.stderr) process.stderr.write(`${line}\n`);

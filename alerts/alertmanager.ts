@@ -1,9 +1,10 @@
 // The Alertmanager configuration: critical → PagerDuty, warning → Slack, grouped per alert and queue, and
-// queue alerts inhibited while the exporter is down or its data is stale. Secrets are read by Alertmanager
+// queue alerts inhibited while the exporter is down, its data is stale, or it serves simulated data. Secrets are read by Alertmanager
 // from files (routing_key_file needs Alertmanager ≥ 0.25, api_url_file ≥ 0.22): never inlined here.
 
+import { sourceModule } from '../generator/contract.ts';
 import type { AlertsConfig } from './config.ts';
-import { DATA_LOSS_ALERTS } from './exporter-alerts.ts';
+import { UNTRUSTED_DATA_ALERTS } from './exporter-alerts.ts';
 
 export const RECEIVERS = { pagerduty: 'pagerduty-critical', slack: 'slack-warning' } as const;
 
@@ -20,8 +21,8 @@ export const GROUP_BY = ['alertname', 'cluster', 'queue_name'] as const;
  * because a vanished target's series are marked stale at once and its queue alerts resolve on their own.
  * Only alerts with a `queue_name` are targets: the exporter alerts themselves keep notifying.
  */
-const inhibitDataLoss = {
-  source_matchers: [`alertname=~"${DATA_LOSS_ALERTS.join('|')}"`],
+const inhibitUntrustedData = {
+  source_matchers: [`alertname=~"${UNTRUSTED_DATA_ALERTS.join('|')}"`],
   target_matchers: ['queue_name=~".+"'],
   equal: ['cluster', 'job'],
 };
@@ -54,7 +55,7 @@ function slack(config: AlertsConfig['alertmanager']['slack']): Record<string, un
   };
 }
 
-export function alertmanagerConfig(config: AlertsConfig): Record<string, unknown> {
+function alertmanagerConfig(config: AlertsConfig): Record<string, unknown> {
   const am = config.alertmanager;
   return {
     global: { resolve_timeout: am.resolveTimeout },
@@ -70,10 +71,15 @@ export function alertmanagerConfig(config: AlertsConfig): Record<string, unknown
         { receiver: RECEIVERS.slack, matchers: ['severity="warning"'] },
       ],
     },
-    inhibit_rules: [inhibitDataLoss],
+    inhibit_rules: [inhibitUntrustedData],
     receivers: [
       { name: RECEIVERS.pagerduty, pagerduty_configs: [pagerduty(am.pagerduty)] },
       { name: RECEIVERS.slack, slack_configs: [slack(am.slack)] },
     ],
   };
+}
+
+/** The Alertmanager configuration and the module that declares it (for the file header and errors). */
+export function alertmanagerSource(config: AlertsConfig): { readonly module: string; readonly config: Record<string, unknown> } {
+  return { module: sourceModule(import.meta.url), config: alertmanagerConfig(config) };
 }

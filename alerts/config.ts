@@ -1,7 +1,8 @@
-// Every threshold, `for` duration, selector and Alertmanager setting of the alerts, in one object (the
-// kubernetes-mixin habit): the rule modules read nothing else, so a team tunes its alerting here, and the
-// end-to-end tests generate a fast variant (e.g. `for: 30s`, group_wait 1s, a local PagerDuty URL) through
-// parseAlertsConfigOverride without touching the rule modules.
+// Every threshold, `for` duration, selector and Alertmanager setting of the alerts, in one object that the
+// dashboards receive too (the kubernetes-mixin habit): the rule and dashboard modules read nothing else, so a
+// team tunes its alerting here (or with `generate --config`) and the panels' colours follow. The end-to-end
+// tests generate a fast variant (e.g. `for: 30s`, group_wait 1s, a local PagerDuty URL) through
+// parseAlertsConfigOverride without touching the modules.
 
 import { EXPORTER_JOB } from '../config/project.ts';
 import { mergeOverride, type Schema } from './config-override.ts';
@@ -11,7 +12,8 @@ export type Duration = string;
 
 export interface AlertsConfig {
   readonly selectors: {
-    /** The exporter's scrape job: every selector carries job="…" so other jobs' series never match. */
+    /** The exporter's scrape job: every rule selector carries job="…" so other jobs' series never match,
+     * and the exporter-health dashboard shows `up` of this job. */
     readonly job: string;
   };
   /** URL of docs/runbooks.md as published; each alert's runbook_url is this + '#' + its name lower-cased. */
@@ -34,6 +36,12 @@ export interface AlertsConfig {
      * for the second. */
     readonly GenesysExporterDataStale: { readonly for: Duration; readonly missedPolls: number; readonly minAgeSeconds: number };
     readonly GenesysExporterCollectorFailing: { readonly for: Duration };
+    /** The exporter serves its embedded simulated org (demo mode): every queue number is made up. */
+    readonly GenesysExporterSimulatedData: { readonly for: Duration };
+    /** The queue filters match no queue: the exporter runs, but watches nothing. */
+    readonly GenesysExporterNoQueues: { readonly for: Duration };
+    /** Queues matched the filters but --collector.queues.max left them out: they are not watched. */
+    readonly GenesysExporterQueuesDroppedByCap: { readonly for: Duration };
     /** More than maxResponses 429s within window (the client retries a few; a steady stream means over budget). */
     readonly GenesysApiRateLimited: { readonly for: Duration; readonly window: Duration; readonly maxResponses: number };
     /** Share of API requests failing (timeouts, network errors, 4xx/5xx other than 429) over window. */
@@ -76,6 +84,9 @@ export const defaultAlertsConfig: AlertsConfig = {
     GenesysExporterAbsent: { for: '5m' },
     GenesysExporterDataStale: { for: '5m', missedPolls: 3, minAgeSeconds: 120 },
     GenesysExporterCollectorFailing: { for: '10m' },
+    GenesysExporterSimulatedData: { for: '1m' },
+    GenesysExporterNoQueues: { for: '5m' },
+    GenesysExporterQueuesDroppedByCap: { for: '15m' },
     GenesysApiRateLimited: { for: '10m', window: '10m', maxResponses: 10 },
     GenesysApiErrors: { for: '10m', window: '10m', maxErrorRatio: 0.1 },
     GenesysAuthenticationFailing: { for: '5m', window: '15m' },
@@ -105,6 +116,9 @@ const alertsConfigSchema: Schema<AlertsConfig> = {
     GenesysExporterAbsent: ruleWithFor,
     GenesysExporterDataStale: { ...ruleWithFor, missedPolls: 'count', minAgeSeconds: 'seconds' },
     GenesysExporterCollectorFailing: ruleWithFor,
+    GenesysExporterSimulatedData: ruleWithFor,
+    GenesysExporterNoQueues: ruleWithFor,
+    GenesysExporterQueuesDroppedByCap: ruleWithFor,
     GenesysApiRateLimited: { ...ruleWithFor, window: 'duration', maxResponses: 'count' },
     GenesysApiErrors: { ...ruleWithFor, window: 'duration', maxErrorRatio: 'ratio' },
     GenesysAuthenticationFailing: { ...ruleWithFor, window: 'duration' },

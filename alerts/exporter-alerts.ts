@@ -2,46 +2,40 @@
 // trusted. Counters are read through rate/increase only, so an exporter restart (counters back to 0)
 // never looks like a burst of errors.
 
-import type { AlertingRule, RuleSource } from '../generator/contract.ts';
-import { aggregateBy, increase, range, rate, raw, series, sumBy } from '../metrics/promql.ts';
+import { type AlertingRule, type RuleSource, sourceModule } from '../generator/contract.ts';
+import { secondsSince, staleLimitSeconds } from '../metrics/kpis.ts';
+import { aggregateBy, increase, range, rate, raw, series, sumBy, up } from '../metrics/promql.ts';
 import type { AlertName, AlertsConfig } from './config.ts';
 import { alertingRule, EXPORTER_KEY, on } from './conventions.ts';
 
-/** The alerts that mean "no fresh data": Alertmanager inhibits queue alerts while one of them fires. */
-export const DATA_LOSS_ALERTS = [
+const MODULE = sourceModule(import.meta.url);
+
+/** The alerts that mean the queue data cannot be trusted (none, frozen, or made up): Alertmanager
+ * inhibits the queue alerts while one of them fires. */
+export const UNTRUSTED_DATA_ALERTS = [
   'GenesysExporterDown',
   'GenesysExporterAbsent',
   'GenesysExporterDataStale',
+  'GenesysExporterSimulatedData',
 ] as const satisfies readonly AlertName[];
 
 const ENDPOINT_KEY = [...EXPORTER_KEY, 'endpoint'] as const;
 const COLLECTOR_KEY = [...EXPORTER_KEY, 'collector'] as const;
 const health = { key: 'exporterHealth', perQueue: false } as const;
 
-/** `clamp_min(missedPolls × poll interval, minAgeSeconds)` per collector: the stale limit in seconds. */
-export function staleLimitSeconds(config: AlertsConfig, extraMatchers: Readonly<Record<string, { re: string }>> = {}): string {
-  const { missedPolls, minAgeSeconds } = config.rules.GenesysExporterDataStale;
-  const interval = aggregateBy(
-    'max',
-    COLLECTOR_KEY,
-    series('genesys_exporter_poll_interval_seconds', { job: config.selectors.job, ...extraMatchers }),
-  );
-  return `clamp_min(${missedPolls} * ${interval}, ${minAgeSeconds})`;
-}
-
 function rules(config: AlertsConfig): AlertingRule[] {
   const { job } = config.selectors;
   const { rules: r } = config;
-  // `up` is Prometheus' own series, not the exporter's, so it is not in the catalog.
-  const up = `up{job=${JSON.stringify(job)}}`;
+  const scrapeUp = up({ job });
   const lastSuccess = aggregateBy(
     'max',
     COLLECTOR_KEY,
     series('genesys_exporter_collector_last_success_timestamp_seconds', { job }),
   );
-  // The age at which a collector's data counts as stale: missedPolls of its own (possibly stretched) poll
-  // interval, never less than minAgeSeconds. Shared with the exporter-health dashboard through staleLimit().
-  const staleLimit = staleLimitSeconds(config);
+  // missedPolls of each collector's own (possibly stretched) poll interval, never less than minAgeSeconds:
+  // the same limit the exporter-health dashboard draws (metrics/kpis.ts).
+  const pollInterval = aggregateBy('max', COLLECTOR_KEY, series('genesys_exporter_poll_interval_seconds', { job }));
+  const staleLimit = staleLimitSeconds(r.GenesysExporterDataStale, pollInterval);
   const collectorSuccess = aggregateBy('max', COLLECTOR_KEY, series('genesys_exporter_collector_success', { job }));
   const rateLimited = sumBy(
     ENDPOINT_KEY,
@@ -62,11 +56,15 @@ function rules(config: AlertsConfig): AlertingRule[] {
       ),
     );
   const circuitOpen = aggregateBy('max', EXPORTER_KEY, series('genesys_exporter_login_circuit_open', { job }));
+  const simulated = aggregateBy('max', EXPORTER_KEY, series('genesys_exporter_simulated', { job }));
+  // Both gauges exist only once the queue catalog has been listed: a starting exporter never fires.
+  const queuesExported = aggregateBy('max', EXPORTER_KEY, series('genesys_exporter_queues', { job }));
+  const queuesDropped = aggregateBy('max', EXPORTER_KEY, series('genesys_exporter_queues_dropped_by_cap', { job }));
 
   return [
     alertingRule(config, {
       alert: 'GenesysExporterDown',
-      expr: raw(`${up} == 0`),
+      expr: raw(`${scrapeUp} == 0`),
       severity: 'critical',
       summary: 'Prometheus cannot scrape the Genesys Cloud exporter {{ $labels.instance }}',
       description:
@@ -76,7 +74,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
     }),
     alertingRule(config, {
       alert: 'GenesysExporterAbsent',
-      expr: raw(`absent(${up})`),
+      expr: raw(`absent(${scrapeUp})`),
       severity: 'critical',
       summary: 'Prometheus has no Genesys Cloud exporter target',
       description:
@@ -86,7 +84,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
     }),
     alertingRule(config, {
       alert: 'GenesysExporterDataStale',
-      expr: raw(`time() - ${lastSuccess} > ${on(COLLECTOR_KEY)} ${staleLimit}`),
+      expr: raw(`${secondsSince(lastSuccess)} > ${on(COLLECTOR_KEY)} ${staleLimit}`),
       severity: 'critical',
       summary: 'Genesys Cloud data from collector {{ $labels.collector }} is stale',
       description:
@@ -103,6 +101,37 @@ function rules(config: AlertsConfig): AlertingRule[] {
       description:
         `Every run of collector {{ $labels.collector }} on {{ $labels.instance }} has failed for at least ` +
         `${r.GenesysExporterCollectorFailing.for}; its metrics keep their last values until they go stale.`,
+      dashboard: health,
+    }),
+    alertingRule(config, {
+      alert: 'GenesysExporterSimulatedData',
+      expr: raw(`${simulated} == 1`),
+      severity: 'critical',
+      summary: 'The Genesys Cloud exporter {{ $labels.instance }} serves SIMULATED data',
+      description:
+        `{{ $labels.instance }} (job {{ $labels.job }}) has served its embedded simulated org for at least ` +
+        `${r.GenesysExporterSimulatedData.for}: every queue number it reports is made up, real queues are not ` +
+        'watched, and queue alerts from it are silenced. A demo (--simulator) is being scraped as production.',
+      dashboard: health,
+    }),
+    alertingRule(config, {
+      alert: 'GenesysExporterNoQueues',
+      expr: raw(`${queuesExported} == 0`),
+      severity: 'critical',
+      summary: 'The Genesys Cloud exporter {{ $labels.instance }} watches no queue',
+      description:
+        `No queue visible to the exporter's OAuth client has matched the queue filters of {{ $labels.instance }} ` +
+        `for at least ${r.GenesysExporterNoQueues.for}: no queue is monitored and no queue alert can fire.`,
+      dashboard: health,
+    }),
+    alertingRule(config, {
+      alert: 'GenesysExporterQueuesDroppedByCap',
+      expr: raw(`${queuesDropped} > 0`),
+      severity: 'warning',
+      summary: 'The Genesys Cloud exporter {{ $labels.instance }} leaves out queues over its cap',
+      description:
+        `{{ $value }} queues matched the filters of {{ $labels.instance }} but were not exported because of ` +
+        `--collector.queues.max, for at least ${r.GenesysExporterQueuesDroppedByCap.for}: they are not monitored.`,
       dashboard: health,
     }),
     alertingRule(config, {
@@ -146,5 +175,5 @@ function rules(config: AlertsConfig): AlertingRule[] {
 }
 
 export function exporterAlerts(config: AlertsConfig): RuleSource<AlertingRule> {
-  return { module: 'alerts/exporter-alerts.ts', groups: [{ name: 'genesys-exporter-alerts', rules: rules(config) }] };
+  return { module: MODULE, groups: [{ name: 'genesys-exporter-alerts', rules: rules(config) }] };
 }

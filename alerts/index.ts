@@ -7,7 +7,7 @@ import { exporterAlerts } from './exporter-alerts.ts';
 import { queueAlerts } from './queue-alerts.ts';
 import { recordingRules } from './recording-rules.ts';
 
-export { alertmanagerConfig } from './alertmanager.ts';
+export { alertmanagerSource } from './alertmanager.ts';
 export { defaultAlertsConfig, parseAlertsConfigOverride, type AlertsConfig } from './config.ts';
 export { RECORDED, type RecordingRuleName } from './recording-rules.ts';
 

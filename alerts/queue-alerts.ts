@@ -1,11 +1,13 @@
 // Alerts about the contact center itself, one per queue (labels QUEUE_KEY): they carry `queue_name`, which
 // Alertmanager groups by and which the exporter-down inhibit rule matches on.
 
-import type { AlertingRule, RuleSource } from '../generator/contract.ts';
+import { type AlertingRule, type RuleSource, sourceModule } from '../generator/contract.ts';
 import { aggregateBy, raw, series, sumBy } from '../metrics/promql.ts';
 import type { AlertsConfig } from './config.ts';
 import { alertingRule, on, QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
 import { RECORDED, recorded } from './recording-rules.ts';
+
+const MODULE = sourceModule(import.meta.url);
 
 function rules(config: AlertsConfig): AlertingRule[] {
   const { job } = config.selectors;
@@ -71,5 +73,5 @@ function rules(config: AlertsConfig): AlertingRule[] {
 }
 
 export function queueAlerts(config: AlertsConfig): RuleSource<AlertingRule> {
-  return { module: 'alerts/queue-alerts.ts', groups: [{ name: 'genesys-queue-alerts', rules: rules(config) }] };
+  return { module: MODULE, groups: [{ name: 'genesys-queue-alerts', rules: rules(config) }] };
 }

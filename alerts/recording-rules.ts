@@ -1,11 +1,15 @@
-// Recording rules for the heavy queries that both panels and alerts need, named level:metric:operations
+// Recording rules for the queries the alerts evaluate every cycle, named level:metric:operations
 // (https://prometheus.io/docs/practices/rules/). Their windows are fixed, not configurable, because the
-// window is part of the name that dashboards refer to: a `…_rate5m` series must be a 5-minute rate.
+// window is part of the name: a `…_rate5m` series must be a 5-minute rate. The KPI arithmetic comes from
+// metrics/kpis.ts, which the dashboards' own queries use too.
 
-import type { RecordingRule, RuleSource } from '../generator/contract.ts';
-import { histogramQuantile, increase, range, raw, rate, series, sumBy, type Vector } from '../metrics/promql.ts';
+import { type RecordingRule, type RuleSource, sourceModule } from '../generator/contract.ts';
+import { overSlaWindow, slaCompliance, WAIT_RATE_WINDOW } from '../metrics/kpis.ts';
+import { histogramQuantile, range, raw, rate, series, sumBy, type Vector } from '../metrics/promql.ts';
 import type { AlertsConfig } from './config.ts';
 import { QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
+
+const MODULE = sourceModule(import.meta.url);
 
 type QueueLabel = (typeof QUEUE_KEY)[number];
 type QueueMediaLabel = (typeof QUEUE_MEDIA_KEY)[number];
@@ -19,7 +23,7 @@ export interface RecordedSeries<L extends string> {
 const queueLevel = <N extends string>(name: N) => ({ name, labels: QUEUE_KEY }) as const;
 const queueMediaLevel = <N extends string>(name: N) => ({ name, labels: QUEUE_MEDIA_KEY }) as const;
 
-/** The recorded series, for dashboards and alerts. SLA series exist only where the queue had offers. */
+/** The recorded series the alerts use. SLA series exist only where the queue had offers. */
 export const RECORDED = {
   /** p95 wait per queue (all media types, as the overview panel), 5-minute rate window. */
   waitTimeP95: queueLevel('queue_name:genesys_queue_wait_time_seconds:p95_rate5m'),
@@ -33,36 +37,31 @@ export const RECORDED = {
 
 export type RecordingRuleName = (typeof RECORDED)[keyof typeof RECORDED]['name'];
 
-/** A recorded series as a typed vector, so alerts and panels build on it like on a catalog metric. */
+/** A recorded series as a typed vector, so alerts build on it like on a catalog metric. */
 export function recorded<L extends string>(series: RecordedSeries<L>): Vector<L> {
   return raw<L>(series.name);
 }
-
-const WAIT_WINDOW = '5m';
-const SLA_WINDOW = '15m';
 
 function rules(config: AlertsConfig): RecordingRule[] {
   const job = config.selectors.job;
   const offers = recorded(RECORDED.offers15m);
   const breaches = recorded(RECORDED.slaBreaches15m);
-  // Breach series appear with the first breach, so a queue with offers and none yet gets 0 breaches
-  // (`or offers * 0`); dividing by `offers > 0` leaves a quiet queue without a value instead of 1 − 0/0.
-  const compliance = raw<QueueMediaLabel>(`1 - ((${breaches} or ${offers} * 0) / (${offers} > 0))`);
+  const compliance = slaCompliance<QueueMediaLabel>(breaches, offers);
   return [
     {
       record: RECORDED.waitTimeP95.name,
       expr: histogramQuantile(
         0.95,
-        sumBy([...QUEUE_KEY, 'le'], rate(range(series('genesys_queue_wait_time_seconds_bucket', { job }), WAIT_WINDOW))),
+        sumBy([...QUEUE_KEY, 'le'], rate(range(series('genesys_queue_wait_time_seconds_bucket', { job }), WAIT_RATE_WINDOW))),
       ).text,
     },
     {
       record: RECORDED.offers15m.name,
-      expr: sumBy(QUEUE_MEDIA_KEY, increase(range(series('genesys_queue_offer_total', { job }), SLA_WINDOW))).text,
+      expr: sumBy(QUEUE_MEDIA_KEY, overSlaWindow(series('genesys_queue_offer_total', { job }))).text,
     },
     {
       record: RECORDED.slaBreaches15m.name,
-      expr: sumBy(QUEUE_MEDIA_KEY, increase(range(series('genesys_queue_sla_breach_total', { job }), SLA_WINDOW))).text,
+      expr: sumBy(QUEUE_MEDIA_KEY, overSlaWindow(series('genesys_queue_sla_breach_total', { job }))).text,
     },
     // Same group and after its inputs: Prometheus evaluates a group's rules in order at one timestamp.
     { record: RECORDED.slaCompliance15m.name, expr: compliance.text },
@@ -70,5 +69,5 @@ function rules(config: AlertsConfig): RecordingRule[] {
 }
 
 export function recordingRules(config: AlertsConfig): RuleSource<RecordingRule> {
-  return { module: 'alerts/recording-rules.ts', groups: [{ name: 'genesys-queue-recording', rules: rules(config) }] };
+  return { module: MODULE, groups: [{ name: 'genesys-queue-recording', rules: rules(config) }] };
 }

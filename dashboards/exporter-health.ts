@@ -3,14 +3,14 @@
 
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { EXPORTER_JOB } from '../config/project.ts';
-import type { DashboardSource } from '../generator/contract.ts';
-import { aggregate, aggregateBy, histogramQuantile, increase, range, rate, raw, sum, sumBy } from '../metrics/promql.ts';
+import type { AlertsConfig } from '../alerts/config.ts';
+import { type DashboardSource, sourceModule } from '../generator/contract.ts';
+import { secondsSince, staleLimitSeconds } from '../metrics/kpis.ts';
+import { aggregate, aggregateBy, histogramQuantile, increase, range, rate, raw, sum, sumBy, up } from '../metrics/promql.ts';
 import type { Vector } from '../metrics/promql.ts';
 import {
   DASHED_LINE,
   DATA_AGE_SHARE_STEPS,
-  STALE_LIMIT,
   RATE_INTERVAL,
   VAR,
   cell,
@@ -57,20 +57,20 @@ const OK_FAILING: States = { 0: { text: 'failing', color: 'red' }, 1: { text: 'o
 const CIRCUIT: States = { 0: { text: 'closed', color: 'green' }, 1: { text: 'open: backing off', color: 'red' } };
 const STRETCHED: States = { 0: { text: 'on schedule', color: 'green' }, 1: { text: 'stretched', color: 'yellow' } };
 
-/** Prometheus' own `up` for the exporter's scrape job (not a catalog metric: Prometheus makes it). */
-const scrapeUp = raw<'cluster'>(`up{job="${EXPORTER_JOB}", cluster=~"$${VAR.cluster}"}`);
+/** Prometheus' own `up` for the exporter's scrape job (the job the alerts select). */
+const scrapeUp = (config: AlertsConfig) => up({ job: config.selectors.job, cluster: { re: `$${VAR.cluster}` } });
 
 /** Seconds since each collector's last successful run. */
-const sinceLastSuccess = raw<'collector'>(
-  `time() - ${aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_collector_last_success_timestamp_seconds'))}`,
+const sinceLastSuccess = secondsSince(
+  aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_collector_last_success_timestamp_seconds')),
 );
 
-/** Each collector's data age as a share of its stale limit (GenesysExporterDataStale: missedPolls of its own
- * poll interval, at least minAgeSeconds). One scale for collectors that poll every 10 s and every 5 min. */
-const ageShareOfStaleLimit = raw<'collector'>(
-  `(${sinceLastSuccess}) / on(collector) clamp_min(${STALE_LIMIT.missedPolls} * ` +
-    `${aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_poll_interval_seconds'))}, ${STALE_LIMIT.minAgeSeconds})`,
-);
+/** Each collector's data age as a share of GenesysExporterDataStale's limit (metrics/kpis.ts, with the
+ * alert's own settings). One scale for collectors that poll every 10 s and every 5 min. */
+function ageShareOfStaleLimit(config: AlertsConfig): Vector<'collector'> {
+  const pollInterval = aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_poll_interval_seconds'));
+  return raw(`(${sinceLastSuccess}) / on(collector) ${staleLimitSeconds(config.rules.GenesysExporterDataStale, pollInterval)}`);
+}
 
 /** API requests per second per endpoint (all statuses): which endpoints the exporter is calling. */
 function requestsPerEndpoint(): Vector<'endpoint'> {
@@ -87,15 +87,15 @@ function orZeroForCalledEndpoints<L extends string>(perEndpoint: Vector<'endpoin
 }
 
 // Up/down is 0 or 1 whenever Prometheus knows the target; no data means the job or cluster is wrong.
-function scrapeUpPanel() {
+function scrapeUpPanel(config: AlertsConfig) {
   return statPanel({
     id: PANEL.scrapeUp,
     title: 'Exporter scraped',
-    description: `Whether Prometheus scrapes the exporter (up{job="${EXPORTER_JOB}"}), worst instance.`,
+    description: `Whether Prometheus scrapes the exporter (up{job="${config.selectors.job}"}), worst instance.`,
     unit: 'none',
     noValue: 'Target not found',
     reduce: 'lastNotNull',
-    queries: [{ refId: 'scrapeUp', expr: aggregate('min', scrapeUp), legend: 'scrape' }],
+    queries: [{ refId: 'scrapeUp', expr: aggregate('min', scrapeUp(config)), legend: 'scrape' }],
   })
     .mappings(stateMappings(UP_DOWN))
     .colorScheme(colorByThresholds())
@@ -119,17 +119,18 @@ function pollOkPanel() {
 }
 
 // Age of the stalest collector's data. Grows by itself while polls fail; gone only with the exporter.
-function freshnessPanel() {
+function freshnessPanel(config: AlertsConfig) {
+  const { missedPolls, minAgeSeconds } = config.rules.GenesysExporterDataStale;
   return statPanel({
     id: PANEL.freshness,
     title: 'Data age vs stale limit',
     description:
       "The stalest collector's data age as a share of its stale limit (GenesysExporterDataStale: " +
-      `${STALE_LIMIT.missedPolls} of its poll intervals, at least ${STALE_LIMIT.minAgeSeconds} s). 100 % = the alert's condition.`,
+      `${missedPolls} of its poll intervals, at least ${minAgeSeconds} s). 100 % = the alert's condition.`,
     unit: 'percentunit',
     noValue: 'No data from the exporter',
     reduce: 'last',
-    queries: [{ refId: 'freshness', expr: aggregate('max', ageShareOfStaleLimit), legend: 'age / limit' }],
+    queries: [{ refId: 'freshness', expr: aggregate('max', ageShareOfStaleLimit(config)), legend: 'age / limit' }],
   })
     .thresholds(thresholds(DATA_AGE_SHARE_STEPS))
     .colorScheme(colorByThresholds());
@@ -195,7 +196,7 @@ function queuesPanel() {
 }
 
 // A gap is information here: the exporter or Prometheus was not there. Never filled.
-function upTimelinePanel() {
+function upTimelinePanel(config: AlertsConfig) {
   return stateTimelinePanel({
     id: PANEL.upTimeline,
     title: 'Scrape and poll over time',
@@ -203,7 +204,7 @@ function upTimelinePanel() {
     unit: 'none',
     states: UP_DOWN,
     queries: [
-      { refId: 'scrapeUp', expr: aggregate('min', scrapeUp), legend: 'scrape' },
+      { refId: 'scrapeUp', expr: aggregate('min', scrapeUp(config)), legend: 'scrape' },
       { refId: 'pollOk', expr: aggregate('min', clusterSeries('genesys_up')), legend: 'Genesys Cloud poll' },
     ],
   });
@@ -403,17 +404,17 @@ function loginCircuitTimelinePanel() {
 }
 
 /** The layout, line by line: the only place positions come from. */
-export function exporterHealthLayout(): Layout {
+export function exporterHealthLayout(config: AlertsConfig): Layout {
   return [
     [
-      cell(scrapeUpPanel(), 4, 4),
+      cell(scrapeUpPanel(config), 4, 4),
       cell(pollOkPanel(), 4, 4),
-      cell(freshnessPanel(), 4, 4),
+      cell(freshnessPanel(config), 4, 4),
       cell(tokenExpiryPanel(), 4, 4),
       cell(loginCircuitPanel(), 4, 4),
       cell(queuesPanel(), 4, 4),
     ],
-    [cell(upTimelinePanel(), 12, 6), cell(collectorSuccessPanel(), 12, 6)],
+    [cell(upTimelinePanel(config), 12, 6), cell(collectorSuccessPanel(), 12, 6)],
     [cell(freshnessByCollectorPanel(), 12, 8), cell(collectorDurationPanel(), 12, 8)],
     [cell(pollIntervalPanel(), 12, 7), cell(pollStretchedPanel(), 12, 7)],
     [cell(apiRequestsPanel(), 12, 8), cell(apiErrorsPanel(), 12, 8)],
@@ -422,7 +423,7 @@ export function exporterHealthLayout(): Layout {
   ];
 }
 
-export function buildExporterHealth(layout: Layout = exporterHealthLayout()): dashboard.Dashboard {
+export function buildExporterHealth(config: AlertsConfig, layout: Layout = exporterHealthLayout(config)): dashboard.Dashboard {
   return composeDashboard({
     key: 'exporterHealth',
     title: 'Genesys Cloud: exporter health',
@@ -432,8 +433,6 @@ export function buildExporterHealth(layout: Layout = exporterHealthLayout()): da
   });
 }
 
-export const exporterHealthSource: DashboardSource = {
-  module: 'dashboards/exporter-health.ts',
-  fileName: 'exporter-health.json',
-  build: () => buildExporterHealth(),
-};
+export function exporterHealthSource(config: AlertsConfig): DashboardSource {
+  return { module: sourceModule(import.meta.url), fileName: 'exporter-health.json', build: () => buildExporterHealth(config) };
+}

@@ -3,13 +3,12 @@
 
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { DashboardSource } from '../generator/contract.ts';
+import type { AlertsConfig } from '../alerts/config.ts';
+import { type DashboardSource, sourceModule } from '../generator/contract.ts';
 import { aggregateBy, increase, range, raw, sumBy } from '../metrics/promql.ts';
 import {
   DASHED_LINE,
   RATE_INTERVAL,
-  DEPTH_STEPS,
-  WAIT_STEPS,
   abandonRatioPerQueue,
   cell,
   clusterVariable,
@@ -17,6 +16,7 @@ import {
   composeDashboard,
   dashedThresholdLines,
   datasourceVariable,
+  depthSteps,
   depthPerQueue,
   heatmapPanel,
   longestWaitPerQueue,
@@ -32,6 +32,7 @@ import {
   thresholds,
   timeSeriesPanel,
   trafficQueries,
+  waitSteps,
   waitQuantilePerQueue,
 } from './common.ts';
 import type { Layout } from './common.ts';
@@ -63,7 +64,7 @@ function slaTargetRatio() {
 }
 
 // Zero-filled: a listed queue with nothing waiting reads 0; "No data" only while the exporter's poll fails.
-function waitingNowPanel() {
+function waitingNowPanel(config: AlertsConfig) {
   return statPanel({
     id: PANEL.waitingNow,
     title: 'Contacts waiting now',
@@ -73,12 +74,12 @@ function waitingNowPanel() {
     reduce: 'lastNotNull',
     queries: [{ refId: 'waiting', expr: depthPerQueue(ONE), legend: 'waiting' }],
   })
-    .thresholds(thresholds(DEPTH_STEPS))
+    .thresholds(thresholds(depthSteps(config)))
     .colorScheme(colorByThresholds());
 }
 
 // Zero-filled like the depth: 0 s when nobody waits.
-function longestWaitNowPanel() {
+function longestWaitNowPanel(config: AlertsConfig) {
   return statPanel({
     id: PANEL.longestWaitNow,
     title: 'Longest wait now',
@@ -88,7 +89,7 @@ function longestWaitNowPanel() {
     reduce: 'lastNotNull',
     queries: [{ refId: 'longestWait', expr: longestWaitPerQueue(ONE), legend: 'longest wait' }],
   })
-    .thresholds(thresholds(WAIT_STEPS))
+    .thresholds(thresholds(waitSteps(config)))
     .colorScheme(colorByThresholds());
 }
 
@@ -182,7 +183,7 @@ function contactsPanel() {
 }
 
 // Zero-filled like the depth, short gaps bridged.
-function longestWaitPanel() {
+function longestWaitPanel(config: AlertsConfig) {
   return timeSeriesPanel({
     id: PANEL.longestWait,
     title: 'Longest wait',
@@ -192,7 +193,7 @@ function longestWaitPanel() {
     queries: [{ refId: 'longestWait', expr: longestWaitPerQueue(ONE), legend: 'longest wait' }],
   })
     .min(0)
-    .thresholds(thresholds(WAIT_STEPS))
+    .thresholds(thresholds(waitSteps(config)))
     .thresholdsStyle(dashedThresholdLines());
 }
 
@@ -213,7 +214,7 @@ function waitDistributionPanel() {
 }
 
 // NaN (no contact left the queue in the window) is dropped: a gap, not 0 s.
-function waitQuantilesPanel() {
+function waitQuantilesPanel(config: AlertsConfig) {
   return timeSeriesPanel({
     id: PANEL.waitQuantiles,
     title: 'Wait time p50 and p95',
@@ -226,7 +227,7 @@ function waitQuantilesPanel() {
     ],
   })
     .min(0)
-    .thresholds(thresholds(WAIT_STEPS))
+    .thresholds(thresholds(waitSteps(config)))
     .thresholdsStyle(dashedThresholdLines());
 }
 
@@ -314,24 +315,24 @@ function agentsOnOffQueuePanel() {
 }
 
 /** The layout, line by line: the only place positions come from. */
-export function queueDetailLayout(): Layout {
+export function queueDetailLayout(config: AlertsConfig): Layout {
   return [
     [
-      cell(waitingNowPanel(), 4, 5),
-      cell(longestWaitNowPanel(), 4, 5),
+      cell(waitingNowPanel(config), 4, 5),
+      cell(longestWaitNowPanel(config), 4, 5),
       cell(slaCompliancePanel(), 4, 5),
       cell(slaTargetPanel(), 4, 5),
       cell(slaTargetTimePanel(), 4, 5),
       cell(slaMarginPanel(), 4, 5),
     ],
-    [cell(contactsPanel(), 12, 8), cell(longestWaitPanel(), 12, 8)],
-    [cell(waitDistributionPanel(), 12, 9), cell(waitQuantilesPanel(), 12, 9)],
+    [cell(contactsPanel(), 12, 8), cell(longestWaitPanel(config), 12, 8)],
+    [cell(waitDistributionPanel(), 12, 9), cell(waitQuantilesPanel(config), 12, 9)],
     [cell(slaVsTargetPanel(), 12, 8), cell(abandonRatioPanel(), 12, 8)],
     [cell(trafficPanel(), 8, 8), cell(agentsByStatusPanel(), 8, 8), cell(agentsOnOffQueuePanel(), 8, 8)],
   ];
 }
 
-export function buildQueueDetail(layout: Layout = queueDetailLayout()): dashboard.Dashboard {
+export function buildQueueDetail(config: AlertsConfig, layout: Layout = queueDetailLayout(config)): dashboard.Dashboard {
   return composeDashboard({
     key: 'queueDetail',
     title: 'Genesys Cloud: queue detail',
@@ -341,8 +342,6 @@ export function buildQueueDetail(layout: Layout = queueDetailLayout()): dashboar
   });
 }
 
-export const queueDetailSource: DashboardSource = {
-  module: 'dashboards/queue-detail.ts',
-  fileName: 'queue-detail.json',
-  build: () => buildQueueDetail(),
-};
+export function queueDetailSource(config: AlertsConfig): DashboardSource {
+  return { module: sourceModule(import.meta.url), fileName: 'queue-detail.json', build: () => buildQueueDetail(config) };
+}

@@ -3,10 +3,9 @@
 
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import type { DashboardSource } from '../generator/contract.ts';
+import type { AlertsConfig } from '../alerts/config.ts';
+import { type DashboardSource, sourceModule } from '../generator/contract.ts';
 import {
-  DEPTH_STEPS,
-  WAIT_STEPS,
   barGaugePanel,
   breachesInWindow,
   calculateField,
@@ -16,6 +15,7 @@ import {
   composeDashboard,
   dashedThresholdLines,
   datasourceVariable,
+  depthSteps,
   depthPerQueue,
   longestWaitPerQueue,
   mediaTypeVariable,
@@ -34,6 +34,7 @@ import {
   thresholds,
   timeSeriesPanel,
   trafficQueries,
+  waitSteps,
   waitQuantilePerQueue,
 } from './common.ts';
 import { sumBy } from '../metrics/promql.ts';
@@ -112,7 +113,7 @@ function slaComplianceByQueuePanel() {
 
 // A true 0 for a listed queue with nothing waiting (zero-filled from genesys_queue_info while the poll
 // succeeds); when the exporter or its poll is down the queue has no bar rather than a false 0.
-function waitingNowPanel() {
+function waitingNowPanel(config: AlertsConfig) {
   return barGaugePanel({
     id: PANEL.waitingNow,
     title: 'Contacts waiting now',
@@ -121,14 +122,14 @@ function waitingNowPanel() {
     noValue: 'No data from the exporter',
     queries: [{ refId: 'waiting', expr: depthPerQueue(SELECTED), legend: '{{queue_name}}', instant: true }],
   })
-    .thresholds(thresholds(DEPTH_STEPS))
+    .thresholds(thresholds(depthSteps(config)))
     .colorScheme(colorByThresholds())
     .dataLinks([queueDetailDataLink()]);
 }
 
 // Same zero-fill as "Contacts waiting now": the exporter reports 0 s when nobody waits, and a listed
 // queue without the series has nobody waiting; no bar while the poll fails.
-function longestWaitNowPanel() {
+function longestWaitNowPanel(config: AlertsConfig) {
   return barGaugePanel({
     id: PANEL.longestWaitNow,
     title: 'Longest wait now',
@@ -145,7 +146,7 @@ function longestWaitNowPanel() {
     ],
   })
     .dataLinks([queueDetailDataLink()])
-    .thresholds(thresholds(WAIT_STEPS))
+    .thresholds(thresholds(waitSteps(config)))
     .colorScheme(colorByThresholds());
 }
 
@@ -167,7 +168,7 @@ function depthByQueuePanel() {
 
 // A window with no answered or abandoned contact has no wait to measure: histogram_quantile gives NaN,
 // which withoutNaN drops, so the line has a gap there; not 0 s, which would look like perfect service.
-function p95WaitByQueuePanel() {
+function p95WaitByQueuePanel(config: AlertsConfig) {
   return timeSeriesPanel({
     id: PANEL.p95WaitByQueue,
     title: 'Wait time p95 by queue',
@@ -179,7 +180,7 @@ function p95WaitByQueuePanel() {
     queries: [{ refId: 'p95', expr: waitQuantilePerQueue(0.95, SELECTED), legend: '{{queue_name}}' }],
   })
     .min(0)
-    .thresholds(thresholds(WAIT_STEPS))
+    .thresholds(thresholds(waitSteps(config)))
     .thresholdsStyle(dashedThresholdLines())
     .dataLinks([queueDetailDataLink()]);
 }
@@ -248,15 +249,15 @@ function agentCapacityPanel() {
 }
 
 /** The layout, line by line: the only place positions come from. */
-export function queueOverviewLayout(): Layout {
+export function queueOverviewLayout(config: AlertsConfig): Layout {
   return [
-    [cell(slaCompliancePanel(), 5, 8), cell(slaComplianceByQueuePanel(), 7, 8), cell(waitingNowPanel(), 6, 8), cell(longestWaitNowPanel(), 6, 8)],
-    [cell(depthByQueuePanel(), 12, 9), cell(p95WaitByQueuePanel(), 12, 9)],
+    [cell(slaCompliancePanel(), 5, 8), cell(slaComplianceByQueuePanel(), 7, 8), cell(waitingNowPanel(config), 6, 8), cell(longestWaitNowPanel(config), 6, 8)],
+    [cell(depthByQueuePanel(), 12, 9), cell(p95WaitByQueuePanel(config), 12, 9)],
     [cell(trafficPanel(), 12, 9), cell(agentCapacityPanel(), 12, 9)],
   ];
 }
 
-export function buildQueueOverview(layout: Layout = queueOverviewLayout()): dashboard.Dashboard {
+export function buildQueueOverview(config: AlertsConfig, layout: Layout = queueOverviewLayout(config)): dashboard.Dashboard {
   return composeDashboard({
     key: 'queueOverview',
     title: 'Genesys Cloud: queue overview',
@@ -266,8 +267,6 @@ export function buildQueueOverview(layout: Layout = queueOverviewLayout()): dash
   });
 }
 
-export const queueOverviewSource: DashboardSource = {
-  module: 'dashboards/queue-overview.ts',
-  fileName: 'queue-overview.json',
-  build: () => buildQueueOverview(),
-};
+export function queueOverviewSource(config: AlertsConfig): DashboardSource {
+  return { module: sourceModule(import.meta.url), fileName: 'queue-overview.json', build: () => buildQueueOverview(config) };
+}

@@ -1,6 +1,14 @@
 // What dashboard and rule modules hand to the generator. The generator renders, validates and writes;
 // modules only declare. Every item names its module so that an error can point at the file to fix.
 
+const REPO_ROOT = new URL('../', import.meta.url).href;
+
+/** A module's path from the repository root ('alerts/queue-alerts.ts'), from its own `import.meta.url`:
+ * what errors name, without the module spelling out its file name. */
+export function sourceModule(moduleUrl: string): string {
+  return moduleUrl.startsWith(REPO_ROOT) ? decodeURIComponent(moduleUrl.slice(REPO_ROOT.length)) : moduleUrl;
+}
+
 /** A dashboard module: `build()` returns the foundation SDK's built dashboard (plain JSON model). */
 export interface DashboardSource {
   /** Source file, for error messages: 'dashboards/queue-overview.ts'. */

@@ -69,6 +69,12 @@ export function series<S extends SeriesName>(
   return new Vector(rendered.length === 0 ? name : `${name}{${rendered.join(', ')}}`);
 }
 
+/** Prometheus' own `up{job="…", …}` (Prometheus makes it per target, so it is not in the catalog). */
+export function up(matchers: { readonly job: string } & Partial<Record<TargetLabel, LabelMatcher>>): Vector<TargetLabel> {
+  const rendered = Object.entries(matchers as Record<string, LabelMatcher>).map(([label, matcher]) => renderMatcher(label, matcher));
+  return new Vector(`up{${rendered.join(', ')}}`);
+}
+
 /** `selector[window]`; window is a duration such as `5m` or a Grafana variable such as `$__rate_interval`. */
 export function range<L extends string>(vector: Vector<L>, window: string): RangeVector<L> {
   return new RangeVector(`${vector.text}[${window}]`);

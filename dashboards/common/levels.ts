@@ -1,10 +1,9 @@
-// Colour levels that agree with the alerts: a panel turns red where the matching alert's threshold is
-// (alerts/config.ts, the defaults a team tunes), and yellow from half of it.
+// Colour levels that agree with the alerts: a panel turns red where the matching alert's threshold is (from
+// the same config object the alerts are built from, so `generate --config` moves both), and yellow from
+// half of it.
 
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { defaultAlertsConfig } from '../../alerts/config.ts';
-
-const { rules } = defaultAlertsConfig;
+import type { AlertsConfig } from '../../alerts/config.ts';
 
 function yellowFromHalfRedAt(alertThreshold: number): readonly dashboard.Threshold[] {
   return [
@@ -15,16 +14,14 @@ function yellowFromHalfRedAt(alertThreshold: number): readonly dashboard.Thresho
 }
 
 /** Waits (p95, longest wait), against WaitTimeDegradation's p95 limit. */
-export const WAIT_STEPS = yellowFromHalfRedAt(rules.WaitTimeDegradation.maxP95WaitSeconds);
+export function waitSteps(config: AlertsConfig): readonly dashboard.Threshold[] {
+  return yellowFromHalfRedAt(config.rules.WaitTimeDegradation.maxP95WaitSeconds);
+}
 
 /** Contacts waiting, against QueueDepthCritical's limit. */
-export const DEPTH_STEPS = yellowFromHalfRedAt(rules.QueueDepthCritical.maxWaiting);
+export function depthSteps(config: AlertsConfig): readonly dashboard.Threshold[] {
+  return yellowFromHalfRedAt(config.rules.QueueDepthCritical.maxWaiting);
+}
 
 /** A collector's data age as a share of GenesysExporterDataStale's limit: red at 1, where the alert's condition holds. */
 export const DATA_AGE_SHARE_STEPS = yellowFromHalfRedAt(1);
-
-/** GenesysExporterDataStale's per-collector limit: missedPolls poll intervals, at least minAgeSeconds. */
-export const STALE_LIMIT = {
-  missedPolls: rules.GenesysExporterDataStale.missedPolls,
-  minAgeSeconds: rules.GenesysExporterDataStale.minAgeSeconds,
-} as const;

@@ -1,15 +1,13 @@
-// Service-level compliance: the rolling window, the colours, and the per-queue PromQL.
-// Compliance = 1 - breaches / offers over the last 15 minutes (the seed's definition).
+// Service-level compliance on the dashboards: the colours, and the dashboards' selections (Grafana
+// variables) fed to the one definition in metrics/kpis.ts that the recording rules use too.
 
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { increase, range, raw, sum, sumBy } from '../../metrics/promql.ts';
+import { breachesOrZero, offersIfAny, overSlaWindow, slaCompliance } from '../../metrics/kpis.ts';
+import { sum, sumBy } from '../../metrics/promql.ts';
 import type { Vector } from '../../metrics/promql.ts';
 import { thresholds } from './panels.ts';
 import { queueMediaSeries } from './queries.ts';
 import type { QueueScope } from './queries.ts';
-
-/** Rolling window of SLA compliance. Fixed by definition, so not $__rate_interval. */
-export const SLA_WINDOW = '15m';
 
 /** green ≥ 0.80, yellow 0.60–0.79, red < 0.60 (ratios: unit percentunit shows 1.0 as 100 %). */
 export const SLA_COMPLIANCE_STEPS: readonly dashboard.Threshold[] = [
@@ -23,36 +21,29 @@ export function slaComplianceThresholds(): dashboard.ThresholdsConfigBuilder {
 }
 
 /** Contacts offered per queue in the SLA window. */
-export function offersPerQueue(scope: QueueScope): Vector<'queue_name'> {
-  return sumBy(['queue_name'], increase(range(queueMediaSeries('genesys_queue_offer_total', scope), SLA_WINDOW)));
+function offersPerQueue(scope: QueueScope): Vector<'queue_name'> {
+  return sumBy(['queue_name'], overSlaWindow(queueMediaSeries('genesys_queue_offer_total', scope)));
 }
 
-/**
- * Breaches per queue in the SLA window. The breach counter has an extra label (sla_target_seconds), so it
- * is summed by the same labels as the offers before dividing. A queue whose breach counter does not exist
- * yet (no breach since the exporter started) has 0 breaches, not "no data": it takes 0 from its offers.
- */
-export function breachesPerQueue(scope: QueueScope): Vector<'queue_name'> {
-  const breaches = sumBy(['queue_name'], increase(range(queueMediaSeries('genesys_queue_sla_breach_total', scope), SLA_WINDOW)));
-  return raw(`(${breaches} or (${offersPerQueue(scope)} * 0))`);
+/** Breaches per queue in the SLA window (the breach counter's extra sla_target_seconds summed away). */
+function breachesPerQueue(scope: QueueScope): Vector<'queue_name'> {
+  return sumBy(['queue_name'], overSlaWindow(queueMediaSeries('genesys_queue_sla_breach_total', scope)));
 }
 
-/**
- * 1 - breaches / offers per queue. `> 0` drops queues with no offers in the window: 0/0 must be "no data"
- * (a quiet queue is not 0 % compliant), and NaN must not reach the panel.
- */
+/** SLA compliance per queue (metrics/kpis.ts): no value for a queue with no offers in the window. */
 export function slaCompliancePerQueue(scope: QueueScope): Vector<'queue_name'> {
-  return raw(`1 - (${breachesPerQueue(scope)} / (${offersPerQueue(scope)} > 0))`);
+  return slaCompliance(breachesPerQueue(scope), offersPerQueue(scope));
 }
 
-/** Contacts offered to all queues in scope in the SLA window; `> 0` drops the point when none was offered. */
+const offersInScope = (scope: QueueScope) => sum(overSlaWindow(queueMediaSeries('genesys_queue_offer_total', scope)));
+
+/** Contacts offered to all queues in scope in the SLA window; no point when none was offered. The
+ * overview's SLA stat divides by it in Grafana (its transformations), so 0/0 never reaches the panel. */
 export function offersInWindowIfAny(scope: QueueScope): Vector<never> {
-  return raw(`${sum(increase(range(queueMediaSeries('genesys_queue_offer_total', scope), SLA_WINDOW)))} > 0`);
+  return offersIfAny(offersInScope(scope));
 }
 
 /** Breaches over all queues in scope in the SLA window; 0 (from the offers) before any breach was counted. */
 export function breachesInWindow(scope: QueueScope): Vector<never> {
-  const breaches = sum(increase(range(queueMediaSeries('genesys_queue_sla_breach_total', scope), SLA_WINDOW)));
-  const offers = sum(increase(range(queueMediaSeries('genesys_queue_offer_total', scope), SLA_WINDOW)));
-  return raw(`${breaches} or (${offers} * 0)`);
+  return breachesOrZero(sum(overSlaWindow(queueMediaSeries('genesys_queue_sla_breach_total', scope))), offersInScope(scope));
 }

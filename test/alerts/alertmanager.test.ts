@@ -9,7 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { alertingRules, defaultAlertsConfig } from '../../alerts/index.ts';
-import { DATA_LOSS_ALERTS } from '../../alerts/exporter-alerts.ts';
+import { UNTRUSTED_DATA_ALERTS } from '../../alerts/exporter-alerts.ts';
 import { ruleFiles, type RuleFiles } from './rule-files.ts';
 import { runTool } from './tools.ts';
 
@@ -118,7 +118,7 @@ describe('alertmanager.yml under amtool', () => {
     }
   });
 
-  test('the data-loss alerts inhibit the queue alerts, matching on labels both really carry', async () => {
+  test('the untrusted-data alerts (down, absent, stale, simulated) inhibit the queue alerts, matching on labels both really carry', async () => {
     assert.equal(shipped.inhibit_rules.length, 1);
     const [rule] = shipped.inhibit_rules;
     assert.ok(rule);
@@ -130,7 +130,7 @@ describe('alertmanager.yml under amtool', () => {
       for (const labels of labelSets) {
         const isSource: boolean = rule.source_matchers.every((m) => matches(m, labels));
         const isTarget: boolean = rule.target_matchers.every((m) => matches(m, labels));
-        assert.equal(isSource, (DATA_LOSS_ALERTS as readonly string[]).includes(alert.alert), `${alert.alert} as source`);
+        assert.equal(isSource, (UNTRUSTED_DATA_ALERTS as readonly string[]).includes(alert.alert), `${alert.alert} as source`);
         assert.equal(isTarget, 'queue_name' in labels, `${alert.alert} as target`);
         assert.ok(!(isSource && isTarget), `${alert.alert} would inhibit itself`);
         // `equal` labels must be on both sides, or inhibition silently never matches. `job` is required;

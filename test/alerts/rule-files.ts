@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { alertmanagerConfig, defaultAlertsConfig, ruleSources, type AlertsConfig } from '../../alerts/index.ts';
+import { alertmanagerSource, defaultAlertsConfig, ruleSources, type AlertsConfig } from '../../alerts/index.ts';
 import { renderAlertmanagerConfig } from '../../generator/render-alertmanager.ts';
 import { renderAlertingRules, renderRecordingRules } from '../../generator/render-rules.ts';
 
@@ -40,7 +40,8 @@ export async function renderToTemp(config: AlertsConfig = defaultAlertsConfig): 
   await mkdir(join(root, 'alertmanager'));
   await writeFile(join(root, SHIPPED.recordingRules), renderRecordingRules(sources));
   await writeFile(join(root, SHIPPED.alertingRules), renderAlertingRules(sources));
-  await writeFile(join(root, SHIPPED.alertmanager), renderAlertmanagerConfig('alerts/alertmanager.ts', alertmanagerConfig(config)));
+  const alertmanager = alertmanagerSource(config);
+  await writeFile(join(root, SHIPPED.alertmanager), renderAlertmanagerConfig(alertmanager.module, alertmanager.config));
   return filesIn(root, 'rendered in a temp folder', () => rm(root, { recursive: true, force: true }));
 }
 

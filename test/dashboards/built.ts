@@ -1,5 +1,6 @@
 // The dashboards as the generator writes them (JSON round trip), and small accessors for the tests.
 
+import { defaultAlertsConfig } from '../../alerts/config.ts';
 import { dashboardSources } from '../../dashboards/index.ts';
 import type { DashboardSource } from '../../generator/contract.ts';
 
@@ -58,7 +59,7 @@ export interface BuiltDashboard {
 }
 
 export function builtDashboards(): BuiltDashboard[] {
-  return dashboardSources().map((source) => ({ source, model: toJson(source.build()) }));
+  return dashboardSources(defaultAlertsConfig).map((source) => ({ source, model: toJson(source.build()) }));
 }
 
 export function dashboardByFile(fileName: string): JsonDashboard {

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { defaultAlertsConfig } from '../../alerts/config.ts';
 import { dashboardSources } from '../../dashboards/index.ts';
 import { SeriesRegistry } from '../../generator/series-registry.ts';
 import { buildDashboard, checkDashboard } from '../../generator/validate-dashboard.ts';
@@ -10,7 +11,7 @@ import { buildDashboard, checkDashboard } from '../../generator/validate-dashboa
 describe('generator validation', () => {
   test('three dashboards, one module and file each', () => {
     assert.deepEqual(
-      dashboardSources().map((s) => [s.module, s.fileName]),
+      dashboardSources(defaultAlertsConfig).map((s) => [s.module, s.fileName]),
       [
         ['dashboards/queue-overview.ts', 'queue-overview.json'],
         ['dashboards/queue-detail.ts', 'queue-detail.json'],
@@ -19,7 +20,7 @@ describe('generator validation', () => {
     );
   });
 
-  for (const source of dashboardSources()) {
+  for (const source of dashboardSources(defaultAlertsConfig)) {
     test(`${source.module}: no problems`, () => {
       const built = buildDashboard(source);
       assert.ok('model' in built, 'problem' in built ? built.problem.message : '');
@@ -29,6 +30,6 @@ describe('generator validation', () => {
   }
 
   test('build() is deterministic: two builds give the same JSON', () => {
-    for (const source of dashboardSources()) assert.equal(JSON.stringify(source.build()), JSON.stringify(source.build()), source.module);
+    for (const source of dashboardSources(defaultAlertsConfig)) assert.equal(JSON.stringify(source.build()), JSON.stringify(source.build()), source.module);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { defaultAlertsConfig } from '../../alerts/config.ts';
 import { DASHBOARD_UIDS } from '../../config/project.ts';
 import type { Layout } from '../../dashboards/common.ts';
 import * as exporterHealth from '../../dashboards/exporter-health.ts';
@@ -17,10 +18,11 @@ interface Module {
   readonly build: (layout?: Layout) => Dashboard;
 }
 
+const config = defaultAlertsConfig;
 const modules: Module[] = [
-  { name: 'queue overview', uid: DASHBOARD_UIDS.queueOverview, panelIds: queueOverview.PANEL, layout: queueOverview.queueOverviewLayout, build: queueOverview.buildQueueOverview },
-  { name: 'queue detail', uid: DASHBOARD_UIDS.queueDetail, panelIds: queueDetail.PANEL, layout: queueDetail.queueDetailLayout, build: queueDetail.buildQueueDetail },
-  { name: 'exporter health', uid: DASHBOARD_UIDS.exporterHealth, panelIds: exporterHealth.PANEL, layout: exporterHealth.exporterHealthLayout, build: exporterHealth.buildExporterHealth },
+  { name: 'queue overview', uid: DASHBOARD_UIDS.queueOverview, panelIds: queueOverview.PANEL, layout: () => queueOverview.queueOverviewLayout(config), build: (layout) => queueOverview.buildQueueOverview(config, layout) },
+  { name: 'queue detail', uid: DASHBOARD_UIDS.queueDetail, panelIds: queueDetail.PANEL, layout: () => queueDetail.queueDetailLayout(config), build: (layout) => queueDetail.buildQueueDetail(config, layout) },
+  { name: 'exporter health', uid: DASHBOARD_UIDS.exporterHealth, panelIds: exporterHealth.PANEL, layout: () => exporterHealth.exporterHealthLayout(config), build: (layout) => exporterHealth.buildExporterHealth(config, layout) },
 ];
 
 /** Everything that must not depend on where a panel sits: id → title, type and its queries by refId. */
@@ -77,9 +79,9 @@ describe('stable panel ids and refIds', () => {
   }
 
   test('a layout line wider than the grid is an error naming the dashboard and the line', () => {
-    const [first, ...rest] = queueOverview.queueOverviewLayout();
+    const [first, ...rest] = queueOverview.queueOverviewLayout(config);
     assert.ok(first !== undefined);
     const tooWide: Layout = [...rest, [...first, ...first]];
-    assert.throws(() => queueOverview.buildQueueOverview(tooWide), /dashboard "Genesys Cloud: queue overview": layout line 3 is 48 columns wide/);
+    assert.throws(() => queueOverview.buildQueueOverview(config, tooWide), /dashboard "Genesys Cloud: queue overview": layout line 3 is 48 columns wide/);
   });
 });

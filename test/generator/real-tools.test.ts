@@ -19,9 +19,9 @@ let out: string;
 
 before(async () => {
   out = mkdtempSync(join(tmpdir(), 'generator-tools-'));
-  const result = generateArtifacts(await loadInputs(undefined));
+  const result = generateArtifacts(loadInputs(undefined));
   assert.ok(result.ok, result.ok ? '' : result.problems.map(formatProblem).join('\n'));
-  const again = generateArtifacts(await loadInputs(undefined));
+  const again = generateArtifacts(loadInputs(undefined));
   assert.deepEqual(again, result, 'two runs over the real modules give identical bytes');
   writeOutputAtomically(out, result.artifacts);
 });
