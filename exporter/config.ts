@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXPORTER_DEFAULT_PORT } from '../config/project.ts';
 import { GENESYS_REGIONS, normaliseRegion, REGION_SPELLINGS, regionUrls } from './genesys/regions.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_REQUESTS_PER_MINUTE } from './genesys/client-options.ts';
 import type { GenesysRegion } from './genesys/regions.ts';
 import { versionLine } from './build-info.ts';
 import type { LogLevel } from './log.ts';
@@ -120,8 +121,8 @@ function buildProgram(): Command {
     .option('--genesys.region <region>', 'Genesys Cloud region: eu_west_1, eu-west-1, mypurecloud.ie or api.mypurecloud.ie (sets both base URLs); or GENESYSCLOUD_REGION.')
     .option('--genesys.api-url <url>', 'API base URL (private gateway, simulator); overrides the region.')
     .option('--genesys.login-url <url>', 'Login (OAuth) base URL; required with --genesys.api-url.')
-    .option('--genesys.requests-per-minute <n>', 'Request budget per minute, shared by all collectors (org limit: 300).', '200')
-    .option('--genesys.request-timeout <duration>', 'Timeout of each API request.', '15s')
+    .option('--genesys.requests-per-minute <n>', 'Request budget per minute, shared by all collectors (org limit: 300).', String(DEFAULT_REQUESTS_PER_MINUTE))
+    .option('--genesys.request-timeout <duration>', 'Timeout of each API request.', formatDurationMs(DEFAULT_REQUEST_TIMEOUT_MS))
     .option('--web.listen-address <[host]:port>', 'Address to serve /metrics on.', `:${EXPORTER_DEFAULT_PORT}`)
     .option('--web.config.file <path>', 'exporter-toolkit web config (TLS, basic auth).')
     .option('--web.telemetry-path <path>', 'Path of the metrics endpoint.', '/metrics')

@@ -11,15 +11,15 @@ export interface GenesysClientOptions {
   /** e.g. https://login.mypurecloud.ie. */
   loginUrl: string;
   credentials: { clientId: string; clientSecret: string };
-  /** Shared budget of the client, default 240 (the org limit is 300 per token). */
+  /** Shared budget of the client, default DEFAULT_REQUESTS_PER_MINUTE (the org limit is 300 per token). */
   requestsPerMinute?: number;
   /** Attempts in flight at once, default 4. */
   maxConcurrency?: number;
-  /** Per attempt, headers and body, default 10 000. */
+  /** Per attempt, headers and body, default DEFAULT_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
   /** Per request, default 3 (so at most 4 attempts, plus one after a 401). */
   maxRetries?: number;
-  /** Cap on an honoured Retry-After, default 60. */
+  /** Longest Retry-After honoured (longer ones are cut to it), default DEFAULT_MAX_RETRY_AFTER_SECONDS. */
   maxRetryAfterSeconds?: number;
   telemetry?: ApiTelemetry;
   logger?: Logger;
@@ -31,7 +31,13 @@ export interface GenesysClientOptions {
   tokenRefreshMarginRatio?: number;
 }
 
-export const DEFAULT_REQUESTS_PER_MINUTE = 240;
+// The one home of these defaults: the command line (exporter/config.ts) uses them too.
+/** Leaves a sixth of the org's 300 per token for other integrations, retries and token grants. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 200;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/** Genesys asks for seconds to a minute in practice; up to 15 min is honoured in full (and logged as
+ * long above a minute), beyond that the client calls again after 15 min. */
+export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 900;
 
 export interface ResolvedClientOptions {
   readonly apiUrl: string;
@@ -61,9 +67,9 @@ export function resolveClientOptions(options: GenesysClientOptions): ResolvedCli
     credentials: options.credentials,
     requestsPerMinute: atLeast(options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, 1, 'requestsPerMinute'),
     maxConcurrency: integerAtLeast(options.maxConcurrency ?? 4, 1, 'maxConcurrency'),
-    requestTimeoutMs: atLeast(options.requestTimeoutMs ?? 10_000, 1, 'requestTimeoutMs'),
+    requestTimeoutMs: atLeast(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 1, 'requestTimeoutMs'),
     maxRetries: integerAtLeast(options.maxRetries ?? 3, 0, 'maxRetries'),
-    maxRetryAfterSeconds: atLeast(options.maxRetryAfterSeconds ?? 60, 0, 'maxRetryAfterSeconds'),
+    maxRetryAfterSeconds: atLeast(options.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS, 0, 'maxRetryAfterSeconds'),
     telemetry: options.telemetry ?? noTelemetry,
     logger: (options.logger ?? silentLogger).child({ component: 'genesys-client' }),
     backoff: options.backoff ?? DEFAULT_BACKOFF,

@@ -1,4 +1,4 @@
-// POST /api/v2/analytics/conversations/aggregates/query: interval history (see genesys-api.md §4).
+// POST /api/v2/analytics/conversations/aggregates/query: interval history (see docs/genesys-api.md, "History: conversation aggregates").
 
 import { apiRequest, type ApiRequestContext } from './api-request.ts';
 import { ENDPOINTS } from './endpoints.ts';

@@ -1,4 +1,4 @@
-// POST /api/v2/analytics/queues/observations/query: real-time queue state (see genesys-api.md §3).
+// POST /api/v2/analytics/queues/observations/query: real-time queue state (see docs/genesys-api.md, "Real-time queue state").
 
 import { apiRequest, type ApiRequestContext } from './api-request.ts';
 import { ENDPOINTS } from './endpoints.ts';

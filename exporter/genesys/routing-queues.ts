@@ -1,4 +1,4 @@
-// GET /api/v2/routing/queues: the queue catalog, paged (see genesys-api.md §6).
+// GET /api/v2/routing/queues: the queue catalog, paged (see docs/genesys-api.md, "The queue list").
 
 import { apiRequest, type ApiRequestContext } from './api-request.ts';
 import { ENDPOINTS } from './endpoints.ts';
