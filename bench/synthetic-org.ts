@@ -1,5 +1,5 @@
 // Synthetic inputs for the exporter benchmarks: a large org's queue list and the observation and
-// aggregate responses Genesys would send for it, shaped like genesys-api.md §3/§4 (the same shapes the
+// aggregate responses Genesys would send for it, shaped as docs/genesys-api.md describes them (the same shapes the
 // client's parsers accept). A GenesysPort over them feeds the real collectors in process, so the
 // benchmarks time our code and not HTTP or the simulator.
 import { AGGREGATE_GRANULARITIES, aggregateQuery, type AggregateGranularity } from '../exporter/collectors/aggregates.ts';

@@ -29,7 +29,7 @@ export interface Place {
 }
 
 export interface PanelChange {
-  /** Panel id within the dashboard (the identity; see review/README.md). */
+  /** Panel id within the dashboard: what pairs a panel across the two sides (review/dashboards.ts). */
   readonly id: number;
   /** Set when the panel kept its title and type but got a new id. */
   readonly previousId?: number;
