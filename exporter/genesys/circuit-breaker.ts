@@ -1,7 +1,7 @@
 // Stops hammering a failing login endpoint. After `failureThreshold` consecutive transient failures
-// (5xx, timeouts, network errors) the circuit opens: no login call until the pause ends (`#openUntilMs`); each further failure
-// after that doubles the pause (up to `openMaxMs`). One success closes it. Reported as open from the trip
-// until the next success, so the gauge shows the whole outage.
+// (5xx, timeouts, network errors) the circuit opens: no login call until the pause ends (`#openUntilMs`);
+// each further failure after that doubles the pause (up to `openMaxMs`). One success closes it. Reported
+// as open from the trip until the next success, so the gauge shows the whole outage.
 
 export interface CircuitBreakerOptions {
   readonly failureThreshold: number;
