@@ -10,6 +10,9 @@ import type { ExporterConfig } from './config.ts';
 import { watchForOrphaning } from './orphan-watch.ts';
 import { WebConfigError } from './web-config.ts';
 
+/** Read before the (slow) startup: npm may be killed while we start, and the watch must still notice. */
+const LAUNCHED_BY = process.ppid;
+
 async function main(): Promise<void> {
   let config: ExporterConfig;
   try {
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
     watchForOrphaning(() => {
       logger.info('parent process (npm) is gone: shutting down as on SIGTERM');
       shutdown('SIGTERM');
-    });
+    }, LAUNCHED_BY);
   }
 }
 
