@@ -3,6 +3,7 @@
 // wrong threshold that silently falls back to its default is a missed page.
 
 import { parseDurationMs } from '../config/duration.ts';
+import { isPlainObject } from '../lib/plain-object.ts';
 
 /** How a leaf value is checked. `optional…` leaves accept null in an override to unset them. */
 export type LeafKind =
@@ -35,10 +36,6 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isHttpUrl(text: string): boolean {

@@ -8,13 +8,13 @@ import { placeProblems, type ExprProblem, type Problem } from './problems.ts';
 import { analyzePromql } from './promql-analysis.ts';
 import type { SeriesRegistry } from './series-registry.ts';
 import { didYouMean } from './suggest.ts';
+import { isPlainObject } from '../lib/plain-object.ts';
 
 /** Panel types that display numbers and so need a unit. */
 const NUMERIC_PANELS = new Set(['timeseries', 'stat', 'gauge', 'bargauge', 'histogram', 'heatmap', 'table']);
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
-const objects = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
+const objects = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isPlainObject) : []);
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 export interface CheckedDashboard {
@@ -34,10 +34,10 @@ export function buildDashboard(source: DashboardSource): { model: unknown } | { 
 }
 
 function templateVariables(dashboard: Json): TemplateVariable[] {
-  const list = isObject(dashboard['templating']) ? objects(dashboard['templating']['list']) : [];
+  const list = isPlainObject(dashboard['templating']) ? objects(dashboard['templating']['list']) : [];
   return list.map((variable) => {
     const query = text(variable['query']) ?? '';
-    const current = isObject(variable['current']) ? text(variable['current']['value']) : undefined;
+    const current = isPlainObject(variable['current']) ? text(variable['current']['value']) : undefined;
     return {
       name: text(variable['name']) ?? '',
       type: text(variable['type']) ?? '',
@@ -77,9 +77,9 @@ class DashboardChecker {
     if (this.datasourceVariables.length === 0) {
       this.add('dashboard', [{ message: 'defines no datasource variable', hint: "add a Prometheus datasource variable named 'datasource' and use it in every panel" }]);
     }
-    const list = isObject(this.dashboard['templating']) ? objects(this.dashboard['templating']['list']) : [];
+    const list = isPlainObject(this.dashboard['templating']) ? objects(this.dashboard['templating']['list']) : [];
     for (const variable of list) this.checkVariable(variable);
-    const annotations = isObject(this.dashboard['annotations']) ? objects(this.dashboard['annotations']['list']) : [];
+    const annotations = isPlainObject(this.dashboard['annotations']) ? objects(this.dashboard['annotations']['list']) : [];
     for (const annotation of annotations) {
       const expr = text(annotation['expr']);
       if (expr !== undefined) this.checkQuery(`annotation ${text(annotation['name']) ?? '?'}`, expr);
@@ -89,7 +89,7 @@ class DashboardChecker {
   }
 
   private datasourceProblem(what: string, datasource: unknown): ExprProblem | undefined {
-    const uid = isObject(datasource) ? text(datasource['uid']) : undefined;
+    const uid = isPlainObject(datasource) ? text(datasource['uid']) : undefined;
     const accepted = [PROMETHEUS_DATASOURCE_UID, ...this.datasourceVariables.flatMap((name) => [`\${${name}}`, `$${name}`])];
     if (uid !== undefined && accepted.includes(uid)) return undefined;
     return {
@@ -129,7 +129,7 @@ class DashboardChecker {
     const problem = this.datasourceProblem('the query', variable['datasource']);
     if (problem !== undefined) this.add(item, [problem]);
     const rawQuery = variable['query'];
-    const query = (isObject(rawQuery) ? text(rawQuery['query']) : text(rawQuery)) ?? '';
+    const query = (isPlainObject(rawQuery) ? text(rawQuery['query']) : text(rawQuery)) ?? '';
     const labelValues = /^\s*label_values\(\s*(.*?)\s*,\s*(\w+)\s*\)\s*$/s.exec(query);
     if (labelValues !== null) return this.checkQuery(item, labelValues[1] ?? '', labelValues[2]);
     const bareLabel = /^\s*label_values\(\s*(\w+)\s*\)\s*$/.exec(query)?.[1];
@@ -199,19 +199,19 @@ class DashboardChecker {
       return;
     }
     this.add(item, (options ?? []).map((e) => ({ message: `options do not match Grafana's ${type} schema: ${e}` })));
-    const fieldConfig = isObject(panel['fieldConfig']) ? panel['fieldConfig'] : {};
-    const defaults = isObject(fieldConfig['defaults']) ? fieldConfig['defaults'] : {};
+    const fieldConfig = isPlainObject(panel['fieldConfig']) ? panel['fieldConfig'] : {};
+    const defaults = isPlainObject(fieldConfig['defaults']) ? fieldConfig['defaults'] : {};
     const custom = schemas.panelCustomFieldConfig(type, defaults['custom'] ?? {});
     this.add(item, (custom ?? []).map((e) => ({ message: `fieldConfig.defaults.custom does not match Grafana's ${type} schema: ${e}` })));
   }
 }
 
 function hasUnit(panel: Json): boolean {
-  const fieldConfig = isObject(panel['fieldConfig']) ? panel['fieldConfig'] : {};
-  const defaults = isObject(fieldConfig['defaults']) ? fieldConfig['defaults'] : {};
+  const fieldConfig = isPlainObject(panel['fieldConfig']) ? panel['fieldConfig'] : {};
+  const defaults = isPlainObject(fieldConfig['defaults']) ? fieldConfig['defaults'] : {};
   if ((text(defaults['unit']) ?? '') !== '') return true;
-  const options = isObject(panel['options']) ? panel['options'] : {};
-  const yAxis = isObject(options['yAxis']) ? options['yAxis'] : {};
+  const options = isPlainObject(panel['options']) ? panel['options'] : {};
+  const yAxis = isPlainObject(options['yAxis']) ? options['yAxis'] : {};
   if ((text(yAxis['unit']) ?? '') !== '') return true;
   // A table mixes text and number columns: a unit on the number columns (overrides) is enough.
   return objects(fieldConfig['overrides']).some((override) =>
@@ -220,7 +220,7 @@ function hasUnit(panel: Json): boolean {
 }
 
 export function checkDashboard(source: DashboardSource, model: unknown, registry: SeriesRegistry): CheckedDashboard {
-  if (!isObject(model)) {
+  if (!isPlainObject(model)) {
     return { uid: undefined, model, problems: [{ module: source.module, item: 'dashboard', message: 'build() did not return a dashboard object' }] };
   }
   const checker = new DashboardChecker(source.module, model, registry);
@@ -241,7 +241,7 @@ export function linkProblems(module: string, model: unknown, knownUids: Readonly
         problems.push({ module, item: 'dashboard', message: `links to dashboard uid "${uid}", which no dashboard module builds`, hint: `known uids: ${[...knownUids].sort().join(', ')}` });
       }
     } else if (Array.isArray(value)) value.forEach(visit);
-    else if (isObject(value)) Object.keys(value).sort().forEach((key) => visit(value[key]));
+    else if (isPlainObject(value)) Object.keys(value).sort().forEach((key) => visit(value[key]));
   };
   visit(model);
   return problems;

@@ -2,6 +2,7 @@
 // labels are worked out from their own expressions), alert conventions (for, severity, annotations,
 // runbook and dashboard links), recording rule names, and unique names.
 
+import { parseDurationMs } from '../config/duration.ts';
 import type { AlertingRule, RecordingRule, RuleSource } from './contract.ts';
 import { substituteVariables } from './grafana-variables.ts';
 import type { ExprProblem, Problem } from './problems.ts';
@@ -9,7 +10,6 @@ import { analyzePromql } from './promql-analysis.ts';
 import { labelSet, UNKNOWN_LABELS, type SeriesInfo, type SeriesRegistry } from './series-registry.ts';
 
 const SEVERITIES = ['critical', 'warning', 'info'];
-const DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
 /** `level:metric:operations`, https://prometheus.io/docs/practices/rules/#naming */
 const RECORDING_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+$/;
 const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
@@ -17,8 +17,8 @@ const REQUIRED_ANNOTATIONS = ['summary', 'description', 'runbook_url', 'dashboar
 
 export const isRecording = (rule: AlertingRule | RecordingRule): rule is RecordingRule => 'record' in rule;
 
-export const isDuration = (value: unknown): value is string => typeof value === 'string' && value !== '' && DURATION.test(value);
-const isZeroDuration = (value: string): boolean => !/[1-9]/.test(value);
+const isDuration = (value: unknown): value is string => typeof value === 'string' && parseDurationMs(value) !== undefined;
+const isZeroDuration = (value: string): boolean => parseDurationMs(value) === 0;
 
 export interface CheckedRules {
   readonly problems: readonly Problem[];

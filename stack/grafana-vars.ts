@@ -13,6 +13,8 @@
 //  - explicit formats `${var:regex}`, `${var:pipe}`, `${var:csv}`, `${var:raw}` as Grafana formats them.
 // An unknown variable is an error naming it (Grafana would leave the text in place and the query would fail).
 
+import { isPlainObject as isMap } from '../lib/plain-object.ts';
+
 export interface VariableDefinition {
   readonly name: string;
   readonly multi: boolean;
@@ -111,9 +113,6 @@ export function interpolate(expr: string, context: InterpolationContext): string
     return formatUserVariable(variable.definition, variable.selection, format);
   });
 }
-
-type JsonMap = Record<string, unknown>;
-const isMap = (value: unknown): value is JsonMap => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The templating variables of a dashboard JSON model (datasource variables included). */
 export function dashboardVariables(dashboard: unknown): (VariableDefinition & { readonly type: string; readonly query: unknown })[] {

@@ -20,6 +20,7 @@ import { EXPORTER_JOB } from '../config/project.ts';
 import { LOOPBACK, httpUrl } from './ports.ts';
 import { spawnManaged, waitForHttp, type ManagedProcess } from './processes.ts';
 import { parseDurationMs } from '../config/duration.ts';
+import { isPlainObject as isMap } from '../lib/plain-object.ts';
 
 export interface TestPrometheusSettings {
   /** host:port of the exporter to scrape. */
@@ -34,10 +35,6 @@ export interface TestPrometheusSettings {
 }
 
 type YamlMap = Record<string, unknown>;
-
-function isMap(value: unknown): value is YamlMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function fail(source: string, problem: string): never {
   throw new Error(`${source}: ${problem}`);

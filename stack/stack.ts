@@ -16,6 +16,7 @@ import type { ManagedProcess } from './processes.ts';
 import { SimulatorClient } from './simulator-client.ts';
 import { startSimulatorProcess, type SimulatorEndpoint } from './simulator-process.ts';
 import { startWebhookSink, type WebhookSink } from './webhook-sink.ts';
+import { isPlainObject as isJson } from '../lib/plain-object.ts';
 
 export interface StackOptions {
   /** Keep logs and data here (created if needed); default: a new temporary folder, removed by close(). */
@@ -68,7 +69,6 @@ export interface Stack {
 }
 
 type Json = Record<string, unknown>;
-const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `base` with `extra` merged in, objects recursively (the override's own semantics). */
 export function deepMerge(base: Json, extra: Json): Json {

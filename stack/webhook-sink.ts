@@ -6,6 +6,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LOOPBACK } from './ports.ts';
+import { isPlainObject as isRecord } from '../lib/plain-object.ts';
 
 /** https://developer.pagerduty.com/docs/events-api-v2/trigger-events/ (the fields Alertmanager sends). */
 export interface PagerDutyEvent {
@@ -49,10 +50,6 @@ export const SLACK_PATH_PREFIX = '/slack/';
 
 const PAGERDUTY_ACTIONS = new Set(['trigger', 'acknowledge', 'resolve']);
 const PAGERDUTY_SEVERITIES = new Set(['critical', 'error', 'warning', 'info']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The problems PagerDuty would report for this body (empty: valid). */
 export function pagerDutyProblems(body: unknown): string[] {

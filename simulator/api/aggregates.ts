@@ -8,6 +8,7 @@ import type { TruthStore } from '../model/truth-store.ts';
 import { badRequest } from './errors.ts';
 import { compileFilter, type Dimensions } from './filter.ts';
 import { iso, parseDuration, parseInterval } from './iso.ts';
+import { isPlainObject as isObject } from '../../lib/plain-object.ts';
 
 const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle'] as const;
 type TimerMetric = (typeof TIMER_METRICS)[number];
@@ -44,8 +45,6 @@ interface Bucket {
   readonly timers: Partial<Record<TimerMetric, TimerStats>>;
   readonly views: number[];
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function parseViews(value: unknown): View[] {
   if (value === undefined) return [];

@@ -5,6 +5,7 @@
 // ('or' of many `matches` on one dimension becomes a set lookup).
 
 import { badRequest } from './errors.ts';
+import { isPlainObject as isObject } from '../../lib/plain-object.ts';
 
 /** Dimension values of one group or contact; absent dimensions are undefined. */
 export type Dimensions = (dimension: string) => string | undefined;
@@ -18,8 +19,6 @@ export interface CompiledFilter {
 
 const OPERATORS = ['matches', 'exists', 'notExists'] as const;
 type Operator = (typeof OPERATORS)[number];
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function compileFilter(value: unknown, allowedDimensions: readonly string[], path = 'filter'): CompiledFilter {
   const matchedValues = new Map<string, Set<string>>();

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { dashboardVariables, type VariableDefinition } from '../../../stack/grafana-vars.ts';
+import { isPlainObject as isJson } from '../../../lib/plain-object.ts';
 
 type Json = Record<string, unknown>;
-const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export interface PanelQuery {
   readonly dashboardUid: string;
