@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { createGenesysClient } from '../../exporter/genesys/client.ts';
 import { wildcardMatcher } from '../../simulator/api/wildcard.ts';
 import { MAX_BODY_BYTES } from '../../simulator/http/exchange.ts';
 import type { SimulatorHandle } from '../../simulator/index.ts';
@@ -166,6 +167,16 @@ describe('simulator: client credentials compared as the official SDKs send them'
     assert.equal(encoded.json.error, 'invalid_client');
     // Percent sequences are not decoded: "se%41cr" is not "seAcr".
     assert.equal((await grant(basic('client id+1', 'seAcr+et/='))).status, 401);
+  });
+
+  test("the exporter's API client logs in with such a secret and reads the queues", async () => {
+    const client = createGenesysClient({ apiUrl: sim.url, loginUrl: sim.url, credentials: { clientId: 'client id+1', clientSecret: secret } });
+    try {
+      await client.start();
+      assert.equal((await client.listQueues()).length, sim.queues().length);
+    } finally {
+      await client.close();
+    }
   });
 });
 
