@@ -24,7 +24,7 @@ export function buildRevision(cwd: string, env: NodeJS.ProcessEnv = process.env)
     return given;
   }
   try {
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }).trim() || 'unknown';
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }).trim() || 'unknown';
   } catch {
     return 'unknown'; // not a git checkout (a source tarball, a container build context without .git)
   }
@@ -51,7 +51,8 @@ function build(): void {
   const code = readFileSync(bin, 'utf8');
   if (!code.startsWith('#!')) writeFileSync(bin, SHEBANG + code);
   chmodSync(bin, 0o755);
-  process.stdout.write(`build: ${DIST_DIR}/ written (version ${info.version}, revision ${info.revision}); bin ${BIN_PATH}\n`);
+  // stderr: `npm pack --json` (which runs this as prepack) keeps a parseable stdout.
+  process.stderr.write(`build: ${DIST_DIR}/ written (version ${info.version}, revision ${info.revision}); bin ${BIN_PATH}\n`);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
