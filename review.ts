@@ -1,7 +1,7 @@
 // `npm run review -- --base <git-ref>`: what a change does to the generated dashboards, rules,
 // Alertmanager configuration and deployment files, as Markdown for a pull-request comment (or JSON).
 //   npm run review -- --base origin/main                 Markdown on stdout
-//   npm run review -- --base HEAD~1 --out review-out     also review.md and one SVG per changed dashboard
+//   npm run review -- --base HEAD~1 --out review-out     also review.md, review.json and one SVG per changed dashboard
 //   npm run review -- --base HEAD~1 --format json        the structured change list
 // Exit 0 whether or not something changed (it is a report); 2 when the review itself fails.
 
@@ -29,22 +29,21 @@ async function main(options: CliOptions): Promise<void> {
   });
   const pictures = options.out === undefined ? new Map<string, string>() : renderLayouts(review.dashboards, base.tree, head.tree);
   const layouts = Object.fromEntries([...pictures.keys()].map((uid) => [uid, svgFileName(uid)]));
-  const report =
-    options.format === 'json'
-      ? `${JSON.stringify(options.out === undefined ? review : { ...review, layouts }, null, 2)}\n`
-      : renderMarkdown(review, { svgFor: (uid) => layouts[uid] });
+  const json = `${JSON.stringify(options.out === undefined ? review : { ...review, layouts }, null, 2)}\n`;
+  const markdown = renderMarkdown(review, { svgFor: (uid) => layouts[uid] });
   if (options.out !== undefined) {
     mkdirSync(options.out, { recursive: true });
-    writeFileSync(join(options.out, options.format === 'json' ? 'review.json' : 'review.md'), report);
+    writeFileSync(join(options.out, 'review.md'), markdown);
+    writeFileSync(join(options.out, 'review.json'), json);
     for (const [uid, svg] of pictures) writeFileSync(join(options.out, svgFileName(uid)), svg);
   }
-  process.stdout.write(report);
+  process.stdout.write(options.format === 'json' ? json : markdown);
 }
 
 const program = new Command('review')
   .description('Generate the base ref and the working tree, and report what changed in the generated output')
   .requiredOption('--base <git-ref>', 'the commit to compare with (a branch, tag, HEAD~1, origin/main)')
-  .option('--out <dir>', 'also write review.md (or review.json) and one SVG layout picture per changed dashboard here')
+  .option('--out <dir>', 'also write review.md, review.json and one SVG layout picture per changed dashboard here')
   .addOption(new Option('--format <format>', 'markdown for people, json for machines').choices(['markdown', 'json']).default('markdown'))
   .action(async (options: CliOptions) => {
     try {

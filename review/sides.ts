@@ -94,13 +94,16 @@ export async function generateBothSides(root: string, baseRef: string): Promise<
   try {
     git(root, ['worktree', 'add', '--detach', '--quiet', worktree, baseCommit]);
     if (existsSync(join(root, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'), 'dir');
-    const [baseTree, headTree] = await Promise.all([
+    // Both generators run at once; wait for both to finish before cleaning up, even when one failed.
+    const [baseTree, headTree] = await Promise.allSettled([
       generate(worktree, join(temp, 'base-out'), `base ${baseRef} (${baseCommit.slice(0, 7)})`),
       generate(root, join(temp, 'head-out'), 'working tree'),
     ]);
+    if (baseTree.status === 'rejected') throw baseTree.reason;
+    if (headTree.status === 'rejected') throw headTree.reason;
     return {
-      base: { ref: baseRef, commit: baseCommit, tree: baseTree },
-      head: { ref: 'working tree', commit: headCommit, tree: headTree },
+      base: { ref: baseRef, commit: baseCommit, tree: baseTree.value },
+      head: { ref: 'working tree', commit: headCommit, tree: headTree.value },
     };
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -15,6 +15,9 @@ const GAP = 32;
 const MARGIN = 12;
 const HEADER = 44;
 const LEGEND = 40;
+const LINE = 12;
+/** Average width of a character at font-size 10, for cutting titles to fit. */
+const CHAR = 5.6;
 
 type Mark = 'unchanged' | 'changed' | 'added' | 'removed';
 const FILL: Readonly<Record<Mark, { fill: string; stroke: string }>> = {
@@ -27,9 +30,28 @@ const MOVED = '#1a73e8';
 
 const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function fit(text: string, widthPx: number, charPx = 5.6): string {
+function fit(text: string, widthPx: number, charPx = CHAR): string {
   const max = Math.max(1, Math.floor(widthPx / charPx));
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** Words on up to `maxLines` lines of `widthPx`; the last line ends in … when the title is longer. */
+function wrap(text: string, widthPx: number, maxLines: number): string[] {
+  const perLine = Math.max(1, Math.floor(widthPx / CHAR));
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    const candidate = current === '' ? word : `${current} ${word}`;
+    if (candidate.length <= perLine || current === '') current = candidate;
+    else {
+      lines.push(current);
+      current = word;
+    }
+  }
+  lines.push(current);
+  const kept = lines.slice(0, maxLines).map((line) => fit(line, widthPx));
+  if (lines.length > maxLines) kept[maxLines - 1] = fit(`${kept[maxLines - 1]} ${lines[maxLines]}`, widthPx).replace(/…?$/, '…');
+  return kept;
 }
 
 interface Marks {
@@ -77,9 +99,12 @@ function drawGrid(panels: readonly LaidOutPanel[] | undefined, marks: Marks, ori
     const isRow = p.panel.type === 'row';
     const inner = isRow && Array.isArray(p.panel.panels) && p.panel.panels.length > 0 ? ` (collapsed, ${p.panel.panels.length})` : '';
     const text = `${isRow ? '▸ ' : ''}${p.id} · ${panelTitle(p.panel)}${inner}`;
-    out.push(
-      `<text x="${x + 5}" y="${y + (isRow ? h / 2 + 4 : 14)}" font-size="10"${isRow ? ' font-weight="bold"' : ''}>${escapeXml(fit(text, w - 10))}</text>`,
-    );
+    if (isRow) {
+      out.push(`<text x="${x + 5}" y="${y + h / 2 + 4}" font-size="10" font-weight="bold">${escapeXml(fit(text, w - 10))}</text>`);
+      continue;
+    }
+    const lines = wrap(text, w - 10, Math.max(1, Math.floor((h - 6) / LINE)));
+    lines.forEach((line, i) => out.push(`<text x="${x + 5}" y="${y + 14 + i * LINE}" font-size="10">${escapeXml(line)}</text>`));
   }
   return out;
 }
