@@ -12,7 +12,13 @@ const ROOT = resolve(new URL('../../', import.meta.url).pathname);
 
 /** Files git tracks or would track (new, not ignored) that exist in the working tree. */
 function trackedTextFiles(): { path: string; text: string }[] {
-  const paths = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter((p) => p !== '' && !p.startsWith('node_modules/'));
+  let listing: string;
+  try {
+    listing = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  } catch (error) {
+    throw new Error(`test/repository needs a git checkout of the project (git ls-files failed in ${ROOT}): ${(error as Error).message}`);
+  }
+  const paths = listing.split('\0').filter((p) => p !== '' && !p.startsWith('node_modules/'));
   const files: { path: string; text: string }[] = [];
   for (const path of paths) {
     const absolute = join(ROOT, path);
