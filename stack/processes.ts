@@ -201,34 +201,3 @@ export async function waitForHttp(url: string, options: WaitForHttpOptions): Pro
   const tail = options.process ? `\nLast lines of ${options.process.spec.logFile}:\n${options.process.logTail()}` : '';
   throw new Error(`${url} was not ready within ${options.timeoutMs} ms (last: ${lastProblem})${tail}`);
 }
-
-/** Thrown by a waitFor probe to stop waiting at once (e.g. the awaited process has exited). */
-export class WaitAborted extends Error {
-  override readonly name = 'WaitAborted';
-}
-
-/**
- * Polls `probe` until it returns a value (not undefined); the error says what was awaited and the last
- * value seen. A probe that throws is retried (the thing may not be up yet), unless it throws WaitAborted.
- */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  options: { readonly timeoutMs: number; readonly intervalMs?: number; readonly describeLast?: () => string },
-): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-      lastError = undefined;
-    } catch (error) {
-      if (error instanceof WaitAborted) throw error;
-      lastError = error;
-    }
-    await sleep(options.intervalMs ?? 500);
-  }
-  const last = options.describeLast?.() ?? (lastError instanceof Error ? lastError.message : lastError === undefined ? 'condition false' : String(lastError));
-  throw new Error(`Timed out after ${options.timeoutMs} ms waiting for ${what} (last: ${last})`);
-}

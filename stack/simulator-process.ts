@@ -3,7 +3,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnManaged, waitFor, WaitAborted, type ManagedProcess } from './processes.ts';
+import { spawnManaged, type ManagedProcess } from './processes.ts';
+import { waitFor, WaitAborted } from './wait-for.ts';
 import { REPO_ROOT, tsNodeCommand } from './repo.ts';
 
 export interface SimulatorEndpoint {

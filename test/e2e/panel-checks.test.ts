@@ -4,7 +4,7 @@
 // P = aggregates poll 1 s + 1.5 s margin = 2.5 s, AGGREGATES_LAG = S + P = 4 s.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTransformations, checkQuery } from './support/evaluate.ts';
+import { checkQuery } from './support/evaluate.ts';
 import { bucketOf, complianceCandidates, countBounds, quantileInterval, type TruthContext } from './support/panel-checks.ts';
 import { TruthRecorder, type ContactEvent } from './support/truth.ts';
 import type { SimulatorClient } from '../../stack/simulator-client.ts';
@@ -59,18 +59,6 @@ describe('SLA compliance candidates', () => {
   });
 });
 
-describe("the SLA stat's transformations", () => {
-  test('calculateField breaches / offers, then 1 − that, renamed by organize', () => {
-    const transformations = [
-      { id: 'calculateField', options: { mode: 'binary', binary: { left: 'breaches', operator: '/', right: 'offers' }, alias: 'ratio' } },
-      { id: 'calculateField', options: { mode: 'binary', binary: { left: '1', operator: '-', right: 'ratio' }, alias: 'SLA compliance' } },
-      { id: 'organize', options: { renameByName: { 'SLA compliance': 'SLA Compliance %' } } },
-    ];
-    assert.equal(applyTransformations({ breaches: 30, offers: 120 }, transformations)['SLA Compliance %'], 0.75);
-    assert.throws(() => applyTransformations({}, [{ id: 'reduce', options: {} }]), /reduce is not reproduced/);
-  });
-});
-
 describe('a wrong value is reported', () => {
   const recorder = new TruthRecorder({} as SimulatorClient);
   const context = (events: readonly ContactEvent[]): TruthContext => ({
@@ -83,7 +71,7 @@ describe('a wrong value is reported', () => {
     recorder,
     countedSpans: [{ fromMs: 0, toMs: Infinity }],
   });
-  const query = { dashboardUid: 'd', dashboardFile: 'd.json', panelId: 1, panelTitle: 'Offered', panelType: 'timeseries', refId: 'offered', expr: 'x', instant: false, transformations: [] };
+  const query = { dashboardUid: 'd', dashboardFile: 'd.json', panelId: 1, panelTitle: 'Offered', panelType: 'timeseries', refId: 'offered', expr: 'x', instant: false };
   const events = Array.from({ length: 100 }, (_, i) => at(905 + i * 0.9));
 
   test('a rate inside the bounds passes, double the events fails, no data fails', () => {

@@ -9,14 +9,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MediaType, SimQueue } from '../../simulator/control-types.ts';
 import { alertmanagerAlerts } from '../../stack/alertmanager.ts';
 import { interpolate, type InterpolationContext } from '../../stack/grafana-vars.ts';
-import { sampleValue } from '../../stack/prometheus-api.ts';
-import { waitFor } from '../../stack/processes.ts';
+import { sampleValue, type InstantSample } from '../../stack/prometheus-api.ts';
+import { waitFor } from '../../stack/wait-for.ts';
 import type { Stack } from '../../stack/stack.ts';
 import { EXPORTER_JOB } from '../../config/project.ts';
 import type { PagerDutyEvent } from '../../stack/webhook-sink.ts';
-import { loadDashboard, queryKey, type LoadedDashboard, type PanelQuery } from './support/dashboards.ts';
+import { loadDashboard, queryKey, type LoadedDashboard, type LoadedPanel, type PanelQuery } from './support/dashboards.ts';
 import { AGGREGATES_LAG_SECONDS, SCRAPE_SECONDS, startE2eStack } from './support/e2e-stack.ts';
-import { applyTransformations, checkQuery, complianceProblems } from './support/evaluate.ts';
+import { checkQuery, complianceProblems, type TruthRange } from './support/evaluate.ts';
+import { framesFromPrometheus, renderPanel, thresholdColours, type ShownValue } from './support/grafana.ts';
 import { complianceCandidates, countBounds, PANEL_CHECKS, type ObservedWindow, type TruthContext } from './support/panel-checks.ts';
 import { contactEvents, selectEvents, TruthRecorder, type ContactEvent } from './support/truth.ts';
 
@@ -164,7 +165,58 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     return contactEvents(contacts.contacts);
   }
 
-  test('every panel query of every dashboard returns data and matches the ground truth', async () => {
+  /** Label names as the queries return them, for values a table shows under renamed columns (organize's renameByName). */
+  function originalLabels(panel: LoadedPanel, labels: Readonly<Record<string, string>>): Record<string, string> {
+    const renamedFrom = new Map<string, string>();
+    for (const t of panel.model.transformations ?? []) {
+      const renames = (t.options as { renameByName?: Record<string, string> } | undefined)?.renameByName ?? {};
+      for (const [from, to] of Object.entries(renames)) renamedFrom.set(to, from);
+    }
+    return Object.fromEntries(Object.entries(labels).map(([name, value]) => [renamedFrom.get(name) ?? name, value]));
+  }
+
+  /**
+   * What the panel shows at T, computed by Grafana's engine from the queries' results, against the ground
+   * truth: each value under its query's check (a value traced to its query: the frame's refId, or a table's
+   * "Value #refId" column), a value the panel calculates under a check of its own (uid/panelId/<name>),
+   * and each value's threshold colour against the colours the truth's range is drawn in.
+   */
+  function checkShown(panel: LoadedPanel, shown: readonly ShownValue[], T: number, W: number, events: readonly ContactEvent[], observed: ObservedWindow | undefined, unclassified: string[]): string[] {
+    const problems: string[] = [];
+    const [first] = panel.queries;
+    if (first === undefined) return problems;
+    const groups = new Map<string, ShownValue[]>();
+    for (const value of shown) {
+      const id = value.refId ?? value.name;
+      groups.set(id, [...(groups.get(id) ?? []), value]);
+    }
+    for (const [id, values] of groups) {
+      const query: PanelQuery = { ...(panel.queries.find((q) => q.refId === id) ?? first), refId: id, panelTitle: `${panel.title}, as Grafana shows it` };
+      const check = PANEL_CHECKS[queryKey(query)];
+      if (check === undefined) {
+        unclassified.push(`${queryKey(query)} (${panel.title}): a value the panel shows (${values.map((v) => v.text).join(', ')})`);
+        continue;
+      }
+      const bySample = new Map<InstantSample, ShownValue>();
+      const samples = values.map((value) => {
+        const sample: InstantSample = { metric: originalLabels(panel, value.labels), value: [T, String(value.numeric)] };
+        bySample.set(sample, value);
+        return sample;
+      });
+      const colours: TruthRange = (sample, low, high) => {
+        const value = bySample.get(sample);
+        if (value?.thresholds === undefined) return;
+        const allowed = thresholdColours(value.thresholds, low, high);
+        if (!allowed.includes(value.color)) {
+          problems.push(`${queryKey(query)} (${panel.title}) ${JSON.stringify(sample.metric)}: shown as ${value.text} in ${value.color}, but the truth (${low}…${high}) is drawn in ${allowed.join(' or ')}`);
+        }
+      };
+      problems.push(...checkQuery(check, { query, results: [{ T, samples, observed }] }, truthContext(query, T, W, events), colours));
+    }
+    return problems;
+  }
+
+  test('every panel query of every dashboard returns data and matches the ground truth, as Grafana shows it', async () => {
     // A few minutes of traffic since the exporter started (the simulator also ran 30 simulated minutes
     // before it, so queues are busy from the start).
     const minimumRun = 100;
@@ -177,59 +229,56 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     const W = Math.min(120, T - Math.ceil(baselineMs / 1000) - Math.ceil(AGGREGATES_LAG_SECONDS) - 2);
     assert.ok(W >= 60, `a count window of at least a minute (got ${W} s)`);
     const events = await allEvents();
+    const observedAtT = await observationPoll(T);
 
     const problems: string[] = [];
     const unclassified: string[] = [];
     let checked = 0;
+    let panelsShown = 0;
     for (const dashboard of dashboards) {
       const rangeSeconds = T - startedAt;
       const grafanaRange = grafanaContext(dashboard, SCRAPE_SECONDS, rangeSeconds); // step = scrape interval: Grafana's minimum
       const truthWindow = grafanaContext(dashboard, W - SCRAPE_SECONDS, rangeSeconds);
-      const statParts: Record<string, number> = {};
-      for (const query of dashboard.queries) {
-        const check = PANEL_CHECKS[queryKey(query)];
-        if (check === undefined) {
-          unclassified.push(`${queryKey(query)} (${query.panelTitle}): ${query.expr}`);
-          continue;
-        }
-        // 1. As Grafana runs it: no error, some data.
-        const expr = interpolate(query.expr, grafanaRange);
-        try {
-          if (query.instant) {
-            const result = await stack.prometheus.vector(expr, T);
-            if (result.length === 0) problems.push(`${queryKey(query)} (${query.panelTitle}): instant query returned no data: ${expr}`);
-          } else {
-            const series = await stack.prometheus.range(expr, T - rangeSeconds, T, SCRAPE_SECONDS);
-            if (series.every((s) => s.values.length === 0)) problems.push(`${queryKey(query)} (${query.panelTitle}): range query returned no data: ${expr}`);
+      for (const panel of dashboard.panels) {
+        const resultsAtT: { target: PanelQuery; samples: readonly InstantSample[] }[] = [];
+        for (const query of panel.queries) {
+          const check = PANEL_CHECKS[queryKey(query)];
+          if (check === undefined) {
+            unclassified.push(`${queryKey(query)} (${query.panelTitle}): ${query.expr}`);
+            continue;
           }
-        } catch (error) {
-          problems.push(`${queryKey(query)} (${query.panelTitle}): ${(error as Error).message}`);
-          continue;
+          // 1. As Grafana runs it: no error, some data.
+          const expr = interpolate(query.expr, grafanaRange);
+          try {
+            if (query.instant) {
+              const result = await stack.prometheus.vector(expr, T);
+              if (result.length === 0) problems.push(`${queryKey(query)} (${query.panelTitle}): instant query returned no data: ${expr}`);
+            } else {
+              const series = await stack.prometheus.range(expr, T - rangeSeconds, T, SCRAPE_SECONDS);
+              if (series.every((s) => s.values.length === 0)) problems.push(`${queryKey(query)} (${query.panelTitle}): range query returned no data: ${expr}`);
+            }
+          } catch (error) {
+            problems.push(`${queryKey(query)} (${query.panelTitle}): ${(error as Error).message}`);
+            continue;
+          }
+          // 2. Its result against the ground truth at T (gauges at several times, to compare more than one state).
+          const truthExpr = interpolate(query.expr, truthWindow);
+          const times = check.kind === 'gauge' || check.kind === 'agentsByStatus' ? [T - 12, T - 9, T - 6, T - 3, T] : [T];
+          const results = [];
+          for (const t of times) results.push({ T: t, samples: await stack.prometheus.vector(truthExpr, t), observed: t === T ? observedAtT : await observationPoll(t) });
+          resultsAtT.push({ target: query, samples: results[results.length - 1]?.samples ?? [] });
+          problems.push(...checkQuery(check, { query, results }, truthContext(query, T, W, events)));
+          checked += 1;
         }
-        // 2. Against the ground truth at T (gauges at several times, to compare more than one state).
-        const truthExpr = interpolate(query.expr, truthWindow);
-        const times = check.kind === 'gauge' || check.kind === 'agentsByStatus' ? [T - 12, T - 9, T - 6, T - 3, T] : [T];
-        const results = [];
-        for (const t of times) results.push({ T: t, samples: await stack.prometheus.vector(truthExpr, t), observed: await observationPoll(t) });
-        if (check.kind === 'complianceStatPart') {
-          const [sample] = results[0]?.samples ?? [];
-          if (sample !== undefined) statParts[check.part] = sampleValue(sample);
-        }
-        problems.push(...checkQuery(check, { query, results }, truthContext(query, T, W, events)));
-        checked += 1;
-      }
-      // The overview's SLA stat: the two queries combined by the panel's own transformations.
-      const statQuery = dashboard.queries.find((q) => PANEL_CHECKS[queryKey(q)]?.kind === 'complianceStatPart');
-      if (statQuery !== undefined) {
-        const fields = applyTransformations(statParts, statQuery.transformations);
-        const shown = fields['SLA Compliance %'];
-        const where = `${statQuery.dashboardUid}/${statQuery.panelId} (${statQuery.panelTitle})`;
-        if (shown === undefined) problems.push(`${where}: the transformations produce no "SLA Compliance %" field from ${JSON.stringify(statParts)}`);
-        else problems.push(...complianceProblems(where, shown, complianceCandidates(events, new Set(simQueues.map((q) => q.id)), MEDIA, countedSpans, T)));
+        // 3. The panel as Grafana shows it at T: framed, transformed, formatted and coloured by @grafana/data.
+        const rendered = await renderPanel(panel.model, framesFromPrometheus(resultsAtT), `${dashboard.uid}/${panel.id} (${panel.title})`);
+        problems.push(...rendered.problems);
+        problems.push(...checkShown(panel, rendered.values, T, W, events, observedAtT, unclassified));
+        panelsShown += 1;
       }
     }
-    assert.deepEqual(unclassified, [], 'every dashboard query needs a ground-truth check in test/e2e/support/panel-checks.ts');
-    assert.deepEqual(problems, [], `${problems.length} of ${checked} queries disagree with the ground truth`);
+    assert.deepEqual(unclassified, [], 'every dashboard query and calculated panel value needs a ground-truth check in test/e2e/support/panel-checks.ts');
+    assert.deepEqual(problems, [], `${problems.length} problems in ${checked} queries and ${panelsShown} panels`);
     assert.ok(checked >= 50, `all queries were checked (${checked})`);
   });
 
@@ -344,7 +393,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
           const zeros = samples.filter((s) => sampleValue(s) === 0).map((s) => queuesByName.get(s.metric.queue_name ?? '')?.id);
           for (const id of scope) if (!zeros.includes(id)) problems.push(`${key}: queue ${id} is not a true 0 while quiet (${JSON.stringify(samples.map((s) => [s.metric.queue_name, s.value[1]]))})`);
         }
-        if (check?.kind === 'compliance' || check?.kind === 'complianceStatPart') {
+        if (check?.kind === 'compliance') {
           // SLA: the last true value of the 15-minute window (or no data), never a 0 % that did not happen.
           for (const s of samples) {
             const id = queuesByName.get(s.metric.queue_name ?? '')?.id;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAlertmanager, type RunningAlertmanager } from '../../stack/alertmanager.ts';
 import { freePort } from '../../stack/ports.ts';
-import { processRegistry, waitFor } from '../../stack/processes.ts';
+import { processRegistry } from '../../stack/processes.ts';
+import { waitFor } from '../../stack/wait-for.ts';
 import { pagerDutyProblems, slackProblem, startWebhookSink, type WebhookSink } from '../../stack/webhook-sink.ts';
 
 describe('webhook sink behind a real Alertmanager', () => {

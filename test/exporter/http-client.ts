@@ -2,7 +2,7 @@
 // self-signed certificate (fetch cannot without extra packages).
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { waitFor as pollUntil } from '../../stack/processes.ts';
+import { waitFor as pollUntil } from '../../stack/wait-for.ts';
 
 export interface Reply {
   readonly status: number;

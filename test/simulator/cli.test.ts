@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { basic, call } from './helpers.ts';
-import { waitFor as pollUntil } from '../../stack/processes.ts';
+import { waitFor as pollUntil } from '../../stack/wait-for.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const FIXTURE = new URL('./fixtures/small-org.yaml', import.meta.url).pathname;

@@ -1,5 +1,6 @@
-// Runs one dashboard query's ground-truth check (support/panel-checks.ts) against Prometheus' answer and
-// returns the problems found, each naming the query, the series, the value and what the truth allows.
+// Runs one dashboard query's ground-truth check (support/panel-checks.ts) against Prometheus' answer, or
+// against the values a panel shows (support/grafana.ts), and returns the problems found, each naming the
+// query, the series, the value and what the truth allows.
 import type { InstantSample } from '../../../stack/prometheus-api.ts';
 import { sampleValue } from '../../../stack/prometheus-api.ts';
 import type { PanelQuery } from './dashboards.ts';
@@ -29,7 +30,10 @@ function queueIdOf(ctx: TruthContext, sample: InstantSample): string | undefined
   return ctx.queuesByName.get(name)?.id;
 }
 
-export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: TruthContext): string[] {
+/** Told, for each sample a check can bound, the range of values the truth allows (for colour checks). */
+export type TruthRange = (sample: InstantSample, low: number, high: number) => void;
+
+export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: TruthContext, truthRange: TruthRange = () => {}): string[] {
   const problems: string[] = [];
   const where = (sample: InstantSample | undefined, T: number): string =>
     `${queryKey(evaluation.query)} (${evaluation.query.panelTitle})${sample === undefined ? '' : ` ${JSON.stringify(sample.metric)}`} at ${T}`;
@@ -53,6 +57,7 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
             return queue === undefined ? Number.NaN : check.read(queue, ctx.mediaType);
           }, check.growsWithTime === true);
           const value = sampleValue(sample);
+          if (range !== undefined) truthRange(sample, range.min, range.max);
           if (range === undefined) problems.push(`${where(sample, T)}: no ground-truth reading in the window (recorder not running?)`);
           else if (value < range.min - EPSILON || value > range.max + EPSILON) {
             problems.push(`${where(sample, T)}: ${fmt(value)}, but the simulator had ${fmt(range.min)}…${fmt(range.max)} (${range.readings} readings)`);
@@ -109,11 +114,16 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
         break;
       }
       case 'compliance': {
-        perQueue(samples, T, (sample, queueId) => {
+        const judge = (sample: InstantSample, queueIds: ReadonlySet<string>): void => {
           const target = check.minusTarget === true ? (ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType]?.percentage ?? Number.NaN) : 0;
-          const candidates = complianceCandidates(ctx.events, new Set([queueId]), ctx.mediaType, ctx.countedSpans, T).map((c) => c - target);
+          const candidates = complianceCandidates(ctx.events, queueIds, ctx.mediaType, ctx.countedSpans, T).map((c) => c - target);
+          if (candidates.length > 0) truthRange(sample, Math.min(...candidates) - SLA_TOLERANCE, Math.max(...candidates) + SLA_TOLERANCE);
           problems.push(...complianceProblems(where(sample, T), sampleValue(sample), candidates));
-        });
+        };
+        if (check.allQueues === true) {
+          if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+          for (const sample of samples) judge(sample, ctx.queueIds);
+        } else perQueue(samples, T, (sample, queueId) => judge(sample, new Set([queueId])));
         break;
       }
       case 'quantile': {
@@ -133,6 +143,7 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
         for (const sample of samples) {
           const level = ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType];
           const expected = level === undefined ? Number.NaN : check.field === 'ratio' ? level.percentage : level.durationMs / 1000;
+          truthRange(sample, expected, expected);
           if (Math.abs(sampleValue(sample) - expected) > EPSILON) problems.push(`${where(sample, T)}: ${fmt(sampleValue(sample))}, but the queue's target is ${fmt(expected)}`);
         }
         break;
@@ -147,8 +158,6 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
       case 'dataOnly':
         if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
         break;
-      case 'complianceStatPart':
-        break; // checked as a pair by checkComplianceStat
     }
   }
   return problems;
@@ -161,29 +170,4 @@ export function complianceProblems(where: string, value: number, candidates: rea
     return [`${where}: ${fmt(value)}, but the truth was ${fmt(Math.min(...candidates))}…${fmt(Math.max(...candidates))} (tolerance 1 pp)`];
   }
   return [];
-}
-
-/**
- * Grafana's transformations on single-value frames, as the SLA stat uses them: calculateField in binary
- * mode (operands are field names or numbers) and organize's renameByName. Returns every named value.
- */
-export function applyTransformations(values: Record<string, number>, transformations: readonly Record<string, unknown>[]): Record<string, number> {
-  const fields: Record<string, number> = { ...values };
-  for (const t of transformations) {
-    const options = (t.options ?? {}) as Record<string, unknown>;
-    if (t.id === 'calculateField' && options.mode === 'binary') {
-      const binary = options.binary as { left: string; operator: string; right: string };
-      const operand = (name: string): number => fields[name] ?? Number(name);
-      const [l, r] = [operand(binary.left), operand(binary.right)];
-      const result = binary.operator === '/' ? l / r : binary.operator === '-' ? l - r : binary.operator === '+' ? l + r : binary.operator === '*' ? l * r : Number.NaN;
-      fields[String(options.alias)] = result;
-    } else if (t.id === 'organize') {
-      for (const [from, to] of Object.entries((options.renameByName ?? {}) as Record<string, string>)) {
-        if (fields[from] !== undefined) fields[to] = fields[from]!;
-      }
-    } else {
-      throw new Error(`transformation ${String(t.id)} is not reproduced by the e2e test; add it to applyTransformations`);
-    }
-  }
-  return fields;
 }

@@ -2,7 +2,7 @@
 
 import { createLogger, type Logger } from '../../../../exporter/log.ts';
 import type { ApiTelemetry, Endpoint, RequestOutcome } from '../../../../exporter/genesys/telemetry.ts';
-import { waitFor as pollUntil } from '../../../../stack/processes.ts';
+import { waitFor as pollUntil } from '../../../../stack/wait-for.ts';
 
 export interface TelemetryRecord {
   readonly requests: { endpoint: Endpoint; outcome: RequestOutcome; durationSeconds: number }[];
