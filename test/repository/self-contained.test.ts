@@ -59,12 +59,16 @@ test('no tracked file points outside the repository', () => {
 const MARKDOWN_MENTION = /(?<![\w/.:-])((?:\.{1,2}\/)?[\w][\w./-]*\.md)\b(?![\w/-])/g;
 
 /**
- * Whether a mention refers to a document (rather than naming a file a program writes, like a report's
- * `review.md`): a path (`docs/genesys-api.md`), a conventional upper-case name (`README.md`), or a name
- * introduced by "see" or followed by a section sign.
+ * Whether a mention refers to a document rather than naming a file a program reads or writes (a
+ * report's `review.md`, or a path alone in a string literal such as readFileSync('out/report.md')): a
+ * name introduced by "see" or followed by a section sign always is; otherwise a path
+ * (`docs/genesys-api.md`) or a conventional upper-case name (`README.md`) that is not a whole string literal.
  */
 function isDocumentReference(mentioned: string, before: string, after: string): boolean {
-  return mentioned.includes('/') || /^[A-Z][A-Z0-9_-]*\.md$/.test(mentioned) || /\bsee\s+[`'"(]?$/i.test(before) || /^[`'")]?\s*§/.test(after);
+  if (/\bsee\s+[`'"(]?$/i.test(before) || /^[`'")]?\s*§/.test(after)) return true;
+  const quote = /['"]$/.exec(before)?.[0];
+  if (quote !== undefined && after.startsWith(quote)) return false;
+  return mentioned.includes('/') || /^[A-Z][A-Z0-9_-]*\.md$/.test(mentioned);
 }
 
 function resolvesInRepository(fromFile: string, target: string): boolean {
@@ -157,6 +161,9 @@ test('document references are told apart from file names a program writes', () =
   assert.equal(isDocumentReference(md('api-facts'), 'shaped as in ', ' §4'), true);
   assert.equal(isDocumentReference(md('api-facts'), '(see ', ')'), true);
   assert.equal(isDocumentReference(md('review'), 'also write ', ' (or'), false);
+  assert.equal(isDocumentReference(md('review-out/review'), "fs.readFileSync('", "', 'ut"), false);
+  assert.equal(isDocumentReference(md('docs/genesys-api'), "error: 'see ", "'"), true);
+  assert.equal(isDocumentReference(md('docs/genesys-api'), '[the API](', ')'), true);
 });
 
 test('the anchor rule matches GitHub on the headings the docs link to', () => {
