@@ -2,9 +2,13 @@
 // process with fresh counters, on the same address, so Prometheus keeps scraping one target.
 
 import { join } from 'node:path';
+import { ENVIRONMENT_VARIABLES } from '../exporter/config.ts';
 import { LOOPBACK, httpUrl } from './ports.ts';
 import { spawnManaged, waitForHttp, type ManagedProcess } from './processes.ts';
 import { REPO_ROOT, tsNodeCommand } from './repo.ts';
+
+/** Every variable the exporter reads its Genesys settings from. */
+const GENESYS_VARIABLES = ENVIRONMENT_VARIABLES.map((variable) => variable.name);
 
 export interface ExporterOptions {
   readonly port: number;
@@ -53,8 +57,14 @@ export class ExporterProcess {
       args,
       cwd: REPO_ROOT,
       logFile: this.options.logFile,
-      // Credentials only through the environment, as the exporter requires; never on the command line.
-      env: { GENESYS_CLIENT_ID: this.options.clientId, GENESYS_CLIENT_SECRET: this.options.clientSecret },
+      // Credentials only through the environment, as the exporter requires; never on the command line. The
+      // simulator's, and no others: a developer's shell may hold real ones (ours or the Genesys CLI's names,
+      // or their _FILE forms), which would disagree with these and stop the exporter.
+      env: {
+        ...Object.fromEntries(GENESYS_VARIABLES.map((name) => [name, undefined])),
+        GENESYS_CLIENT_ID: this.options.clientId,
+        GENESYS_CLIENT_SECRET: this.options.clientSecret,
+      },
     });
     await waitForHttp(`${this.url}/-/ready`, { timeoutMs: this.options.readyTimeoutMs ?? 60_000, process: this.#current });
   }
