@@ -19,7 +19,11 @@ function commentBody(markdown, artifactUrl) {
   let body = withArtifactLinks(markdown, artifactUrl);
   if (!body.startsWith(MARKER)) body = `${MARKER}\n${body}`;
   if (body.length > LIMIT) {
-    body = `${body.slice(0, LIMIT)}\n\n</details>\n\n**Cut at ${LIMIT} characters.** The whole review is \`review.md\` in the [review artifact](${artifactUrl}).\n`;
+    const cut = body.slice(0, body.lastIndexOf('\n', LIMIT) + 1);
+    // Close what the cut left open, so the note below renders as text.
+    const openFence = (cut.match(/^\s*```/gm) ?? []).length % 2 === 1 ? '```\n' : '';
+    const openDetails = '</details>\n'.repeat(Math.max(0, (cut.match(/<details>/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length));
+    body = `${cut}${openFence}${openDetails}\n**Cut at ${LIMIT} characters.** The whole review is \`review.md\` in the [review artifact](${artifactUrl}).\n`;
   }
   return body;
 }
