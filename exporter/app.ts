@@ -100,7 +100,13 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
       logger.warn('first login failed; collectors will keep retrying', { error: error instanceof Error ? error.message : String(error) });
     }
     runner.start();
-    cleanups.push(() => runner.stop());
+    // Shutdown: stop scheduling, abort the client's in-flight work (requests, retries, pauses, token
+    // refresh), then wait for the collectors, which now end at once instead of after their retries.
+    cleanups.push(async () => {
+      const stopping = runner.stop();
+      await client.close();
+      await stopping;
+    });
 
     return { url: server.url, metrics, runner, simulatorUrl: endpoint.simulated ? endpoint.apiUrl : undefined, close };
   } catch (error) {

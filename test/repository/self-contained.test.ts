@@ -21,9 +21,14 @@ function trackedTextFiles(): { path: string; text: string }[] {
   const paths = listing.split('\0').filter((p) => p !== '' && !p.startsWith('node_modules/'));
   const files: { path: string; text: string }[] = [];
   for (const path of paths) {
-    const absolute = join(ROOT, path);
-    if (!existsSync(absolute) || !statSync(absolute).isFile()) continue;
-    const bytes = readFileSync(absolute);
+    let bytes: Buffer;
+    try {
+      if (!statSync(join(ROOT, path)).isFile()) continue;
+      bytes = readFileSync(join(ROOT, path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // deleted in the working tree
+      throw error;
+    }
     if (bytes.includes(0)) continue; // binary
     files.push({ path, text: bytes.toString('utf8') });
   }
