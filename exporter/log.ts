@@ -21,12 +21,39 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   // key=value, key: value, "key":"value". A separator (: or =) is required, so prose that merely names a
   // variable ("GENESYS_CLIENT_SECRET (or …_FILE) is not set") stays readable; a value that is a scheme
   // (Authorization: Bearer …) was handled above.
-  [/(access_token|client_secret|password|authorization)(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic)\s)[^"'\s,&}]+/gi, '$1$2[REDACTED]'],
+  [/(access_token|refresh_token|id_token|token|client_secret|secret|password|passwd|api_?key|authorization)(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic)\s)[^"'\s,&}]+/gi, '$1$2[REDACTED]'],
+  // A JWT anywhere.
+  [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[REDACTED]'],
+  // Any long opaque run of letters and digits (an access token echoed without "Bearer", a secret):
+  // 40+ characters with both letters and digits. UUIDs (36) such as correlation ids stay readable.
+  [/(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])/g, '[REDACTED]'],
 ];
 
-/** Masks bearer/basic credentials and `key=value` secrets in free text. */
+// Credentials this process holds: the configured client secret (and its Basic encoding) for the life of
+// the process, and the most recent access tokens. Redacted wherever they appear, whatever their shape.
+const MIN_PROTECTED_LENGTH = 6;
+const RECENT_TOKENS = 8;
+const protectedSecrets = new Set<string>();
+const recentTokens: string[] = [];
+
+/** Redact `value` wherever it appears in any log line or error message, for the life of the process. */
+export function protectSecret(value: string): void {
+  if (value.length >= MIN_PROTECTED_LENGTH) protectedSecrets.add(value);
+}
+
+/** Redact an access token wherever it appears; the last few tokens are kept (current and previous). */
+export function protectToken(value: string): void {
+  if (value.length < MIN_PROTECTED_LENGTH || recentTokens.includes(value)) return;
+  recentTokens.push(value);
+  if (recentTokens.length > RECENT_TOKENS) recentTokens.shift();
+}
+
+/** Masks the credentials this process holds, bearer/basic credentials, `key=value` secrets, JWTs and long
+ * opaque tokens in free text. */
 export function redact(text: string): string {
-  return SECRET_PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+  let out = text;
+  for (const known of [...protectedSecrets, ...recentTokens]) if (out.includes(known)) out = out.replaceAll(known, '[REDACTED]');
+  return SECRET_PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), out);
 }
 
 export interface LoggerOptions {

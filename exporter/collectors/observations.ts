@@ -6,12 +6,10 @@ import { SnapshotBuilder } from '../samples.ts';
 import { batches } from './collector.ts';
 import type { Collector } from './collector.ts';
 import { queueObservationQuery } from '../genesys/queue-observations.ts';
+import { ROUTING_STATUSES, routingStatusLabel } from '../../metrics/vocabulary.ts';
 import type { ObservationDatum } from '../genesys/queue-observations.ts';
 import type { GenesysPort } from './genesys-port.ts';
 import type { QueueDirectory } from './queue-directory.ts';
-
-/** Genesys routing statuses; each gets a series (0 when nobody has it) so panels do not flicker. */
-const ROUTING_STATUSES = ['OFF_QUEUE', 'IDLE', 'INTERACTING', 'NOT_RESPONDING', 'COMMUNICATING'] as const;
 
 /** The data of one result group, with lookups the tables use. */
 export class ObservationGroup {
@@ -32,10 +30,6 @@ export class ObservationGroup {
       .filter((ms) => Number.isFinite(ms));
     if (dates.length === 0) return 0;
     return Math.max(0, (nowMs - Math.min(...dates)) / 1000);
-  }
-
-  qualifiers(metric: string): string[] {
-    return this.data.filter((d) => d.metric === metric && d.qualifier !== undefined).map((d) => d.qualifier!);
   }
 }
 
@@ -77,7 +71,6 @@ export function createObservationsCollector(api: GenesysPort, directory: QueueDi
       const responses = await Promise.all(batches(queues.map((q) => q.id), options.batchSize).map((ids) => api.queryQueueObservations(queueObservationQuery(ids))));
       for (const result of responses.flatMap((response) => response.results ?? [])) {
         const queueId = result.group.queueId;
-        if (queueId === undefined) continue;
         const entry = groups.get(queueId) ?? { media: new Map(), users: new ObservationGroup([]) };
         const group = new ObservationGroup(result.data ?? []);
         if (result.group.mediaType === undefined) entry.users = group;
@@ -88,7 +81,10 @@ export function createObservationsCollector(api: GenesysPort, directory: QueueDi
       for (const queueId of seenMedia.keys()) if (directory.get(queueId) === undefined) seenMedia.delete(queueId);
       const nowMs = now();
       const snapshot = new SnapshotBuilder();
-      for (const queue of queues) {
+      // A queue the answer does not report (deleted since the queue list was read, even while the list
+      // keeps failing) gets no series: absent, not a fresh-looking zero. The client refuses an answer that
+      // reports none of the queues asked for, and drops (and logs) unknown media types and statuses.
+      for (const queue of queues.filter((q) => groups.has(q.id))) {
         const entry = groups.get(queue.id);
         const mediaTypes = seenMedia.get(queue.id) ?? new Set<string>();
         for (const media of entry?.media.keys() ?? []) mediaTypes.add(media);
@@ -101,10 +97,10 @@ export function createObservationsCollector(api: GenesysPort, directory: QueueDi
         const users = entry?.users ?? new ObservationGroup([]);
         const labels = { queue_id: queue.id, queue_name: queue.name };
         for (const row of AGENT_TABLE) snapshot.add(row.metric, { labels, value: row.value(users) });
-        const statuses = new Set<string>([...ROUTING_STATUSES, ...users.qualifiers('oUserRoutingStatuses')]);
-        for (const status of statuses) {
+        // Only the known statuses (the client drops others): a new value cannot add series without bound.
+        for (const status of ROUTING_STATUSES) {
           snapshot.add('genesys_queue_agents', {
-            labels: { ...labels, routing_status: status.toLowerCase() },
+            labels: { ...labels, routing_status: routingStatusLabel(status) },
             value: users.count('oUserRoutingStatuses', status),
           });
         }

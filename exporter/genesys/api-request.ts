@@ -1,15 +1,20 @@
 // One API call with everything around it: budget (rate limiter), token, attempt, and the retry policy:
 // - 401 → forget the token, refresh once, retry once;
-// - 429 → pause the WHOLE client for Retry-After (capped; jittered backoff when absent), then retry;
+// - 401 again with a fresh token → fail, and the token manager backs off (no login per poll);
+// - 429 → pause the WHOLE client for Retry-After (honoured up to maxRetryAfterSeconds, 15 min by
+//   default; jittered backoff when absent). A request waits out a short pause and retries once; a pause
+//   longer than RATE_LIMIT_INLINE_WAIT_MS fails it at once (no request is sent inside the server's window),
+//   so a collector run in a 429 storm ends in seconds and genesys_up says so;
 // - 5xx, timeouts, network errors → exponential backoff with full jitter, then retry;
 // - malformed 2xx bodies → retried at most twice (a truncated body is often transient);
-// - other 4xx → fail at once.
+// - a redirect, a body over the size limit, other 4xx → fail at once.
 
 import type { Logger } from '../log.ts';
 import type { AccessToken, TokenManager } from './auth.ts';
 import { fullJitterDelayMs, sleep, type BackoffOptions } from './backoff.ts';
 import {
   AuthenticationError,
+  RedirectRefusedError,
   BadRequestError,
   ClientClosedError,
   GenesysApiError,
@@ -48,9 +53,17 @@ export interface ApiRequest<T> {
   readonly json?: unknown;
   /** Checks and normalises the parsed body; throws ShapeError on a wrong shape. */
   readonly parse: (json: unknown) => T;
+  /** Bodies larger than this abort the attempt (see response-limits.ts). */
+  readonly maxResponseBytes: number;
 }
 
 const MAX_MALFORMED_RETRIES = 2;
+/** A request waits out a client-wide 429 pause up to this long; a longer one fails it at once. */
+export const RATE_LIMIT_INLINE_WAIT_MS = 5_000;
+/** 429s a request retries after (the rest of the budget is for 5xx and timeouts). */
+const MAX_RATE_LIMITED_RETRIES = 1;
+/** A Retry-After above this is logged as long (it still is honoured, up to maxRetryAfterSeconds). */
+const LONG_RETRY_AFTER_SECONDS = 60;
 
 type Verdict<T> =
   | { readonly done: T }
@@ -64,16 +77,22 @@ export async function apiRequest<T>(context: ApiRequestContext, request: ApiRequ
   const body = request.json === undefined ? undefined : JSON.stringify(request.json);
   let retries = 0;
   let malformedRetries = 0;
+  let rateLimitedRetries = 0;
   let refreshedAfter401 = false;
   for (let attempts = 1; ; attempts += 1) {
     const { result, token } = await sendWithBudget(context, request, body);
     const verdict = judge(result, request, attempts, context);
-    if ('done' in verdict) return verdict.done;
+    if ('done' in verdict) {
+      context.tokens.tokenWorked();
+      return verdict.done;
+    }
     if ('fail' in verdict) throw verdict.fail;
     if (verdict.retry === 'unauthorized') {
       if (refreshedAfter401) {
+        const retryAt = context.tokens.freshTokenRejected(token);
         throw new AuthenticationError(
-          'the API rejected a freshly issued token; check that the OAuth client is active and belongs to this org and region',
+          'the API rejected a freshly issued token; check that the OAuth client is active and belongs to this org and region ' +
+            `(no new token is requested before ${retryAt.toISOString()})`,
           { endpoint, status: 401 },
         );
       }
@@ -90,9 +109,19 @@ export async function apiRequest<T>(context: ApiRequestContext, request: ApiRequ
         : Math.min(verdict.retryAfterSeconds, context.maxRetryAfterSeconds) * 1000;
       // Every request of the client waits, not only this one: the budget is per token.
       context.limiter.pauseFor(waitMs);
-      context.logger.warn('rate limited (429); pausing all requests', { endpoint, retry_after_seconds: verdict.retryAfterSeconds, pause_ms: Math.round(waitMs) });
-      if (!retryable) throw verdict.error;
+      const fields = { endpoint, retry_after_seconds: verdict.retryAfterSeconds, pause_ms: Math.round(waitMs) };
+      if ((verdict.retryAfterSeconds ?? 0) > LONG_RETRY_AFTER_SECONDS) {
+        context.logger.warn('rate limited (429) with a long Retry-After; no request is sent until it has passed', {
+          ...fields,
+          resume_at: new Date(Date.now() + waitMs).toISOString(),
+          capped_at_seconds: verdict.retryAfterSeconds! > context.maxRetryAfterSeconds ? context.maxRetryAfterSeconds : undefined,
+        });
+      } else {
+        context.logger.warn('rate limited (429); pausing all requests', fields);
+      }
+      if (!retryable || rateLimitedRetries >= MAX_RATE_LIMITED_RETRIES || waitMs > RATE_LIMIT_INLINE_WAIT_MS) throw verdict.error;
       retries += 1;
+      rateLimitedRetries += 1;
       continue;
     }
     if (!retryable) throw verdict.error;
@@ -108,18 +137,20 @@ export async function apiRequest<T>(context: ApiRequestContext, request: ApiRequ
 // the token or overlap a pause that began meanwhile, so both are checked again right before sending.
 async function sendWithBudget(context: ApiRequestContext, request: ApiRequest<unknown>, body: string | undefined): Promise<{ result: AttemptResult; token: AccessToken }> {
   const closedError = (): Error => new ClientClosedError({ endpoint: request.endpoint });
+  failIfPausedLong(context, request.endpoint);
   await context.tokens.getToken();
   const permit = await context.limiter.acquire(closedError);
   try {
     let token = await context.tokens.getToken();
     while (context.limiter.paused) {
+      failIfPausedLong(context, request.endpoint);
       await context.limiter.waitWhilePaused(closedError);
       token = await context.tokens.getToken();
     }
     const headers: Record<string, string> = { Authorization: `Bearer ${token.value}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const result = await sendAttempt(
-      { endpoint: request.endpoint, url: request.url, method: request.method, headers, ...(body === undefined ? {} : { body }) },
+      { endpoint: request.endpoint, url: request.url, method: request.method, headers, maxResponseBytes: request.maxResponseBytes, ...(body === undefined ? {} : { body }) },
       { timeoutMs: context.requestTimeoutMs, closeSignal: context.closeSignal, telemetry: context.telemetry },
     );
     return { result, token };
@@ -128,10 +159,22 @@ async function sendWithBudget(context: ApiRequestContext, request: ApiRequest<un
   }
 }
 
+// Inside a long Retry-After window the request fails without being sent: the server asked for silence,
+// and the collector run should end (and be reported failed) rather than wait minutes.
+function failIfPausedLong(context: ApiRequestContext, endpoint: Endpoint): void {
+  const remainingMs = context.limiter.pauseRemainingMs;
+  if (remainingMs <= RATE_LIMIT_INLINE_WAIT_MS) return;
+  throw new RateLimitedError({ endpoint, retryAfterSeconds: Math.ceil(remainingMs / 1000), attempts: 0, pausedUntil: new Date(Date.now() + remainingMs) });
+}
+
 function judge<T>(result: AttemptResult, request: ApiRequest<T>, attempts: number, context: ApiRequestContext): Verdict<T> {
   const { endpoint } = request;
   if (result.kind === 'timeout') return { retry: 'transient', error: new RequestTimeoutError({ endpoint, timeoutMs: context.requestTimeoutMs, attempts }) };
   if (result.kind === 'network_error') return { retry: 'transient', error: new NetworkError({ endpoint, reason: result.reason, attempts, cause: result.cause }) };
+  if (result.kind === 'redirect') return { fail: new RedirectRefusedError({ endpoint, status: result.status, location: result.location }) };
+  if (result.kind === 'too_large') {
+    return { fail: new MalformedResponseError({ endpoint, status: result.status, problem: `body larger than ${result.limitBytes} bytes (aborted while reading)` }) };
+  }
   const { status } = result;
   const correlationId = result.headers.get('inin-correlation-id') ?? undefined;
   if (status >= 200 && status < 300) return parseBody(result.body, request, status, correlationId);

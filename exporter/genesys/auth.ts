@@ -2,7 +2,7 @@
 // before expiry, shares one refresh among concurrent callers, and never hands out a token it knows to be
 // expired. The login endpoint is guarded by a circuit breaker. Tokens appear in no log, error or metric.
 
-import type { Logger } from '../log.ts';
+import { protectSecret, protectToken, type Logger } from '../log.ts';
 import { fullJitterDelayMs, sleep, type BackoffOptions } from './backoff.ts';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import { ENDPOINTS } from './endpoints.ts';
@@ -15,10 +15,12 @@ import {
   MalformedResponseError,
   NetworkError,
   RateLimitedError,
+  RedirectRefusedError,
   RequestTimeoutError,
   ServerError,
 } from './errors/index.ts';
 import { isObject } from './response-shape.ts';
+import { LOGIN_MAX_RESPONSE_BYTES } from './response-limits.ts';
 import { parseRetryAfterSeconds } from './retry-after.ts';
 import type { ApiTelemetry } from './telemetry.ts';
 import { sendAttempt, type AttemptResult } from './transport.ts';
@@ -58,6 +60,9 @@ export class TokenManager {
   #inflight: Promise<AccessToken> | undefined;
   #refreshTimer: NodeJS.Timeout | undefined;
   #backgroundFailures = 0;
+  /** After the API rejected a freshly issued token: how many times in a row, and until when no token is handed out. */
+  #freshRejections = 0;
+  #rejectedUntilMs = 0;
 
   constructor(options: TokenManagerOptions) {
     this.#options = options;
@@ -67,12 +72,23 @@ export class TokenManager {
       else options.logger.info('login circuit closed: Genesys Cloud login works again', { login_url: options.loginUrl });
     });
     const { clientId, clientSecret } = options.credentials;
-    this.#basicAuth = `Basic ${Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')}`;
+    const encoded = Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64');
+    this.#basicAuth = `Basic ${encoded}`;
+    // An upstream that echoes the secret or a token in an error must not put it in a log line.
+    protectSecret(clientSecret);
+    protectSecret(encoded);
     options.closeSignal.addEventListener('abort', () => clearTimeout(this.#refreshTimer), { once: true });
   }
 
   /** The current token if a request may still carry it, else waits for a (shared) refresh. */
   async getToken(): Promise<AccessToken> {
+    if (Date.now() < this.#rejectedUntilMs) {
+      throw new AuthenticationError(
+        `the API keeps rejecting freshly issued tokens; not trying again before ${new Date(this.#rejectedUntilMs).toISOString()} ` +
+          '(check that the OAuth client is active and belongs to this org and region)',
+        { endpoint: 'oauth_token' },
+      );
+    }
     const current = this.#current;
     if (current !== undefined && Date.now() < current.usableUntilMs) return current;
     return this.refresh();
@@ -81,6 +97,24 @@ export class TokenManager {
   /** The API rejected `token` (401): forget it, unless a newer one already replaced it. */
   invalidate(token: AccessToken): void {
     if (this.#current?.value === token.value) this.#current = undefined;
+  }
+
+  /**
+   * The API rejected `token` although it was just issued (a 401 right after a refresh): a persistent
+   * problem (client disabled, wrong org) that a new token per poll cannot fix. No token is handed out
+   * for a growing pause (the login circuit's timings); returns its end.
+   */
+  freshTokenRejected(token: AccessToken): Date {
+    this.invalidate(token);
+    this.#freshRejections += 1;
+    const { openBaseMs, openMaxMs } = this.#options.circuit;
+    this.#rejectedUntilMs = Date.now() + Math.min(openMaxMs, openBaseMs * 2 ** (this.#freshRejections - 1));
+    return new Date(this.#rejectedUntilMs);
+  }
+
+  /** A request with the current token succeeded: tokens work, the rejection backoff starts over. */
+  tokenWorked(): void {
+    this.#freshRejections = 0;
   }
 
   /** Runs a grant, or joins the one already running. */
@@ -128,6 +162,7 @@ export class TokenManager {
       method: 'POST' as const,
       headers: { Authorization: this.#basicAuth, Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials' }),
+      maxResponseBytes: LOGIN_MAX_RESPONSE_BYTES,
     };
   }
 
@@ -135,6 +170,9 @@ export class TokenManager {
     const endpoint = 'oauth_token' as const;
     if (result.kind === 'timeout') return new RequestTimeoutError({ endpoint, timeoutMs: this.#options.requestTimeoutMs, attempts });
     if (result.kind === 'network_error') return new NetworkError({ endpoint, reason: result.reason, attempts, cause: result.cause });
+    // A login redirect could hand the exporter another host's token: refused, and final.
+    if (result.kind === 'redirect') return new RedirectRefusedError({ endpoint, status: result.status, location: result.location });
+    if (result.kind === 'too_large') return new MalformedResponseError({ endpoint, status: result.status, problem: `body larger than ${result.limitBytes} bytes` });
     const { status } = result;
     const correlationId = result.headers.get('inin-correlation-id') ?? undefined;
     const body = parseJsonOrUndefined(result.body);
@@ -144,7 +182,9 @@ export class TokenManager {
       return new RateLimitedError({ endpoint, status, attempts, correlationId, retryAfterSeconds });
     }
     if (status === 400 || status === 401 || status === 403) {
-      const code = isObject(body) && typeof body.error === 'string' ? ` (${body.error})` : '';
+      // Only an OAuth error code (RFC 6749 §5.2: invalid_client…) is quoted; free text such as
+      // error_description can echo anything the upstream saw, credentials included.
+      const code = isObject(body) && typeof body.error === 'string' && /^[a-z_]{1,40}$/.test(body.error) ? ` (${body.error})` : '';
       return new AuthenticationError(
         `the login host rejected the client credentials${code}; check GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET, ` +
           `that the OAuth client uses the Client Credentials grant, and that it belongs to the region of ${this.#options.loginUrl}`,
@@ -164,6 +204,7 @@ export class TokenManager {
   }
 
   #accept(token: AccessToken): void {
+    protectToken(token.value);
     this.#current = token;
     this.#backgroundFailures = 0;
     this.#options.telemetry.tokenRefresh('success', token.expiresAt);

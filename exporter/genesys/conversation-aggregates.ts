@@ -2,9 +2,11 @@
 
 import { apiRequest, type ApiRequestContext } from './api-request.ts';
 import { ENDPOINTS } from './endpoints.ts';
+import { analyticsMaxResponseBytes } from './response-limits.ts';
 import { BadRequestError } from './errors/index.ts';
-import type { AnalyticsMediaType, LogicalOperator, PredicateOperator } from './queue-observations.ts';
-import { ShapeError, expectNumber, expectObject, expectOptionalArray, expectString, isObject, optionalNumber } from './response-shape.ts';
+import { queueIdsOf, reportDropped, type LogicalOperator, type PredicateOperator } from './queue-observations.ts';
+import { isMediaType, type MediaType } from '../../metrics/vocabulary.ts';
+import { ShapeError, expectCount, expectObject, expectOptionalArray, expectString, isObject, optionalCount } from './response-shape.ts';
 
 /** Timer metrics: stats in milliseconds. */
 export const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle', 'tTalk', 'tAcw', 'tAlert'] as const;
@@ -96,12 +98,14 @@ export interface AggregateInterval {
 }
 
 export interface AggregateResult {
-  readonly group: Readonly<Partial<Record<Exclude<AggregationDimension, 'mediaType'>, string>>> & { readonly mediaType?: AnalyticsMediaType };
+  readonly group: Readonly<Partial<Record<Exclude<AggregationDimension, 'mediaType'>, string>>> & { readonly mediaType?: MediaType };
   readonly data: readonly AggregateInterval[];
 }
 
 export interface AggregationQueryResponse {
   readonly results: readonly AggregateResult[];
+  /** Media types outside the known ones whose groups were dropped (distinct, for a warning). */
+  readonly droppedMediaTypes?: readonly string[];
 }
 
 /** Problems Genesys would answer with a 400, caught before spending budget on them. */
@@ -113,16 +117,36 @@ export function aggregationQueryProblem(query: AggregationQuery): string | undef
   return undefined;
 }
 
-export function parseAggregationResponse(json: unknown): AggregationQueryResponse {
+/**
+ * Checks an answer against what the exporter relies on, naming the JSON path of the first problem:
+ * group ids are non-empty strings (a queue that was asked for, when `asked` is given), counts and
+ * timers finite and ≥ 0. `{}` is a valid answer here: Genesys leaves out groups without data. Groups of
+ * an unknown media type are dropped (listed in `droppedMediaTypes`) so they cannot create series.
+ */
+export function parseAggregationResponse(json: unknown, asked?: ReadonlySet<string>): AggregationQueryResponse {
   const body = expectObject(json, 'body');
-  const results = expectOptionalArray(body.results, 'results').map((value, index) => {
+  const dropped = new Set<string>();
+  const results: AggregateResult[] = [];
+  expectOptionalArray(body.results, 'results').forEach((value, index) => {
     const path = `results[${index}]`;
     const result = expectObject(value, path);
-    const group = expectObject(result.group, `${path}.group`) as AggregateResult['group'];
+    const group = expectObject(result.group, `${path}.group`);
+    if (group.queueId !== undefined) {
+      const queueId = expectString(group.queueId, `${path}.group.queueId`);
+      if (queueId === '') throw new ShapeError(`${path}.group.queueId is empty`);
+      if (asked !== undefined && !asked.has(queueId)) throw new ShapeError(`${path}.group.queueId "${queueId.slice(0, 64)}" was not asked for`);
+    }
+    if (group.mediaType !== undefined) {
+      const media = expectString(group.mediaType, `${path}.group.mediaType`);
+      if (!isMediaType(media)) {
+        dropped.add(media.slice(0, 64));
+        return;
+      }
+    }
     const data = expectOptionalArray(result.data, `${path}.data`).map((entry, i) => parseInterval(entry, path, i));
-    return { group, data };
+    results.push({ group: group as AggregateResult['group'], data });
   });
-  return { results };
+  return dropped.size === 0 ? { results } : { results, droppedMediaTypes: [...dropped] };
 }
 
 // A 1,000-queue poll checks ~400,000 values, so a value's path (for the error message) is built from its
@@ -149,7 +173,7 @@ function parseView(value: unknown, resultPath: string, index: number, item: numb
   const view = isObject(value) ? value : expectObject(value, itemPath(resultPath, index, 'views', item));
   const stats = isObject(view.stats) ? view.stats : expectObject(view.stats, `${itemPath(resultPath, index, 'views', item)}.stats`);
   const name = typeof view.name === 'string' ? view.name : expectString(view.name, `${itemPath(resultPath, index, 'views', item)}.name`);
-  const count = isFiniteNumber(stats.count) ? stats.count : expectNumber(stats.count, `${itemPath(resultPath, index, 'views', item)}.stats.count`);
+  const count = isCount(stats.count) ? stats.count : expectCount(stats.count, `${itemPath(resultPath, index, 'views', item)}.stats.count`);
   return { name, stats: { count } };
 }
 
@@ -160,22 +184,25 @@ function parseMetric(value: unknown, resultPath: string, index: number, item: nu
   if (!isObject(datum.stats)) throw new ShapeError(`${itemPath(resultPath, index, 'metrics', item)}.stats should be an object`);
   const stats = datum.stats;
   if (isTimerMetric(metric)) {
-    if (!isFiniteNumber(stats.count)) expectNumber(stats.count, statPath(resultPath, index, item, 'count'));
-    if (!isFiniteNumber(stats.sum)) expectNumber(stats.sum, statPath(resultPath, index, item, 'sum'));
+    if (!isCount(stats.count)) expectCount(stats.count, statPath(resultPath, index, item, 'count'));
+    if (!isCount(stats.sum)) expectCount(stats.sum, statPath(resultPath, index, item, 'sum'));
+    if (stats.min !== undefined && !isCount(stats.min)) optionalCount(stats.min, statPath(resultPath, index, item, 'min'));
+    if (stats.max !== undefined && !isCount(stats.max)) optionalCount(stats.max, statPath(resultPath, index, item, 'max'));
     // Checked above: count and sum are the numbers Genesys sent, so the stats are kept as they are.
     return { metric, stats: stats as unknown as TimerStats };
   }
-  if (isCountMetric(metric)) return { metric, stats: { count: isFiniteNumber(stats.count) ? stats.count : expectNumber(stats.count, statPath(resultPath, index, item, 'count')) } };
+  if (isCountMetric(metric)) return { metric, stats: { count: isCount(stats.count) ? stats.count : expectCount(stats.count, statPath(resultPath, index, item, 'count')) } };
   if (metric === 'oServiceLevel') {
     const fields = ['ratio', 'numerator', 'denominator', 'target'] as const;
-    fields.forEach((field) => optionalNumber(stats[field], statPath(resultPath, index, item, field)));
+    fields.forEach((field) => optionalCount(stats[field], statPath(resultPath, index, item, field)));
     return { metric, stats: stats as ServiceLevelStats };
   }
   return undefined;
 }
 
 const statPath = (resultPath: string, index: number, item: number, field: string): string => `${itemPath(resultPath, index, 'metrics', item)}.stats.${field}`;
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+/** The fast path of expectCount (most values are fine; the error path is built only on failure). */
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 function isTimerMetric(metric: string): metric is TimerMetric {
   return (TIMER_METRICS as readonly string[]).includes(metric);
@@ -190,5 +217,9 @@ export async function queryConversationAggregates(context: ApiRequestContext, qu
   const problem = aggregationQueryProblem(query);
   if (problem !== undefined) throw new BadRequestError({ endpoint: 'conversation_aggregates', genesysMessage: `not sent: ${problem}` });
   const url = new URL(ENDPOINTS.conversation_aggregates.path, context.apiUrl);
-  return apiRequest(context, { endpoint: 'conversation_aggregates', method: 'POST', url, json: query, parse: parseAggregationResponse });
+  const asked = query.filter === undefined ? new Set<string>() : queueIdsOf(query.filter);
+  const parse = (json: unknown): AggregationQueryResponse => parseAggregationResponse(json, asked.size > 0 ? asked : undefined);
+  const response = await apiRequest(context, { endpoint: 'conversation_aggregates', method: 'POST', url, json: query, parse, maxResponseBytes: analyticsMaxResponseBytes(asked.size) });
+  if (response.droppedMediaTypes !== undefined) reportDropped(context, 'conversation_aggregates', 'media_type', response.droppedMediaTypes);
+  return response;
 }

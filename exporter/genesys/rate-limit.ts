@@ -84,6 +84,11 @@ export class RateLimiter {
     return this.#now() < this.#pausedUntilMs;
   }
 
+  /** How long the running pause still holds every attempt (0 when none). */
+  get pauseRemainingMs(): number {
+    return Math.max(0, this.#pausedUntilMs - this.#now());
+  }
+
   /** For a holder of a permit that had to wait (e.g. for a token) after acquiring it. */
   async waitWhilePaused(closedError: () => Error): Promise<void> {
     while (this.paused) await sleep(this.#pausedUntilMs - this.#now(), this.#closeSignal, closedError);

@@ -33,6 +33,18 @@ export function expectNumber(value: unknown, path: string): number {
   return value;
 }
 
+/** A count or duration: a finite number ≥ 0 (a string "12", NaN or -1 is a wrong shape, not a value). */
+export function expectCount(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ShapeError(`${path} should be a finite number ≥ 0, got ${typeof value === 'number' ? String(value) : describe(value)}`);
+  }
+  return value;
+}
+
+export function optionalCount(value: unknown, path: string): number | undefined {
+  return value === undefined || value === null ? undefined : expectCount(value, path);
+}
+
 export function optionalString(value: unknown, path: string): string | undefined {
   return value === undefined || value === null ? undefined : expectString(value, path);
 }

@@ -3,7 +3,8 @@
 import { apiRequest, type ApiRequestContext } from './api-request.ts';
 import { ENDPOINTS } from './endpoints.ts';
 import { MalformedResponseError } from './errors/index.ts';
-import { ShapeError, expectObject, expectOptionalArray, expectString, optionalNumber, optionalString } from './response-shape.ts';
+import { QUEUE_PAGE_MAX_RESPONSE_BYTES } from './response-limits.ts';
+import { ShapeError, expectObject, expectOptionalArray, expectString, optionalCount, optionalNumber, optionalString } from './response-shape.ts';
 
 /** Media settings are keyed `call` on queues while analytics groups say `voice`. */
 export type QueueMediaSettingKey = 'call' | 'chat' | 'email' | 'message' | 'callback';
@@ -48,8 +49,10 @@ export interface QueueListFilter {
 
 export const QUEUE_PAGE_SIZE = 100;
 
-/** Guards against a server whose paging never ends (100 pages × 100 = 10 000 queues). */
-export const MAX_QUEUE_PAGES = 100;
+/** Guards against a server whose paging never ends: 2,000 pages × 100 = 200,000 queues, twice the most
+ * --collector.queues.max accepts. An answer's own pageCount (+1 for a queue created meanwhile) bounds it
+ * further, and a URL seen twice or an empty page ends it. */
+export const MAX_QUEUE_PAGES = 2_000;
 
 export function queuePageUrl(apiUrl: string, filter: QueueListFilter, pageNumber: number): URL {
   const url = new URL(ENDPOINTS.routing_queues.path, apiUrl);
@@ -80,10 +83,28 @@ export function parseQueuePage(json: unknown): QueueEntityListing {
 
 function parseQueue(value: unknown, path: string): RoutingQueue {
   const queue = expectObject(value, path);
-  expectString(queue.id, `${path}.id`);
+  if (expectString(queue.id, `${path}.id`) === '') throw new ShapeError(`${path}.id is empty`);
   expectString(queue.name, `${path}.name`);
-  if (queue.division !== undefined) expectString(expectObject(queue.division, `${path}.division`).id, `${path}.division.id`);
-  if (queue.mediaSettings !== undefined) expectObject(queue.mediaSettings, `${path}.mediaSettings`);
+  if (queue.division !== undefined) {
+    const division = expectObject(queue.division, `${path}.division`);
+    expectString(division.id, `${path}.division.id`);
+    optionalString(division.name, `${path}.division.name`);
+  }
+  optionalCount(queue.memberCount, `${path}.memberCount`);
+  if (queue.mediaSettings !== undefined) {
+    const settings = expectObject(queue.mediaSettings, `${path}.mediaSettings`);
+    for (const [key, setting] of Object.entries(settings)) {
+      if (setting === undefined || setting === null) continue;
+      const at = `${path}.mediaSettings.${key}`;
+      const media = expectObject(setting, at);
+      optionalCount(media.alertingTimeoutSeconds, `${at}.alertingTimeoutSeconds`);
+      if (media.serviceLevel === undefined || media.serviceLevel === null) continue;
+      const level = expectObject(media.serviceLevel, `${at}.serviceLevel`);
+      const percentage = optionalCount(level.percentage, `${at}.serviceLevel.percentage`);
+      if (percentage !== undefined && percentage > 1) throw new ShapeError(`${at}.serviceLevel.percentage should be a ratio 0–1, got ${percentage}`);
+      optionalCount(level.durationMs, `${at}.serviceLevel.durationMs`);
+    }
+  }
   return queue as unknown as RoutingQueue;
 }
 
@@ -94,6 +115,8 @@ function parseQueue(value: unknown, path: string): RoutingQueue {
 export function nextQueuePageUrl(apiUrl: string, filter: QueueListFilter, page: QueueEntityListing, requestedPage: number): URL | undefined {
   const pageNumber = page.pageNumber ?? requestedPage;
   if (page.pageCount !== undefined && pageNumber >= page.pageCount) return undefined;
+  // Past the end Genesys answers an empty page: nothing more to read, whatever the links say.
+  if (page.entities.length === 0) return undefined;
   if (page.nextUri !== undefined && page.nextUri !== '') {
     const next = new URL(page.nextUri, apiUrl);
     // The bearer token goes with this request: never follow a link to another host.
@@ -119,14 +142,16 @@ async function listQueuePages(context: ApiRequestContext, filter: QueueListFilte
   const byId = new Map<string, RoutingQueue>();
   const seen = new Set<string>();
   let url: URL | undefined = queuePageUrl(context.apiUrl, filter, 1);
+  let maxPages = MAX_QUEUE_PAGES;
   for (let pageNumber = 1; url !== undefined; pageNumber += 1) {
-    if (pageNumber > MAX_QUEUE_PAGES || seen.has(url.href)) {
+    if (pageNumber > maxPages || seen.has(url.href)) {
       throw new MalformedResponseError({ endpoint: 'routing_queues', problem: `paging does not end (page ${pageNumber}, ${url.pathname}${url.search})` });
     }
     seen.add(url.href);
-    const page = await apiRequest(context, { endpoint: 'routing_queues', method: 'GET', url, parse: parseQueuePage });
+    const page = await apiRequest(context, { endpoint: 'routing_queues', method: 'GET', url, parse: parseQueuePage, maxResponseBytes: QUEUE_PAGE_MAX_RESPONSE_BYTES });
     // A queue created or deleted between pages shifts the others; the map keeps each once.
     for (const queue of page.entities) byId.set(queue.id, queue);
+    if (pageNumber === 1 && page.pageCount !== undefined) maxPages = Math.min(MAX_QUEUE_PAGES, Math.max(1, page.pageCount) + 1);
     try {
       url = nextQueuePageUrl(context.apiUrl, filter, page, pageNumber);
     } catch (error) {

@@ -4,8 +4,8 @@
 /** Fixed endpoint names: a bounded label set, never a URL (URLs carry ids). */
 export type Endpoint = 'oauth_token' | 'routing_queues' | 'queue_observations' | 'conversation_aggregates';
 
-/** An HTTP status code as a string, or why there was none. */
-export type RequestOutcome = `${number}` | 'timeout' | 'network_error';
+/** An HTTP status code as a string, or why there was none ('too_large': the body passed the size limit). */
+export type RequestOutcome = `${number}` | 'timeout' | 'network_error' | 'too_large';
 
 export interface ApiTelemetry {
   /** Every attempt (retries included), with its outcome and latency. */

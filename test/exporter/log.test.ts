@@ -40,3 +40,19 @@ test('the logger redacts the message and every string field', () => {
     status: 401,
   });
 });
+
+test('a token echoed without "Bearer", a JWT and a long opaque secret are masked; UUIDs stay', () => {
+  const opaque = 'aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5oQ7sU9wY1';
+  assert.equal(redact(`token ${opaque} is not valid`), 'token [REDACTED] is not valid');
+  assert.equal(redact('got eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl back'), 'got [REDACTED] back');
+  assert.equal(redact('correlation id 3f2b8c1e-9a4d-4e7f-8b6a-1c2d3e4f5a6b'), 'correlation id 3f2b8c1e-9a4d-4e7f-8b6a-1c2d3e4f5a6b');
+});
+
+test('the credentials this process holds are masked wherever and however they appear', async () => {
+  const { protectSecret, protectToken } = await import('../../exporter/log.ts');
+  const secret = 'short-Secret!';
+  const token = 'tok-abc';
+  protectSecret(secret);
+  protectToken(token);
+  assert.equal(redact(`upstream said: invalid client (${secret}) with tok-abc.`), 'upstream said: invalid client ([REDACTED]) with [REDACTED].');
+});

@@ -9,3 +9,4 @@ export { NetworkError } from './network-error.ts';
 export { MalformedResponseError } from './malformed-response-error.ts';
 export { LoginCircuitOpenError } from './login-circuit-open-error.ts';
 export { ClientClosedError } from './client-closed-error.ts';
+export { RedirectRefusedError } from './redirect-refused-error.ts';

@@ -28,13 +28,16 @@ describe('parseAggregationResponse', () => {
 
   test('names the exact path of a bad value deep in a later result', () => {
     const cases: [string, (json: ReturnType<typeof body>) => void, string][] = [
-      ['view count', (j) => ((j.results[1]!.data[1]!.views[0]!.stats as Record<string, unknown>).count = 'many'), 'results[1].data[1].views[0].stats.count should be a number, got string'],
+      ['view count', (j) => ((j.results[1]!.data[1]!.views[0]!.stats as Record<string, unknown>).count = 'many'), 'results[1].data[1].views[0].stats.count should be a finite number ≥ 0, got string'],
       ['view name', (j) => ((j.results[1]!.data[0]!.views[0] as Record<string, unknown>).name = 7), 'results[1].data[0].views[0].name should be a string, got number'],
-      ['timer sum', (j) => ((j.results[1]!.data[1]!.metrics[1]!.stats as Record<string, unknown>).sum = null), 'results[1].data[1].metrics[1].stats.sum should be a number, got null'],
-      ['count metric', (j) => ((j.results[0]!.data[0]!.metrics[0]!.stats as Record<string, unknown>).count = Infinity), 'results[0].data[0].metrics[0].stats.count should be a number, got number'],
+      ['timer sum', (j) => ((j.results[1]!.data[1]!.metrics[1]!.stats as Record<string, unknown>).sum = null), 'results[1].data[1].metrics[1].stats.sum should be a finite number ≥ 0, got null'],
+      ['count metric', (j) => ((j.results[0]!.data[0]!.metrics[0]!.stats as Record<string, unknown>).count = Infinity), 'results[0].data[0].metrics[0].stats.count should be a finite number ≥ 0, got Infinity'],
       ['metric stats', (j) => ((j.results[1]!.data[1]!.metrics[0] as Record<string, unknown>).stats = []), 'results[1].data[1].metrics[0].stats should be an object'],
       ['interval', (j) => ((j.results[1]!.data as unknown[])[1] = 'x'), 'results[1].data[1] should be an object, got string'],
       ['interval text', (j) => ((j.results[1]!.data[1] as Record<string, unknown>).interval = undefined), 'results[1].data[1].interval should be a string, got undefined'],
+      ['negative count', (j) => ((j.results[0]!.data[0]!.metrics[0]!.stats as Record<string, unknown>).count = -3), 'results[0].data[0].metrics[0].stats.count should be a finite number ≥ 0, got -3'],
+      ['string number', (j) => ((j.results[1]!.data[1]!.metrics[1]!.stats as Record<string, unknown>).count = '4'), 'results[1].data[1].metrics[1].stats.count should be a finite number ≥ 0, got string'],
+      ['queue id', (j) => ((j.results[1]!.group as Record<string, unknown>).queueId = 12), 'results[1].group.queueId should be a string, got number'],
       ['views list', (j) => ((j.results[1]!.data[1] as Record<string, unknown>).views = {}), 'results[1].data[1].views should be an array, got object'],
     ];
     for (const [what, spoil, message] of cases) {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { startFakeGenesys } from './helpers/fake-genesys.ts';
+import { startFakeGenesys, type RecordedRequest } from './helpers/fake-genesys.ts';
 import { clientFor } from './helpers/client-for.ts';
 import { capturingLogger } from './helpers/recorders.ts';
 
@@ -34,6 +34,8 @@ test('secrets and tokens never appear in logs or errors', async () => {
     for (const s of ['ok', 'server-error', 'unauthorized', 'rate-limited', 'hang', 'forbidden', 'malformed'] as const) {
       script = s;
       await capture(client.listQueues());
+      // A persistent 401 makes the client hold back tokens for a while (openBaseMs 300 ms here).
+      if (s === 'unauthorized') await new Promise((resolve) => setTimeout(resolve, 400));
     }
     script = 'ok';
     await new Promise((resolve) => setTimeout(resolve, 1200)); // a background refresh happens and is logged
@@ -56,6 +58,45 @@ test('secrets and tokens never appear in logs or errors', async () => {
   } finally {
     await client.close();
     await wrongClient.close();
+    await fake.close();
+  }
+});
+
+// An upstream (or a proxy in front of it) that echoes what it received: the login endpoint puts the
+// Authorization header and the form body into error/error_description; the API puts the token, without
+// "Bearer", into a 400 message and a 403 message.
+test('credentials echoed back by the login endpoint or the API reach no log line and no error', async () => {
+  const echo = (request: RecordedRequest): string => `${request.headers.authorization ?? ''} ${request.body} ${Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8')}`;
+  let loginEchoes = true;
+  const fake = await startFakeGenesys({
+    login: (_n, request) => (loginEchoes ? { status: 401, body: { error: `bad ${echo(request)}`, error_description: `rejected ${echo(request)}` } } : undefined),
+    api: (n, request) => {
+      const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+      return n % 2 === 1
+        ? { status: 400, body: { message: `token ${token} cannot do this`, code: 'bad.request', status: 400 } }
+        : { status: 403, body: { message: `access_token ${token} lacks a permission`, code: 'forbidden', status: 403 } };
+    },
+  });
+  const { logger, lines } = capturingLogger();
+  const client = clientFor(fake, { logger });
+  const errors: unknown[] = [];
+  try {
+    await client.start().catch((e: unknown) => errors.push(e));
+    loginEchoes = false;
+    await client.start();
+    await client.listQueues().catch((e: unknown) => errors.push(e));
+    await client.listQueues().catch((e: unknown) => errors.push(e));
+    assert.equal(errors.length, 3);
+    const decoded = `${fake.clientId}:${fake.clientSecret}`;
+    const basic = Buffer.from(decoded).toString('base64');
+    const texts = [...lines, ...errors.map((e) => inspect(e, { depth: Infinity })), ...errors.map((e) => String((e as Error).message))];
+    for (const text of texts) {
+      for (const secret of [fake.clientSecret, basic, ...fake.issuedTokens]) {
+        assert.ok(!text.includes(secret), `leaked ${secret.slice(0, 6)}… in: ${text.slice(0, 400)}`);
+      }
+    }
+  } finally {
+    await client.close();
     await fake.close();
   }
 });

@@ -125,7 +125,7 @@ export async function startFakeGenesys(options: FakeGenesysOptions = {}): Promis
 
   function defaultApi(record: RecordedRequest): Scripted {
     if (record.path === '/api/v2/routing/queues') return queuePage(record.url, options.queues ?? []);
-    if (record.path === '/api/v2/analytics/queues/observations/query') return { status: 200, body: { results: [] } };
+    if (record.path === '/api/v2/analytics/queues/observations/query') return { status: 200, body: observationsOf(record.body) };
     if (record.path === '/api/v2/analytics/conversations/aggregates/query') return { status: 200, body: {} };
     return { status: 404, body: { message: 'not found', code: 'not.found', status: 404 } };
   }
@@ -203,4 +203,11 @@ function queuePage(url: URL, all: NonNullable<FakeGenesysOptions['queues']>): Sc
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** As Genesys answers: a user-metrics group for every queue asked for (zero counts included). */
+function observationsOf(requestBody: string): unknown {
+  const query = JSON.parse(requestBody) as { filter?: { predicates?: { dimension: string; value?: string }[] } };
+  const ids = (query.filter?.predicates ?? []).filter((p) => p.dimension === 'queueId' && p.value !== undefined).map((p) => p.value!);
+  return { results: ids.map((queueId) => ({ group: { queueId }, data: [{ metric: 'oMemberUsers', stats: { count: 0 } }] })) };
 }

@@ -1,0 +1,94 @@
+// A real exporter (in process, real timers) against a real simulator on loopback, for fault tests. The
+// simulator's fault injection shapes the API; its request log records what reached it and when.
+import { startExporter, type RunningExporter } from '../../exporter/app.ts';
+import { parseConfig } from '../../exporter/config.ts';
+import { createLogger } from '../../exporter/log.ts';
+import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
+import { parseExposition, valueOf } from '../exporter/exposition.ts';
+import type { MetricName } from '../../metrics/catalog.ts';
+import { get, waitFor } from '../exporter/http-client.ts';
+import { SimControl } from '../exporter/sim-control.ts';
+
+export interface FaultRig {
+  readonly simulator: SimulatorHandle;
+  readonly sim: SimControl;
+  readonly exporter: RunningExporter;
+  readonly logLines: string[];
+  /** Value of a metric on /metrics right now (undefined when absent). */
+  metric(name: MetricName, labels?: Record<string, string>): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+export interface RigOptions {
+  /** Extra exporter flags (they win over the defaults below). */
+  readonly args?: readonly string[];
+  readonly orgSize?: { queues: number; divisions: number; arrivalsPerMinute: number; agents?: number };
+  readonly tokenLifetimeSeconds?: number;
+  /** Point the exporter at these URLs instead of the simulator (a fault proxy in front of it). */
+  readonly apiUrl?: (simulatorUrl: string) => string;
+}
+
+export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
+  const simulator = await startSimulator({
+    port: 0,
+    seed: 7,
+    orgSize: options.orgSize ?? { queues: 4, divisions: 1, arrivalsPerMinute: 5 },
+    ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
+  });
+  const target = options.apiUrl?.(simulator.url) ?? simulator.url;
+  const logLines: string[] = [];
+  const config = parseConfig(
+    [
+      `--genesys.api-url=${target}`,
+      `--genesys.login-url=${target}`,
+      '--web.listen-address=127.0.0.1:0',
+      '--collector.unsafe-fast-polling',
+      '--collector.queues.refresh-interval=1s',
+      '--collector.observations.interval=300ms',
+      '--collector.aggregates.interval=300ms',
+      '--collector.staleness=30s',
+      '--genesys.requests-per-minute=300',
+      ...(options.args ?? []),
+    ],
+    { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret },
+  );
+  let exporter: RunningExporter;
+  try {
+    exporter = await startExporter(config, { logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }) });
+  } catch (error) {
+    await simulator.close();
+    throw error;
+  }
+  const metric = async (name: MetricName, labels: Record<string, string> = {}): Promise<number | undefined> =>
+    valueOf(parseExposition((await get(`${exporter.url}/metrics`)).body), name, labels);
+  return {
+    simulator,
+    sim: new SimControl(simulator.url),
+    exporter,
+    logLines,
+    metric,
+    async close() {
+      await exporter.close();
+      await simulator.close();
+    },
+  };
+}
+
+/** Waits until every collector has succeeded once (the exporter is ready). */
+export async function untilReady(rig: FaultRig): Promise<void> {
+  await waitFor('the exporter to be ready', async () => ((await get(`${rig.exporter.url}/-/ready`)).status === 200 ? true : undefined), 30_000, 50);
+}
+
+/** Resolves with `promise`'s settle time in ms, or with Infinity if it does not settle within `limitMs`. */
+export async function settleTimeMs(promise: Promise<unknown>, limitMs: number): Promise<number> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    promise.then(() => true, () => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
+  ]);
+  clearTimeout(timer);
+  return settled ? performance.now() - started : Number.POSITIVE_INFINITY;
+}
+
+export { waitFor };
