@@ -16,8 +16,16 @@ export function cleanEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.P
   return { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GENESYS'))), ...extra };
 }
 
-export function startBin(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): RunningBin {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+export interface StartOptions {
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Run as this user and group (only when the test runs as root). */
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+export function startBin(command: string, args: readonly string[], options: StartOptions): RunningBin {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? cleanEnv(), uid: options.uid, gid: options.gid, stdio: ['ignore', 'ignore', 'pipe'] });
   const logLines: string[] = [];
   let pending = '';
   child.stderr.on('data', (chunk: Buffer) => {
