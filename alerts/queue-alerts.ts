@@ -3,6 +3,7 @@
 
 import { type AlertingRule, type RuleSource, sourceModule } from '../generator/contract.ts';
 import { aggregateBy, raw, series, sumBy } from '../metrics/promql.ts';
+import { routingStatusLabel } from '../metrics/vocabulary.ts';
 import type { AlertsConfig } from './config.ts';
 import { alertingRule, on, QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
 import { RECORDED, recorded } from './recording-rules.ts';
@@ -14,7 +15,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
   const { QueueDepthCritical, WaitTimeDegradation, QueueSlaBelowTarget, QueueNoAvailableAgents } = config.rules;
   // Depth over all media types of the queue, as the overview panel shows it.
   const waiting = sumBy(QUEUE_KEY, series('genesys_queue_depth', { job }));
-  const idleAgents = sumBy(QUEUE_KEY, series('genesys_queue_agents', { job, routing_status: 'idle' }));
+  const idleAgents = sumBy(QUEUE_KEY, series('genesys_queue_agents', { job, routing_status: routingStatusLabel('IDLE') }));
   const slaTarget = aggregateBy('max', QUEUE_MEDIA_KEY, series('genesys_queue_sla_target_ratio', { job }));
   const compliance = recorded(RECORDED.slaCompliance15m);
   const offers = recorded(RECORDED.offers15m);

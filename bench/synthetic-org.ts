@@ -5,15 +5,15 @@
 import { AGGREGATE_GRANULARITIES, aggregateQuery, type AggregateGranularity } from '../exporter/collectors/aggregates.ts';
 import type { GenesysPort } from '../exporter/collectors/genesys-port.ts';
 import type { AggregateInterval, AggregationQueryResponse } from '../exporter/genesys/conversation-aggregates.ts';
-import type { AnalyticsMediaType, ObservationQueryResponse, ObservationResult, RoutingStatus } from '../exporter/genesys/queue-observations.ts';
+import type { ObservationQueryResponse, ObservationResult } from '../exporter/genesys/queue-observations.ts';
+import { type MediaType, ROUTING_STATUSES } from '../metrics/vocabulary.ts';
 import type { RoutingQueue } from '../exporter/genesys/routing-queues.ts';
 
 /** A fixed "now" in the middle of a 15-minute interval, so every run sees the same window. */
 export const BENCH_NOW_MS = Date.UTC(2026, 10, 29, 15, 7, 30);
 /** Two media per queue, as in the brief: queue + agent metrics for voice and chat. */
-export const BENCH_MEDIA: readonly AnalyticsMediaType[] = ['voice', 'chat'];
+export const BENCH_MEDIA: readonly MediaType[] = ['voice', 'chat'];
 
-const ROUTING_STATUSES: readonly RoutingStatus[] = ['OFF_QUEUE', 'IDLE', 'INTERACTING', 'NOT_RESPONDING', 'COMMUNICATING'];
 const DIVISIONS = ['Home', 'Europe', 'Americas', 'APAC'];
 const iso = (ms: number): string => new Date(ms).toISOString();
 

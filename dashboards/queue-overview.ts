@@ -38,6 +38,7 @@ import {
   waitQuantilePerQueue,
 } from './common.ts';
 import { sumBy } from '../metrics/promql.ts';
+import { routingStatusLabel } from '../metrics/vocabulary.ts';
 import type { Layout } from './common.ts';
 
 /** Panel ids: constant, so reordering the layout renumbers nothing. Never reuse a retired id. */
@@ -215,7 +216,7 @@ const SPARE_AGENT_STEPS = [
 // Every cell is a true 0 for a listed queue while the poll succeeds (zero-fill from genesys_queue_info:
 // no idle agent, nobody waiting); while it fails the queue has no row rather than a row of false zeros.
 function agentCapacityPanel() {
-  const idle = sumBy(['queue_name'], queueSeries('genesys_queue_agents', SELECTED, { routing_status: 'idle' }));
+  const idle = sumBy(['queue_name'], queueSeries('genesys_queue_agents', SELECTED, { routing_status: routingStatusLabel('IDLE') }));
   const onQueue = sumBy(['queue_name'], queueSeries('genesys_queue_agents_on_queue', SELECTED));
   return tablePanel({
     id: PANEL.agentCapacity,

@@ -1,25 +1,7 @@
-// The Genesys vocabularies the simulator speaks: media types, routing statuses and system presences.
+// The Genesys vocabularies the simulator speaks: media types and routing statuses (declared once, with the
+// metrics, in metrics/vocabulary.ts) and system presences.
 
-/** Media types as analytics names them (observation and aggregate groups). */
-export const MEDIA_TYPES = ['voice', 'chat', 'email', 'message', 'callback'] as const;
-export type MediaType = (typeof MEDIA_TYPES)[number];
-
-/** The routing API names the voice media `call` in a queue's mediaSettings; analytics says `voice`. */
-export const QUEUE_MEDIA_SETTING_KEY: Readonly<Record<MediaType, string>> = {
-  voice: 'call',
-  chat: 'chat',
-  email: 'email',
-  message: 'message',
-  callback: 'callback',
-};
-
-export function isMediaType(value: unknown): value is MediaType {
-  return typeof value === 'string' && (MEDIA_TYPES as readonly string[]).includes(value);
-}
-
-/** `oUserRoutingStatuses` qualifiers. */
-export const ROUTING_STATUSES = ['OFF_QUEUE', 'IDLE', 'INTERACTING', 'NOT_RESPONDING', 'COMMUNICATING'] as const;
-export type RoutingStatus = (typeof ROUTING_STATUSES)[number];
+export { MEDIA_TYPES, type MediaType, QUEUE_MEDIA_SETTING_KEY, isMediaType, ROUTING_STATUSES, type RoutingStatus } from '../metrics/vocabulary.ts';
 
 /** System presences; each org maps them to its own presence ids (`systemToOrganizationMappings`). */
 export const SYSTEM_PRESENCES = ['AVAILABLE', 'AWAY', 'BUSY', 'BREAK', 'MEAL', 'MEETING', 'TRAINING', 'ON_QUEUE', 'OFFLINE', 'IDLE'] as const;

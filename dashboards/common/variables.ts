@@ -5,6 +5,7 @@ import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
 import { PROMETHEUS_DATASOURCE_UID } from '../../generator/contract.ts';
 import { series } from '../../metrics/promql.ts';
 import type { LabelMatcher, SeriesLabel, SeriesName } from '../../metrics/promql.ts';
+import { MEDIA_TYPES, type MediaType } from '../../metrics/vocabulary.ts';
 
 /** Variable names, in one place: queries and links refer to them through this object. */
 export const VAR = {
@@ -19,7 +20,7 @@ export type VariableName = (typeof VAR)[keyof typeof VAR];
 export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: `\${${VAR.datasource}}` };
 
 /** The media type the seed's queries used; the default of $media_type. */
-export const DEFAULT_MEDIA_TYPE = 'voice';
+export const DEFAULT_MEDIA_TYPE: MediaType = 'voice';
 
 /** `label_values(metric{…}, label)`, typed like a query: the metric and label must exist. */
 function labelValues<S extends SeriesName>(
@@ -100,7 +101,7 @@ export function mediaTypeVariable(): dashboard.QueryVariableBuilder {
   return queryVariable(
     VAR.mediaType,
     'Media type',
-    'voice, chat, email, message or callback. Agent panels are not split by media type.',
+    `${MEDIA_TYPES.join(', ')}. Agent panels are not split by media type.`,
     labelValues('genesys_queue_depth', { cluster: { re: `$${VAR.cluster}` } }, 'media_type'),
   )
     .multi(false)

@@ -10,6 +10,7 @@
 // posting for an interval older than the window is missed, so the window must cover the longest wait,
 // email included (default 2h).
 import { WAIT_TIME_BUCKETS_SECONDS } from '../../metrics/catalog.ts';
+import { isMediaType } from '../../metrics/vocabulary.ts';
 import type { AggregateInterval, AggregationQuery } from '../genesys/conversation-aggregates.ts';
 import { SnapshotBuilder } from '../samples.ts';
 import { batches } from './collector.ts';
@@ -182,7 +183,7 @@ function buildSnapshot(directory: QueueDirectory, totals: ReadonlyMap<string, To
     snapshot.add('genesys_queue_offer_total', { labels, value: entry[FIELD.offered]! });
     snapshot.add('genesys_queue_answered_total', { labels, value: entry[FIELD.answered]! });
     snapshot.add('genesys_queue_abandoned_total', { labels, value: entry[FIELD.abandoned]! });
-    const slaSeconds = queue.serviceLevels.get(media as never)?.seconds;
+    const slaSeconds = isMediaType(media) ? queue.serviceLevels.get(media)?.seconds : undefined;
     // A breach is a contact not answered within the target: answered after it (nOverSla) or abandoned.
     // Genesys' own service level counts abandons against it (oServiceLevel's denominator is answered +
     // abandoned, the org-wide default), and without them 1 - breaches/offers would show a queue whose

@@ -14,7 +14,8 @@ import { QUEUE_PAGE_SIZE } from '../genesys/routing-queues.ts';
 import type { QueueMediaSetting, RoutingQueue } from '../genesys/routing-queues.ts';
 import type { GenesysPort } from './genesys-port.ts';
 import { mediaTypeOfSetting, QueueDirectory } from './queue-directory.ts';
-import type { ExportedQueue, MediaType, ServiceLevelTarget } from './queue-directory.ts';
+import type { ExportedQueue, ServiceLevelTarget } from './queue-directory.ts';
+import type { MediaType } from '../../metrics/vocabulary.ts';
 
 export interface QueueSelection {
   readonly include: RegExp;

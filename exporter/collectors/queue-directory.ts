@@ -1,13 +1,12 @@
 // The queues currently exported (after filters and the cap), shared by the collectors: the catalog
 // collector replaces it, the others read it, and the snapshot store hides series of queues not in it.
 
-/** Analytics media types. Routing's queue settings call voice `call`. */
-export const MEDIA_TYPES = ['voice', 'chat', 'email', 'message', 'callback'] as const;
-export type MediaType = (typeof MEDIA_TYPES)[number];
+import { isMediaType, type MediaType } from '../../metrics/vocabulary.ts';
 
+/** Routing's queue settings call voice `call`; analytics and the metrics say `voice`. */
 export function mediaTypeOfSetting(settingKey: string): MediaType | undefined {
   const media = settingKey === 'call' ? 'voice' : settingKey;
-  return (MEDIA_TYPES as readonly string[]).includes(media) ? (media as MediaType) : undefined;
+  return isMediaType(media) ? media : undefined;
 }
 
 export interface ServiceLevelTarget {

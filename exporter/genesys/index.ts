@@ -5,7 +5,7 @@ export * from './errors/index.ts';
 export { QUEUE_PAGE_SIZE, type QueueMediaSettingKey, type ServiceLevel, type QueueMediaSetting, type RoutingQueue, type QueueListFilter } from './routing-queues.ts';
 export {
   OBSERVATION_METRICS, queueObservationQuery,
-  type ObservationMetric, type AnalyticsMediaType, type RoutingStatus, type ObservationPredicate, type ObservationFilter,
+  type ObservationMetric, type ObservationPredicate, type ObservationFilter,
   type ObservationQuery, type Observation, type ObservationDatum, type ObservationResult, type ObservationQueryResponse,
 } from './queue-observations.ts';
 export {
