@@ -43,7 +43,7 @@ async function pollBenchmark(variant: Variant): Promise<BenchRow> {
     },
   });
   const directory = new QueueDirectory();
-  await createQueueCatalogCollector(port, directory, { include: /.*/, exclude: undefined, divisionIds: [], max: QUEUES }).collect();
+  await createQueueCatalogCollector(port, directory, { include: /.*/, exclude: undefined, divisions: [], max: QUEUES }).collect();
   const collector = createAggregatesCollector(port, directory, { ...AGGREGATE_DEFAULTS, now: () => BENCH_NOW_MS });
 
   let firstCountingPoll: number | undefined;

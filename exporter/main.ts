@@ -4,6 +4,7 @@
 // Exit codes: 0 clean shutdown, --help or --version; 1 startup failure; 2 configuration error (flags, env,
 // missing credentials, web config).
 import { startExporter } from './app.ts';
+import type { RunningExporter } from './app.ts';
 import { ConfigError, ConfigHelpRequested, parseConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import type { ExporterConfig } from './config.ts';
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger({ level: config.log.level });
-  let exporter;
+  let exporter: RunningExporter;
   try {
     exporter = await startExporter(config, { logger });
   } catch (error) {

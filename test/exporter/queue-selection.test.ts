@@ -11,7 +11,7 @@ import type { RoutingQueue } from '../../exporter/genesys/routing-queues.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import type { SimQueue } from '../../simulator/control-types.ts';
-import { parseExposition, select, valueOf } from './exposition.ts';
+import { parseExposition, select, valueOf as sampleValue } from './exposition.ts';
 import { get, waitFor } from './http-client.ts';
 import { SimControl } from './sim-control.ts';
 
@@ -85,7 +85,7 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
 
   const scrape = async (exporter: RunningExporter) => parseExposition((await get(`${exporter.url}/metrics`)).body);
   const catalogRuns = async (exporter: RunningExporter): Promise<number> =>
-    valueOf(await scrape(exporter), 'genesys_exporter_collector_last_success_timestamp_seconds', { collector: 'queues' }) ?? 0;
+    sampleValue(await scrape(exporter), 'genesys_exporter_collector_last_success_timestamp_seconds', { collector: 'queues' }) ?? 0;
   /** Waits until the queue catalog has run `count` more times (so "once per change" can be checked). */
   async function moreCatalogRuns(exporter: RunningExporter, count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
@@ -106,8 +106,8 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
     assert.equal(body, `Not ready: no queue matches the filters (include=Nope.*, exclude=.*Test, divisions=(all)); ${initialQueues.length} queues visible\n`);
     await moreCatalogRuns(exporter, 3);
     const samples = await scrape(exporter);
-    assert.equal(valueOf(samples, 'genesys_exporter_queues', {}), 0);
-    assert.equal(valueOf(samples, 'genesys_exporter_collector_success', { collector: 'queues' }), 1, 'the API call itself worked');
+    assert.equal(sampleValue(samples, 'genesys_exporter_queues', {}), 0);
+    assert.equal(sampleValue(samples, 'genesys_exporter_collector_success', { collector: 'queues' }), 1, 'the API call itself worked');
     const warnings = logs().filter((r) => r.msg.startsWith('not ready: no queue matches the filters'));
     assert.equal(warnings.length, 1, 'logged once, not on every refresh');
     assert.equal(warnings[0]?.level, 'warn');
@@ -133,7 +133,7 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
     const errors = unknown.logs().filter((r) => r.level === 'error' && r.msg.includes('"Nowhere"'));
     assert.equal(errors.length, 1, 'an error, logged once');
     // The known division is still watched meanwhile.
-    assert.equal(valueOf(await scrape(unknown.exporter), 'genesys_exporter_queues', {}), europe.length);
+    assert.equal(sampleValue(await scrape(unknown.exporter), 'genesys_exporter_queues', {}), europe.length);
   });
 
   test('queues dropped by the cap: a campaign of new queues does not evict the exported ones; warned once per change', async () => {
@@ -153,11 +153,11 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
 
     const dropped = initialQueues.length - max + campaignSize;
     await waitFor(`genesys_exporter_queues_dropped_by_cap ${dropped}`, async () =>
-      valueOf(await scrape(exporter), 'genesys_exporter_queues_dropped_by_cap', {}) === dropped ? true : undefined, 30_000, 50);
+      sampleValue(await scrape(exporter), 'genesys_exporter_queues_dropped_by_cap', {}) === dropped ? true : undefined, 30_000, 50);
     await moreCatalogRuns(exporter, 3);
     const samples = await scrape(exporter);
     assert.deepEqual(select(samples, 'genesys_queue_info').map((s) => s.labels['queue_id']!).sort(), exportedBefore);
-    assert.equal(valueOf(samples, 'genesys_exporter_queues', {}), max);
+    assert.equal(sampleValue(samples, 'genesys_exporter_queues', {}), max);
     const warnings = logs().filter((r) => r.msg.startsWith('queues dropped by --collector.queues.max'));
     assert.deepEqual(warnings.map((r) => [r.level, r.dropped]), [['warn', initialQueues.length - max], ['warn', dropped]], 'one warning per change of the count');
     await sim.endScenarios();
