@@ -106,11 +106,25 @@ async function readLimited(response: Response, limit: number, controller: AbortC
     return declared > limit ? undefined : '';
   }
   const reader = response.body.getReader();
+  // fetch links the body to the signal only through the Request object, which the garbage collector may
+  // take while the body is read (a stalled body then never times out): the reader is cancelled here.
+  const cancel = (): void => void reader.cancel().catch(() => {});
+  controller.signal.addEventListener('abort', cancel, { once: true });
+  try {
+    return await readChunks(reader, limit, controller);
+  } finally {
+    controller.signal.removeEventListener('abort', cancel);
+  }
+}
+
+async function readChunks(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number, controller: AbortController): Promise<string | undefined> {
   const decoder = new TextDecoder();
   let text = '';
   let received = 0;
   for (;;) {
     const { done, value } = await reader.read();
+    // A cancelled read ends as `done`: that is an abort, not the end of the body.
+    if (controller.signal.aborted) throw new Error('aborted while reading the body');
     if (done) return text + decoder.decode();
     received += value.byteLength;
     if (received > limit) {
