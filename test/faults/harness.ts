@@ -8,11 +8,14 @@ import { parseExposition, valueOf } from '../exporter/exposition.ts';
 import type { MetricName } from '../../metrics/catalog.ts';
 import { get, waitFor } from '../exporter/http-client.ts';
 import { SimControl } from '../exporter/sim-control.ts';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 
 export interface FaultRig {
   readonly simulator: SimulatorHandle;
   readonly sim: SimControl;
   readonly exporter: RunningExporter;
+  /** The fault proxy between exporter and simulator (with `withProxy`). */
+  readonly proxy: FaultProxy | undefined;
   readonly logLines: string[];
   /** Value of a metric on /metrics right now (undefined when absent). */
   metric(name: MetricName, labels?: Record<string, string>): Promise<number | undefined>;
@@ -24,8 +27,8 @@ export interface RigOptions {
   readonly args?: readonly string[];
   readonly orgSize?: { queues: number; divisions: number; arrivalsPerMinute: number; agents?: number };
   readonly tokenLifetimeSeconds?: number;
-  /** Point the exporter at these URLs instead of the simulator (a fault proxy in front of it). */
-  readonly apiUrl?: (simulatorUrl: string) => string;
+  /** Put a fault proxy between the exporter and the simulator (API and login). */
+  readonly withProxy?: boolean;
 }
 
 export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
@@ -35,7 +38,8 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
     orgSize: options.orgSize ?? { queues: 4, divisions: 1, arrivalsPerMinute: 5 },
     ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
   });
-  const target = options.apiUrl?.(simulator.url) ?? simulator.url;
+  const proxy = options.withProxy === true ? await startFaultProxy(simulator.url) : undefined;
+  const target = proxy?.url ?? simulator.url;
   const logLines: string[] = [];
   const config = parseConfig(
     [
@@ -56,6 +60,7 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
   try {
     exporter = await startExporter(config, { logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }) });
   } catch (error) {
+    await proxy?.close();
     await simulator.close();
     throw error;
   }
@@ -65,10 +70,12 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
     simulator,
     sim: new SimControl(simulator.url),
     exporter,
+    proxy,
     logLines,
     metric,
     async close() {
       await exporter.close();
+      await proxy?.close();
       await simulator.close();
     },
   };

@@ -1,0 +1,124 @@
+// A real exporter behind a fault proxy (or the simulator's own faults): what /metrics and the health
+// metrics say when the upstream misbehaves. Expected throughout: the process stays up, the collector
+// that got the bad answer reports collector_success 0 and genesys_up 0 (never fresh-looking data), and
+// it recovers without a restart.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { get } from '../exporter/http-client.ts';
+import { parseExposition, select } from '../exporter/exposition.ts';
+import { startRig, untilReady, waitFor, type FaultRig } from './harness.ts';
+import type { ProxyAction } from './fault-proxy.ts';
+
+describe('exporter behind a fault proxy', () => {
+  let rig: FaultRig;
+  before(async () => {
+    rig = await startRig({ withProxy: true, args: ['--genesys.request-timeout=1s'] });
+    await untilReady(rig);
+  });
+  after(async () => {
+    await rig?.close();
+  });
+
+  /** Applies `action` to `endpoint` until the observations collector reports `success`, then restores. */
+  async function underFault(endpoint: string, action: ProxyAction, check: () => Promise<void>): Promise<void> {
+    rig.proxy!.rule = (e) => (e === endpoint ? action : { kind: 'pass' });
+    try {
+      await check();
+    } finally {
+      rig.proxy!.rule = () => ({ kind: 'pass' });
+      await waitFor('recovery without a restart', async () => ((await rig.metric('genesys_up')) === 1 ? true : undefined), 30_000, 50);
+    }
+  }
+
+  const failed = async (collector: string): Promise<void> => {
+    await waitFor(`collector ${collector} to report failure and genesys_up 0`, async () => {
+      const success = await rig.metric('genesys_exporter_collector_success', { collector });
+      const up = await rig.metric('genesys_up');
+      return success === 0 && up === 0 ? true : undefined;
+    }, 30_000, 50);
+  };
+
+  test('a body that stalls after the headers: the observations collector fails within the request timeout', async () => {
+    await underFault('queue_observations', { kind: 'stall-body' }, () => failed('observations'));
+  });
+
+  test('an empty answer ({}) is not fresh zeros: the observations collector fails', async () => {
+    await underFault('queue_observations', { kind: 'rewrite', edit: () => ({}) }, () => failed('observations'));
+  });
+
+  test('a redirect to another host is refused: the collector fails', async () => {
+    await underFault('queue_observations', { kind: 'respond', status: 302, headers: { Location: 'http://127.0.0.1:9/elsewhere' } }, () => failed('observations'));
+  });
+
+  test('an unknown media type creates no series', async () => {
+    const addPigeons = (json: unknown): unknown => {
+      const body = json as { results: { group: { queueId: string; mediaType?: string }; data: unknown[] }[] };
+      const queueId = body.results[0]!.group.queueId;
+      return { ...body, results: [...body.results, { group: { queueId, mediaType: 'carrier-pigeon' }, data: [{ metric: 'oWaiting', stats: { count: 4 } }] }] };
+    };
+    rig.proxy!.rule = (e) => (e === 'queue_observations' ? { kind: 'rewrite', edit: addPigeons } : { kind: 'pass' });
+    try {
+      const since = Date.now() / 1000;
+      await waitFor('an observations run with the rewritten answer', async () => {
+        const stamp = await rig.metric('genesys_exporter_collector_last_success_timestamp_seconds', { collector: 'observations' });
+        return stamp !== undefined && stamp > since + 0.5 ? true : undefined;
+      }, 30_000, 50);
+      const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
+      assert.deepEqual(select(samples, 'genesys_queue_depth', { media_type: 'carrier-pigeon' }), []);
+      assert.ok(select(samples, 'genesys_queue_depth').length > 0, 'known media types are still served');
+    } finally {
+      rig.proxy!.rule = () => ({ kind: 'pass' });
+    }
+  });
+
+  test('nothing reaches the upstream after close()', async () => {
+    rig.proxy!.rule = (e) => (e === 'conversation_aggregates' ? { kind: 'stall-body' } : { kind: 'pass' });
+    const closedAt = Date.now();
+    await rig.exporter.close();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.deepEqual(rig.proxy!.log.filter((r) => r.at > closedAt + 50).map((r) => `${r.method} ${r.path}`), []);
+  });
+});
+
+describe('exporter against the simulator\'s faults', () => {
+  test('a 429 storm: genesys_up goes to 0 within one Retry-After or two, not after every retry', async () => {
+    const rig = await startRig();
+    try {
+      await untilReady(rig);
+      await rig.sim.fault({ fault: 'rate-limit-storm', retryAfterSeconds: 4 });
+      const stormAt = performance.now();
+      await waitFor('genesys_up 0', async () => ((await rig.metric('genesys_up')) === 0 ? true : undefined), 60_000, 50);
+      const seconds = (performance.now() - stormAt) / 1000;
+      // The old client retried each request 3 times × Retry-After (16 s+ here); one retry is ~4–8 s.
+      assert.ok(seconds < 12, `genesys_up went to 0 after ${seconds.toFixed(1)} s`);
+      await rig.sim.clearFaults();
+    } finally {
+      await rig.close();
+    }
+  });
+
+  test('a queue deleted while the queue list is failing loses its series (no fresh-looking zeros)', async () => {
+    const rig = await startRig();
+    try {
+      await untilReady(rig);
+      const campaign = await rig.sim.scenario({ scenario: 'campaign', queues: 1, lifetimeSeconds: 3600 });
+      const campaignQueue = await waitFor('the campaign queue on /metrics', async () => {
+        const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
+        return select(samples, 'genesys_queue_agents_on_queue').find((s) => s.labels.queue_name?.startsWith('Campaign'))?.labels.queue_id;
+      }, 30_000, 100);
+      await rig.sim.fault({ fault: 'api-5xx', endpoint: 'routing_queues' });
+      await waitFor('the queue list to fail', async () => ((await rig.metric('genesys_exporter_collector_success', { collector: 'queues' })) === 0 ? true : undefined), 30_000, 50);
+      await rig.sim.call('DELETE', `/sim/scenarios/${campaign.id}`);
+      await waitFor('the deleted queue\'s observation series to go', async () => {
+        const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
+        return select(samples, 'genesys_queue_agents_on_queue', { queue_id: campaignQueue }).length === 0 ? true : undefined;
+      }, 30_000, 100);
+      const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
+      assert.ok(select(samples, 'genesys_queue_agents_on_queue').length > 0, 'the other queues are still served');
+      assert.equal(await rig.metric('genesys_exporter_collector_success', { collector: 'observations' }), 1);
+      await rig.sim.clearFaults();
+    } finally {
+      await rig.close();
+    }
+  });
+});
