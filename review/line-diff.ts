@@ -21,9 +21,9 @@ function operations(a: readonly string[], b: readonly string[]): Op[] {
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) ops.push({ kind: ' ', line: a[i++] as string, a: i - 1, b: j++ });
-    else if (j < b.length && (i >= a.length || ((table[i] as Uint32Array)[j + 1] as number) >= ((table[i + 1] as Uint32Array)[j] as number)))
-      ops.push({ kind: '+', line: b[j++] as string, a: i, b: j - 1 });
-    else ops.push({ kind: '-', line: a[i++] as string, a: i - 1, b: j });
+    else if (i < a.length && (j >= b.length || ((table[i + 1] as Uint32Array)[j] as number) >= ((table[i] as Uint32Array)[j + 1] as number)))
+      ops.push({ kind: '-', line: a[i++] as string, a: i - 1, b: j });
+    else ops.push({ kind: '+', line: b[j++] as string, a: i, b: j - 1 });
   }
   return ops;
 }

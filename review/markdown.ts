@@ -16,7 +16,8 @@ export interface MarkdownOptions {
   readonly svgFor?: (uid: string) => string | undefined;
 }
 
-const escapeText = (text: string): string => text.replace(/([\\`*_{}[\]<>|])/g, '\\$1');
+/** Markdown-escaped text; an underscore inside a word (queue_name) is left alone, GitHub does not emphasise it. */
+const escapeText = (text: string): string => text.replace(/([\\`*{}[\]<>|])/g, '\\$1').replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_');
 
 function code(text: string): string {
   if (!text.includes('`')) return `\`${text}\``;
@@ -63,7 +64,7 @@ function beforeAfterBlock(indent: string, before: unknown, after: unknown, langu
 
 /** The part of a PromQL expression that changed: common leading and trailing tokens dropped. */
 export function changedPart(before: string, after: string): { before: string; after: string } {
-  const tokenize = (s: string): string[] => s.match(/\s+|[A-Za-z_:][A-Za-z0-9_:]*|\d+(?:\.\d+)?|"(?:[^"\\]|\\.)*"|\$\w+|./g) ?? [];
+  const tokenize = (s: string): string[] => s.match(/\s+|[A-Za-z_:][A-Za-z0-9_:]*|\d+(?:\.\d+)?(?:(?:ms|[smhdwy])(?:\d+(?:ms|[smhdwy]))*)?|"(?:[^"\\]|\\.)*"|\$\w+|./g) ?? [];
   const a = tokenize(before);
   const b = tokenize(after);
   let start = 0;

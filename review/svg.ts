@@ -104,7 +104,7 @@ function drawGrid(panels: readonly LaidOutPanel[] | undefined, marks: Marks, ori
       continue;
     }
     const lines = wrap(text, w - 10, Math.max(1, Math.floor((h - 6) / LINE)));
-    lines.forEach((line, i) => out.push(`<text x="${x + 5}" y="${y + 14 + i * LINE}" font-size="10">${escapeXml(line)}</text>`));
+    for (const [i, line] of lines.entries()) out.push(`<text x="${x + 5}" y="${y + 14 + i * LINE}" font-size="10">${escapeXml(line)}</text>`);
   }
   return out;
 }

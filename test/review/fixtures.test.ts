@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dump, load } from 'js-yaml';
-import { changeLines, editJson, editYaml, panel, realOut, reverseKeys, review } from './support.ts';
+import { changeLines, editJson, editYaml, type JsonObject, panel, realOut, reverseKeys, review } from './support.ts';
 
 const OVERVIEW = 'dashboards/queue-overview.json';
 const DETAIL = 'dashboards/queue-detail.json';
@@ -91,7 +91,7 @@ describe('review fixtures: one real-world change each, exact lines', () => {
 
   test('a panel moved from one row to another is one move, naming both rows', () => {
     // queue-detail has no rows today; the fixture adds two (as a module with rows would generate them).
-    const withRows = (d: Record<string, any>): void => {
+    const withRows = (d: JsonObject): void => {
       for (const p of d.panels) p.gridPos.y += p.gridPos.y >= 13 ? 2 : 1;
       d.panels.push(
         { id: 100, type: 'row', title: 'Now', collapsed: false, gridPos: { x: 0, y: 0, w: 24, h: 1 }, panels: [] },

@@ -15,7 +15,9 @@ export function realOut(): Map<string, string> {
   return readOutTree(`${REPO}/out`);
 }
 
-type JsonObject = Record<string, any>;
+/** Generated JSON/YAML as the fixtures edit it: any shape, checked by the assertions that use it. */
+// biome-ignore lint/suspicious/noExplicitAny: fixtures reach into arbitrary generated JSON
+export type JsonObject = Record<string, any>;
 
 export function editJson(tree: Tree, path: string, edit: (json: JsonObject) => void): Map<string, string> {
   const text = tree.get(path);

@@ -45,6 +45,7 @@ describe('.github/workflows/review.yml', () => {
       'npm ci --no-audit --no-fund',
       'npm run generate -- --check',
       'npm run test:unit',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template string
       'npm run -s review -- --base "${{ github.event.pull_request.base.sha }}" --out review-out',
     ]);
   });

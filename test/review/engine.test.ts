@@ -1,0 +1,211 @@
+// The rest of what the review compares, each with the exact lines it must print: dashboards added,
+// removed, renamed and moved to another file; panels added, removed, renumbered; units, transformations,
+// overrides, links, variables; alerts added and removed, severity, recording rules; receivers,
+// inhibitions, time intervals; deployment files as data or as a diff; pictures; bad input.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ReviewInputError } from '../../review/out-tree.ts';
+import { renderLayouts } from '../../review/svg.ts';
+import { changeLines, editJson, editYaml, panel, realOut, review } from './support.ts';
+
+const OVERVIEW = 'dashboards/queue-overview.json';
+const HEALTH = 'dashboards/exporter-health.json';
+const ALERTS = 'prometheus/alerting_rules.yaml';
+const RECORDING = 'prometheus/recording_rules.yaml';
+const ALERTMANAGER = 'alertmanager/alertmanager.yml';
+
+describe('review: dashboards', () => {
+  test('a dashboard renamed, one moved to another file, one removed, one added', () => {
+    const base = realOut();
+    const head = editJson(base, OVERVIEW, (d) => {
+      d.title = 'Genesys Cloud: queues';
+    });
+    const detail = head.get('dashboards/queue-detail.json') ?? '';
+    head.delete('dashboards/queue-detail.json');
+    head.set('dashboards/detail.json', detail);
+    const health = JSON.parse(head.get(HEALTH) ?? '{}');
+    head.delete(HEALTH);
+    head.set('dashboards/new.json', JSON.stringify({ ...health, uid: 'genesys-new', title: 'New', panels: health.panels.slice(0, 2) }));
+    assert.deepEqual(changeLines(review(base, head).markdown), [
+      '**Summary:** 1 dashboard added, 1 dashboard removed, 1 dashboard changed (0 panels).',
+      '#### Genesys Cloud: exporter health (`genesys-exporter-health`): removed',
+      '#### New (`genesys-new`): added, 2 panels',
+      '#### Genesys Cloud: queues (`genesys-queue-overview`): renamed from “Genesys Cloud: queue overview”',
+    ]);
+  });
+
+  test('panels added and removed; a panel renumbered is one panel with a new id, not two', () => {
+    const base = realOut();
+    const head = editJson(base, OVERVIEW, (d) => {
+      const removed = panel(d, 'Longest wait now');
+      d.panels = d.panels.filter((p: { id: number }) => p !== removed);
+      panel(d, 'Agent capacity').id = 42;
+      d.panels.push({
+        id: 9,
+        type: 'timeseries',
+        title: 'Abandon rate',
+        gridPos: { x: 0, y: 26, w: 24, h: 8 },
+        targets: [{ refId: 'abandoned', expr: 'sum(rate(genesys_queue_abandoned_total[5m]))' }],
+      });
+    });
+    const lines = changeLines(review(base, head).markdown);
+    assert.deepEqual(lines, [
+      '**Summary:** 1 dashboard changed (3 panels).',
+      '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
+      '- **Agent capacity** (table, id 42)',
+      '  - id: `8` → `42` (links to the old id break)',
+      '- **Abandon rate** (timeseries, id 9): added',
+      '  - query `abandoned`: added',
+      '- **Longest wait now** (bargauge, id 4): removed',
+    ]);
+    assert.match(review(base, head).markdown, /```diff\n {4}\+ sum\(rate\(genesys_queue_abandoned_total\[5m\]\)\)\n/);
+  });
+
+  test('unit, transformation, override, link, description and variable changes', () => {
+    const base = realOut();
+    const head = editJson(base, OVERVIEW, (d) => {
+      const waiting = panel(d, 'Contacts waiting by queue');
+      waiting.fieldConfig.defaults.unit = 'none';
+      waiting.description = 'Now shorter.';
+      const capacity = panel(d, 'Agent capacity');
+      capacity.transformations.push({ id: 'sortBy', options: { sort: [{ field: 'queue_name' }] } });
+      capacity.fieldConfig.overrides.unshift({ matcher: { id: 'byName', options: 'Idle' }, properties: [{ id: 'unit', value: 'short' }] });
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana data link variable, not a template string
+      panel(d, 'Longest wait now').fieldConfig.defaults.links[0].title = 'Open ${__field.labels.queue_name}';
+      const queue = d.templating.list.find((v: { name: string }) => v.name === 'queue');
+      queue.multi = false;
+    });
+    assert.deepEqual(changeLines(review(base, head).markdown), [
+      '**Summary:** 1 dashboard changed (3 panels).',
+      '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
+      '- variable `queue`',
+      '  - `multi`: `true` → `false`',
+      '- **Longest wait now** (bargauge, id 4)',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana data link variables, not a template string
+      '  - link `links[0].title`: `Queue detail: ${__field.labels.queue_name}` → `Open ${__field.labels.queue_name}`',
+      '- **Contacts waiting by queue** (timeseries, id 5)',
+      `  - description: \`${panel(JSON.parse(base.get(OVERVIEW) ?? '{}'), 'Contacts waiting by queue').description}\` → \`Now shorter.\``,
+      '  - unit: `short` → `none`',
+      '- **Agent capacity** (table, id 8)',
+      '  - override `[byName=Idle]`: added `{"matcher":{"id":"byName","options":"Idle"},"properties":[{"id":"unit","value":"short"}]}`',
+      '  - transformation `[sortBy]`: added `{"id":"sortBy","options":{"sort":[{"field":"queue_name"}]}}`',
+    ]);
+  });
+});
+
+describe('review: rules', () => {
+  test('alerts added and removed, severity and labels changed, a recording rule expr changed', () => {
+    const base = realOut();
+    let head = editYaml(base, ALERTS, (y) => {
+      const rules = y.groups[0].rules;
+      const depth = rules.find((r: { alert: string }) => r.alert === 'QueueDepthCritical');
+      depth.labels.severity = 'warning';
+      depth.labels.team = 'contact-center';
+      y.groups[0].rules = rules.filter((r: { alert: string }) => r.alert !== 'QueueNoAvailableAgents');
+      y.groups[0].rules.push({ alert: 'QueueEmpty', expr: 'sum(genesys_queue_depth) == 0', for: '1h', labels: { severity: 'info' }, annotations: { summary: 'Nothing waits' } });
+    });
+    head = editYaml(head, RECORDING, (y) => {
+      const rule = y.groups[0].rules.find((r: { record: string }) => r.record === 'queue_name_media_type:genesys_queue_offer:increase15m');
+      rule.expr = rule.expr.replace('[15m]', '[10m]');
+    });
+    assert.deepEqual(changeLines(review(base, head).markdown), [
+      '**Summary:** 1 alert added, 1 alert removed, 1 alert changed, 1 recording rule changed.',
+      '- **QueueDepthCritical**',
+      '  - severity: `critical` → `warning`',
+      '  - label `team`: added `contact-center`',
+      '- **QueueNoAvailableAgents**: removed (group `genesys-queue-alerts`)',
+      '- **QueueEmpty**: added (group `genesys-queue-alerts`)',
+      '  - expr:',
+      '  - `for`: `1h`',
+      '  - severity: `info`',
+      '  - annotation `summary`: `Nothing waits`',
+      '- **queue_name_media_type:genesys_queue_offer:increase15m**',
+      '  - expr: `15m` → `10m`',
+    ]);
+  });
+});
+
+describe('review: Alertmanager', () => {
+  test('a receiver changed, an inhibition changed, a time interval added, a route muted by it', () => {
+    const base = realOut();
+    const head = editYaml(base, ALERTMANAGER, (y) => {
+      y.receivers.find((r: { name: string }) => r.name === 'slack-warning').slack_configs[0].channel = '#cc-oncall';
+      y.inhibit_rules[0].equal = ['cluster'];
+      y.time_intervals = [{ name: 'weekends', time_intervals: [{ weekdays: ['saturday', 'sunday'] }] }];
+      y.route.routes.find((r: { receiver: string }) => r.receiver === 'slack-warning').mute_time_intervals = ['weekends'];
+    });
+    const lines = changeLines(review(base, head).markdown);
+    assert.equal(lines[0], '**Summary:** 5 Alertmanager changes.');
+    assert.deepEqual(lines.slice(1, 3), ['- route `root › severity="warning"`', '  - `mute_time_intervals`: added `["weekends"]`']);
+    assert.deepEqual(lines.slice(3, 5), ['- receiver `slack-warning`', '  - `slack_configs[0].channel`: `#contact-center-alerts` → `#cc-oncall`']);
+    assert.match(lines[5] ?? '', /^- inhibition removed: `alertname=~".*" mutes queue_name=~"\.\+" when equal: cluster, job`$/);
+    assert.match(lines[6] ?? '', /^- inhibition added: `alertname=~".*" mutes queue_name=~"\.\+" when equal: cluster`$/);
+    assert.deepEqual(lines.slice(7), ['- time interval `weekends`: added']);
+  });
+});
+
+describe('review: other files', () => {
+  test('a Kubernetes manifest compared by document, a comment-only edit ignored, a text file as a unified diff', () => {
+    const manifest = [
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: exporter\n  namespace: monitoring\nspec:\n  ports:\n    - port: 9813\n',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: exporter\n  namespace: monitoring\nspec:\n  replicas: 1\n',
+    ];
+    const base = new Map(realOut())
+      .set('deploy/kubernetes.yaml', manifest.join('---\n'))
+      .set('deploy/Dockerfile', 'FROM node:20\nUSER node\nCMD ["node", "main.js"]\n');
+    const head = new Map(base)
+      .set('deploy/kubernetes.yaml', `# comment\n${[manifest[1]?.replace('replicas: 1', 'replicas: 2'), manifest[0]].join('---\n')}`)
+      .set('grafana/provisioning/dashboards/genesys.yaml', `# only a comment changed\n${base.get('grafana/provisioning/dashboards/genesys.yaml')}`)
+      .set('deploy/Dockerfile', 'FROM node:22\nUSER node\nCMD ["node", "main.js"]\n');
+    const { markdown } = review(base, head);
+    assert.deepEqual(changeLines(markdown), [
+      '**Summary:** 2 files changed.',
+      '- `deploy/Dockerfile`',
+      '- `deploy/kubernetes.yaml`',
+      '  - `Deployment monitoring/exporter.spec.replicas`: `1` → `2`',
+    ]);
+    assert.ok(markdown.includes(['  ```diff', '  --- a/deploy/Dockerfile', '  +++ b/deploy/Dockerfile', '  @@ -1,3 +1,3 @@', '  -FROM node:20', '  +FROM node:22', '   USER node'].join('\n')));
+  });
+});
+
+describe('review: pictures, JSON, errors', () => {
+  test('one SVG per changed dashboard, the same bytes each time, marking what changed', () => {
+    const base = realOut();
+    const head = editJson(base, OVERVIEW, (d) => {
+      panel(d, 'Contacts waiting now').title = 'Waiting now';
+      d.panels = d.panels.filter((p: { title: string }) => p.title !== 'Agent capacity');
+    });
+    const { review: result } = review(base, head);
+    const first = renderLayouts(result.dashboards, base, head);
+    assert.deepEqual([...first.keys()], ['genesys-queue-overview']);
+    assert.equal(renderLayouts(result.dashboards, base, head).get('genesys-queue-overview'), first.get('genesys-queue-overview'));
+    const svg = first.get('genesys-queue-overview') ?? '';
+    // Before: Agent capacity removed (red), panel 3 changed (orange); after: Agent capacity gone.
+    assert.match(svg, /fill="#fad2cf"[^>]*\/>\n<text[^>]*>8 · Agent capacity<\/text>/);
+    assert.equal((svg.match(/fill="#feefc3"/g) ?? []).length, 1 + 2, 'panel 3 on both sides, plus the legend');
+    assert.equal((svg.match(/>8 · Agent capacity</g) ?? []).length, 1);
+  });
+
+  test('the JSON change list says what the Markdown says', () => {
+    const base = realOut();
+    const head = editYaml(base, ALERTS, (y) => {
+      y.groups[0].rules[0].for = '7m';
+    });
+    const { review: result } = review(base, head);
+    const name = (base.get(ALERTS) ?? '').match(/- alert: (\w+)/)?.[1];
+    assert.deepEqual(JSON.parse(JSON.stringify(result.alerts)), [
+      { kind: 'alert', name, group: 'genesys-queue-alerts', status: 'changed', changes: [{ path: 'for', before: '5m', after: '7m' }] },
+    ]);
+  });
+
+  test('a generated file that does not parse is an error naming the side and the file', () => {
+    const base = realOut();
+    const head = new Map(base).set(OVERVIEW, '{"uid": ');
+    assert.throws(() => review(base, head), (error: unknown) => {
+      assert.ok(error instanceof ReviewInputError);
+      assert.match(error.message, /^head dashboards\/queue-overview\.json: not valid JSON/);
+      return true;
+    });
+  });
+});
