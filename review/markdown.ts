@@ -63,7 +63,7 @@ function beforeAfterBlock(indent: string, before: unknown, after: unknown, langu
 }
 
 /** The part of a PromQL expression that changed: common leading and trailing tokens dropped. */
-export function changedPart(before: string, after: string): { before: string; after: string } {
+function changedPart(before: string, after: string): { before: string; after: string } {
   const tokenize = (s: string): string[] => s.match(/\s+|[A-Za-z_:][A-Za-z0-9_:]*|\d+(?:\.\d+)?(?:(?:ms|[smhdwy])(?:\d+(?:ms|[smhdwy]))*)?|"(?:[^"\\]|\\.)*"|\$\w+|./g) ?? [];
   const a = tokenize(before);
   const b = tokenize(after);
@@ -238,13 +238,13 @@ function countByStatus(items: readonly { status: string }[], noun: string): stri
     .map(({ status, n }) => `${plural(n, noun)} ${status}`);
 }
 
-export function alertmanagerCount(change: AlertmanagerChange | null): number {
+function alertmanagerCount(change: AlertmanagerChange | null): number {
   if (change === null) return 0;
   return change.routes.length + change.routeOrder.length + change.receivers.length + change.inhibitions.length + change.timeIntervals.length + change.other.length;
 }
 
 /** "1 dashboard changed, 1 alert changed, 2 Alertmanager changes" (or "No changes"). */
-export function summaryLine(review: Review): string {
+function summaryLine(review: Review): string {
   if (!hasChanges(review)) {
     return '**No changes.** Both sides generate the same dashboards, rules, Alertmanager configuration and deployment files.';
   }

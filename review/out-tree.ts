@@ -3,7 +3,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { load, loadAll } from 'js-yaml';
+import { load } from 'js-yaml';
 import { isObject } from './value-diff.ts';
 
 export class ReviewInputError extends Error {}
@@ -22,10 +22,10 @@ export function readOutTree(dir: string): Map<string, string> {
   return files;
 }
 
-export type FileKind = 'dashboard' | 'rules' | 'alertmanager' | 'other';
+type FileKind = 'dashboard' | 'rules' | 'alertmanager' | 'other';
 
 /** Grafana dashboards are out/dashboards/*.json; rule files are out/prometheus/*.y(a)ml with `groups:`. */
-export function kindOf(path: string, text: string): FileKind {
+function kindOf(path: string, text: string): FileKind {
   if (/^dashboards\/[^/]+\.json$/.test(path)) return 'dashboard';
   if (path === 'alertmanager/alertmanager.yml' || path === 'alertmanager/alertmanager.yaml') return 'alertmanager';
   if (/^prometheus\/[^/]+\.ya?ml$/.test(path)) {
@@ -46,14 +46,6 @@ export function parseJson(path: string, text: string): unknown {
 export function parseYaml(path: string, text: string): unknown {
   try {
     return load(text);
-  } catch (error) {
-    throw new ReviewInputError(`${path}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
-}
-
-export function parseYamlDocuments(path: string, text: string): unknown[] {
-  try {
-    return loadAll(text).filter((doc) => doc !== null && doc !== undefined);
   } catch (error) {
     throw new ReviewInputError(`${path}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }

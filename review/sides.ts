@@ -39,7 +39,7 @@ export function repositoryRoot(cwd: string): string {
   }
 }
 
-export function resolveCommit(root: string, ref: string): string {
+function resolveCommit(root: string, ref: string): string {
   if (ref.startsWith('-')) throw new ReviewError(`--base ${ref}: a git ref cannot start with "-"`);
   try {
     return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);

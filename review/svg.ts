@@ -130,7 +130,7 @@ function legend(y: number): string[] {
   });
 }
 
-export function renderLayoutSvg(change: DashboardChange, before: unknown, after: unknown): string {
+function renderLayoutSvg(change: DashboardChange, before: unknown, after: unknown): string {
   const beforePanels = before === undefined ? undefined : layOut(before);
   const afterPanels = after === undefined ? undefined : layOut(after);
   const height = HEADER + Math.max(gridHeight(beforePanels), gridHeight(afterPanels)) * ROW + LEGEND;

@@ -4,8 +4,6 @@
 
 import type { ValueChange } from './model.ts';
 
-export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
-
 /** For the array at `path`, how to name each element; undefined compares by position. */
 export type ElementKeys = (path: string) => ((element: unknown) => string) | undefined;
 
@@ -19,7 +17,7 @@ export function canonical(value: unknown): string {
   );
 }
 
-export const sameValue = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
+const sameValue = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
 
 const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 

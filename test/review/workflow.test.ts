@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { load } from 'js-yaml';
+import { COMMENT_MARKER } from '../../review/markdown.ts';
 import { REPO } from './support.ts';
 
 interface Step {
@@ -115,6 +116,11 @@ describe('.github/workflows/review.yml', () => {
     );
   });
 
+  test('the comment step looks for the marker the review writes on its first line', () => {
+    const { MARKER } = createRequire(join(REPO, 'package.json'))('./review/post-comment.cjs') as { MARKER: string };
+    assert.equal(MARKER, COMMENT_MARKER);
+  });
+
   test('layout pictures become a link to the run artifact; an over-long review is cut with a note', () => {
     const { commentBody } = createRequire(join(REPO, 'package.json'))('./review/post-comment.cjs') as {
       commentBody: (markdown: string, url: string) => string;
@@ -127,5 +133,8 @@ describe('.github/workflows/review.yml', () => {
     const long = commentBody(`<!-- genesys-review -->\n${'- x\n'.repeat(30000)}`, url);
     assert.ok(long.length < 65536, `${long.length} characters is over GitHub's limit`);
     assert.match(long, /\*\*Cut at 60000 characters\.\*\* The whole review is `review\.md` in the \[review artifact\]/);
+    // Cut inside a code block inside <details>: both are closed before the note, so it renders as text.
+    const inBlock = commentBody(`<!-- genesys-review -->\n<details><summary>x</summary>\n\n\`\`\`diff\n${'- x\n'.repeat(30000)}\`\`\`\n</details>\n`, url);
+    assert.match(inBlock, /\n- x\n```\n<\/details>\n\n\*\*Cut at 60000 characters\.\*\*/);
   });
 });
