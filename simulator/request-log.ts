@@ -3,7 +3,7 @@
 
 import type { RequestLogEntry } from './control-types.ts';
 
-export const REQUEST_LOG_CAPACITY = 50_000;
+const REQUEST_LOG_CAPACITY = 50_000;
 
 export class RequestLogBook {
   private entries: RequestLogEntry[] = [];

@@ -12,13 +12,13 @@ import { isPlainObject as isObject } from '../../lib/plain-object.ts';
 
 const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle'] as const;
 type TimerMetric = (typeof TIMER_METRICS)[number];
-export const AGGREGATE_METRICS = ['nOffered', 'nOverSla', 'oServiceLevel', ...TIMER_METRICS] as const;
+const AGGREGATE_METRICS = ['nOffered', 'nOverSla', 'oServiceLevel', ...TIMER_METRICS] as const;
 type AggregateMetric = (typeof AGGREGATE_METRICS)[number];
-export const GROUP_BY_DIMENSIONS = ['queueId', 'mediaType', 'divisionId', 'direction'] as const;
+const GROUP_BY_DIMENSIONS = ['queueId', 'mediaType', 'divisionId', 'direction'] as const;
 const FILTER_DIMENSIONS = [...GROUP_BY_DIMENSIONS, 'userId', 'wrapUpCode', 'requestedRoutingSkillId'];
-export const MAX_VIEWS = 10;
+const MAX_VIEWS = 10;
 /** Buckets one query may ask for (interval / granularity). */
-export const MAX_BUCKETS = 10_000;
+const MAX_BUCKETS = 10_000;
 
 interface View {
   readonly name: string;

@@ -10,7 +10,7 @@ import { badRequest } from './errors.ts';
 import { compileFilter, type Dimensions } from './filter.ts';
 import { iso } from './iso.ts';
 
-export const OBSERVATION_METRICS = [
+const OBSERVATION_METRICS = [
   'oWaiting', 'oInteracting', 'oAlerting', 'oOnQueueUsers', 'oOffQueueUsers', 'oUserRoutingStatuses', 'oMemberUsers', 'oActiveUsers', 'oUserPresences',
 ] as const;
 type ObservationMetric = (typeof OBSERVATION_METRICS)[number];
@@ -19,7 +19,7 @@ const DETAIL_METRICS = ['oWaiting', 'oInteracting'] as const;
 type DetailMetric = (typeof DETAIL_METRICS)[number];
 const DIMENSIONS = ['queueId', 'mediaType'];
 /** Observations listed per detail metric and group; beyond it the oldest are kept and `truncated` is true. */
-export const MAX_OBSERVATIONS = 100;
+const MAX_OBSERVATIONS = 100;
 
 export interface ObservationContext {
   readonly queues: readonly QueueState[];

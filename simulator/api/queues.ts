@@ -8,8 +8,8 @@ import { ApiError, badRequest } from './errors.ts';
 import { iso } from './iso.ts';
 import { wildcardMatcher } from './wildcard.ts';
 
-export const DEFAULT_PAGE_SIZE = 25;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 100;
 const PATH = '/api/v2/routing/queues';
 
 function positiveInteger(params: URLSearchParams, name: string, fallback: number): number {

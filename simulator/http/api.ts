@@ -42,7 +42,7 @@ async function jsonBody(ex: Exchange): Promise<unknown> {
   }
 }
 
-export const API_ROUTES: Readonly<Record<string, Route>> = {
+const API_ROUTES: Readonly<Record<string, Route>> = {
   '/api/v2/routing/queues': {
     method: 'GET',
     endpoint: 'routing_queues',

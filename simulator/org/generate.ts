@@ -7,7 +7,7 @@ import type { AgentGroupDefinition, ExplicitOrgDefinition, MediaTrafficDefinitio
 import { DEFAULT_BEHAVIOUR, MEDIA_DEFAULTS } from './model.ts';
 
 /** The default org: 8 queues in 2 divisions, ~40 agents. */
-export const DEFAULT_ORG_SIZE: OrgSize = { queues: 8, divisions: 2, arrivalsPerMinute: 5 };
+const DEFAULT_ORG_SIZE: OrgSize = { queues: 8, divisions: 2, arrivalsPerMinute: 5 };
 
 const DIVISION_NAMES = ['Home', 'Europe', 'Americas', 'APAC', 'Partners', 'Wholesale'];
 const TOPICS = ['Support', 'Sales', 'Billing', 'Retention', 'Claims', 'Onboarding', 'Returns', 'Technical', 'VIP', 'Shipping'];
