@@ -4,10 +4,10 @@
 // unthrottled stream of wrong passwords would burn a core and delay every scrape. Therefore:
 // - a successful check is cached (LRU, by a SHA-256 of user, password and stored hash, never the password
 //   itself), so a scraper that authenticates every 15 s pays bcrypt once;
-// - at most one bcrypt check runs at a time, and at most MAX_WAITING wait behind it;
-// - failed checks spend a budget (token bucket: FAILURE_BURST, refilled at FAILURES_PER_SECOND); once it
-//   is spent, credentials that are not in the cache are answered `throttled` (HTTP 429) without running
-//   bcrypt, until the budget refills. A scraper with good credentials that are already cached is never
+// - at most one bcrypt check runs at a time, and at most `maxWaiting` wait behind it;
+// - failed checks spend a budget (token bucket: `failureBurst`, refilled at `failuresPerSecond`, defaults
+//   in DEFAULT_AUTH_LIMITS); once it is spent, credentials that are not in the cache are answered
+//   `throttled` (HTTP 429) without running bcrypt, until the budget refills. A scraper with good credentials that are already cached is never
 //   affected; one whose credentials are not cached yet gets 429 for the seconds an attack lasts.
 // Unknown users are checked against a dummy hash, so they cost (and tell) the same as a wrong password.
 import { createHash } from 'node:crypto';
