@@ -7,8 +7,9 @@
 // - at most one bcrypt check runs at a time, and at most `maxWaiting` wait behind it;
 // - failed checks spend a budget (token bucket: `failureBurst`, refilled at `failuresPerSecond`, defaults
 //   in DEFAULT_AUTH_LIMITS); once it is spent, credentials that are not in the cache are answered
-//   `throttled` (HTTP 429) without running bcrypt, until the budget refills. A scraper with good credentials that are already cached is never
-//   affected; one whose credentials are not cached yet gets 429 for the seconds an attack lasts.
+//   `throttled` (HTTP 429) without running bcrypt, until the budget refills. A scraper with good
+//   credentials that are already cached is never affected; one whose credentials are not cached yet gets
+//   429 for the seconds an attack lasts.
 // Unknown users are checked against a dummy hash, so they cost (and tell) the same as a wrong password.
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
