@@ -1,5 +1,6 @@
 // Genesys Cloud regions: the API host is `api.<domain>`, the login host `login.<domain>`.
-// The table follows the region tables of Genesys' official platform SDKs.
+// The table follows the region tables of Genesys' official platform SDKs (see docs/genesys-api.md,
+// "Regions and hosts").
 
 const REGION_DOMAINS = {
   us_east_1: 'mypurecloud.com',
