@@ -249,9 +249,16 @@ function summaryLine(review: Review): string {
     return '**No changes.** Both sides generate the same dashboards, rules, Alertmanager configuration and deployment files.';
   }
   const am = alertmanagerCount(review.alertmanager);
-  const changedPanels = review.dashboards.filter((d) => d.status === 'changed').reduce((n, d) => n + d.panels.length, 0);
+  const changed = review.dashboards.filter((d) => d.status === 'changed');
+  const count = (f: (d: DashboardChange) => number): number => changed.reduce((n, d) => n + f(d), 0);
+  const what = [
+    ...(count((d) => d.panels.length) > 0 ? [plural(count((d) => d.panels.length), 'panel')] : []),
+    ...(count((d) => d.variables.length) > 0 ? [plural(count((d) => d.variables.length), 'variable')] : []),
+    ...(count((d) => d.settings.length) > 0 ? [plural(count((d) => d.settings.length), 'setting')] : []),
+    ...(count((d) => (d.previousTitle === undefined ? 0 : 1)) > 0 ? ['renamed'] : []),
+  ].join(', ');
   const parts = [
-    ...countByStatus(review.dashboards, 'dashboard').map((part) => (part.endsWith('changed') ? `${part} (${plural(changedPanels, 'panel')})` : part)),
+    ...countByStatus(review.dashboards, 'dashboard').map((part) => (part.endsWith('changed') ? `${part} (${what})` : part)),
     ...countByStatus(review.alerts, 'alert'),
     ...countByStatus(review.recordingRules, 'recording rule'),
     ...countByStatus(review.ruleGroups, 'rule group'),

@@ -28,7 +28,7 @@ describe('review: dashboards', () => {
     head.delete(HEALTH);
     head.set('dashboards/new.json', JSON.stringify({ ...health, uid: 'genesys-new', title: 'New', panels: health.panels.slice(0, 2) }));
     assert.deepEqual(changeLines(review(base, head).markdown), [
-      '**Summary:** 1 dashboard added, 1 dashboard removed, 1 dashboard changed (0 panels).',
+      '**Summary:** 1 dashboard added, 1 dashboard removed, 1 dashboard changed (renamed).',
       '#### Genesys Cloud: exporter health (`genesys-exporter-health`): removed',
       '#### New (`genesys-new`): added, 2 panels',
       '#### Genesys Cloud: queues (`genesys-queue-overview`): renamed from “Genesys Cloud: queue overview”',
@@ -77,7 +77,7 @@ describe('review: dashboards', () => {
       queue.multi = false;
     });
     assert.deepEqual(changeLines(review(base, head).markdown), [
-      '**Summary:** 1 dashboard changed (3 panels).',
+      '**Summary:** 1 dashboard changed (3 panels, 1 variable).',
       '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
       '- variable `queue`',
       '  - `multi`: `true` → `false`',
