@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ReviewInputError } from '../../review/out-tree.ts';
 import { renderLayouts } from '../../review/svg.ts';
-import { changeLines, editJson, editYaml, panel, realOut, review } from './support.ts';
+import { changeLines, editJson, editYaml, type JsonObject, panel, realOut, review } from './support.ts';
 
 const OVERVIEW = 'dashboards/queue-overview.json';
 const HEALTH = 'dashboards/exporter-health.json';
@@ -90,6 +90,53 @@ describe('review: dashboards', () => {
       '- **Agent capacity** (table, id 8)',
       '  - override `[byName=Idle]`: added `{"matcher":{"id":"byName","options":"Idle"},"properties":[{"id":"unit","value":"short"}]}`',
       '  - transformation `[sortBy]`: added `{"id":"sortBy","options":{"sort":[{"field":"queue_name"}]}}`',
+    ]);
+  });
+});
+
+describe('review: collapsed rows', () => {
+  /** exporter-health with its panels split into two collapsed rows, as a module with rows would generate it. */
+  const collapsed = (d: JsonObject): void => {
+    const top = d.panels.filter((p: { gridPos: { y: number } }) => p.gridPos.y < 10);
+    const rest = d.panels.filter((p: { gridPos: { y: number } }) => p.gridPos.y >= 10);
+    d.panels = [
+      { id: 100, type: 'row', title: 'Status', collapsed: true, gridPos: { x: 0, y: 0, w: 24, h: 1 }, panels: top },
+      { id: 101, type: 'row', title: 'Requests', collapsed: true, gridPos: { x: 0, y: 1, w: 24, h: 1 }, panels: rest },
+    ];
+  };
+
+  test('a panel moved from one collapsed row into another is a move between the rows', () => {
+    const base = editJson(realOut(), HEALTH, collapsed);
+    const head = editJson(base, HEALTH, (d) => {
+      const [status, requests] = d.panels;
+      const moving = status.panels.find((p: { title: string }) => p.title === 'Collector runs');
+      status.panels = status.panels.filter((p: unknown) => p !== moving);
+      requests.panels.push({ ...moving, gridPos: { ...moving.gridPos, x: 0, y: 60 } });
+    });
+    assert.deepEqual(changeLines(review(base, head).markdown), [
+      '**Summary:** 1 dashboard changed (1 panel).',
+      '#### Genesys Cloud: exporter health (`genesys-exporter-health`)',
+      '- **Collector runs** (state-timeline, id 8)',
+      '  - moved: row “Status”, x 12, y 4 → row “Requests”, x 0, y 60',
+    ]);
+  });
+
+  test('expanding a row changes the row, not the panels that come out of it', () => {
+    const base = editJson(realOut(), HEALTH, collapsed);
+    const head = editJson(base, HEALTH, (d) => {
+      const [status, requests] = d.panels;
+      const inner = status.panels;
+      status.collapsed = false;
+      status.panels = [];
+      for (const p of inner) p.gridPos.y += 1;
+      requests.gridPos.y = 1 + Math.max(...inner.map((p: { gridPos: { y: number; h: number } }) => p.gridPos.y + p.gridPos.h));
+      d.panels = [status, ...inner, requests];
+    });
+    assert.deepEqual(changeLines(review(base, head).markdown), [
+      '**Summary:** 1 dashboard changed (1 panel).',
+      '#### Genesys Cloud: exporter health (`genesys-exporter-health`)',
+      '- **Status** (row, id 100)',
+      '  - `collapsed`: `true` → `false`',
     ]);
   });
 });
