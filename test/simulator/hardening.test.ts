@@ -11,6 +11,7 @@ import { createGenesysClient } from '../../exporter/genesys/client.ts';
 import { wildcardMatcher } from '../../simulator/api/wildcard.ts';
 import { MAX_BODY_BYTES } from '../../simulator/http/exchange.ts';
 import type { SimulatorHandle } from '../../simulator/index.ts';
+import { waitFor as pollUntil } from '../../stack/wait-for.ts';
 import { AGGREGATES, api, assertErrorBody, basic, call, login, OBSERVATIONS, QUEUES, startManual } from './helpers.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -53,7 +54,7 @@ function startCli(args: string[]): { child: ChildProcess; firstLine: Promise<str
 // A real process: before the fix the hostile filter blocked its event loop for hours, so a request
 // aborted after two minutes and SIGTERM was never handled. The generous timeouts only catch a hang.
 describe('simulator process: hostile name filter and SIGTERM', () => {
-  test('answers a hostile name filter, then exits 0 on SIGTERM sent while hostile requests are in flight', { timeout: 300_000 }, async () => {
+  test('answers a hostile name filter, then exits 0 on SIGTERM sent while hostile and held requests are in flight', { timeout: 300_000 }, async () => {
     const { child, firstLine } = startCli(['--port', '0', '--org', LONG_NAMES_ORG]);
     try {
       const ready = JSON.parse(await firstLine) as { url: string; clientId: string; clientSecret: string };
@@ -72,7 +73,25 @@ describe('simulator process: hostile name filter and SIGTERM', () => {
       assert.deepEqual(hostile.json.entities.map((q: { name: string }) => q.name), [A_THEN_B]);
       assert.equal((await query(`${HOSTILE.slice(0, -1)}c`)).json.total, 0);
 
-      const inFlight = Array.from({ length: 5 }, () => query(HOSTILE).catch(() => undefined));
+      // Also held: a login that never answers and one queue-list call delayed for ten minutes.
+      for (const fault of [{ fault: 'login-timeout' }, { fault: 'slow', delayMs: 600_000, endpoint: 'routing_queues', count: 1 }]) {
+        const injected = await call(`${ready.url}/sim/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+        assert.equal(injected.status, 201, injected.text);
+      }
+      const held = [
+        call(`${ready.url}/oauth/token`, {
+          method: 'POST',
+          headers: { Authorization: basic(ready.clientId, ready.clientSecret), 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        }).catch(() => undefined),
+        query('Front Desk').catch(() => undefined),
+      ];
+      const inFlight = [...held, ...Array.from({ length: 5 }, () => query(HOSTILE).catch(() => undefined))];
+      // Both held requests have reached the simulator before the signal.
+      await pollUntil('the held requests to arrive', async () => {
+        const log = (await call(`${ready.url}/sim/requests`)).json.requests as { status: number | null }[];
+        return log.filter((entry) => entry.status === null).length >= 2 ? true : undefined;
+      }, { timeoutMs: 20_000, intervalMs: 50 });
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);
