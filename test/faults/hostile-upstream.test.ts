@@ -4,6 +4,8 @@
 // it recovers without a restart.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { get } from '../exporter/http-client.ts';
 import { parseExposition, select } from '../exporter/exposition.ts';
 import { startRig, untilReady, waitFor, type FaultRig } from './harness.ts';
@@ -46,8 +48,27 @@ describe('exporter behind a fault proxy', () => {
     await underFault('queue_observations', { kind: 'rewrite', edit: () => ({}) }, () => failed('observations'));
   });
 
+  // 307 keeps the method and body, and the other host answers a well-formed observation answer without
+  // asking for credentials: only refusing the redirect makes the run fail.
   test('a redirect to another host is refused: the collector fails', async () => {
-    await underFault('queue_observations', { kind: 'respond', status: 302, headers: { Location: 'http://127.0.0.1:9/elsewhere' } }, () => failed('observations'));
+    const foreign = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const query = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { filter?: { predicates?: { value?: string }[] } };
+        const results = (query.filter?.predicates ?? []).map((p) => ({ group: { queueId: p.value }, data: [{ metric: 'oMemberUsers', stats: { count: 0 } }] }));
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ results }));
+      });
+    });
+    await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+    const location = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}/api/v2/analytics/queues/observations/query`;
+    try {
+      await underFault('queue_observations', { kind: 'respond', status: 307, headers: { Location: location } }, () => failed('observations'));
+    } finally {
+      foreign.closeAllConnections();
+      await new Promise((resolve) => foreign.close(resolve));
+    }
   });
 
   test('an unknown media type creates no series', async () => {
@@ -85,12 +106,12 @@ describe('exporter against the simulator\'s faults', () => {
     const rig = await startRig();
     try {
       await untilReady(rig);
-      await rig.sim.fault({ fault: 'rate-limit-storm', retryAfterSeconds: 4 });
+      await rig.sim.fault({ fault: 'rate-limit-storm', retryAfterSeconds: 6 });
       const stormAt = performance.now();
       await waitFor('genesys_up 0', async () => ((await rig.metric('genesys_up')) === 0 ? true : undefined), 60_000, 50);
       const seconds = (performance.now() - stormAt) / 1000;
-      // The old client retried each request 3 times × Retry-After (16 s+ here); one retry is ~4–8 s.
-      assert.ok(seconds < 12, `genesys_up went to 0 after ${seconds.toFixed(1)} s`);
+      // The old client retried each request 3 times × Retry-After (24 s+ here); a 6 s window now fails the run at once.
+      assert.ok(seconds < 15, `genesys_up went to 0 after ${seconds.toFixed(1)} s`);
       await rig.sim.clearFaults();
     } finally {
       await rig.close();
