@@ -28,7 +28,7 @@ export async function populatedRegistry(queueCount: number): Promise<ExporterReg
   const now = () => BENCH_NOW_MS;
   const publish = async (collector: Collector): Promise<void> => metrics.store.publish(collector.name, await collector.collect(), HOUR_MS);
 
-  await publish(createQueueCatalogCollector(port, directory, { include: /.*/, exclude: undefined, divisionIds: [], max: queueCount }));
+  await publish(createQueueCatalogCollector(port, directory, { include: /.*/, exclude: undefined, divisions: [], max: queueCount }));
   await publish(createObservationsCollector(port, directory, { batchSize: 100, now }));
   const aggregates = createAggregatesCollector(port, directory, { ...AGGREGATE_DEFAULTS, now });
   await publish(aggregates); // the baseline poll: counters start at 0

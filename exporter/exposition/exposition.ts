@@ -99,6 +99,11 @@ export class Exposition {
     return Buffer.concat([...snapshot.rendered.chunks, await instruments.plain]).toString('utf8');
   }
 
+  /** Resolves once the body of the store's current state is rendered (and compressed, once gzip was asked for). */
+  async refresh(): Promise<void> {
+    await this.#freshBody();
+  }
+
   close(): void {
     clearTimeout(this.#eagerTimer);
     clearTimeout(this.#staleTimer);
