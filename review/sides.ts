@@ -4,7 +4,7 @@
 // base worktree borrows this checkout's node_modules (a base with other dependencies may need `npm ci`
 // in a checkout of it instead); the worktree and the temp folders are removed whatever happens.
 
-import { execFile, execFileSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,18 +49,22 @@ function resolveCommit(root: string, ref: string): string {
 }
 
 /** Runs one side's generator into `outDir`; its error output is the error when it fails. */
-async function generate(sideRoot: string, outDir: string, label: string): Promise<Map<string, string>> {
+async function generate(sideRoot: string, outDir: string, label: string, running: Set<ChildProcess>): Promise<Map<string, string>> {
   if (!existsSync(join(sideRoot, 'generate.ts'))) throw new ReviewError(`${label}: has no generate.ts, nothing to generate`);
+  const run = execFileAsync(process.execPath, ['--import', 'tsx', 'generate.ts', '--out', outDir, '--no-readme'], {
+    cwd: sideRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  running.add(run.child);
   try {
-    await execFileAsync(process.execPath, ['--import', 'tsx', 'generate.ts', '--out', outDir, '--no-readme'], {
-      cwd: sideRoot,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    await run;
   } catch (error) {
     const e = error as { code?: unknown; stdout?: unknown; stderr?: unknown };
     const output = `${String(e.stderr ?? '')}${String(e.stdout ?? '')}`.trim();
     throw new ReviewError(`${label}: generate failed (exit ${String(e.code)}):\n${output}`);
+  } finally {
+    running.delete(run.child);
   }
   return readOutTree(outDir);
 }
@@ -85,7 +89,10 @@ export async function generateBothSides(root: string, baseRef: string): Promise<
       // Nothing to prune is not an error worth reporting over the review's own result.
     }
   };
+  const running = new Set<ChildProcess>();
+  // Interrupted: stop the generators first, so that none writes into the folders being removed.
   const onSignal = (signal: NodeJS.Signals): void => {
+    for (const child of running) child.kill('SIGKILL');
     cleanUp();
     process.kill(process.pid, signal);
   };
@@ -96,8 +103,8 @@ export async function generateBothSides(root: string, baseRef: string): Promise<
     if (existsSync(join(root, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'), 'dir');
     // Both generators run at once; wait for both to finish before cleaning up, even when one failed.
     const [baseTree, headTree] = await Promise.allSettled([
-      generate(worktree, join(temp, 'base-out'), `base ${baseRef} (${baseCommit.slice(0, 7)})`),
-      generate(root, join(temp, 'head-out'), 'working tree'),
+      generate(worktree, join(temp, 'base-out'), `base ${baseRef} (${baseCommit.slice(0, 7)})`, running),
+      generate(root, join(temp, 'head-out'), 'working tree', running),
     ]);
     if (baseTree.status === 'rejected') throw baseTree.reason;
     if (headTree.status === 'rejected') throw headTree.reason;

@@ -1,14 +1,15 @@
 // `npm run review` end to end in a temporary clone of this repository (never in the working tree of
 // the checkout running the tests): a commit that edits a query, moves a panel and changes an alert
 // must produce exactly those three changes, the SVG, JSON; a bad ref and a base that does not generate
-// must fail with exit 2 and say why; the temporary worktree must be gone afterwards.
+// must fail with exit 2 and say why; the temporary worktree must be gone afterwards, also after Ctrl-C.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { waitFor } from '../../stack/wait-for.ts';
 import { changeLines, REPO } from './support.ts';
 
 const REVIEW_CLI = join(REPO, 'review.ts');
@@ -123,6 +124,17 @@ describe('npm run review in a temporary clone', () => {
     assert.equal(result.status, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /^review: --base no-such-branch: not a commit in this repository/);
+    assertCleanedUp();
+  });
+
+  test('interrupted while generating (SIGINT): the generators are stopped, the worktree and temp folders removed', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', REVIEW_CLI, '--base', 'HEAD'], { cwd: clone, env: { ...process.env, TMPDIR: reviewTmp }, stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    await waitFor('the base worktree to be checked out', () =>
+      readdirSync(reviewTmp).some((name) => name.startsWith('genesys-review-') && existsSync(join(reviewTmp, name, 'base', 'generate.ts'))),
+    );
+    child.kill('SIGINT');
+    assert.deepEqual(await exited, { code: null, signal: 'SIGINT' });
     assertCleanedUp();
   });
 
