@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 
-export type AuthResult = 'ok' | 'denied' | 'throttled';
+type AuthResult = 'ok' | 'denied' | 'throttled';
 
 export interface AuthLimits {
   /** Successful checks remembered (least recently used dropped first). */
@@ -27,7 +27,7 @@ export interface AuthLimits {
   readonly maxWaiting: number;
 }
 
-export const DEFAULT_AUTH_LIMITS: AuthLimits = { cacheSize: 256, failureBurst: 5, failuresPerSecond: 1, maxWaiting: 8 };
+const DEFAULT_AUTH_LIMITS: AuthLimits = { cacheSize: 256, failureBurst: 5, failuresPerSecond: 1, maxWaiting: 8 };
 
 /** A cost-10 bcrypt hash of a string no password equals by accident; compared against for unknown users. */
 const DUMMY_HASH = '$2b$10$cjvoTZREkqmXZF02RMs9W.Al/37RQdZzTdDpADToukOmZ5pSlQbH6';

@@ -37,7 +37,7 @@ export interface ServerLimits {
  * request headers (a GET has no body), and a scrape of even a 10,000-queue org is sent well within the
  * 60 s of silence that closes a connection.
  */
-export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxConnections: 64,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 10_000,

@@ -47,7 +47,7 @@ const BCRYPT_HASH = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
  * exporter's bcrypt (pure JavaScript); above 14 a single uncached check would stall the exporter for
  * seconds, and cost 31 for days, so such a hash is refused rather than accepted as a denial of service.
  */
-export const BCRYPT_COST = { min: 4, max: 14 } as const;
+const BCRYPT_COST = { min: 4, max: 14 } as const;
 
 export function loadWebConfig(path: string): WebConfig {
   const fail = (key: string, problem: string): never => {

@@ -24,7 +24,7 @@ import { EXPOSITION_CONTENT_TYPE } from './text-format.ts';
 
 export type BodyEncoding = 'identity' | 'gzip';
 
-export interface ScrapeBody {
+interface ScrapeBody {
   readonly encoding: BodyEncoding;
   /** The body in pieces, to be written in order (never concatenated: it can be tens of MB). */
   readonly chunks: readonly Buffer[];

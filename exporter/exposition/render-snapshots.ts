@@ -10,7 +10,7 @@ import type { HistogramSample, ScalarSample, SnapshotMetric } from '../samples.t
 import type { LiveSnapshots, SnapshotStore } from '../snapshot-store.ts';
 import { familyHeader, formatValue, LabelSetWriter } from './text-format.ts';
 
-export interface RenderOptions {
+interface RenderOptions {
   /** Longest stretch of rendering between two yields to the event loop. */
   readonly sliceMs: number;
 }

@@ -9,12 +9,12 @@ export { prometheusContentType as EXPOSITION_CONTENT_TYPE } from 'prom-client';
 const LABEL_VALUE_SPECIAL = /[\\"\n]/;
 const HELP_SPECIAL = /[\\\n]/;
 
-export function escapeLabelValue(value: string): string {
+function escapeLabelValue(value: string): string {
   if (!LABEL_VALUE_SPECIAL.test(value)) return value;
   return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }
 
-export function escapeHelp(help: string): string {
+function escapeHelp(help: string): string {
   if (!HELP_SPECIAL.test(help)) return help;
   return help.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\'));
 }

@@ -4,7 +4,6 @@
 // After an intended change (a new catalog metric, a format change): UPDATE_GOLDEN=1 npm test, or
 //   UPDATE_GOLDEN=1 node --import tsx --test test/exporter/metrics-golden.test.ts
 // and review the diff of the golden file like any other code.
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
@@ -16,6 +15,7 @@ import { createExporterRegistry } from '../../exporter/registry.ts';
 import type { ExporterRegistry } from '../../exporter/registry.ts';
 import { SNAPSHOT_METRICS, SnapshotBuilder } from '../../exporter/samples.ts';
 import type { LabelsOf, SnapshotMetric } from '../../exporter/samples.ts';
+import { promtoolCheckMetrics } from './promtool-check.ts';
 
 const GOLDEN = fileURLToPath(new URL('./golden/metrics.prom', import.meta.url));
 
@@ -84,12 +84,6 @@ function setInstruments(metrics: ExporterRegistry): void {
   });
 }
 
-function promtoolCheck(text: string): { status: number | null; output: string } {
-  const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-  if (result.error) throw new Error(`promtool could not run (install the Debian package prometheus): ${result.error.message}`);
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
 describe('golden /metrics', () => {
   test('the exposition of fixed inputs is exactly the committed golden file', async () => {
     const metrics = createExporterRegistry({ processMetrics: false, now: () => 1_700_000_000_000 });
@@ -102,7 +96,7 @@ describe('golden /metrics', () => {
   });
 
   test('the golden file passes promtool check metrics without a single lint message', () => {
-    const { status, output } = promtoolCheck(readFileSync(GOLDEN, 'utf8'));
+    const { status, output } = promtoolCheckMetrics(readFileSync(GOLDEN, 'utf8'));
     assert.equal(output, '');
     assert.equal(status, 0);
   });

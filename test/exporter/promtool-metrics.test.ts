@@ -1,7 +1,6 @@
 // The whole /metrics body of a real exporter (process metrics included, data from the simulator) through the
 // real `promtool check metrics`, as Prometheus' own tooling sees it: exit 0 and not one lint message. Both
 // encodings: the gzip body (what Prometheus fetches) is decompressed first.
-import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
@@ -12,12 +11,7 @@ import { parseConfig } from '../../exporter/config.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import { get, waitFor } from './http-client.ts';
-
-function promtoolCheck(text: string): { status: number | null; output: string } {
-  const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-  if (result.error) throw new Error(`promtool could not run (install the Debian package prometheus): ${result.error.message}`);
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
+import { promtoolCheckMetrics } from './promtool-check.ts';
 
 function scrape(url: string, acceptEncoding: string | undefined): Promise<{ encoding: string | undefined; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -65,7 +59,7 @@ describe('promtool check metrics on a running exporter', () => {
     const text = body.toString('utf8');
     assert.match(text, /^process_cpu_seconds_total /m, 'process metrics are on');
     assert.match(text, /^genesys_queue_depth\{/m, 'queue series are there');
-    assert.deepEqual(promtoolCheck(text), { status: 0, output: '' });
+    assert.deepEqual(promtoolCheckMetrics(text), { status: 0, output: '' });
   });
 
   test('the gzip body, as Prometheus asks for it, passes too', async () => {
@@ -73,6 +67,6 @@ describe('promtool check metrics on a running exporter', () => {
     assert.equal(encoding, 'gzip');
     const text = gunzipSync(body).toString('utf8');
     assert.match(text, /^genesys_queue_depth\{/m);
-    assert.deepEqual(promtoolCheck(text), { status: 0, output: '' });
+    assert.deepEqual(promtoolCheckMetrics(text), { status: 0, output: '' });
   });
 });
