@@ -53,6 +53,7 @@ function wholePanel(entry: LaidOutPanel, status: Status): PanelChange {
     title: panelTitle(entry.panel),
     type: str(entry.panel.type),
     status,
+    place: entry.place,
     queries: targets(entry.panel).map((t) => ({
       key: str(t.refId),
       status,
@@ -101,6 +102,7 @@ function diffPanels(beforeDashboard: unknown, afterDashboard: unknown): PanelCha
       title: panelTitle(now.panel),
       type: str(now.panel.type),
       status: 'changed',
+      place: now.place,
       ...(isMoved ? { moved: { from: old.place, to: now.place } } : {}),
       ...(isResized ? { resized: { from: old.place, to: now.place } } : {}),
       queries,

@@ -150,8 +150,9 @@ function queryLines(indent: string, query: EntityChange): string[] {
 
 function panelLines(panel: PanelChange): string[] {
   const head = `- **${escapeText(panel.title || '(untitled)')}** (${panel.type}, id ${panel.id})`;
-  if (panel.status === 'removed') return [`${head}: removed`];
-  if (panel.status === 'added') return [`${head}: added`, ...panel.queries.flatMap((q) => queryLines('  ', q))];
+  const size = `${panel.place.w}×${panel.place.h}`;
+  if (panel.status === 'removed') return [`${head}: removed (was at ${placeText(panel.place)}, ${size})`];
+  if (panel.status === 'added') return [`${head}: added at ${placeText(panel.place)}, ${size}`, ...panel.queries.flatMap((q) => queryLines('  ', q))];
   const lines = [head];
   if (panel.previousId !== undefined) lines.push(`  - id: ${code(String(panel.previousId))} → ${code(String(panel.id))} (links to the old id break)`);
   if (panel.moved) lines.push(`  - moved: ${placeText(panel.moved.from)} → ${placeText(panel.moved.to)}`);
@@ -170,7 +171,8 @@ function dashboardLines(dashboard: DashboardChange, options: MarkdownOptions): s
   const svg = options.svgFor?.(dashboard.uid);
   const picture = svg === undefined ? [] : [`![Layout of ${dashboard.uid} before and after](${svg})`, ''];
   if (dashboard.status === 'added') {
-    return [`#### ${name}: added, ${plural(dashboard.panels.length, 'panel')}`, '', ...picture];
+    const panels = details('', `${plural(dashboard.panels.length, 'panel')} and their queries`, dashboard.panels.flatMap(panelLines));
+    return [`#### ${name}: added, ${plural(dashboard.panels.length, 'panel')}`, '', ...picture, ...panels, ''];
   }
   const lines = [`#### ${name}${dashboard.previousTitle === undefined ? '' : `: renamed from “${escapeText(dashboard.previousTitle)}”`}`, '', ...picture];
   for (const s of dashboard.settings) lines.push(...valueLines('', `dashboard ${code(s.path)}`, s));

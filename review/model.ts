@@ -36,6 +36,8 @@ export interface PanelChange {
   readonly title: string;
   readonly type: string;
   readonly status: Status;
+  /** Where the panel is (after; before for a removed panel). */
+  readonly place: Place;
   /** Row or column change, or a new place in the reading order; never a y shift alone. */
   readonly moved?: { readonly from: Place; readonly to: Place };
   readonly resized?: { readonly from: Place; readonly to: Place };

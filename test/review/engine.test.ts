@@ -31,6 +31,10 @@ describe('review: dashboards', () => {
       '**Summary:** 1 dashboard added, 1 dashboard removed, 1 dashboard changed (renamed).',
       '#### Genesys Cloud: exporter health (`genesys-exporter-health`): removed',
       '#### New (`genesys-new`): added, 2 panels',
+      '- **Exporter scraped** (stat, id 1): added at x 0, y 0, 4×4',
+      '  - query `scrapeUp`: added',
+      '- **Genesys Cloud poll** (stat, id 2): added at x 4, y 0, 4×4',
+      '  - query `pollOk`: added',
       '#### Genesys Cloud: queues (`genesys-queue-overview`): renamed from “Genesys Cloud: queue overview”',
     ]);
   });
@@ -55,9 +59,9 @@ describe('review: dashboards', () => {
       '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
       '- **Agent capacity** (table, id 42)',
       '  - id: `8` → `42` (links to the old id break)',
-      '- **Abandon rate** (timeseries, id 9): added',
+      '- **Abandon rate** (timeseries, id 9): added at x 0, y 26, 24×8',
       '  - query `abandoned`: added',
-      '- **Longest wait now** (bargauge, id 4): removed',
+      '- **Longest wait now** (bargauge, id 4): removed (was at x 18, y 0, 6×8)',
     ]);
     assert.match(review(base, head).markdown, /```diff\n {4}\+ sum\(rate\(genesys_queue_abandoned_total\[5m\]\)\)\n/);
   });

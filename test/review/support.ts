@@ -49,7 +49,7 @@ export function review(before: Tree, after: Tree): { review: Review; markdown: s
   return { review: result, markdown: renderMarkdown(result, { svgFor: (uid) => `${uid}.svg` }) };
 }
 
-/** The bullet and heading lines of a review, code blocks and <details> bodies left out. */
+/** The summary, dashboard headings and bullet lines of a review; code blocks left out. */
 export function changeLines(markdown: string): string[] {
   const lines: string[] = [];
   let fence: string | undefined;
