@@ -121,6 +121,23 @@ describe('registry built from the catalog', () => {
     assert.equal(exposition.renders, rendersBefore + 1, 'one render for one change');
   });
 
+  test('a render that fails is reported to scrapes, not papered over with the previous body; the next good data recovers', async () => {
+    const { exposition, store } = createExporterRegistry({ processMetrics: false });
+    const labels = { queue_id: 'q1', queue_name: 'Sales', media_type: 'voice' };
+    const good = new SnapshotBuilder();
+    good.add('genesys_queue_depth', { labels, value: 1 });
+    store.publish('observations', good.build(), 60_000);
+    await exposition.scrape('identity');
+    const bad = new SnapshotBuilder();
+    bad.add('genesys_queue_wait_time_seconds', { labels, bucketCounts: [1, 2], sum: 3, count: 2 });
+    store.publish('aggregates', bad.build(), 60_000);
+    await assert.rejects(exposition.refresh(), /bucket counts/); // the render of the new data fails...
+    await assert.rejects(exposition.scrape('identity'), /genesys_queue_wait_time_seconds: a sample has 2 bucket counts for the catalog's 10 buckets/);
+    await assert.rejects(exposition.scrape('gzip'), /bucket counts/);
+    store.publish('aggregates', new SnapshotBuilder().build(), 60_000);
+    assert.match(bodyText((await exposition.scrape('identity')).chunks), /^genesys_queue_depth\{[^}]*\} 1$/m);
+  });
+
   test('the gzip body decompresses to exactly the plain body', async () => {
     const { exposition, store, counter } = createExporterRegistry({ processMetrics: false });
     const snapshot = new SnapshotBuilder();
