@@ -272,7 +272,7 @@ function summaryLine(review: Review): string {
 
 export function renderMarkdown(review: Review, options: MarkdownOptions = {}): string {
   const side = (s: Review['base']): string => `${code(s.ref)}${s.commit === '' ? '' : ` (${s.commit.slice(0, 7)})`}`;
-  const lines = [COMMENT_MARKER, `### Review of generated output: ${side(review.base)} → ${side(review.head)}`, '', summaryLine(review), ''];
+  const lines = [COMMENT_MARKER, `## Review of generated output: ${side(review.base)} → ${side(review.head)}`, '', summaryLine(review), ''];
   if (review.dashboards.length > 0) {
     lines.push('### Dashboards', '');
     for (const d of review.dashboards) lines.push(...dashboardLines(d, options));

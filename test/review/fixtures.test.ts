@@ -31,6 +31,7 @@ describe('review fixtures: one real-world change each, exact lines', () => {
       '  - query `p95`: `0.95` → `0.99`',
     ]);
     const lines = markdown.split('\n');
+    assert.deepEqual(lines.slice(0, 3), ['<!-- genesys-review -->', '## Review of generated output: `main` (0123456) → `working tree`', '']);
     const diffStart = lines.indexOf('    ```diff');
     assert.deepEqual(lines.slice(diffStart, diffStart + 4), ['    ```diff', `    - ${before}`, `    + ${after}`, '    ```']);
     assert.ok(lines.includes('![Layout of genesys-queue-overview before and after](genesys-queue-overview.svg)'));
