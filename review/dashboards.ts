@@ -27,23 +27,28 @@ const asList = (value: unknown): Record<string, unknown>[] => (Array.isArray(val
 
 const targets = (panel: Record<string, unknown>): Record<string, unknown>[] => asList(panel.targets);
 
-/** Pairs after-id → before-id: same id first, then an unpaired panel with the same title and type. */
+/**
+ * Pairs after-id → before-id, most certain first: the same id and title; then the same title and type
+ * where that pair is unique on both sides (a renumbered panel, even when ids were swapped); then the
+ * same id (a retitled panel). Whatever is left was added or removed.
+ */
 function pairPanels(before: readonly LaidOutPanel[], after: readonly LaidOutPanel[]): Map<number, number> {
-  const beforeIds = new Set(before.map((p) => p.id));
   const pairs = new Map<number, number>();
-  for (const p of after) if (beforeIds.has(p.id)) pairs.set(p.id, p.id);
-  const paired = new Set(pairs.values());
+  const pairedBefore = new Set<number>();
+  const pair = (now: LaidOutPanel, old: LaidOutPanel | undefined): void => {
+    if (old === undefined || pairs.has(now.id) || pairedBefore.has(old.id)) return;
+    pairs.set(now.id, old.id);
+    pairedBefore.add(old.id);
+  };
+  const open = <T extends LaidOutPanel>(list: readonly T[], taken: (p: T) => boolean): T[] => list.filter((p) => !taken(p));
+  for (const now of after) pair(now, before.find((old) => old.id === now.id && panelTitle(old.panel) === panelTitle(now.panel)));
   const signature = (p: LaidOutPanel): string => `${str(p.panel.type)}\u0000${panelTitle(p.panel)}`;
-  const unpairedBefore = before.filter((p) => !paired.has(p.id));
-  for (const p of after) {
-    if (pairs.has(p.id)) continue;
-    const candidates = unpairedBefore.filter((q) => signature(q) === signature(p) && !paired.has(q.id));
-    const sameSignatureAfter = after.filter((q) => !pairs.has(q.id) && signature(q) === signature(p));
-    if (candidates.length === 1 && sameSignatureAfter.length === 1 && candidates[0] !== undefined) {
-      pairs.set(p.id, candidates[0].id);
-      paired.add(candidates[0].id);
-    }
+  for (const now of open(after, (p) => pairs.has(p.id))) {
+    const candidates = open(before, (p) => pairedBefore.has(p.id)).filter((old) => signature(old) === signature(now));
+    const rivals = open(after, (p) => pairs.has(p.id)).filter((other) => signature(other) === signature(now));
+    if (candidates.length === 1 && rivals.length === 1) pair(now, candidates[0]);
   }
+  for (const now of open(after, (p) => pairs.has(p.id))) pair(now, open(before, (p) => pairedBefore.has(p.id)).find((old) => old.id === now.id));
   return pairs;
 }
 

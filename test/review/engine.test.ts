@@ -66,6 +66,26 @@ describe('review: dashboards', () => {
     assert.match(review(base, head).markdown, /```diff\n {4}\+ sum\(rate\(genesys_queue_abandoned_total\[5m\]\)\)\n/);
   });
 
+  test('ids swapped between two panels: each is still itself, with a new id; a retitled panel keeps its id', () => {
+    const base = realOut();
+    const head = editJson(base, OVERVIEW, (d) => {
+      const traffic = panel(d, 'Offered, answered, abandoned');
+      const capacity = panel(d, 'Agent capacity');
+      [traffic.id, capacity.id] = [capacity.id, traffic.id];
+      panel(d, 'Contacts waiting by queue').title = 'Contacts waiting';
+    });
+    assert.deepEqual(changeLines(review(base, head).markdown), [
+      '**Summary:** 1 dashboard changed (3 panels).',
+      '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
+      '- **Contacts waiting** (timeseries, id 5)',
+      '  - title: `Contacts waiting by queue` → `Contacts waiting`',
+      '- **Offered, answered, abandoned** (timeseries, id 8)',
+      '  - id: `7` → `8` (links to the old id break)',
+      '- **Agent capacity** (table, id 7)',
+      '  - id: `8` → `7` (links to the old id break)',
+    ]);
+  });
+
   test('unit, transformation, override, link, description and variable changes', () => {
     const base = realOut();
     const head = editJson(base, OVERVIEW, (d) => {
