@@ -46,11 +46,11 @@ const program = withSharedOptions(
     .option('--check', 'regenerate in memory and exit 1 naming each stale, missing or extra file'),
 ).action((options: CliOptions) => execute(options.check === true ? 'check' : 'write', options));
 
-withSharedOptions(program.command('diff').description('print a unified diff of what generate would change')).action(
-  (options: CliOptions) => execute('diff', options),
+withSharedOptions(program.command('diff').description('print a unified diff of what generate would change')).action((options: CliOptions) =>
+  execute('diff', options),
 );
-withSharedOptions(program.command('lint').description('validate the modules without writing anything')).action(
-  (options: CliOptions) => execute('lint', options),
+withSharedOptions(program.command('lint').description('validate the modules without writing anything')).action((options: CliOptions) =>
+  execute('lint', options),
 );
 
 await program.parseAsync();

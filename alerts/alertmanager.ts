@@ -27,8 +27,7 @@ const inhibitUntrustedData = {
   equal: ['cluster', 'job'],
 };
 
-const title =
-  '{{ .CommonLabels.alertname }}{{ if .CommonLabels.queue_name }} — {{ .CommonLabels.queue_name }}{{ end }}';
+const title = '{{ .CommonLabels.alertname }}{{ if .CommonLabels.queue_name }} — {{ .CommonLabels.queue_name }}{{ end }}';
 
 function pagerduty(config: AlertsConfig['alertmanager']['pagerduty']): Record<string, unknown> {
   return {

@@ -6,16 +6,7 @@ import { parseDurationMs } from '../config/duration.ts';
 import { isPlainObject } from '../lib/plain-object.ts';
 
 /** How a leaf value is checked. `optional…` leaves accept null in an override to unset them. */
-export type LeafKind =
-  | 'duration'
-  | 'count'
-  | 'ratio'
-  | 'seconds'
-  | 'url'
-  | 'optionalUrl'
-  | 'path'
-  | 'text'
-  | 'optionalText';
+export type LeafKind = 'duration' | 'count' | 'ratio' | 'seconds' | 'url' | 'optionalUrl' | 'path' | 'text' | 'optionalText';
 
 type LeafKindFor<V> = undefined extends V
   ? 'optionalUrl' | 'optionalText'

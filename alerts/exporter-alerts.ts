@@ -27,34 +27,17 @@ function rules(config: AlertsConfig): AlertingRule[] {
   const { job } = config.selectors;
   const { rules: r } = config;
   const scrapeUp = up({ job });
-  const lastSuccess = aggregateBy(
-    'max',
-    COLLECTOR_KEY,
-    series('genesys_exporter_collector_last_success_timestamp_seconds', { job }),
-  );
+  const lastSuccess = aggregateBy('max', COLLECTOR_KEY, series('genesys_exporter_collector_last_success_timestamp_seconds', { job }));
   // missedPolls of each collector's own (possibly stretched) poll interval, never less than minAgeSeconds:
   // the same limit the exporter-health dashboard draws (metrics/kpis.ts).
   const pollInterval = aggregateBy('max', COLLECTOR_KEY, series('genesys_exporter_poll_interval_seconds', { job }));
   const staleLimit = staleLimitSeconds(r.GenesysExporterDataStale, pollInterval);
   const collectorSuccess = aggregateBy('max', COLLECTOR_KEY, series('genesys_exporter_collector_success', { job }));
-  const rateLimited = sumBy(
-    ENDPOINT_KEY,
-    increase(range(series('genesys_exporter_api_rate_limited_total', { job }), r.GenesysApiRateLimited.window)),
-  );
+  const rateLimited = sumBy(ENDPOINT_KEY, increase(range(series('genesys_exporter_api_rate_limited_total', { job }), r.GenesysApiRateLimited.window)));
   const requestRate = (statusCode: { nre: string } | undefined) =>
-    sumBy(
-      ENDPOINT_KEY,
-      rate(
-        range(series('genesys_exporter_api_requests_total', { job, status_code: statusCode }), r.GenesysApiErrors.window),
-      ),
-    );
+    sumBy(ENDPOINT_KEY, rate(range(series('genesys_exporter_api_requests_total', { job, status_code: statusCode }), r.GenesysApiErrors.window)));
   const tokenGrants = (result: 'success' | 'failure') =>
-    sumBy(
-      EXPORTER_KEY,
-      increase(
-        range(series('genesys_exporter_token_refreshes_total', { job, result }), r.GenesysAuthenticationFailing.window),
-      ),
-    );
+    sumBy(EXPORTER_KEY, increase(range(series('genesys_exporter_token_refreshes_total', { job, result }), r.GenesysAuthenticationFailing.window)));
   const circuitOpen = aggregateBy('max', EXPORTER_KEY, series('genesys_exporter_login_circuit_open', { job }));
   const simulated = aggregateBy('max', EXPORTER_KEY, series('genesys_exporter_simulated', { job }));
   // Both gauges exist only once the queue catalog has been listed: a starting exporter never fires.
@@ -159,10 +142,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
     alertingRule(config, {
       alert: 'GenesysAuthenticationFailing',
       // Either the breaker has given up on the login host for now, or grants fail and none succeeds.
-      expr: raw(
-        `(${circuitOpen} == 1) or ` +
-          `(${tokenGrants('failure')} > 0 unless ${on(EXPORTER_KEY)} ${tokenGrants('success')} > 0)`,
-      ),
+      expr: raw(`(${circuitOpen} == 1) or ` + `(${tokenGrants('failure')} > 0 unless ${on(EXPORTER_KEY)} ${tokenGrants('success')} > 0)`),
       severity: 'warning',
       summary: 'The Genesys Cloud exporter {{ $labels.instance }} cannot get an access token',
       description:

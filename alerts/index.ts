@@ -9,7 +9,6 @@ import { recordingRules } from './recording-rules.ts';
 
 export { alertmanagerSource } from './alertmanager.ts';
 export { defaultAlertsConfig, parseAlertsConfigOverride, type AlertsConfig } from './config.ts';
-export { RECORDED, type RecordingRuleName } from './recording-rules.ts';
 
 export function ruleSources(config: AlertsConfig): RuleSource[] {
   return [recordingRules(config), queueAlerts(config), exporterAlerts(config)];

@@ -46,10 +46,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
       alert: 'QueueSlaBelowTarget',
       // The recorded compliance is absent for a queue without offers, and minOffers keeps a handful of
       // contacts from paging anyone: a quiet queue never fires.
-      expr: raw(
-        `(${compliance} < ${on(QUEUE_MEDIA_KEY)} ${slaTarget}) ` +
-          `and ${on(QUEUE_MEDIA_KEY)} (${offers} >= ${QueueSlaBelowTarget.minOffers})`,
-      ),
+      expr: raw(`(${compliance} < ${on(QUEUE_MEDIA_KEY)} ${slaTarget}) ` + `and ${on(QUEUE_MEDIA_KEY)} (${offers} >= ${QueueSlaBelowTarget.minOffers})`),
       severity: 'warning',
       summary: 'Queue {{ $labels.queue_name }} ({{ $labels.media_type }}) is below its SLA target',
       description:

@@ -35,8 +35,6 @@ export const RECORDED = {
   slaCompliance15m: queueMediaLevel('queue_name_media_type:genesys_queue_sla_compliance:ratio_increase15m'),
 } as const satisfies Record<string, RecordedSeries<QueueLabel> | RecordedSeries<QueueMediaLabel>>;
 
-export type RecordingRuleName = (typeof RECORDED)[keyof typeof RECORDED]['name'];
-
 /** A recorded series as a typed vector, so alerts build on it like on a catalog metric. */
 export function recorded<L extends string>(series: RecordedSeries<L>): Vector<L> {
   return raw<L>(series.name);
@@ -50,10 +48,7 @@ function rules(config: AlertsConfig): RecordingRule[] {
   return [
     {
       record: RECORDED.waitTimeP95.name,
-      expr: histogramQuantile(
-        0.95,
-        sumBy([...QUEUE_KEY, 'le'], rate(range(series('genesys_queue_wait_time_seconds_bucket', { job }), WAIT_RATE_WINDOW))),
-      ).text,
+      expr: histogramQuantile(0.95, sumBy([...QUEUE_KEY, 'le'], rate(range(series('genesys_queue_wait_time_seconds_bucket', { job }), WAIT_RATE_WINDOW)))).text,
     },
     {
       record: RECORDED.offers15m.name,

@@ -61,9 +61,7 @@ const STRETCHED: States = { 0: { text: 'on schedule', color: 'green' }, 1: { tex
 const scrapeUp = (config: AlertsConfig) => up({ job: config.selectors.job, cluster: { re: `$${VAR.cluster}` } });
 
 /** Seconds since each collector's last successful run. */
-const sinceLastSuccess = secondsSince(
-  aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_collector_last_success_timestamp_seconds')),
-);
+const sinceLastSuccess = secondsSince(aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_collector_last_success_timestamp_seconds')));
 
 /** Each collector's data age as a share of GenesysExporterDataStale's limit (metrics/kpis.ts, with the
  * alert's own settings). One scale for collectors that poll every 10 s and every 5 min. */
@@ -99,7 +97,12 @@ function scrapeUpPanel(config: AlertsConfig) {
   })
     .mappings(stateMappings(UP_DOWN))
     .colorScheme(colorByThresholds())
-    .thresholds(thresholds([{ value: null, color: 'red' }, { value: 1, color: 'green' }]));
+    .thresholds(
+      thresholds([
+        { value: null, color: 'red' },
+        { value: 1, color: 'green' },
+      ]),
+    );
 }
 
 // genesys_up disappears with the exporter: no data, said plainly, never a green "1".
@@ -115,7 +118,12 @@ function pollOkPanel() {
   })
     .mappings(stateMappings(OK_FAILING))
     .colorScheme(colorByThresholds())
-    .thresholds(thresholds([{ value: null, color: 'red' }, { value: 1, color: 'green' }]));
+    .thresholds(
+      thresholds([
+        { value: null, color: 'red' },
+        { value: 1, color: 'green' },
+      ]),
+    );
 }
 
 // Age of the stalest collector's data. Grows by itself while polls fail; gone only with the exporter.
@@ -169,7 +177,12 @@ function loginCircuitPanel() {
   })
     .mappings(stateMappings(CIRCUIT))
     .colorScheme(colorByThresholds())
-    .thresholds(thresholds([{ value: null, color: 'green' }, { value: 1, color: 'red' }]));
+    .thresholds(
+      thresholds([
+        { value: null, color: 'green' },
+        { value: 1, color: 'red' },
+      ]),
+    );
 }
 
 // Gauges the exporter always sets (0 when nothing is dropped); no data only without the exporter.
@@ -188,10 +201,19 @@ function queuesPanel() {
       { refId: 'droppedByCap', expr: sum(clusterSeries('genesys_exporter_queues_dropped_by_cap')), legend: 'dropped by cap' },
     ],
   }).withOverride(
-    overrideFields(['dropped by cap'], [
-      { id: 'thresholds', value: thresholds([{ value: null, color: 'green' }, { value: 1, color: 'orange' }]).build() },
-      { id: 'color', value: colorByThresholds().build() },
-    ]),
+    overrideFields(
+      ['dropped by cap'],
+      [
+        {
+          id: 'thresholds',
+          value: thresholds([
+            { value: null, color: 'green' },
+            { value: 1, color: 'orange' },
+          ]).build(),
+        },
+        { id: 'color', value: colorByThresholds().build() },
+      ],
+    ),
   );
 }
 
@@ -230,16 +252,18 @@ function collectorSuccessPanel() {
 
 // Computed from a timestamp gauge, so it keeps growing while a collector fails; gaps mean no exporter.
 function freshnessByCollectorPanel() {
-  return timeSeriesPanel({
-    id: PANEL.freshnessByCollector,
-    title: 'Data age by collector',
-    description: 'Seconds since each collector last succeeded. A sawtooth is normal; a ramp is a failing collector.',
-    unit: 's',
-    missing: 'gap',
-    queries: [{ refId: 'age', expr: sinceLastSuccess, legend: '{{collector}}' }],
-  })
-    // No threshold lines: each collector has its own limit (see the "Data age vs stale limit" stat).
-    .min(0);
+  return (
+    timeSeriesPanel({
+      id: PANEL.freshnessByCollector,
+      title: 'Data age by collector',
+      description: 'Seconds since each collector last succeeded. A sawtooth is normal; a ramp is a failing collector.',
+      unit: 's',
+      missing: 'gap',
+      queries: [{ refId: 'age', expr: sinceLastSuccess, legend: '{{collector}}' }],
+    })
+      // No threshold lines: each collector has its own limit (see the "Data age vs stale limit" stat).
+      .min(0)
+  );
 }
 
 // A gauge per collector; short scrape gaps bridged.
@@ -353,9 +377,7 @@ function apiLatencyPanel() {
     description: '95th percentile latency of Genesys Cloud API requests, by endpoint.',
     unit: 's',
     missing: 'gap',
-    queries: [
-      { refId: 'p95', expr: withoutNaN(histogramQuantile(0.95, sumBy(['le', 'endpoint'], buckets))), legend: '{{endpoint}}' },
-    ],
+    queries: [{ refId: 'p95', expr: withoutNaN(histogramQuantile(0.95, sumBy(['le', 'endpoint'], buckets))), legend: '{{endpoint}}' }],
   }).min(0);
 }
 

@@ -99,7 +99,7 @@ function slaCompliancePanel() {
   return statPanel({
     id: PANEL.slaCompliance,
     title: 'SLA compliance, rolling 15 min',
-    description: "1 - breaches / offers for $queue over the last 15 minutes. Empty when nothing was offered.",
+    description: '1 - breaches / offers for $queue over the last 15 minutes. Empty when nothing was offered.',
     unit: 'percentunit',
     noValue: 'No contacts offered in 15 min',
     reduce: 'last',
@@ -204,9 +204,7 @@ function waitDistributionPanel() {
   return heatmapPanel({
     id: PANEL.waitDistribution,
     title: 'Wait time distribution',
-    description:
-      'Contacts of $queue by how long they waited before being answered or abandoning (histogram ' +
-      'buckets 1 s … 512 s), per interval.',
+    description: 'Contacts of $queue by how long they waited before being answered or abandoning (histogram ' + 'buckets 1 s … 512 s), per interval.',
     unit: 'short',
     yUnit: 's',
     queries: [{ refId: 'buckets', expr: sumBy(['le'], buckets), legend: '{{le}}', format: 'heatmap' }],

@@ -1,7 +1,7 @@
 // Queue overview: every selected queue at a glance (depth, waits, SLA, traffic, agent capacity), with
 // data links to the queue detail dashboard. Each panel says what it does where data is missing and why.
 
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type { AlertsConfig } from '../alerts/config.ts';
 import { type DashboardSource, sourceModule } from '../generator/contract.ts';

@@ -20,9 +20,7 @@ export interface GeneratorInputs {
   readonly alertmanager: { readonly module: string; readonly config: Readonly<Record<string, unknown>> };
 }
 
-export type GenerateResult =
-  | { readonly ok: true; readonly artifacts: readonly Artifact[] }
-  | { readonly ok: false; readonly problems: readonly Problem[] };
+export type GenerateResult = { readonly ok: true; readonly artifacts: readonly Artifact[] } | { readonly ok: false; readonly problems: readonly Problem[] };
 
 const DASHBOARD_FILE_NAME = /^[a-z0-9][a-z0-9._-]*\.json$/;
 
@@ -31,10 +29,16 @@ function fileNameProblems(dashboards: readonly DashboardSource[]): Problem[] {
   const seen = new Map<string, string>();
   for (const source of dashboards) {
     if (!DASHBOARD_FILE_NAME.test(source.fileName)) {
-      problems.push({ module: source.module, item: 'dashboard', message: `fileName "${source.fileName}" is not a plain lower-case .json file name`, hint: "e.g. 'queue-overview.json'" });
+      problems.push({
+        module: source.module,
+        item: 'dashboard',
+        message: `fileName "${source.fileName}" is not a plain lower-case .json file name`,
+        hint: "e.g. 'queue-overview.json'",
+      });
     }
     const previous = seen.get(source.fileName);
-    if (previous !== undefined) problems.push({ module: source.module, item: 'dashboard', message: `fileName "${source.fileName}" is also written by ${previous}` });
+    if (previous !== undefined)
+      problems.push({ module: source.module, item: 'dashboard', message: `fileName "${source.fileName}" is also written by ${previous}` });
     seen.set(source.fileName, source.module);
   }
   return problems;
@@ -46,7 +50,13 @@ function uidProblems(checked: readonly { module: string; uid: string | undefined
   for (const { module, uid } of checked) {
     if (uid === undefined) continue;
     const previous = seen.get(uid);
-    if (previous !== undefined) problems.push({ module, item: 'dashboard', message: `uid "${uid}" is also used by ${previous}`, hint: 'dashboard uids must be unique (config/project.ts DASHBOARD_UIDS)' });
+    if (previous !== undefined)
+      problems.push({
+        module,
+        item: 'dashboard',
+        message: `uid "${uid}" is also used by ${previous}`,
+        hint: 'dashboard uids must be unique (config/project.ts DASHBOARD_UIDS)',
+      });
     seen.set(uid, module);
   }
   return problems;

@@ -74,8 +74,7 @@ export function grafanaSchemas(): GrafanaSchemas {
   const prometheus = get('prometheus');
   const panel = get('dashboard#/definitions/Panel');
   const row = get('dashboard#/definitions/RowPanel');
-  const withoutPanels = (value: unknown): unknown =>
-    value !== null && typeof value === 'object' && 'panels' in value ? { ...value, panels: [] } : value;
+  const withoutPanels = (value: unknown): unknown => (value !== null && typeof value === 'object' && 'panels' in value ? { ...value, panels: [] } : value);
   cached = {
     dashboard: (value) => run(dashboard, withoutPanels(value)) ?? [],
     panel: (value) => {

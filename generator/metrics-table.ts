@@ -14,7 +14,11 @@ const GROUP_TITLES: Readonly<Record<MetricGroup, string>> = {
 
 /** Markdown table cells cannot hold `|` or line breaks, and `<media>` would vanish as an HTML tag. */
 const cell = (value: string): string =>
-  value.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s*\n\s*/g, ' ');
+  value
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\s*\n\s*/g, ' ');
 
 function typeCell(definition: MetricDefinition): string {
   if (definition.type !== 'histogram' || definition.buckets === undefined) return definition.type;

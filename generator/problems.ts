@@ -24,4 +24,3 @@ export interface ExprProblem {
 export function placeProblems(module: string, item: string, problems: readonly ExprProblem[]): Problem[] {
   return problems.map((problem) => ({ module, item, ...problem }));
 }
-

@@ -6,15 +6,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { ExprProblem } from './problems.ts';
 import { didYouMean } from './suggest.ts';
-import {
-  histogramBaseName,
-  labelSet,
-  NO_LABELS,
-  UNKNOWN_LABELS,
-  type LabelSet,
-  type SeriesInfo,
-  type SeriesRegistry,
-} from './series-registry.ts';
+import { histogramBaseName, labelSet, NO_LABELS, UNKNOWN_LABELS, type LabelSet, type SeriesInfo, type SeriesRegistry } from './series-registry.ts';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
@@ -33,9 +25,20 @@ const SCALAR_FUNCTIONS = new Set(['vector', 'time', 'scalar', 'pi']);
 const KEEPS_INNER_LABELS = new Set(['topk', 'bottomk', 'limitk', 'limit_ratio']);
 const COMPARISONS = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
 const EXPRESSION_NODES = new Set([
-  'AggregateExpr', 'BinaryExpr', 'FunctionCall', 'MatrixSelector', 'NumberDurationLiteral', 'OffsetExpr',
-  'ParenExpr', 'StringLiteral', 'SubqueryExpr', 'UnaryExpr', 'VectorSelector', 'StepInvariantExpr',
-  'AnchoredExpr', 'SmoothedExpr',
+  'AggregateExpr',
+  'BinaryExpr',
+  'FunctionCall',
+  'MatrixSelector',
+  'NumberDurationLiteral',
+  'OffsetExpr',
+  'ParenExpr',
+  'StringLiteral',
+  'SubqueryExpr',
+  'UnaryExpr',
+  'VectorSelector',
+  'StepInvariantExpr',
+  'AnchoredExpr',
+  'SmoothedExpr',
 ]);
 
 function children(node: SyntaxNode): SyntaxNode[] {

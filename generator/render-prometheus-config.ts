@@ -51,7 +51,7 @@ export function renderScrapeConfig(): string {
     '  have a cluster variable built on it.',
     '- metric_relabel_configs: transient queues. Temporary and test queues (names starting with tmp-, temp-',
     '  or test-) come and go; every one of them creates a new set of series (queue_id, queue_name,',
-    '  media_type) that lingers in the TSDB and in the dashboards\' queue picker. The example drops them',
+    "  media_type) that lingers in the TSDB and in the dashboards' queue picker. The example drops them",
     '  at scrape time, before they are stored. Adapt the regex to your naming, or remove the rule.',
     '  Do not labeldrop queue_id or queue_name: every dashboard and alert groups by them.',
   ]);

@@ -53,9 +53,7 @@ export class SeriesRegistry {
 
   /** The catalog's series plus Prometheus' own. */
   static fromCatalog(): SeriesRegistry {
-    const fromCatalog = Object.entries(catalog as Record<string, MetricDefinition>).flatMap(([name, definition]) =>
-      catalogSeries(name, definition),
-    );
+    const fromCatalog = Object.entries(catalog as Record<string, MetricDefinition>).flatMap(([name, definition]) => catalogSeries(name, definition));
     return new SeriesRegistry([...fromCatalog, ...SYNTHETIC]);
   }
 

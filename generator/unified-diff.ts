@@ -15,7 +15,8 @@ function lcsEdits(a: readonly string[], b: readonly string[]): Edit[] {
   const table = new Uint32Array((a.length + 1) * width);
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      table[i * width + j] = a[i] === b[j] ? (table[(i + 1) * width + j + 1] ?? 0) + 1 : Math.max(table[(i + 1) * width + j] ?? 0, table[i * width + j + 1] ?? 0);
+      table[i * width + j] =
+        a[i] === b[j] ? (table[(i + 1) * width + j + 1] ?? 0) + 1 : Math.max(table[(i + 1) * width + j] ?? 0, table[i * width + j + 1] ?? 0);
     }
   }
   const edits: Edit[] = [];
@@ -43,11 +44,7 @@ function edits(a: readonly string[], b: readonly string[]): Edit[] {
   let end = 0;
   while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
   const same = (lines: readonly string[]): Edit[] => lines.map((line) => ({ kind: ' ', line }));
-  return [
-    ...same(a.slice(0, start)),
-    ...lcsEdits(a.slice(start, a.length - end), b.slice(start, b.length - end)),
-    ...same(a.slice(a.length - end)),
-  ];
+  return [...same(a.slice(0, start)), ...lcsEdits(a.slice(start, a.length - end), b.slice(start, b.length - end)), ...same(a.slice(a.length - end))];
 }
 
 /** `--- a/…`/`+++ b/…` and hunks with `context` lines around each change; '' when the texts are equal. */

@@ -72,10 +72,16 @@ class DashboardChecker {
 
   run(): void {
     const schemaErrors = grafanaSchemas().dashboard(this.dashboard);
-    this.add('dashboard', schemaErrors.map((error) => ({ message: `does not match Grafana's dashboard schema: ${error}` })));
-    if (text(this.dashboard['uid']) === undefined) this.add('dashboard', [{ message: 'has no uid', hint: 'use a fixed uid from config/project.ts DASHBOARD_UIDS' }]);
+    this.add(
+      'dashboard',
+      schemaErrors.map((error) => ({ message: `does not match Grafana's dashboard schema: ${error}` })),
+    );
+    if (text(this.dashboard['uid']) === undefined)
+      this.add('dashboard', [{ message: 'has no uid', hint: 'use a fixed uid from config/project.ts DASHBOARD_UIDS' }]);
     if (this.datasourceVariables.length === 0) {
-      this.add('dashboard', [{ message: 'defines no datasource variable', hint: "add a Prometheus datasource variable named 'datasource' and use it in every panel" }]);
+      this.add('dashboard', [
+        { message: 'defines no datasource variable', hint: "add a Prometheus datasource variable named 'datasource' and use it in every panel" },
+      ]);
     }
     const list = isPlainObject(this.dashboard['templating']) ? objects(this.dashboard['templating']['list']) : [];
     for (const variable of list) this.checkVariable(variable);
@@ -94,6 +100,7 @@ class DashboardChecker {
     if (uid !== undefined && accepted.includes(uid)) return undefined;
     return {
       message: uid === undefined ? `${what} names no datasource` : `${what} uses datasource "${uid}", not the dashboard's Prometheus datasource`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the Grafana variable the hint suggests, literally
       hint: `set datasource { type: 'prometheus', uid: '${accepted[1] ?? '${datasource}'}' }`,
     };
   }
@@ -131,21 +138,34 @@ class DashboardChecker {
     const rawQuery = variable['query'];
     const query = (isPlainObject(rawQuery) ? text(rawQuery['query']) : text(rawQuery)) ?? '';
     const labelValues = /^\s*label_values\(\s*(.*?)\s*,\s*(\w+)\s*\)\s*$/s.exec(query);
-    if (labelValues !== null) return this.checkQuery(item, labelValues[1] ?? '', labelValues[2]);
+    if (labelValues !== null) {
+      this.checkQuery(item, labelValues[1] ?? '', labelValues[2]);
+      return;
+    }
     const bareLabel = /^\s*label_values\(\s*(\w+)\s*\)\s*$/.exec(query)?.[1];
-    if (bareLabel !== undefined) return this.checkLabelExistsAnywhere(item, bareLabel);
+    if (bareLabel !== undefined) {
+      this.checkLabelExistsAnywhere(item, bareLabel);
+      return;
+    }
     if (/^\s*(metrics|label_names)\(/.test(query)) return;
     const queryResult = /^\s*query_result\((.*)\)\s*$/s.exec(query);
     this.checkQuery(item, queryResult?.[1] ?? query);
   }
 
   private checkLabelExistsAnywhere(item: string, label: string): void {
-    const labels = new Set(this.registry.names().flatMap((name) => {
-      const info = this.registry.lookup(name);
-      return info?.labels.known === true ? [...info.labels.labels] : [];
-    }));
+    const labels = new Set(
+      this.registry.names().flatMap((name) => {
+        const info = this.registry.lookup(name);
+        return info?.labels.known === true ? [...info.labels.labels] : [];
+      }),
+    );
     if (labels.has(label)) return;
-    this.add(item, [{ message: `label_values(${label}): no series in the catalog has the label "${label}"`, hint: didYouMean(label, labels) ?? 'use a label from metrics/catalog.ts' }]);
+    this.add(item, [
+      {
+        message: `label_values(${label}): no series in the catalog has the label "${label}"`,
+        hint: didYouMean(label, labels) ?? 'use a label from metrics/catalog.ts',
+      },
+    ]);
   }
 
   private checkPanel(panel: Json, seenIds: Map<number, string>): void {
@@ -159,7 +179,12 @@ class DashboardChecker {
     } else {
       seenIds.set(id, item);
     }
-    this.add(item, grafanaSchemas().panel(panel).map((e) => ({ message: `does not match Grafana's ${type === 'row' ? 'row' : 'panel'} schema: ${e}` })));
+    this.add(
+      item,
+      grafanaSchemas()
+        .panel(panel)
+        .map((e) => ({ message: `does not match Grafana's ${type === 'row' ? 'row' : 'panel'} schema: ${e}` })),
+    );
     if (type === 'row') return;
     if ((text(panel['description']) ?? '').trim() === '') {
       this.add(item, [{ message: 'has no description', hint: 'say what the panel shows and how to read it' }]);
@@ -185,7 +210,12 @@ class DashboardChecker {
     else refIds.add(refId);
     const datasource = this.datasourceProblem('the target', target['datasource']);
     if (datasource !== undefined) this.add(item, [datasource]);
-    this.add(item, grafanaSchemas().prometheusTarget(target).map((e) => ({ message: `does not match Grafana's Prometheus query schema: ${e}` })));
+    this.add(
+      item,
+      grafanaSchemas()
+        .prometheusTarget(target)
+        .map((e) => ({ message: `does not match Grafana's Prometheus query schema: ${e}` })),
+    );
     const expr = text(target['expr']);
     if (expr === undefined) this.add(item, [{ message: 'has no expr' }]);
     else this.checkQuery(item, expr, undefined, text(target['legendFormat']));
@@ -195,14 +225,25 @@ class DashboardChecker {
     const schemas = grafanaSchemas();
     const options = schemas.panelOptions(type, panel['options'] ?? {});
     if (options === undefined && !PANELS_WITHOUT_SCHEMA.has(type)) {
-      this.add(item, [{ message: `panel type "${type}" has no schema in generator/schemas/grafana/`, hint: 'use timeseries, stat, gauge, bargauge, table, heatmap, histogram or state-timeline' }]);
+      this.add(item, [
+        {
+          message: `panel type "${type}" has no schema in generator/schemas/grafana/`,
+          hint: 'use timeseries, stat, gauge, bargauge, table, heatmap, histogram or state-timeline',
+        },
+      ]);
       return;
     }
-    this.add(item, (options ?? []).map((e) => ({ message: `options do not match Grafana's ${type} schema: ${e}` })));
+    this.add(
+      item,
+      (options ?? []).map((e) => ({ message: `options do not match Grafana's ${type} schema: ${e}` })),
+    );
     const fieldConfig = isPlainObject(panel['fieldConfig']) ? panel['fieldConfig'] : {};
     const defaults = isPlainObject(fieldConfig['defaults']) ? fieldConfig['defaults'] : {};
     const custom = schemas.panelCustomFieldConfig(type, defaults['custom'] ?? {});
-    this.add(item, (custom ?? []).map((e) => ({ message: `fieldConfig.defaults.custom does not match Grafana's ${type} schema: ${e}` })));
+    this.add(
+      item,
+      (custom ?? []).map((e) => ({ message: `fieldConfig.defaults.custom does not match Grafana's ${type} schema: ${e}` })),
+    );
   }
 }
 
@@ -214,9 +255,7 @@ function hasUnit(panel: Json): boolean {
   const yAxis = isPlainObject(options['yAxis']) ? options['yAxis'] : {};
   if ((text(yAxis['unit']) ?? '') !== '') return true;
   // A table mixes text and number columns: a unit on the number columns (overrides) is enough.
-  return objects(fieldConfig['overrides']).some((override) =>
-    objects(override['properties']).some((property) => property['id'] === 'unit'),
-  );
+  return objects(fieldConfig['overrides']).some((override) => objects(override['properties']).some((property) => property['id'] === 'unit'));
 }
 
 export function checkDashboard(source: DashboardSource, model: unknown, registry: SeriesRegistry): CheckedDashboard {
@@ -238,10 +277,18 @@ export function linkProblems(module: string, model: unknown, knownUids: Readonly
         const uid = match[1] ?? '';
         if (knownUids.has(uid) || reported.has(uid)) continue;
         reported.add(uid);
-        problems.push({ module, item: 'dashboard', message: `links to dashboard uid "${uid}", which no dashboard module builds`, hint: `known uids: ${[...knownUids].sort().join(', ')}` });
+        problems.push({
+          module,
+          item: 'dashboard',
+          message: `links to dashboard uid "${uid}", which no dashboard module builds`,
+          hint: `known uids: ${[...knownUids].sort().join(', ')}`,
+        });
       }
-    } else if (Array.isArray(value)) value.forEach(visit);
-    else if (isPlainObject(value)) Object.keys(value).sort().forEach((key) => visit(value[key]));
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+    } else if (isPlainObject(value)) {
+      for (const key of Object.keys(value).sort()) visit(value[key]);
+    }
   };
   visit(model);
   return problems;

@@ -33,16 +33,12 @@ interface Located<R> {
 }
 
 function located(sources: readonly RuleSource[]): Located<AlertingRule | RecordingRule>[] {
-  return sources.flatMap((source) =>
-    source.groups.flatMap((group) => group.rules.map((rule) => ({ module: source.module, group: group.name, rule }))),
-  );
+  return sources.flatMap((source) => source.groups.flatMap((group) => group.rules.map((rule) => ({ module: source.module, group: group.name, rule }))));
 }
 
 /** Recorded series with the labels their expressions keep (plus the rule's own labels). */
 function recordedSeries(rules: readonly Located<RecordingRule>[], base: SeriesRegistry): SeriesInfo[] {
-  const opaque = base.withRecorded(
-    rules.map(({ rule, module }) => ({ name: rule.record, kind: 'recorded', labels: UNKNOWN_LABELS, origin: module })),
-  );
+  const opaque = base.withRecorded(rules.map(({ rule, module }) => ({ name: rule.record, kind: 'recorded', labels: UNKNOWN_LABELS, origin: module })));
   return rules.map(({ rule, module }) => {
     const { outputLabels } = analyzePromql(rule.expr, opaque);
     const labels = outputLabels.known ? labelSet([...outputLabels.labels, ...Object.keys(rule.labels ?? {})]) : UNKNOWN_LABELS;
@@ -77,14 +73,22 @@ function grafanaVariableProblems(expr: string): ExprProblem[] {
   const used = substituteVariables(expr, []).variablesUsed;
   return used.length === 0
     ? []
-    : [{ message: `uses the Grafana variable $${used[0] ?? ''}, which Prometheus does not substitute`, hint: 'rules use fixed windows and values, e.g. rate(x[5m])' }];
+    : [
+        {
+          message: `uses the Grafana variable $${used[0] ?? ''}, which Prometheus does not substitute`,
+          hint: 'rules use fixed windows and values, e.g. rate(x[5m])',
+        },
+      ];
 }
 
 function checkRecording(rule: RecordingRule, registry: SeriesRegistry): ExprProblem[] {
   const problems: ExprProblem[] = [...grafanaVariableProblems(rule.expr)];
   if (problems.length > 0) return problems;
   if (!RECORDING_NAME.test(rule.record)) {
-    problems.push({ message: `recording rule name "${rule.record}" is not level:metric:operations`, hint: 'e.g. queue_name:genesys_queue_wait_time_seconds:p95_rate5m' });
+    problems.push({
+      message: `recording rule name "${rule.record}" is not level:metric:operations`,
+      hint: 'e.g. queue_name:genesys_queue_wait_time_seconds:p95_rate5m',
+    });
   }
   problems.push(...analyzePromql(rule.expr, registry).problems);
   return problems;
@@ -94,17 +98,24 @@ function checkAlert(rule: AlertingRule, registry: SeriesRegistry, dashboardUids:
   const problems: ExprProblem[] = [];
   if (!ALERT_NAME.test(rule.alert)) problems.push({ message: `alert name "${rule.alert}" is not CamelCase`, hint: 'e.g. QueueDepthCritical' });
   if (!isDuration(rule.for)) {
-    problems.push({ message: rule.for === undefined ? 'has no for' : `for "${String(rule.for)}" is not a Prometheus duration`, hint: "every alert waits before firing: for: '5m'" });
+    problems.push({
+      message: rule.for === undefined ? 'has no for' : `for "${String(rule.for)}" is not a Prometheus duration`,
+      hint: "every alert waits before firing: for: '5m'",
+    });
   } else if (isZeroDuration(rule.for)) {
     problems.push({ message: `for is ${rule.for}: the alert would fire on a single evaluation`, hint: "use at least one evaluation interval, e.g. for: '1m'" });
   }
   const severity = rule.labels?.severity;
   if (!SEVERITIES.includes(String(severity))) {
-    problems.push({ message: `labels.severity is ${severity === undefined ? 'missing' : `"${String(severity)}"`}`, hint: `use one of ${SEVERITIES.join(', ')}` });
+    problems.push({
+      message: `labels.severity is ${severity === undefined ? 'missing' : `"${String(severity)}"`}`,
+      hint: `use one of ${SEVERITIES.join(', ')}`,
+    });
   }
   const annotations: Readonly<Record<string, string | undefined>> = rule.annotations ?? {};
   for (const key of REQUIRED_ANNOTATIONS) {
-    if ((annotations[key] ?? '').trim() === '') problems.push({ message: `annotation ${key} is missing`, hint: 'every alert has summary, description, runbook_url and dashboard_url' });
+    if ((annotations[key] ?? '').trim() === '')
+      problems.push({ message: `annotation ${key} is missing`, hint: 'every alert has summary, description, runbook_url and dashboard_url' });
   }
   for (const key of ['runbook_url', 'dashboard_url']) {
     const url = annotations[key];
@@ -114,7 +125,10 @@ function checkAlert(rule: AlertingRule, registry: SeriesRegistry, dashboardUids:
   }
   const dashboardUid = /\/d\/([^/?#]+)/.exec(annotations['dashboard_url'] ?? '')?.[1];
   if (dashboardUid !== undefined && dashboardUids.size > 0 && !dashboardUids.has(dashboardUid)) {
-    problems.push({ message: `dashboard_url points at dashboard uid "${dashboardUid}", which no dashboard module builds`, hint: `known uids: ${[...dashboardUids].sort().join(', ')}` });
+    problems.push({
+      message: `dashboard_url points at dashboard uid "${dashboardUid}", which no dashboard module builds`,
+      hint: `known uids: ${[...dashboardUids].sort().join(', ')}`,
+    });
   }
   const variables = grafanaVariableProblems(rule.expr);
   if (variables.length > 0) return [...problems, ...variables];
@@ -123,13 +137,19 @@ function checkAlert(rule: AlertingRule, registry: SeriesRegistry, dashboardUids:
   if (analysis.outputLabels.known) {
     const labels = new Set([...analysis.outputLabels.labels, ...Object.keys(rule.labels ?? {})]);
     if (labels.has('queue_name') && !/\{\{[^}]*\$labels\.queue_name[^}]*\}\}/.test(annotations['description'] ?? '')) {
-      problems.push({ message: 'description does not name the queue, but the alert keeps queue_name', hint: 'include {{ $labels.queue_name }} in the description' });
+      problems.push({
+        message: 'description does not name the queue, but the alert keeps queue_name',
+        hint: 'include {{ $labels.queue_name }} in the description',
+      });
     }
     for (const key of Object.keys(annotations).sort()) {
       for (const match of (annotations[key] ?? '').matchAll(/\$labels\.(\w+)/g)) {
         const label = match[1] ?? '';
         if (!labels.has(label)) {
-          problems.push({ message: `annotation ${key} uses $labels.${label}, which the alert's series do not carry`, hint: `they carry: ${[...labels].sort().join(', ') || 'no labels'}` });
+          problems.push({
+            message: `annotation ${key} uses $labels.${label}, which the alert's series do not carry`,
+            hint: `they carry: ${[...labels].sort().join(', ') || 'no labels'}`,
+          });
         }
       }
     }
@@ -149,7 +169,8 @@ export function checkRules(sources: readonly RuleSource[], base: SeriesRegistry,
     const previous = names.get(name);
     const found: ExprProblem[] = [];
     if (previous !== undefined && !isRecording(rule)) found.push({ message: `alert name is also used in ${previous}`, hint: 'alert names must be unique' });
-    if (previous !== undefined && isRecording(rule)) found.push({ message: `record name is also used in ${previous}`, hint: 'each recorded series is defined once' });
+    if (previous !== undefined && isRecording(rule))
+      found.push({ message: `record name is also used in ${previous}`, hint: 'each recorded series is defined once' });
     names.set(name, `${module} group ${group}`);
     found.push(...(isRecording(rule) ? checkRecording(rule, registry) : checkAlert(rule, registry, dashboardUids)));
     problems.push(...found.map((p) => ({ module, item, ...p })));

@@ -26,7 +26,7 @@ function writeTree(dir: string, artifacts: readonly Artifact[]): void {
 
 /** Writes the artifacts as the whole content of `outDir`; returns what changed compared with before. */
 export function writeOutputAtomically(outDir: string, artifacts: readonly Artifact[]): TreeComparison {
-  artifacts.forEach((a) => assertSafePath(a.path));
+  for (const artifact of artifacts) assertSafePath(artifact.path);
   const target = resolve(outDir);
   const comparison = compareTree(artifacts, readTree(target));
   if (isUpToDate(comparison)) return comparison;

@@ -180,7 +180,7 @@ export const catalog = {
   genesys_exporter_collector_last_success_timestamp_seconds: {
     type: 'gauge',
     group: 'exporter',
-    help: 'Unix time of the collector\'s last successful run (data freshness).',
+    help: "Unix time of the collector's last successful run (data freshness).",
     labels: ['collector'],
     source: 'exporter',
   },
@@ -262,6 +262,20 @@ export const catalog = {
     labels: [],
     source: 'exporter',
   },
+  genesys_exporter_shard_index: {
+    type: 'gauge',
+    group: 'exporter',
+    help: "This replica's shard i of --collector.queues.shard=i/N (0 when not sharded): it exports the queues whose id hashes to i.",
+    labels: [],
+    source: 'exporter',
+  },
+  genesys_exporter_shard_count: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'N of --collector.queues.shard=i/N: how many replicas share the queues (1 when not sharded). Fewer distinct shard_index values than this under one job means a shard is not scraped.',
+    labels: [],
+    source: 'exporter',
+  },
   genesys_exporter_simulated: {
     type: 'gauge',
     group: 'exporter',
@@ -286,10 +300,6 @@ export type TargetLabel = (typeof TARGET_LABELS)[number];
 
 /** Label names of a metric as declared in the catalog. */
 export type DeclaredLabel<N extends MetricName> = Catalog[N]['labels'][number];
-
-export function metricDefinition(name: MetricName): MetricDefinition {
-  return catalog[name];
-}
 
 export function metricNames(): MetricName[] {
   return Object.keys(catalog).sort() as MetricName[];

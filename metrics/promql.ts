@@ -20,13 +20,6 @@ export type SeriesLabel<S extends SeriesName> = S extends `${infer H extends His
       ? DeclaredLabel<S> | TargetLabel
       : never;
 
-/** The catalog entry a series belongs to (histogram series map to their histogram). */
-export type SeriesMetric<S extends SeriesName> = S extends `${infer H extends HistogramName}_${HistogramSuffix}`
-  ? H
-  : S extends MetricName
-    ? S
-    : never;
-
 export type LabelMatcher = string | { readonly re: string } | { readonly ne: string } | { readonly nre: string };
 
 /** An instant vector whose series carry (at most) the labels L. */
@@ -59,10 +52,7 @@ function renderMatcher(label: string, matcher: LabelMatcher): string {
 }
 
 /** `name{label="value", …}`; labels are rendered in the order given so queries read naturally. */
-export function series<S extends SeriesName>(
-  name: S,
-  matchers: Partial<Record<SeriesLabel<S>, LabelMatcher>> = {},
-): Vector<SeriesLabel<S>> {
+export function series<S extends SeriesName>(name: S, matchers: Partial<Record<SeriesLabel<S>, LabelMatcher>> = {}): Vector<SeriesLabel<S>> {
   const rendered = Object.entries(matchers as Record<string, LabelMatcher | undefined>)
     .filter((entry): entry is [string, LabelMatcher] => entry[1] !== undefined)
     .map(([label, matcher]) => renderMatcher(label, matcher));
@@ -82,16 +72,11 @@ export function range<L extends string>(vector: Vector<L>, window: string): Rang
 
 export const rate = <L extends string>(r: RangeVector<L>): Vector<L> => new Vector(`rate(${r.text})`);
 export const increase = <L extends string>(r: RangeVector<L>): Vector<L> => new Vector(`increase(${r.text})`);
-export const irate = <L extends string>(r: RangeVector<L>): Vector<L> => new Vector(`irate(${r.text})`);
 
 export type AggregationOperator = 'sum' | 'max' | 'min' | 'avg' | 'count';
 
 /** `op by (labels) (inner)`: the result carries only the grouping labels. */
-export function aggregateBy<L extends string, K extends L>(
-  op: AggregationOperator,
-  labels: readonly K[],
-  inner: Vector<L>,
-): Vector<K> {
+export function aggregateBy<L extends string, K extends L>(op: AggregationOperator, labels: readonly K[], inner: Vector<L>): Vector<K> {
   return new Vector(`${op} by (${labels.join(', ')}) (${inner.text})`);
 }
 
@@ -100,8 +85,7 @@ export function aggregate<L extends string>(op: AggregationOperator, inner: Vect
   return new Vector(`${op}(${inner.text})`);
 }
 
-export const sumBy = <L extends string, K extends L>(labels: readonly K[], inner: Vector<L>): Vector<K> =>
-  aggregateBy('sum', labels, inner);
+export const sumBy = <L extends string, K extends L>(labels: readonly K[], inner: Vector<L>): Vector<K> => aggregateBy('sum', labels, inner);
 export const sum = <L extends string>(inner: Vector<L>): Vector<never> => aggregate('sum', inner);
 
 /** `histogram_quantile(q, inner)`; the inner vector must still carry `le`. */

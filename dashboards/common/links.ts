@@ -22,10 +22,7 @@ export function familyLink(): dashboard.DashboardLinkBuilder {
  */
 export function queueDetailDataLink(): dashboard.DashboardLinkBuilder {
   const keep = [VAR.datasource, VAR.cluster, VAR.mediaType].map((name) => `\${${name}:queryparam}`).join('&');
-  const url =
-    `/d/${DASHBOARD_UIDS.queueDetail}?var-${VAR.queue}=\${__field.labels.queue_name}` + `&\${__url_time_range}&${keep}`;
-  return new dashboard.DashboardLinkBuilder('Queue detail: ${__field.labels.queue_name}')
-    .type(dashboard.DashboardLinkType.Link)
-    .url(url)
-    .targetBlank(false);
+  const url = `/d/${DASHBOARD_UIDS.queueDetail}?var-${VAR.queue}=\${__field.labels.queue_name}` + `&\${__url_time_range}&${keep}`;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana data link variable, expanded by Grafana
+  return new dashboard.DashboardLinkBuilder('Queue detail: ${__field.labels.queue_name}').type(dashboard.DashboardLinkType.Link).url(url).targetBlank(false);
 }

@@ -35,11 +35,7 @@ function queueMatcher(scope: QueueScope): LabelMatcher {
 }
 
 /** `name{cluster=~"$cluster", queue_name=~"$queue", media_type=~"$media_type", …extra}` */
-export function queueMediaSeries<S extends MediaQueueSeries>(
-  name: S,
-  scope: QueueScope,
-  extra: Matchers<S> = {},
-): Vector<SeriesLabel<S>> {
+export function queueMediaSeries<S extends MediaQueueSeries>(name: S, scope: QueueScope, extra: Matchers<S> = {}): Vector<SeriesLabel<S>> {
   const shared = { ...clusterMatcher, queue_name: queueMatcher(scope), media_type: { re: `$${VAR.mediaType}` } };
   // S is generic, so TypeScript cannot see that every MediaQueueSeries carries these three labels;
   // the constraint on S guarantees it.

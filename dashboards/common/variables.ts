@@ -23,11 +23,7 @@ export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: `\${${VAR.da
 export const DEFAULT_MEDIA_TYPE: MediaType = 'voice';
 
 /** `label_values(metric{…}, label)`, typed like a query: the metric and label must exist. */
-function labelValues<S extends SeriesName>(
-  name: S,
-  matchers: Partial<Record<SeriesLabel<S>, LabelMatcher>>,
-  label: SeriesLabel<S>,
-): string {
+function labelValues<S extends SeriesName>(name: S, matchers: Partial<Record<SeriesLabel<S>, LabelMatcher>>, label: SeriesLabel<S>): string {
   return `label_values(${series(name, matchers).text}, ${label})`;
 }
 
@@ -62,7 +58,7 @@ export function clusterVariable(): dashboard.QueryVariableBuilder {
   return queryVariable(
     VAR.cluster,
     'Cluster',
-    'The exporter deployment (one per Genesys Cloud org), from the scrape config\'s cluster label.',
+    "The exporter deployment (one per Genesys Cloud org), from the scrape config's cluster label.",
     labelValues('genesys_up', {}, 'cluster'),
   )
     .includeAll(true)
@@ -74,12 +70,7 @@ const QUEUE_NAMES = labelValues('genesys_queue_info', { cluster: { re: `$${VAR.c
 
 /** The overview's queues: any number, or All. */
 export function queuesVariable(): dashboard.QueryVariableBuilder {
-  return queryVariable(
-    VAR.queue,
-    'Queue',
-    'Queues to show; All shows every queue the exporter exports.',
-    QUEUE_NAMES,
-  )
+  return queryVariable(VAR.queue, 'Queue', 'Queues to show; All shows every queue the exporter exports.', QUEUE_NAMES)
     .multi(true)
     .includeAll(true)
     .allValue('.*');
@@ -87,14 +78,7 @@ export function queuesVariable(): dashboard.QueryVariableBuilder {
 
 /** The detail dashboard's one queue (the overview's data links set it). */
 export function singleQueueVariable(): dashboard.QueryVariableBuilder {
-  return queryVariable(
-    VAR.queue,
-    'Queue',
-    'The queue to show.',
-    QUEUE_NAMES,
-  )
-    .multi(false)
-    .includeAll(false);
+  return queryVariable(VAR.queue, 'Queue', 'The queue to show.', QUEUE_NAMES).multi(false).includeAll(false);
 }
 
 export function mediaTypeVariable(): dashboard.QueryVariableBuilder {

@@ -69,14 +69,7 @@ describe('alertmanager.yml under amtool', () => {
   });
 
   const routesTo = (expected: string, labels: readonly string[]) =>
-    runTool('amtool', [
-      'config',
-      'routes',
-      'test',
-      `--config.file=${files.path('alertmanager')}`,
-      `--verify.receivers=${expected}`,
-      ...labels,
-    ]);
+    runTool('amtool', ['config', 'routes', 'test', `--config.file=${files.path('alertmanager')}`, `--verify.receivers=${expected}`, ...labels]);
 
   test('amtool check-config accepts it', async (t) => {
     t.diagnostic(`alertmanager.yml: ${files.source}`);

@@ -34,7 +34,11 @@ describe('parseAlertsConfigOverride', () => {
   });
 
   const rejects: [string, unknown, RegExp][] = [
-    ['an unknown key, with the known ones', { rules: { QueueDepthCritcal: {} } }, /rules\.QueueDepthCritcal: unknown key \(expected one of: QueueDepthCritical, /],
+    [
+      'an unknown key, with the known ones',
+      { rules: { QueueDepthCritcal: {} } },
+      /rules\.QueueDepthCritcal: unknown key \(expected one of: QueueDepthCritical, /,
+    ],
     ['a wrong type', { rules: { QueueDepthCritical: { maxWaiting: '50' } } }, /rules\.QueueDepthCritical\.maxWaiting: expected a number, got "50"/],
     ['a bad duration', { rules: { WaitTimeDegradation: { for: '10 minutes' } } }, /rules\.WaitTimeDegradation\.for: "10 minutes" is not a Prometheus duration/],
     ['units out of order', { alertmanager: { groupWait: '30s1m' } }, /alertmanager\.groupWait: "30s1m" is not a Prometheus duration/],
@@ -42,7 +46,11 @@ describe('parseAlertsConfigOverride', () => {
     ['a ratio above 1', { rules: { GenesysApiErrors: { maxErrorRatio: 10 } } }, /rules\.GenesysApiErrors\.maxErrorRatio: is a ratio between 0 and 1/],
     ['a negative count', { rules: { QueueSlaBelowTarget: { minOffers: -1 } } }, /rules\.QueueSlaBelowTarget\.minOffers: must not be negative/],
     ['a non-http URL', { alertmanager: { pagerduty: { url: 'ftp://x' } } }, /alertmanager\.pagerduty\.url: "ftp:\/\/x" is not an http\(s\) URL/],
-    ['a relative secret path', { alertmanager: { slack: { apiUrlFile: 'slack-url' } } }, /alertmanager\.slack\.apiUrlFile: "slack-url" is not an absolute file path/],
+    [
+      'a relative secret path',
+      { alertmanager: { slack: { apiUrlFile: 'slack-url' } } },
+      /alertmanager\.slack\.apiUrlFile: "slack-url" is not an absolute file path/,
+    ],
     ['null for a required value', { selectors: { job: null } }, /selectors\.job: expected a string, got null/],
     ['a value where an object belongs', { rules: 5 }, /rules: expected an object, got number 5/],
     ['a non-object override', ['x'], /\(root\): expected an object, got an array/],
@@ -64,7 +72,10 @@ describe('parseAlertsConfigOverride', () => {
       },
     });
     const alerts = alertingRules(fast);
-    assert.ok(alerts.every((alert) => alert.for === '30s'), 'every alert takes its `for` from the config');
+    assert.ok(
+      alerts.every((alert) => alert.for === '30s'),
+      'every alert takes its `for` from the config',
+    );
 
     const files = await renderToTemp(fast);
     try {

@@ -83,11 +83,7 @@ describe('alerting and recording rules under promtool', () => {
     ].map((group) => group.name);
     for (const name of unitTestFiles) {
       const { rule_files, group_eval_order } = await readUnitTest(name);
-      assert.deepEqual(
-        rule_files,
-        ['../../out/prometheus/recording_rules.yaml', '../../out/prometheus/alerting_rules.yaml'],
-        name,
-      );
+      assert.deepEqual(rule_files, ['../../out/prometheus/recording_rules.yaml', '../../out/prometheus/alerting_rules.yaml'], name);
       assert.deepEqual(group_eval_order, recordingFirst, `${name}: group_eval_order`);
     }
   });

@@ -12,7 +12,11 @@ const alerts = alertingRules(defaultAlertsConfig);
 
 /** GitHub's anchor for a heading: lower case, spaces to '-', most punctuation dropped. */
 const githubAnchor = (heading: string): string =>
-  heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
 
 const sections = (await readFile(join(REPO_ROOT, 'docs/runbooks.md'), 'utf8'))
   .split(/^## /m)

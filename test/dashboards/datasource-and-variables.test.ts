@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { builtDashboards, dashboardByFile } from './built.ts';
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's datasource variable, literally
 const DATASOURCE_UID = '${datasource}';
 /** Grafana's own variables a query may use. */
 const GRAFANA_BUILTINS = new Set(['__rate_interval', '__interval', '__range', '__url_time_range']);
@@ -71,7 +72,10 @@ describe('variables', () => {
     const overview = dashboardByFile('queue-overview.json');
     const detail = dashboardByFile('queue-detail.json');
     const depth = (d: typeof overview) =>
-      d.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr).filter((e) => e.includes('genesys_queue_depth{'));
+      d.panels
+        .flatMap((p) => p.targets ?? [])
+        .map((t) => t.expr)
+        .filter((e) => e.includes('genesys_queue_depth{'));
     assert.ok(depth(overview).length > 0 && depth(detail).length > 0);
     for (const expr of depth(overview)) {
       assert.match(expr, /genesys_queue_depth\{cluster=~"\$cluster", queue_name=~"\$queue", media_type=~"\$media_type"\}/);

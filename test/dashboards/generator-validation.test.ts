@@ -25,7 +25,10 @@ describe('generator validation', () => {
       const built = buildDashboard(source);
       assert.ok('model' in built, 'problem' in built ? built.problem.message : '');
       const problems = checkDashboard(source, built.model, SeriesRegistry.fromCatalog()).problems;
-      assert.deepEqual(problems.map((p) => `${p.item}: ${p.message}`), []);
+      assert.deepEqual(
+        problems.map((p) => `${p.item}: ${p.message}`),
+        [],
+      );
     });
   }
 

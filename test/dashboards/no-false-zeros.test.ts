@@ -60,14 +60,18 @@ describe('no false zeros (real PromQL engine)', () => {
 
   test('depth: a listed queue without a depth series is a true 0 while the poll succeeds', async () => {
     await expectResults({ ...listedQueues, 'genesys_up{cluster="c1"}': '1x30' }, [
-      { expr: depth(), samples: [{ labels: '{queue_name="Sales"}', value: 3 }, { labels: '{queue_name="Support"}', value: 0 }] },
+      {
+        expr: depth(),
+        samples: [
+          { labels: '{queue_name="Sales"}', value: 3 },
+          { labels: '{queue_name="Support"}', value: 0 },
+        ],
+      },
     ]);
   });
 
   test('depth: while the poll fails, missing series stay missing (no false 0)', async () => {
-    await expectResults({ ...listedQueues, 'genesys_up{cluster="c1"}': '0x30' }, [
-      { expr: depth(), samples: [{ labels: '{queue_name="Sales"}', value: 3 }] },
-    ]);
+    await expectResults({ ...listedQueues, 'genesys_up{cluster="c1"}': '0x30' }, [{ expr: depth(), samples: [{ labels: '{queue_name="Sales"}', value: 3 }] }]);
   });
 
   test('depth: without the exporter there is no data at all', async () => {
@@ -88,7 +92,10 @@ describe('no false zeros (real PromQL engine)', () => {
     await expectResults(series, [
       {
         expr: query('queue-overview.json', OVERVIEW.slaComplianceByQueue, 'compliance'),
-        samples: [{ labels: '{queue_name="Sales"}', value: 0.75 }, { labels: '{queue_name="Billing"}', value: 1 }],
+        samples: [
+          { labels: '{queue_name="Sales"}', value: 0.75 },
+          { labels: '{queue_name="Billing"}', value: 1 },
+        ],
       },
       // The stat's inputs over all queues: 15 breaches of 90 offers (60 + 0 + 30).
       { expr: query('queue-overview.json', OVERVIEW.slaCompliance, 'breaches'), samples: [{ labels: '{}', value: 15 }] },
@@ -157,7 +164,10 @@ describe('no false zeros (real PromQL engine)', () => {
     await expectResults(series, [
       {
         expr: query('exporter-health.json', HEALTH.apiErrors, 'errors'),
-        samples: [{ labels: '{endpoint="observations", status_code="500"}', value: 0.1 }, { labels: '{endpoint="routing_queues"}', value: 0 }],
+        samples: [
+          { labels: '{endpoint="observations", status_code="500"}', value: 0.1 },
+          { labels: '{endpoint="routing_queues"}', value: 0 },
+        ],
       },
     ]);
   });

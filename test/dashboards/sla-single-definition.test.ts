@@ -11,23 +11,27 @@ import { breachesOrZero, slaCompliance } from '../../metrics/kpis.ts';
 import { raw } from '../../metrics/promql.ts';
 import { toJson } from './built.ts';
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Placeholders for the builder's two inputs: text no PromQL expression contains. */
+const BREACHES = '⟪breaches⟫';
+const OFFERS = '⟪offers⟫';
 
 /** The builder's output with its two inputs as placeholders, turned into a pattern: B and O are any text,
  * and every O must be the same text (the offers the breaches fall back to are the offers divided by). */
 function shapeOf(build: (b: ReturnType<typeof raw>, o: ReturnType<typeof raw>) => { text: string }): RegExp {
-  const template = build(raw('\u0001'), raw('\u0002')).text;
+  const template = build(raw(BREACHES), raw(OFFERS)).text;
   let seenOffers = false;
   const pattern = template
-    .split(/(\u0001|\u0002)/)
+    .split(new RegExp(`(${BREACHES}|${OFFERS})`))
     .map((part) => {
-      if (part === '\u0001') return '(.+?)';
-      if (part === '\u0002') {
+      if (part === BREACHES) return '(.+?)';
+      if (part === OFFERS) {
         const group = seenOffers ? '\\k<offers>' : '(?<offers>.+?)';
         seenOffers = true;
         return group;
       }
-      return escape(part);
+      return escapeRegExp(part);
     })
     .join('');
   return new RegExp(pattern, 'g');
@@ -35,7 +39,7 @@ function shapeOf(build: (b: ReturnType<typeof raw>, o: ReturnType<typeof raw>) =
 
 const COMPLIANCE = shapeOf(slaCompliance);
 const BREACHES_OR_ZERO = shapeOf(breachesOrZero);
-const BREACH_SERIES = new RegExp(`genesys_queue_sla_breach_total|${escape(RECORDED.slaBreaches15m.name)}`);
+const BREACH_SERIES = new RegExp(`genesys_queue_sla_breach_total|${escapeRegExp(RECORDED.slaBreaches15m.name)}`);
 
 interface Located {
   readonly where: string;
@@ -87,14 +91,26 @@ describe('SLA compliance is defined once', () => {
   test('recording rules and panels of all three kinds read the breaches (the check is not vacuous)', () => {
     assert.equal(counting.length, 1);
     const places = uses.map((e) => e.where);
-    assert.ok(places.some((w) => w.includes(RECORDED.slaCompliance15m.name)), places.join('\n'));
-    assert.ok(places.some((w) => w.startsWith('queue-overview.json')), places.join('\n'));
-    assert.ok(places.some((w) => w.startsWith('queue-detail.json')), places.join('\n'));
+    assert.ok(
+      places.some((w) => w.includes(RECORDED.slaCompliance15m.name)),
+      places.join('\n'),
+    );
+    assert.ok(
+      places.some((w) => w.startsWith('queue-overview.json')),
+      places.join('\n'),
+    );
+    assert.ok(
+      places.some((w) => w.startsWith('queue-detail.json')),
+      places.join('\n'),
+    );
   });
 
   test('every expression that reads the breach counter does so through the builder', () => {
     const byHand = uses.filter((e) => BREACH_SERIES.test(withoutBuilderOutput(e.expr)));
-    assert.deepEqual(byHand.map((e) => `${e.where}: ${e.expr}`), []);
+    assert.deepEqual(
+      byHand.map((e) => `${e.where}: ${e.expr}`),
+      [],
+    );
   });
 
   test('a compliance written by hand, even an equivalent one, is caught', () => {

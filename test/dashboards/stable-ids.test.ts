@@ -20,9 +20,27 @@ interface Module {
 
 const config = defaultAlertsConfig;
 const modules: Module[] = [
-  { name: 'queue overview', uid: DASHBOARD_UIDS.queueOverview, panelIds: queueOverview.PANEL, layout: () => queueOverview.queueOverviewLayout(config), build: (layout) => queueOverview.buildQueueOverview(config, layout) },
-  { name: 'queue detail', uid: DASHBOARD_UIDS.queueDetail, panelIds: queueDetail.PANEL, layout: () => queueDetail.queueDetailLayout(config), build: (layout) => queueDetail.buildQueueDetail(config, layout) },
-  { name: 'exporter health', uid: DASHBOARD_UIDS.exporterHealth, panelIds: exporterHealth.PANEL, layout: () => exporterHealth.exporterHealthLayout(config), build: (layout) => exporterHealth.buildExporterHealth(config, layout) },
+  {
+    name: 'queue overview',
+    uid: DASHBOARD_UIDS.queueOverview,
+    panelIds: queueOverview.PANEL,
+    layout: () => queueOverview.queueOverviewLayout(config),
+    build: (layout) => queueOverview.buildQueueOverview(config, layout),
+  },
+  {
+    name: 'queue detail',
+    uid: DASHBOARD_UIDS.queueDetail,
+    panelIds: queueDetail.PANEL,
+    layout: () => queueDetail.queueDetailLayout(config),
+    build: (layout) => queueDetail.buildQueueDetail(config, layout),
+  },
+  {
+    name: 'exporter health',
+    uid: DASHBOARD_UIDS.exporterHealth,
+    panelIds: exporterHealth.PANEL,
+    layout: () => exporterHealth.exporterHealthLayout(config),
+    build: (layout) => exporterHealth.buildExporterHealth(config, layout),
+  },
 ];
 
 /** Everything that must not depend on where a panel sits: id → title, type and its queries by refId. */
@@ -44,7 +62,10 @@ describe('stable panel ids and refIds', () => {
       assert.equal(dashboard.uid, module.uid);
       const ids = dashboard.panels.map((p) => p.id);
       assert.equal(new Set(ids).size, ids.length, `duplicate panel id in ${ids.join(', ')}`);
-      assert.deepEqual([...ids].sort((a, b) => a - b), Object.values(module.panelIds).sort((a, b) => a - b));
+      assert.deepEqual(
+        [...ids].sort((a, b) => a - b),
+        Object.values(module.panelIds).sort((a, b) => a - b),
+      );
       for (const panel of dashboard.panels) {
         const refIds = (panel.targets ?? []).map((t) => t.refId);
         assert.equal(new Set(refIds).size, refIds.length, `panel ${panel.id}: duplicate refId in ${refIds.join(', ')}`);
@@ -70,8 +91,10 @@ describe('stable panel ids and refIds', () => {
         for (const b of panels) {
           if (a.id >= b.id) continue;
           const overlap =
-            a.gridPos.x < b.gridPos.x + b.gridPos.w && b.gridPos.x < a.gridPos.x + a.gridPos.w &&
-            a.gridPos.y < b.gridPos.y + b.gridPos.h && b.gridPos.y < a.gridPos.y + a.gridPos.h;
+            a.gridPos.x < b.gridPos.x + b.gridPos.w &&
+            b.gridPos.x < a.gridPos.x + a.gridPos.w &&
+            a.gridPos.y < b.gridPos.y + b.gridPos.h &&
+            b.gridPos.y < a.gridPos.y + a.gridPos.h;
           assert.ok(!overlap, `panels ${a.id} and ${b.id} overlap`);
         }
       }

@@ -74,14 +74,18 @@ describe('generate --config moves alerts and the panels that mirror them', () =>
     assert.match(alertExpr('QueueDepthCritical'), new RegExp(` > ${limit}$`));
     assert.equal(redAt('queue-overview.json', OVERVIEW.waitingNow), limit);
     assert.equal(redAt('queue-detail.json', DETAIL.waitingNow), limit);
-    assert.deepEqual(steps('queue-overview.json', OVERVIEW.waitingNow).map((s) => s.value), [null, limit / 2, limit]);
+    assert.deepEqual(
+      steps('queue-overview.json', OVERVIEW.waitingNow).map((s) => s.value),
+      [null, limit / 2, limit],
+    );
   });
 
   test('waits: WaitTimeDegradation and the wait panels turn red at the new p95 limit', () => {
     const limit = OVERRIDE.rules.WaitTimeDegradation.maxP95WaitSeconds;
     assert.match(alertExpr('WaitTimeDegradation'), new RegExp(` > ${limit}$`));
     for (const id of [OVERVIEW.longestWaitNow, OVERVIEW.p95WaitByQueue]) assert.equal(redAt('queue-overview.json', id), limit, `overview panel ${id}`);
-    for (const id of [DETAIL.longestWaitNow, DETAIL.longestWait, DETAIL.waitQuantiles]) assert.equal(redAt('queue-detail.json', id), limit, `detail panel ${id}`);
+    for (const id of [DETAIL.longestWaitNow, DETAIL.longestWait, DETAIL.waitQuantiles])
+      assert.equal(redAt('queue-detail.json', id), limit, `detail panel ${id}`);
   });
 
   test('stale data: the alert and the data-age panel use the same new limit', () => {

@@ -43,7 +43,10 @@ describe('writing', () => {
     const artifacts = artifactsOf();
     const first = run({ mode: 'write', outDir: out, readme: undefined }, fixtureInputs());
     assert.equal(first.exitCode, 0);
-    assert.deepEqual([...readTree(out).entries()], artifacts.map((a) => [a.path, a.content]));
+    assert.deepEqual(
+      [...readTree(out).entries()],
+      artifacts.map((a) => [a.path, a.content]),
+    );
     writeFileSync(join(out, 'dashboards', 'old.json'), '{}\n');
     const second = run({ mode: 'write', outDir: out, readme: undefined }, fixtureInputs());
     assert.match(second.stdout[0] ?? '', new RegExp(`: 0 written, ${artifacts.length} unchanged, 1 removed$`));
@@ -121,7 +124,10 @@ describe('--check and diff', () => {
     assert.deepEqual(stale.stderr[0], `stale:   ${readme} metrics table differs from metrics/catalog.ts`);
     run({ mode: 'write', outDir: out, readme }, fixtureInputs());
     const text = readFileSync(readme, 'utf8');
-    assert.match(text, /<!-- metrics-table:start -->\n\*\*Queues\*\*\n[\s\S]*\| `genesys_queue_depth` \| gauge \| `queue_id`, `queue_name`, `media_type` \| Contacts waiting in the queue now\. \|/);
+    assert.match(
+      text,
+      /<!-- metrics-table:start -->\n\*\*Queues\*\*\n[\s\S]*\| `genesys_queue_depth` \| gauge \| `queue_id`, `queue_name`, `media_type` \| Contacts waiting in the queue now\. \|/,
+    );
     assert.match(text, /<!-- metrics-table:end -->\n\nafter\n$/);
     assert.equal(run({ mode: 'check', outDir: out, readme }, fixtureInputs()).exitCode, 0);
   });
@@ -138,7 +144,15 @@ describe('--check and diff', () => {
     run({ mode: 'write', outDir: out, readme }, fixtureInputs());
     const text = readFileSync(readme, 'utf8');
     assert.doesNotMatch(text, /--old\.flag/);
-    for (const flag of ['--genesys.api-url', '--genesys.login-url', '--genesys.region', '--web.listen-address', '--web.config.file', 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET']) {
+    for (const flag of [
+      '--genesys.api-url',
+      '--genesys.login-url',
+      '--genesys.region',
+      '--web.listen-address',
+      '--web.config.file',
+      'GENESYS_CLIENT_ID',
+      'GENESYS_CLIENT_SECRET',
+    ]) {
       assert.match(text, new RegExp(`\\| \`${flag.replace(/\./g, '\\.')}`), `${flag} is documented`);
     }
     assert.equal(run({ mode: 'check', outDir: out, readme }, fixtureInputs()).exitCode, 0);

@@ -16,10 +16,13 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const lines = (n: number): string => Array.from({ length: n }, (_, i) => `line ${i}`).join('\n') + '\n';
+const lines = (n: number): string => `${Array.from({ length: n }, (_, i) => `line ${i}`).join('\n')}\n`;
 
 const cases: Record<string, [string, string]> = {
-  'changes far apart (several hunks)': [lines(40), lines(40).replace('line 3\n', 'line three\n').replace('line 20\n', '').replace('line 39\n', 'line 39\nextra\n')],
+  'changes far apart (several hunks)': [
+    lines(40),
+    lines(40).replace('line 3\n', 'line three\n').replace('line 20\n', '').replace('line 39\n', 'line 39\nextra\n'),
+  ],
   'insert at the start': [lines(5), `first\n${lines(5)}`],
   'delete at the end': [lines(8), lines(6)],
   'from an empty file': ['', lines(3)],

@@ -75,7 +75,12 @@ describe('PromQL in dashboards', () => {
       ...source,
       build: () => {
         const model = source.build() as { panels: { id: number; targets: Record<string, unknown>[] }[] };
-        return { ...model, panels: model.panels.map((p) => (p.id === 1 ? { ...p, targets: p.targets.map((t) => ({ ...t, legendFormat: '{{queue_name}} {{media_type}}' })) } : p)) };
+        return {
+          ...model,
+          panels: model.panels.map((p) =>
+            p.id === 1 ? { ...p, targets: p.targets.map((t) => ({ ...t, legendFormat: '{{queue_name}} {{media_type}}' })) } : p,
+          ),
+        };
       },
     };
     assert.deepEqual(problemsOf({ dashboards: [withLegend] }), [
@@ -91,7 +96,10 @@ describe('PromQL in dashboards', () => {
   test('a template variable query naming a missing label is reported', () => {
     const problems = problemsOf({ dashboards: [fixtureDashboard({ variableQuery: 'label_values(genesys_queue_info, media_type)' })] });
     assert.equal(problems.length, 1);
-    assert.match(problems[0] ?? '', /^test\/fixtures\/overview\.ts › variable queue : label_values\(…, media_type\): the selected series have no label "media_type"/);
+    assert.match(
+      problems[0] ?? '',
+      /^test\/fixtures\/overview\.ts › variable queue : label_values\(…, media_type\): the selected series have no label "media_type"/,
+    );
   });
 });
 
@@ -130,7 +138,10 @@ describe('dashboard conventions and schema', () => {
     const source = fixtureDashboard();
     const broken = { ...source, build: () => ({ ...(source.build() as object), refresh: 5 }) };
     const problems = problemsOf({ dashboards: [broken] });
-    assert.ok(problems.some((p) => p.startsWith("test/fixtures/overview.ts › dashboard : does not match Grafana's dashboard schema: /refresh")), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.startsWith("test/fixtures/overview.ts › dashboard : does not match Grafana's dashboard schema: /refresh")),
+      problems.join('\n'),
+    );
   });
 
   test("a panel property Grafana's panel schema does not know is reported on that panel", () => {
@@ -151,7 +162,23 @@ describe('dashboard conventions and schema', () => {
     const source = fixtureDashboard();
     const linked = {
       ...source,
-      build: () => ({ ...(source.build() as object), links: [{ title: 'Detail', type: 'link', url: '/d/genesys-queue-detial?var-queue=x', asDropdown: false, icon: 'external link', includeVars: true, keepTime: true, tags: [], targetBlank: false, tooltip: '' }] }),
+      build: () => ({
+        ...(source.build() as object),
+        links: [
+          {
+            title: 'Detail',
+            type: 'link',
+            url: '/d/genesys-queue-detial?var-queue=x',
+            asDropdown: false,
+            icon: 'external link',
+            includeVars: true,
+            keepTime: true,
+            tags: [],
+            targetBlank: false,
+            tooltip: '',
+          },
+        ],
+      }),
     };
     assert.deepEqual(problemsOf({ dashboards: [linked] }), [
       'test/fixtures/overview.ts › dashboard : links to dashboard uid "genesys-queue-detial", which no dashboard module builds (known uids: fixture-overview)',
@@ -160,11 +187,23 @@ describe('dashboard conventions and schema', () => {
 
   test('label_values(label) naming a label no series has is reported', () => {
     const problems = problemsOf({ dashboards: [fixtureDashboard({ variableQuery: 'label_values(queue_nmae)' })] });
-    assert.deepEqual(problems, ['test/fixtures/overview.ts › variable queue : label_values(queue_nmae): no series in the catalog has the label "queue_nmae" (did you mean "queue_name"?)']);
+    assert.deepEqual(problems, [
+      'test/fixtures/overview.ts › variable queue : label_values(queue_nmae): no series in the catalog has the label "queue_nmae" (did you mean "queue_name"?)',
+    ]);
   });
 
   test('a build() that throws is reported with the module', () => {
-    const problems = problemsOf({ dashboards: [{ module: 'test/fixtures/x.ts', fileName: 'x.json', build: () => { throw new Error('boom'); } }] });
+    const problems = problemsOf({
+      dashboards: [
+        {
+          module: 'test/fixtures/x.ts',
+          fileName: 'x.json',
+          build: () => {
+            throw new Error('boom');
+          },
+        },
+      ],
+    });
     assert.deepEqual(problems, ['test/fixtures/x.ts › dashboard : build() threw: boom']);
   });
 });
@@ -172,13 +211,17 @@ describe('dashboard conventions and schema', () => {
 describe('rules', () => {
   test('an alert without for is reported', () => {
     const { for: _omitted, ...withoutFor } = GOOD_ALERT;
-    const problems = problemsOf({ ruleSources: [fixtureRules()[0]!, { module: 'test/fixtures/alerts.ts', groups: [{ name: 'g', rules: [withoutFor as typeof GOOD_ALERT] }] }] });
+    const problems = problemsOf({
+      ruleSources: [fixtureRules()[0]!, { module: 'test/fixtures/alerts.ts', groups: [{ name: 'g', rules: [withoutFor as typeof GOOD_ALERT] }] }],
+    });
     assert.deepEqual(problems, [`${ALERT}has no for (every alert waits before firing: for: '5m')`]);
   });
 
   test('an alert without runbook_url and with a bad severity is reported', () => {
     const { runbook_url: _omitted, ...annotations } = GOOD_ALERT.annotations;
-    const problems = problemsOf({ ruleSources: fixtureRules({ annotations: annotations as typeof GOOD_ALERT.annotations, labels: { severity: 'page' } as never }) });
+    const problems = problemsOf({
+      ruleSources: fixtureRules({ annotations: annotations as typeof GOOD_ALERT.annotations, labels: { severity: 'page' } as never }),
+    });
     assert.deepEqual(problems, [
       `${ALERT}labels.severity is "page" (use one of critical, warning, info)`,
       `${ALERT}annotation runbook_url is missing (every alert has summary, description, runbook_url and dashboard_url)`,
@@ -199,7 +242,12 @@ describe('rules', () => {
   });
 
   test('a Grafana variable in a rule is reported as such, not as a parse error', () => {
-    const problems = problemsOf({ ruleSources: fixtureRules({}, { expr: 'histogram_quantile(0.95, sum by (le, queue_name) (rate(genesys_queue_wait_time_seconds_bucket[$__rate_interval])))' }) });
+    const problems = problemsOf({
+      ruleSources: fixtureRules(
+        {},
+        { expr: 'histogram_quantile(0.95, sum by (le, queue_name) (rate(genesys_queue_wait_time_seconds_bucket[$__rate_interval])))' },
+      ),
+    });
     assert.deepEqual(problems, [
       'test/fixtures/recording.ts › rule queue_name:genesys_queue_wait_time_seconds:p95_rate5m : uses the Grafana variable $__rate_interval, which Prometheus does not substitute (rules use fixed windows and values, e.g. rate(x[5m]))',
     ]);
