@@ -30,9 +30,7 @@ export function compareTrees(before: Tree, after: Tree, sides: Pick<Review, 'bas
     paths[0] === undefined ? {} : parseYaml(`${side} ${paths[0]}`, tree.get(paths[0]) ?? '');
   const alertmanager = diffAlertmanager(alertmanagerConfig(before, a.alertmanager, 'base'), alertmanagerConfig(after, b.alertmanager, 'head'));
   const otherPaths = [...new Set([...a.other, ...b.other])].sort();
-  const files = otherPaths
-    .map((path) => diffFile(path, before.get(path), after.get(path)))
-    .filter((f): f is FileChange => f !== undefined);
+  const files = otherPaths.map((path) => diffFile(path, before.get(path), after.get(path))).filter((f): f is FileChange => f !== undefined);
   return {
     ...sides,
     dashboards: diffDashboards(dashboards(before, a.dashboard, 'base'), dashboards(after, b.dashboard, 'head')),

@@ -16,8 +16,7 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : val
 
 /** Overrides are matched by their matcher, transformations by id, annotations and links by name/title. */
 const panelKeys: ElementKeys = (path) => {
-  if (path === 'fieldConfig.overrides')
-    return (o) => (isObject(o) && isObject(o.matcher) ? `${str(o.matcher.id)}=${str(o.matcher.options)}` : '?');
+  if (path === 'fieldConfig.overrides') return (o) => (isObject(o) && isObject(o.matcher) ? `${str(o.matcher.id)}=${str(o.matcher.options)}` : '?');
   if (path === 'transformations') return (t) => (isObject(t) ? str(t.id) : '?');
   return undefined;
 };
@@ -41,14 +40,22 @@ function pairPanels(before: readonly LaidOutPanel[], after: readonly LaidOutPane
     pairedBefore.add(old.id);
   };
   const open = <T extends LaidOutPanel>(list: readonly T[], taken: (p: T) => boolean): T[] => list.filter((p) => !taken(p));
-  for (const now of after) pair(now, before.find((old) => old.id === now.id && panelTitle(old.panel) === panelTitle(now.panel)));
+  for (const now of after)
+    pair(
+      now,
+      before.find((old) => old.id === now.id && panelTitle(old.panel) === panelTitle(now.panel)),
+    );
   const signature = (p: LaidOutPanel): string => `${str(p.panel.type)}\u0000${panelTitle(p.panel)}`;
   for (const now of open(after, (p) => pairs.has(p.id))) {
     const candidates = open(before, (p) => pairedBefore.has(p.id)).filter((old) => signature(old) === signature(now));
     const rivals = open(after, (p) => pairs.has(p.id)).filter((other) => signature(other) === signature(now));
     if (candidates.length === 1 && rivals.length === 1) pair(now, candidates[0]);
   }
-  for (const now of open(after, (p) => pairs.has(p.id))) pair(now, open(before, (p) => pairedBefore.has(p.id)).find((old) => old.id === now.id));
+  for (const now of open(after, (p) => pairs.has(p.id)))
+    pair(
+      now,
+      open(before, (p) => pairedBefore.has(p.id)).find((old) => old.id === now.id),
+    );
   return pairs;
 }
 
@@ -161,4 +168,3 @@ export function diffDashboards(before: readonly DashboardFile[], after: readonly
   const uids = [...new Set([...a.keys(), ...b.keys()])].sort();
   return uids.map((uid) => diffDashboard(a.get(uid), b.get(uid), uid)).filter((d): d is DashboardChange => d !== undefined);
 }
-

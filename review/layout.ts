@@ -31,9 +31,7 @@ export const panelTitle = (panel: Record<string, unknown>): string => (typeof pa
 /** The panels of a dashboard (rows and the panels of collapsed rows included), in reading order. */
 export function layOut(dashboard: unknown): LaidOutPanel[] {
   const top = (isObject(dashboard) && Array.isArray(dashboard.panels) ? dashboard.panels : []).filter(isObject);
-  const sorted = top
-    .map((panel) => ({ panel, place: { row: null, ...gridPos(panel) } }))
-    .sort(readingOrder);
+  const sorted = top.map((panel) => ({ panel, place: { row: null, ...gridPos(panel) } })).sort(readingOrder);
   const result: LaidOutPanel[] = [];
   let row: { id: number; title: string } | null = null;
   for (const { panel, place } of sorted) {
@@ -87,7 +85,7 @@ export function movedPanels(before: readonly LaidOutPanel[], after: readonly Lai
     const beforeId = pairs.get(panel.id);
     const old = beforeId === undefined ? undefined : beforeById.get(beforeId);
     if (old === undefined) continue;
-    const oldRow = old.rowId === null ? null : [...pairs].find(([, b]) => b === old.rowId)?.[0] ?? `gone:${old.rowId}`;
+    const oldRow = old.rowId === null ? null : ([...pairs].find(([, b]) => b === old.rowId)?.[0] ?? `gone:${old.rowId}`);
     if (oldRow !== panel.rowId || old.place.x !== panel.place.x) {
       moved.add(panel.id);
       continue;
@@ -98,9 +96,7 @@ export function movedPanels(before: readonly LaidOutPanel[], after: readonly Lai
   for (const ids of sameRow.values()) {
     const members = new Set(ids);
     const afterOrder = after.filter((p) => members.has(p.id)).map((p) => p.id);
-    const beforeOrder = before
-      .map((p) => [...pairs].find(([, b]) => b === p.id)?.[0])
-      .filter((id): id is number => id !== undefined && members.has(id));
+    const beforeOrder = before.map((p) => [...pairs].find(([, b]) => b === p.id)?.[0]).filter((id): id is number => id !== undefined && members.has(id));
     const kept = lcsMembers(afterOrder, beforeOrder);
     for (const id of afterOrder) if (!kept.has(id)) moved.add(id);
   }

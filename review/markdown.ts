@@ -56,24 +56,41 @@ function details(indent: string, summary: string, body: readonly string[]): stri
 /** Before/after as a diff block: red and green in a GitHub comment. */
 function beforeAfterBlock(indent: string, before: unknown, after: unknown, language = 'diff'): string[] {
   const lines = [
-    ...(before === undefined ? [] : pretty(before).split('\n').map((l) => `- ${l}`)),
-    ...(after === undefined ? [] : pretty(after).split('\n').map((l) => `+ ${l}`)),
+    ...(before === undefined
+      ? []
+      : pretty(before)
+          .split('\n')
+          .map((l) => `- ${l}`)),
+    ...(after === undefined
+      ? []
+      : pretty(after)
+          .split('\n')
+          .map((l) => `+ ${l}`)),
   ];
   return block(indent, language, lines);
 }
 
 /** The part of a PromQL expression that changed: common leading and trailing tokens dropped. */
 function changedPart(before: string, after: string): { before: string; after: string } {
-  const tokenize = (s: string): string[] => s.match(/\s+|[A-Za-z_:][A-Za-z0-9_:]*|\d+(?:\.\d+)?(?:(?:ms|[smhdwy])(?:\d+(?:ms|[smhdwy]))*)?|"(?:[^"\\]|\\.)*"|\$\w+|./g) ?? [];
+  const tokenize = (s: string): string[] =>
+    s.match(/\s+|[A-Za-z_:][A-Za-z0-9_:]*|\d+(?:\.\d+)?(?:(?:ms|[smhdwy])(?:\d+(?:ms|[smhdwy]))*)?|"(?:[^"\\]|\\.)*"|\$\w+|./g) ?? [];
   const a = tokenize(before);
   const b = tokenize(after);
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let end = 0;
   while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
-  return { before: a.slice(start, a.length - end).join('').trim(), after: b.slice(start, b.length - end).join('').trim() };
+  return {
+    before: a
+      .slice(start, a.length - end)
+      .join('')
+      .trim(),
+    after: b
+      .slice(start, b.length - end)
+      .join('')
+      .trim(),
+  };
 }
-
 
 /** `label`: what changed, as one line (or a line plus a block for long values). */
 function valueLines(indent: string, label: string, change: ValueChange, format: (v: unknown) => string = plain, listing = false): string[] {
@@ -143,9 +160,7 @@ function queryLines(indent: string, query: EntityChange): string[] {
     const expr = target(query.status === 'added' ? whole?.after : whole?.before).expr;
     return query.status === 'added' ? promqlLines(indent, label, undefined, expr) : promqlLines(indent, label, expr, undefined);
   }
-  return query.changes.flatMap((c) =>
-    c.path === 'expr' ? promqlLines(indent, label, c.before, c.after) : valueLines(indent, `${label} ${code(c.path)}`, c),
-  );
+  return query.changes.flatMap((c) => (c.path === 'expr' ? promqlLines(indent, label, c.before, c.after) : valueLines(indent, `${label} ${code(c.path)}`, c)));
 }
 
 function panelLines(panel: PanelChange): string[] {
@@ -187,10 +202,15 @@ function dashboardLines(dashboard: DashboardChange, options: MarkdownOptions): s
 const RULE_LABELS: Readonly<Record<string, string>> = { for: '`for`', keep_firing_for: '`keep_firing_for`', 'labels.severity': 'severity', group: 'group' };
 
 function ruleFieldLines(indent: string, change: ValueChange, listing = false): string[] {
-  if (change.path === 'expr') return listing ? [`${indent}- expr:`, ...block(`${indent}  `, 'promql', [plain(change.after)])] : promqlLines(indent, 'expr', change.before, change.after);
+  if (change.path === 'expr')
+    return listing ? [`${indent}- expr:`, ...block(`${indent}  `, 'promql', [plain(change.after)])] : promqlLines(indent, 'expr', change.before, change.after);
   const label =
     RULE_LABELS[change.path] ??
-    (change.path.startsWith('labels.') ? `label ${code(change.path.slice(7))}` : change.path.startsWith('annotations.') ? `annotation ${code(change.path.slice(12))}` : code(change.path));
+    (change.path.startsWith('labels.')
+      ? `label ${code(change.path.slice(7))}`
+      : change.path.startsWith('annotations.')
+        ? `annotation ${code(change.path.slice(12))}`
+        : code(change.path));
   return valueLines(indent, label, change, plain, listing);
 }
 
@@ -212,7 +232,9 @@ function alertmanagerLines(change: AlertmanagerChange): string[] {
     if (route.status !== 'removed') lines.push(...route.changes.flatMap((c) => valueLines('  ', code(c.path), c, plain, route.status === 'added')));
   }
   for (const order of change.routeOrder) {
-    lines.push(`- routes under ${routeName(order.parent)} reordered (first match wins): ${order.before.map(code).join(', ')} → ${order.after.map(code).join(', ')}`);
+    lines.push(
+      `- routes under ${routeName(order.parent)} reordered (first match wins): ${order.before.map(code).join(', ')} → ${order.after.map(code).join(', ')}`,
+    );
   }
   const entities = (noun: string, list: readonly EntityChange[]): void => {
     for (const e of list) {
@@ -242,7 +264,9 @@ function countByStatus(items: readonly { status: string }[], noun: string): stri
 
 function alertmanagerCount(change: AlertmanagerChange | null): number {
   if (change === null) return 0;
-  return change.routes.length + change.routeOrder.length + change.receivers.length + change.inhibitions.length + change.timeIntervals.length + change.other.length;
+  return (
+    change.routes.length + change.routeOrder.length + change.receivers.length + change.inhibitions.length + change.timeIntervals.length + change.other.length
+  );
 }
 
 /** "1 dashboard changed, 1 alert changed, 2 Alertmanager changes" (or "No changes"). */
@@ -254,9 +278,30 @@ function summaryLine(review: Review): string {
   const changed = review.dashboards.filter((d) => d.status === 'changed');
   const count = (f: (d: DashboardChange) => number): number => changed.reduce((n, d) => n + f(d), 0);
   const what = [
-    ...(count((d) => d.panels.length) > 0 ? [plural(count((d) => d.panels.length), 'panel')] : []),
-    ...(count((d) => d.variables.length) > 0 ? [plural(count((d) => d.variables.length), 'variable')] : []),
-    ...(count((d) => d.settings.length) > 0 ? [plural(count((d) => d.settings.length), 'setting')] : []),
+    ...(count((d) => d.panels.length) > 0
+      ? [
+          plural(
+            count((d) => d.panels.length),
+            'panel',
+          ),
+        ]
+      : []),
+    ...(count((d) => d.variables.length) > 0
+      ? [
+          plural(
+            count((d) => d.variables.length),
+            'variable',
+          ),
+        ]
+      : []),
+    ...(count((d) => d.settings.length) > 0
+      ? [
+          plural(
+            count((d) => d.settings.length),
+            'setting',
+          ),
+        ]
+      : []),
     ...(count((d) => (d.previousTitle === undefined ? 0 : 1)) > 0 ? ['renamed'] : []),
   ].join(', ');
   const parts = [

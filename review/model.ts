@@ -120,7 +120,13 @@ export interface Review {
 
 export function isEmptyAlertmanagerChange(change: AlertmanagerChange): boolean {
   return (
-    change.routes.length + change.routeOrder.length + change.receivers.length + change.inhibitions.length + change.timeIntervals.length + change.other.length === 0
+    change.routes.length +
+      change.routeOrder.length +
+      change.receivers.length +
+      change.inhibitions.length +
+      change.timeIntervals.length +
+      change.other.length ===
+    0
   );
 }
 

@@ -9,10 +9,7 @@ const LIMIT = 60000;
 
 /** The SVGs cannot be shown from a comment by relative path: point at the run's artifact instead. */
 function withArtifactLinks(markdown, artifactUrl) {
-  return markdown.replace(
-    /^!\[([^\]]*)\]\(([^)\s]+\.svg)\)$/gm,
-    (_line, alt, file) => `_${alt}: \`${file}\` in the [review artifact](${artifactUrl})._`,
-  );
+  return markdown.replace(/^!\[([^\]]*)\]\(([^)\s]+\.svg)\)$/gm, (_line, alt, file) => `_${alt}: \`${file}\` in the [review artifact](${artifactUrl})._`);
 }
 
 function commentBody(markdown, artifactUrl) {

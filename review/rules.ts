@@ -57,7 +57,10 @@ const inReadingOrder = (changes: ValueChange[]): ValueChange[] => [...changes].s
 function fields(rule: Rule, side: 'before' | 'after'): ValueChange[] {
   const flat: ValueChange[] = [];
   for (const [name, value] of Object.entries(without(rule.body, 'alert', 'record'))) {
-    const entries = isObject(value) && (name === 'labels' || name === 'annotations') ? Object.entries(value).map(([k, v]) => [`${name}.${k}`, v] as const) : [[name, value] as const];
+    const entries =
+      isObject(value) && (name === 'labels' || name === 'annotations')
+        ? Object.entries(value).map(([k, v]) => [`${name}.${k}`, v] as const)
+        : [[name, value] as const];
     for (const [path, v] of entries) flat.push(side === 'before' ? { path, before: v } : { path, after: v });
   }
   return inReadingOrder(flat);
@@ -84,7 +87,10 @@ function diffKind(before: readonly Rule[], after: readonly Rule[], kind: 'alert'
   return result;
 }
 
-export function diffRules(before: readonly RuleFile[], after: readonly RuleFile[]): {
+export function diffRules(
+  before: readonly RuleFile[],
+  after: readonly RuleFile[],
+): {
   alerts: RuleChange[];
   recordingRules: RuleChange[];
   ruleGroups: RuleGroupChange[];

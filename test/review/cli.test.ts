@@ -40,7 +40,11 @@ function edit(path: string, from: string | RegExp, to: string): void {
 }
 
 function assertCleanedUp(): void {
-  assert.deepEqual(readdirSync(reviewTmp).filter((name) => name.startsWith('genesys-review-')), [], 'temp folders left behind');
+  assert.deepEqual(
+    readdirSync(reviewTmp).filter((name) => name.startsWith('genesys-review-')),
+    [],
+    'temp folders left behind',
+  );
   assert.equal(git('worktree', 'list').trim().split('\n').length, 1, 'a worktree was left behind');
 }
 
@@ -109,7 +113,15 @@ describe('npm run review in a temporary clone', () => {
         d.uid,
         d.panels.map((p) => [p.id, p.moved !== undefined, p.queries.map((q) => q.key)]),
       ]),
-      [['genesys-queue-overview', [[6, false, ['p95']], [8, true, []]]]],
+      [
+        [
+          'genesys-queue-overview',
+          [
+            [6, false, ['p95']],
+            [8, true, []],
+          ],
+        ],
+      ],
     );
     assert.deepEqual(
       review.alerts.map((a: { name: string; changes: { path: string }[] }) => [a.name, a.changes.map((c) => c.path)]),
@@ -128,8 +140,14 @@ describe('npm run review in a temporary clone', () => {
   });
 
   test('interrupted while generating (SIGINT): the generators are stopped, the worktree and temp folders removed', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', REVIEW_CLI, '--base', 'HEAD'], { cwd: clone, env: { ...process.env, TMPDIR: reviewTmp }, stdio: 'ignore' });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const child = spawn(process.execPath, ['--import', 'tsx', REVIEW_CLI, '--base', 'HEAD'], {
+      cwd: clone,
+      env: { ...process.env, TMPDIR: reviewTmp },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     await waitFor('the base worktree to be checked out', () =>
       readdirSync(reviewTmp).some((name) => name.startsWith('genesys-review-') && existsSync(join(reviewTmp, name, 'base', 'generate.ts'))),
     );

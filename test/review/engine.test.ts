@@ -174,7 +174,13 @@ describe('review: rules', () => {
       depth.labels.severity = 'warning';
       depth.labels.team = 'contact-center';
       y.groups[0].rules = rules.filter((r: { alert: string }) => r.alert !== 'QueueNoAvailableAgents');
-      y.groups[0].rules.push({ alert: 'QueueEmpty', expr: 'sum(genesys_queue_depth) == 0', for: '1h', labels: { severity: 'info' }, annotations: { summary: 'Nothing waits' } });
+      y.groups[0].rules.push({
+        alert: 'QueueEmpty',
+        expr: 'sum(genesys_queue_depth) == 0',
+        for: '1h',
+        labels: { severity: 'info' },
+        annotations: { summary: 'Nothing waits' },
+      });
     });
     head = editYaml(head, RECORDING, (y) => {
       const rule = y.groups[0].rules.find((r: { record: string }) => r.record === 'queue_name_media_type:genesys_queue_offer:increase15m');
@@ -236,7 +242,13 @@ describe('review: other files', () => {
       '- `deploy/kubernetes.yaml`',
       '  - `Deployment monitoring/exporter.spec.replicas`: `1` → `2`',
     ]);
-    assert.ok(markdown.includes(['  ```diff', '  --- a/deploy/Dockerfile', '  +++ b/deploy/Dockerfile', '  @@ -1,3 +1,3 @@', '  -FROM node:20', '  +FROM node:22', '   USER node'].join('\n')));
+    assert.ok(
+      markdown.includes(
+        ['  ```diff', '  --- a/deploy/Dockerfile', '  +++ b/deploy/Dockerfile', '  @@ -1,3 +1,3 @@', '  -FROM node:20', '  +FROM node:22', '   USER node'].join(
+          '\n',
+        ),
+      ),
+    );
   });
 });
 
@@ -273,10 +285,13 @@ describe('review: pictures, JSON, errors', () => {
   test('a generated file that does not parse is an error naming the side and the file', () => {
     const base = realOut();
     const head = new Map(base).set(OVERVIEW, '{"uid": ');
-    assert.throws(() => review(base, head), (error: unknown) => {
-      assert.ok(error instanceof ReviewInputError);
-      assert.match(error.message, /^head dashboards\/queue-overview\.json: not valid JSON/);
-      return true;
-    });
+    assert.throws(
+      () => review(base, head),
+      (error: unknown) => {
+        assert.ok(error instanceof ReviewInputError);
+        assert.match(error.message, /^head dashboards\/queue-overview\.json: not valid JSON/);
+        return true;
+      },
+    );
   });
 });

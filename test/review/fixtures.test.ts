@@ -41,7 +41,11 @@ describe('review fixtures: one real-world change each, exact lines', () => {
     const base = realOut();
     const head = editJson(base, OVERVIEW, (d) => {
       const steps = panel(d, 'SLA compliance, rolling 15 min').fieldConfig.defaults.thresholds.steps;
-      assert.deepEqual(steps.map((s: { value: number | null }) => s.value), [null, 0.6, 0.8], 'fixture: thresholds changed in the module');
+      assert.deepEqual(
+        steps.map((s: { value: number | null }) => s.value),
+        [null, 0.6, 0.8],
+        'fixture: thresholds changed in the module',
+      );
       steps[1].value = 0.7;
     });
     assert.deepEqual(changeLines(review(base, head).markdown), [

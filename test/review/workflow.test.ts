@@ -103,7 +103,8 @@ describe('.github/workflows/review.yml', () => {
     const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
     const run = new AsyncFunction('require', 'github', 'context', 'core', String(script));
 
-    review = '<!-- genesys-review -->\n**Summary:** 1 dashboard changed (1 panel).\n\n![Layout of genesys-queue-overview before and after](genesys-queue-overview.svg)\n';
+    review =
+      '<!-- genesys-review -->\n**Summary:** 1 dashboard changed (1 panel).\n\n![Layout of genesys-queue-overview before and after](genesys-queue-overview.svg)\n';
     await run(requireInWorkspace, github, context, core);
     review = '<!-- genesys-review -->\n**No changes.**\n';
     await run(requireInWorkspace, github, context, core);
