@@ -6,6 +6,7 @@
 
 import { EXPORTER_DEFAULT_PORT } from '../config/project.ts';
 import { DEPLOY } from '../config/deploy.ts';
+import { buildInputs } from './build-inputs.ts';
 import { BIN_PATH, DIST_DIR } from './package-layout.ts';
 
 export type Instruction =
@@ -31,18 +32,6 @@ export interface Stage {
 /** Where the application lives in every stage. */
 export const APP_DIR = '/app';
 
-/** What the build stage copies from the context: the sources `npm run build` compiles, and its recipe. */
-export const BUILD_INPUTS = [
-  'tsconfig.json',
-  'tsconfig.build.json',
-  'scripts/build.ts',
-  'deploy/package-layout.ts',
-  'config/',
-  'metrics/',
-  'exporter/',
-  'simulator/',
-] as const;
-
 const LOCKED_INSTALL = 'npm ci --no-audit --no-fund';
 
 export function imageStages(version: string): readonly Stage[] {
@@ -56,7 +45,9 @@ export function imageStages(version: string): readonly Stage[] {
         { op: 'COPY', sources: ['package.json', 'package-lock.json'], dest: './' },
         // --ignore-scripts: no dependency needs an install script to build, and none should run one.
         { op: 'RUN', command: `${LOCKED_INSTALL} --ignore-scripts` },
-        ...BUILD_INPUTS.map((source): Instruction => ({ op: 'COPY', sources: [source], dest: `./${source}` })),
+        // What the build reads (deploy/build-inputs.ts): sources after the install, so editing them keeps
+        // the cached dependency layer.
+        ...buildInputs().map((source): Instruction => ({ op: 'COPY', sources: [source], dest: `./${source}` })),
         // No .git in the context: the revision comes in as a build argument (see the header).
         { op: 'ARG', name: 'BUILD_REVISION', default: 'unknown' },
         { op: 'RUN', command: 'npm run build' },
@@ -84,6 +75,7 @@ export function imageStages(version: string): readonly Stage[] {
             'org.opencontainers.image.title': DEPLOY.image,
             'org.opencontainers.image.description': 'Prometheus exporter for Genesys Cloud CX queues',
             'org.opencontainers.image.version': version,
+            // A Dockerfile variable, expanded by the builder (not a template literal).
             'org.opencontainers.image.revision': '${BUILD_REVISION}',
             'org.opencontainers.image.licenses': 'Apache-2.0',
           },

@@ -17,7 +17,7 @@ const JOB_LABEL = 'app.kubernetes.io/name';
 const selectorLabels = { [JOB_LABEL]: EXPORTER_JOB, 'app.kubernetes.io/instance': name };
 const labels = { ...selectorLabels, 'app.kubernetes.io/component': 'exporter' };
 
-export const HEALTH_PATHS = { liveness: '/-/healthy', readiness: '/-/ready', metrics: '/metrics' } as const;
+const HEALTH_PATHS = { liveness: '/-/healthy', readiness: '/-/ready', metrics: '/metrics' } as const;
 
 export function buildDeployment(version: string): Deployment {
   const fromSecret = (key: CredentialKey) => ({

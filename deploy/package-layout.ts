@@ -1,6 +1,9 @@
 // Where the build puts the runnable exporter. package.json (`bin`, `files`), the build script, the
 // Dockerfile and the systemd unit all point at these paths; test/delivery checks package.json agrees.
 
+/** The build's entry point (tsconfig.build.json "files"): the compiler follows its imports. */
+export const BUILD_ENTRY = 'exporter/main.ts';
+
 /** The compiled tree (git-ignored; shipped in the npm package and the image). */
 export const DIST_DIR = 'dist';
 

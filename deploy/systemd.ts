@@ -16,7 +16,7 @@ export interface UnitSection {
 const { configDir, execStart } = DEPLOY.systemd;
 
 /** Credential name (a file in $CREDENTIALS_DIRECTORY) → the variable whose _FILE form points at it. */
-export const UNIT_CREDENTIALS = [
+const UNIT_CREDENTIALS = [
   { credential: 'client-id', variable: CREDENTIAL_ENV.clientId },
   { credential: 'client-secret', variable: CREDENTIAL_ENV.clientSecret },
 ] as const;

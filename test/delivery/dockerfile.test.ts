@@ -115,9 +115,11 @@ describe('container image', () => {
       assert.ok(liveness !== undefined && readiness !== undefined);
       assert.equal((await get(`${url}${liveness}`)).status, 200, `liveness probe ${liveness}`);
       await waitFor(`readiness probe ${readiness} to answer 200`, async () => ((await get(`${url}${readiness}`)).status === 200 ? true : undefined), 60_000);
-      const metrics = await get(`${url}/metrics`);
-      assert.match(metrics.body, /^genesys_exporter_simulated 0$/m);
-      assert.match(metrics.body, /^genesys_queue_depth\{/m);
+      const body = await waitFor('queue depth series on /metrics', async () => {
+        const reply = await get(`${url}/metrics`);
+        return /^genesys_queue_depth\{/m.test(reply.body) ? reply.body : undefined;
+      }, 60_000);
+      assert.match(body, /^genesys_exporter_simulated 0$/m, 'credentials mode, not the demo');
     } finally {
       const exit = await exporter.stop();
       await simulator.process.stop();

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CREDENTIAL_ENV, DEPLOY } from '../../config/deploy.ts';
 import { tarballName } from '../../deploy/artifacts.ts';
-import { BUILD_INPUTS } from '../../deploy/dockerfile.ts';
+import { buildInputs } from '../../deploy/build-inputs.ts';
 import { BIN_NAME, BIN_PATH, BUILD_INFO_PATH, DIST_DIR } from '../../deploy/package-layout.ts';
 import { ENVIRONMENT_FILE, renderSystemdUnit, unitSections } from '../../deploy/systemd.ts';
 import { startSimulatorProcess } from '../../stack/simulator-process.ts';
@@ -36,7 +36,7 @@ let packedFiles: string[];
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'delivery-package-'));
   const staging = join(work, 'source');
-  for (const path of ['package.json', 'package-lock.json', 'README.md', ...BUILD_INPUTS]) cpSync(join(ROOT, path), join(staging, path), { recursive: true });
+  for (const path of ['package.json', 'package-lock.json', 'README.md', ...buildInputs()]) cpSync(join(ROOT, path), join(staging, path), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(staging, 'node_modules'), 'dir');
   // `npm pack` runs the prepack script (npm run build). The copy has no .git: the revision comes in as
   // BUILD_REVISION, the way the Dockerfile passes it.
