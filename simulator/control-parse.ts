@@ -9,8 +9,11 @@ export class ControlInputError extends Error {
 }
 
 const SCENARIOS: readonly ScenarioName[] = ['surge', 'agents-logoff', 'quiet', 'campaign'];
-const FAULTS: readonly FaultName[] = ['rate-limit-storm', 'login-5xx', 'login-timeout', 'api-5xx', 'slow', 'malformed-json', 'truncated-json', 'revoke-tokens', 'clock-offset'];
-const API_ENDPOINTS: readonly ApiEndpoint[] = ['routing_queues', 'queue_observations', 'conversation_aggregates'];
+const FAULTS: readonly FaultName[] = ['rate-limit-storm', 'login-5xx', 'login-timeout', 'api-5xx', 'slow', 'malformed-json', 'truncated-json', 'revoke-tokens', 'clock-offset',
+  'notification-socket-drop', 'notification-socket-closing', 'notification-channel-expire', 'notification-topic-reject'];
+const API_ENDPOINTS: readonly ApiEndpoint[] = ['routing_queues', 'queue_observations', 'conversation_aggregates', 'notifications'];
+/** Faults that act once when injected and are not kept. */
+export const ONE_SHOT_FAULTS: readonly FaultName[] = ['revoke-tokens', 'notification-socket-drop', 'notification-socket-closing', 'notification-channel-expire'];
 const ALL_ENDPOINTS: readonly SimEndpoint[] = ['oauth_token', ...API_ENDPOINTS];
 
 type Fields = Record<string, unknown>;
@@ -115,7 +118,7 @@ export function parseFaultRequest(value: unknown): FaultRequest {
   const fault = new FieldReader(fields, 'fault').oneOf('fault', FAULTS, true)!;
   const r = new FieldReader(fields, `fault "${fault}"`);
   r.oneOf('fault', FAULTS, true);
-  const limits = fault === 'revoke-tokens' ? {} : { durationSeconds: r.number('durationSeconds', { min: 0.001 }), count: r.number('count', { min: 1, integer: true }) };
+  const limits = ONE_SHOT_FAULTS.includes(fault) || fault === 'notification-topic-reject' ? {} : { durationSeconds: r.number('durationSeconds', { min: 0.001 }), count: r.number('count', { min: 1, integer: true }) };
   let request: FaultRequest;
   switch (fault) {
     case 'rate-limit-storm':
@@ -142,6 +145,16 @@ export function parseFaultRequest(value: unknown): FaultRequest {
       break;
     case 'clock-offset':
       request = { fault, seconds: r.number('seconds', { min: -7 * 86400, max: 7 * 86400, required: true })!, ...limits };
+      break;
+    case 'notification-socket-drop':
+    case 'notification-channel-expire':
+      request = { fault };
+      break;
+    case 'notification-socket-closing':
+      request = { fault, graceSeconds: r.number('graceSeconds', { min: 0, max: 3600 }) };
+      break;
+    case 'notification-topic-reject':
+      request = { fault, queueId: r.string('queueId', false), durationSeconds: r.number('durationSeconds', { min: 0.001 }) };
       break;
   }
   r.done();

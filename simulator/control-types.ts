@@ -116,7 +116,7 @@ export interface ScenarioInfo {
 }
 
 /** Endpoint names, as the exporter's telemetry spells them. */
-export type SimEndpoint = 'oauth_token' | 'routing_queues' | 'queue_observations' | 'conversation_aggregates';
+export type SimEndpoint = 'oauth_token' | 'routing_queues' | 'queue_observations' | 'conversation_aggregates' | 'notifications';
 export type ApiEndpoint = Exclude<SimEndpoint, 'oauth_token'>;
 
 interface FaultLimit {
@@ -144,7 +144,15 @@ export type FaultRequest =
   /** Revokes every token issued so far (one shot). */
   | { readonly fault: 'revoke-tokens' }
   /** Shifts the clock the API shows (Date header, observationDate) by `seconds`. */
-  | ({ readonly fault: 'clock-offset'; readonly seconds: number } & FaultLimit);
+  | ({ readonly fault: 'clock-offset'; readonly seconds: number } & FaultLimit)
+  /** Notification service, one shot: every WebSocket is cut without a close frame. */
+  | { readonly fault: 'notification-socket-drop' }
+  /** Notification service, one shot: v2.system.socket_closing on every socket, closed graceSeconds later (default 5). */
+  | { readonly fault: 'notification-socket-closing'; readonly graceSeconds?: number }
+  /** Notification service, one shot: every channel expires now (sockets closed, channel routes 404). */
+  | { readonly fault: 'notification-channel-expire' }
+  /** Notification service: subscribing to the observations topic of `queueId` (or of any queue) is rejected. */
+  | { readonly fault: 'notification-topic-reject'; readonly queueId?: string; readonly durationSeconds?: number };
 
 export type FaultName = FaultRequest['fault'];
 

@@ -1,6 +1,7 @@
 // Faults switched on at run time. Each has an optional end (durationSeconds on the service clock) and an
 // optional budget (count of requests it may shape); the HTTP layer asks which fault applies to a request.
 
+import { ONE_SHOT_FAULTS } from './control-parse.ts';
 import type { FaultInfo, FaultName, FaultRequest, SimEndpoint } from './control-types.ts';
 
 interface ActiveFault {
@@ -27,7 +28,7 @@ export class FaultBoard {
       ...(limits.count === undefined ? {} : { remaining: limits.count }),
     };
     // One-shot faults act when added (by the caller) and are not kept.
-    if (request.fault !== 'revoke-tokens') this.active.push(fault);
+    if (!ONE_SHOT_FAULTS.includes(request.fault)) this.active.push(fault);
     return this.info(fault);
   }
 
@@ -57,6 +58,12 @@ export class FaultBoard {
       if (fault.remaining <= 0) this.active = this.active.filter((f) => f !== fault);
     }
     return fault.request as FaultOf<N>;
+  }
+
+  /** Active faults of this kind (oldest first). */
+  all<N extends FaultName>(name: N, now: number): FaultOf<N>[] {
+    this.expire(now);
+    return this.active.filter((f) => f.request.fault === name).map((f) => f.request as FaultOf<N>);
   }
 
   /** Like take, without using the count (for faults checked more than once per request). */

@@ -51,6 +51,8 @@ export interface SimulatorOptions {
   readonly warmupSeconds?: number;
   /** How long ground truth (every contact) is kept, in simulated hours (default 3). */
   readonly truthRetentionHours?: number;
+  /** Interval of heartbeats on notification WebSockets, seconds (default 30, as Genesys). */
+  readonly notificationHeartbeatSeconds?: number;
   /** Where unexpected server errors are logged (default: nowhere). */
   readonly logger?: Logger;
 }
@@ -121,6 +123,7 @@ export function createSimulation(options: SimulatorOptions = {}): Simulation {
     retentionMs: positive('truthRetentionHours', options.truthRetentionHours, 3) * 3_600_000,
     tokenLifetimeSeconds: positive('tokenLifetimeSeconds', options.tokenLifetimeSeconds, 86_400, 1),
     rateLimitPerMinute: Math.floor(positive('rateLimitPerMinute', options.rateLimitPerMinute, 300, 1)),
+    notificationHeartbeatMs: positive('notificationHeartbeatSeconds', options.notificationHeartbeatSeconds, 30, 0.01) * 1000,
   });
 }
 
@@ -133,6 +136,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     logger.error(message, { error: error instanceof Error ? error.message : String(error) }),
   );
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  sim.notifications.setBaseUrl(url);
   // Keeps the model close to the wall clock between requests (each request also catches it up).
   const ticker = sim.clockMode === 'realtime' ? setInterval(() => sim.sync(), 1000) : undefined;
   ticker?.unref();
@@ -146,6 +150,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         if (ticker !== undefined) clearInterval(ticker);
+        sim.notifications.close();
         server.close(() => resolve());
         server.closeAllConnections();
       });

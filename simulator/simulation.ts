@@ -16,6 +16,7 @@ import { snapshotQueue } from './model/snapshot.ts';
 import { TrafficModel } from './model/traffic.ts';
 import type { Org } from './org/model.ts';
 import type { Random } from './random.ts';
+import { NotificationService } from './notifications/service.ts';
 import { RequestLogBook } from './request-log.ts';
 import { MEDIA_TYPES } from './vocabulary.ts';
 
@@ -30,6 +31,8 @@ export interface SimulationSettings {
   readonly retentionMs: number;
   readonly tokenLifetimeSeconds: number;
   readonly rateLimitPerMinute: number;
+  /** Interval of heartbeats on notification sockets (Genesys: about 30 s). */
+  readonly notificationHeartbeatMs: number;
 }
 
 const toMs = (time: Date | string | number, what: string): number => {
@@ -46,6 +49,7 @@ export class Simulation {
   readonly limiter: RateLimiter;
   readonly faults = new FaultBoard();
   readonly requestLog = new RequestLogBook();
+  readonly notifications: NotificationService;
   private readonly clock: SimClock;
 
   constructor(settings: SimulationSettings) {
@@ -55,6 +59,17 @@ export class Simulation {
     this.tokens = new TokenStore(settings.tokenLifetimeSeconds);
     this.limiter = new RateLimiter(settings.rateLimitPerMinute);
     this.clock = settings.clock === 'manual' ? manualClock : realtimeClock(settings.startTime, settings.speed);
+    this.notifications = new NotificationService({
+      now: () => this.serviceNow(),
+      modelNow: () => this.model.now,
+      queue: (queueId) => this.model.queueState(queueId),
+      sync: () => this.sync(),
+      rejectionFault: (queueId) => {
+        const fault = this.faults.all('notification-topic-reject', this.serviceNow()).find((f) => f.queueId === undefined || f.queueId === queueId);
+        return fault === undefined ? undefined : `Subscription to queue ${queueId} was rejected (simulated fault notification-topic-reject)`;
+      },
+      heartbeatMs: settings.notificationHeartbeatMs,
+    });
   }
 
   get clockMode(): ClockMode {
@@ -153,6 +168,9 @@ export class Simulation {
     const parsed = parseFaultRequest(request);
     const now = this.serviceNow();
     if (parsed.fault === 'revoke-tokens') this.tokens.revokeAll(now);
+    if (parsed.fault === 'notification-socket-drop') this.notifications.dropSockets();
+    if (parsed.fault === 'notification-socket-closing') this.notifications.warnClosing((parsed.graceSeconds ?? 5) * 1000);
+    if (parsed.fault === 'notification-channel-expire') this.notifications.expireAll();
     return this.faults.add(parsed, now);
   }
 

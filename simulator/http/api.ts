@@ -11,12 +11,13 @@ import type { Simulation } from '../simulation.ts';
 import { BodyTooLargeError, sleep, type Exchange } from './exchange.ts';
 
 interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly methods: readonly ('GET' | 'POST' | 'PUT')[];
   readonly endpoint: ApiEndpoint;
   readonly run: (ex: Exchange, sim: Simulation, clockOffsetMs: number) => Promise<unknown>;
 }
 
 const SINGLE_QUEUE_PATH = /^\/api\/v2\/routing\/queues\/([^/]+)$/;
+const SUBSCRIPTIONS_PATH = /^\/api\/v2\/notifications\/channels\/([^/]+)\/subscriptions$/;
 
 function queueIdOf(path: string): string {
   const raw = SINGLE_QUEUE_PATH.exec(path)?.[1] ?? '';
@@ -44,32 +45,48 @@ async function jsonBody(ex: Exchange): Promise<unknown> {
 
 const API_ROUTES: Readonly<Record<string, Route>> = {
   '/api/v2/routing/queues': {
-    method: 'GET',
+    methods: ['GET'],
     endpoint: 'routing_queues',
     run: async (ex, sim) => listQueues(ex.url.searchParams, sim.model.liveQueues()),
   },
   // GET /api/v2/routing/queues/{queueId}, matched by SINGLE_QUEUE_PATH; faults on routing_queues apply to it too.
   '/api/v2/routing/queues/{queueId}': {
-    method: 'GET',
+    methods: ['GET'],
     endpoint: 'routing_queues',
     run: async (ex, sim) => getQueue(queueIdOf(ex.url.pathname), sim.model.liveQueues()),
   },
   '/api/v2/analytics/queues/observations/query': {
-    method: 'POST',
+    methods: ['POST'],
     endpoint: 'queue_observations',
     run: async (ex, sim, clockOffsetMs) =>
       queryObservations(await jsonBody(ex), { queues: sim.model.liveQueues(), now: sim.model.now, clockOffsetMs, presenceIds: sim.model.org.presenceIds }),
   },
   '/api/v2/analytics/conversations/aggregates/query': {
-    method: 'POST',
+    methods: ['POST'],
     endpoint: 'conversation_aggregates',
     run: async (ex, sim) => queryAggregates(await jsonBody(ex), sim.model.truth),
+  },
+  // The notification service's REST side (the WebSocket is served on the same port, see server.ts).
+  '/api/v2/notifications/channels': {
+    methods: ['GET', 'POST'],
+    endpoint: 'notifications',
+    run: async (ex, sim) => (ex.method === 'POST' ? sim.notifications.createChannel() : sim.notifications.listChannels()),
+  },
+  '/api/v2/notifications/channels/{channelId}/subscriptions': {
+    methods: ['GET', 'PUT', 'POST'],
+    endpoint: 'notifications',
+    run: async (ex, sim) => {
+      const channelId = decodeURIComponent(SUBSCRIPTIONS_PATH.exec(ex.url.pathname)?.[1] ?? '');
+      return sim.notifications.subscriptions(channelId, ex.method, ex.method === 'GET' ? undefined : await jsonBody(ex));
+    },
   },
 };
 
 /** The route serving `path`, if any (the single-queue path carries its id). */
 export function findApiRoute(path: string): Route | undefined {
-  return API_ROUTES[path] ?? (SINGLE_QUEUE_PATH.test(path) ? API_ROUTES['/api/v2/routing/queues/{queueId}'] : undefined);
+  if (API_ROUTES[path] !== undefined) return API_ROUTES[path];
+  if (SINGLE_QUEUE_PATH.test(path)) return API_ROUTES['/api/v2/routing/queues/{queueId}'];
+  return SUBSCRIPTIONS_PATH.test(path) ? API_ROUTES['/api/v2/notifications/channels/{channelId}/subscriptions'] : undefined;
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -94,7 +111,9 @@ export async function handleApi(ex: Exchange, sim: Simulation, entry: RequestLog
     const token = bearerToken(ex.header('authorization'));
     if (token === undefined || sim.tokens.check(token, sim.serviceNow()) !== 'valid') return fail(badCredentials());
     if (route === undefined) return fail(notFound(ex.url.pathname));
-    if (ex.method !== route.method) return fail(new ApiError(405, 'method.not.allowed', `${ex.method} is not allowed on ${ex.url.pathname}; use ${route.method}`));
+    if (!(route.methods as readonly string[]).includes(ex.method)) {
+      return fail(new ApiError(405, 'method.not.allowed', `${ex.method} is not allowed on ${ex.url.pathname}; use ${route.methods.join(' or ')}`));
+    }
     const storm = sim.faults.take('rate-limit-storm', route.endpoint, now);
     if (storm !== undefined) {
       entry.fault = 'rate-limit-storm';

@@ -17,7 +17,7 @@ export interface ServerErrorSink {
 }
 
 export function createSimulatorServer(sim: Simulation, credentials: Credentials, onError: ServerErrorSink): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     let clockOffsetMs = 0;
     const ex = new Exchange(req, res, () => sim.serviceNow() + clockOffsetMs);
     const path = ex.url.pathname;
@@ -58,6 +58,9 @@ export function createSimulatorServer(sim: Simulation, credentials: Credentials,
       ex.sendJson(500, { message: 'The simulator failed to answer this request.', code: 'internal.server.error', status: 500, contextId: ex.correlationId, details: [], errors: [] });
     });
   });
+  // Notification WebSockets (connectUri ws://<host>/channels/<id>) share the port, as in Genesys' streaming host.
+  server.on('upgrade', (req, socket, head) => sim.notifications.handleUpgrade(req, socket, head));
+  return server;
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<string> {

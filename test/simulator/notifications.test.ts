@@ -1,0 +1,242 @@
+// The simulator's notification service over real HTTP and a real WebSocket client (ws): channels,
+// subscriptions and their refusals, the message envelope, observations that follow the model, heartbeats,
+// the limits, and the four notification faults.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
+import type { SimulatorHandle } from '../../simulator/index.ts';
+import { assertErrorBody, call, login, startManual } from './helpers.ts';
+
+const CHANNELS = '/api/v2/notifications/channels';
+const topicOf = (queueId: string): string => `v2.analytics.queues.${queueId}.observations`;
+
+interface Message {
+  readonly topicName: string;
+  readonly version?: string;
+  readonly eventBody: any;
+  readonly metadata?: { CorrelationId: string };
+}
+
+/** A connected socket that records every message and its close. */
+class Client {
+  readonly messages: Message[] = [];
+  closed: { code: number } | undefined;
+  private waiters: (() => void)[] = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.messages.push(JSON.parse(data.toString()) as Message);
+      this.wake();
+    });
+    ws.on('close', (code) => {
+      this.closed = { code };
+      this.wake();
+    });
+  }
+
+  static open(uri: string): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(uri);
+      const client = new Client(ws);
+      ws.once('open', () => resolve(client));
+      ws.once('error', reject);
+    });
+  }
+
+  /** Resolves once `predicate` holds (checked on every message and close); fails after 5 s. */
+  async until<T>(what: string, predicate: () => T | undefined | false): Promise<T> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const value = predicate();
+      if (value !== undefined && value !== false) return value;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages.slice(-5))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 100));
+        this.waiters.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+describe('simulator: notification service', () => {
+  let sim: SimulatorHandle;
+  let headers: Record<string, string>;
+  const clients: Client[] = [];
+  before(async () => {
+    sim = await startManual({ notificationHeartbeatSeconds: 0.3 });
+    headers = { Authorization: `Bearer ${await login(sim)}`, 'Content-Type': 'application/json' };
+  });
+  after(async () => {
+    for (const c of clients) c.ws.terminate();
+    await sim.close();
+  });
+
+  const createChannel = async () => {
+    const reply = await call(`${sim.url}${CHANNELS}`, { method: 'POST', headers });
+    assert.equal(reply.status, 200, reply.text);
+    return reply.json as { id: string; connectUri: string; expires: string };
+  };
+  const subscribe = (channelId: string, method: 'PUT' | 'POST' | 'GET', topics?: string[]) =>
+    call(`${sim.url}${CHANNELS}/${channelId}/subscriptions`, {
+      method,
+      headers,
+      ...(topics === undefined ? {} : { body: JSON.stringify(topics.map((id) => ({ id }))) }),
+    });
+  const connect = async (uri: string) => {
+    const client = await Client.open(uri);
+    clients.push(client);
+    return client;
+  };
+  const inject = (body: unknown) => call(`${sim.url}/sim/faults`, { method: 'POST', body: JSON.stringify(body) });
+
+  test('a channel: id, a ws:// connectUri on the simulator host, expires in 24 h; needs a token', async () => {
+    const channel = await createChannel();
+    assert.equal(channel.connectUri, `${sim.url.replace('http', 'ws')}/channels/${channel.id}`);
+    assert.equal(Date.parse(channel.expires) - sim.now().getTime(), 24 * 3_600_000);
+    assertErrorBody(await call(`${sim.url}${CHANNELS}`, { method: 'POST' }), 401, 'bad.credentials');
+    assertErrorBody(await call(`${sim.url}${CHANNELS}/${channel.id}/subscriptions`, { method: 'DELETE', headers }), 405, 'method.not.allowed');
+  });
+
+  test('subscriptions: PUT replaces, POST adds, GET lists; unknown queues and other topics are rejected with a reason', async () => {
+    const [q1, q2, q3] = sim.queues();
+    const channel = await createChannel();
+    const put = await subscribe(channel.id, 'PUT', [topicOf(q1!.id), topicOf('no-such-queue'), 'v2.users.x.presence']);
+    assert.equal(put.status, 200, put.text);
+    const byId = new Map((put.json.entities as any[]).map((t) => [t.id, t]));
+    assert.equal(byId.get(topicOf(q1!.id)).state, 'Permitted');
+    assert.equal(byId.get(topicOf('no-such-queue')).state, 'Rejected');
+    assert.match(byId.get(topicOf('no-such-queue')).rejectionReason, /no-such-queue was not found/);
+    assert.equal(byId.get('v2.users.x.presence').state, 'Rejected');
+    await subscribe(channel.id, 'POST', [topicOf(q2!.id)]);
+    const listed = await subscribe(channel.id, 'GET');
+    assert.deepEqual((listed.json.entities as any[]).filter((t) => t.state === 'Permitted').map((t) => t.id).sort(), [topicOf(q1!.id), topicOf(q2!.id)].sort());
+    await subscribe(channel.id, 'PUT', [topicOf(q3!.id)]);
+    assert.deepEqual(((await subscribe(channel.id, 'GET')).json.entities as any[]).map((t) => t.id), [topicOf(q3!.id)]);
+    const notAList = await call(`${sim.url}${CHANNELS}/${channel.id}/subscriptions`, { method: 'PUT', headers, body: JSON.stringify({ id: topicOf(q1!.id) }) });
+    assertErrorBody(notAList, 400, 'bad.request');
+    assertErrorBody(await subscribe('no-such-channel', 'GET'), 404, 'not.found');
+  });
+
+  test('the socket: observations of subscribed queues in the real envelope, matching the model, then on change', async () => {
+    const queue = sim.queues()[0]!;
+    const channel = await createChannel();
+    await subscribe(channel.id, 'PUT', [topicOf(queue.id)]);
+    const client = await connect(channel.connectUri);
+    const truth = sim.truthNow().queues.find((q) => q.queueId === queue.id)!;
+    const media = truth.media[0]!;
+    const first = await client.until('the first media group', () =>
+      client.messages.find((m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === media.mediaType),
+    );
+    assert.equal(first.version, '2');
+    assert.equal(typeof first.metadata?.CorrelationId, 'string');
+    assert.deepEqual(first.eventBody.group, { queueId: queue.id, mediaType: media.mediaType });
+    const metrics = new Map((first.eventBody.data[0].metrics as any[]).map((m) => [m.metric, m.stats.count]));
+    assert.equal(metrics.get('oWaiting'), media.waiting);
+    assert.equal(metrics.get('oInteracting'), media.interacting);
+    assert.match(first.eventBody.data[0].interval, /^\d{4}-.*Z\/\d{4}-.*Z$/);
+    const users = await client.until('the members group', () => client.messages.find((m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === undefined));
+    const idle = (users.eventBody.data[0].metrics as any[]).find((m) => m.metric === 'oUserRoutingStatuses' && m.qualifier === 'IDLE');
+    assert.equal(idle.stats.count, truth.agents.IDLE);
+
+    // A surge: the next message for the queue carries the new waiting count.
+    sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 50 });
+    sim.advanceBy(10 * 60_000);
+    const waitingNow = sim.truthNow().queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === media.mediaType)!.waiting;
+    assert.notEqual(waitingNow, media.waiting, 'the surge changed the queue');
+    await client.until('a message with the new waiting count', () =>
+      client.messages.some(
+        (m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === media.mediaType && m.eventBody.data[0].metrics.find((x: any) => x.metric === 'oWaiting').stats.count === waitingNow,
+      ),
+    );
+    sim.endScenarios();
+    // Heartbeats on channel.metadata (every 0.3 s here), and pong for a ping.
+    await client.until('a heartbeat', () => client.messages.some((m) => m.topicName === 'channel.metadata' && m.eventBody.message === 'WebSocket Heartbeat'));
+    client.ws.send(JSON.stringify({ message: 'ping' }));
+    await client.until('a pong', () => client.messages.some((m) => m.topicName === 'channel.metadata' && m.eventBody.message === 'pong'));
+  });
+
+  test('one connection per channel: a second one replaces the first; an unknown channel is refused', async () => {
+    const channel = await createChannel();
+    const first = await connect(channel.connectUri);
+    await connect(channel.connectUri);
+    await first.until('the first socket closed', () => first.closed);
+    assert.equal(first.closed!.code, 4000);
+    await assert.rejects(Client.open(`${sim.url.replace('http', 'ws')}/channels/no-such-channel`), /404/);
+  });
+
+  test('faults: dropped socket, closing warning, expired channel, rejected topic', async () => {
+    const queue = sim.queues()[1]!;
+    const channel = await createChannel();
+    await subscribe(channel.id, 'PUT', [topicOf(queue.id)]);
+    const dropped = await connect(channel.connectUri);
+    assert.equal((await inject({ fault: 'notification-socket-drop' })).status, 201);
+    await dropped.until('the dropped socket', () => dropped.closed);
+    assert.equal(dropped.closed!.code, 1006, 'cut without a close frame');
+
+    const warned = await connect(channel.connectUri);
+    await inject({ fault: 'notification-socket-closing', graceSeconds: 0.2 });
+    await warned.until('the closing warning', () => warned.messages.some((m) => m.topicName === 'v2.system.socket_closing'));
+    await warned.until('the close after the grace period', () => warned.closed);
+
+    const expiring = await connect(channel.connectUri);
+    await inject({ fault: 'notification-channel-expire' });
+    await expiring.until('the close of the expired channel', () => expiring.closed);
+    assertErrorBody(await subscribe(channel.id, 'GET'), 404, 'not.found');
+    assert.deepEqual(sim.faults(), [], 'one-shot faults are not kept');
+
+    const other = await createChannel();
+    const fault = await inject({ fault: 'notification-topic-reject', queueId: queue.id });
+    const refused = await subscribe(other.id, 'PUT', [topicOf(queue.id), topicOf(sim.queues()[2]!.id)]);
+    const states = (refused.json.entities as any[]).map((t) => t.state);
+    assert.deepEqual(states, ['Rejected', 'Permitted'], 'only the named queue is refused');
+    assert.match(refused.json.entities[0].rejectionReason, /notification-topic-reject/);
+    await call(`${sim.url}/sim/faults/${fault.json.id}`, { method: 'DELETE' });
+    assert.equal((await subscribe(other.id, 'POST', [topicOf(queue.id)])).json.entities.every((t: any) => t.state === 'Permitted'), true, 'retried after the fault: permitted');
+    const bad = await inject({ fault: 'notification-socket-closing', graceSeconds: -1 });
+    assert.equal(bad.status, 400);
+  });
+
+  test('20 channels per client: the 21st removes the least recently used unconnected channel', async () => {
+    const existing = (await call(`${sim.url}${CHANNELS}`, { headers })).json.entities as any[];
+    const created = [];
+    for (let i = existing.length; i < 20; i++) created.push(await createChannel());
+    const connected = created.at(-1)!;
+    await connect(connected.connectUri);
+    const all = ((await call(`${sim.url}${CHANNELS}`, { headers })).json.entities as any[]).map((c) => c.id);
+    assert.equal(all.length, 20);
+    await createChannel();
+    const after21 = ((await call(`${sim.url}${CHANNELS}`, { headers })).json.entities as any[]).map((c) => c.id);
+    assert.equal(after21.length, 20);
+    const removed = all.filter((id) => !after21.includes(id));
+    assert.equal(removed.length, 1);
+    assert.equal(removed[0], all[0], 'the oldest unused one');
+    assert.ok(after21.includes(connected.id));
+  });
+});
+
+describe('simulator: 1,000 topics per channel', () => {
+  let sim: SimulatorHandle;
+  before(async () => {
+    sim = await startManual({ orgSize: { queues: 1001, divisions: 1, arrivalsPerMinute: 0.001, agents: 1 }, warmupSeconds: 0 });
+  });
+  after(() => sim.close());
+
+  test('topics past the limit are rejected with a reason; the first 1,000 are permitted', async () => {
+    const headers = { Authorization: `Bearer ${await login(sim)}`, 'Content-Type': 'application/json' };
+    const channel = (await call(`${sim.url}${CHANNELS}`, { method: 'POST', headers })).json;
+    const topics = sim.queues().map((q) => ({ id: topicOf(q.id) }));
+    assert.equal(topics.length, 1001);
+    const reply = await call(`${sim.url}${CHANNELS}/${channel.id}/subscriptions`, { method: 'PUT', headers, body: JSON.stringify(topics) });
+    const entities = reply.json.entities as any[];
+    assert.equal(entities.filter((t) => t.state === 'Permitted').length, 1000);
+    const rejected = entities.filter((t) => t.state === 'Rejected');
+    assert.equal(rejected.length, 1);
+    assert.match(rejected[0].rejectionReason, /maximum of 1000 topics/);
+  });
+});
