@@ -54,6 +54,9 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
     if (endpoint.close) cleanups.push(endpoint.close);
     // A demo scraped by a production Prometheus must be noticed: an alert fires on this.
     metrics.gauge('genesys_exporter_simulated').set(endpoint.simulated ? 1 : 0);
+    // With N replicas, each says which part it serves: a missing or doubled shard shows in PromQL.
+    metrics.gauge('genesys_exporter_shard_index').set(config.collectors.queues.shard.index);
+    metrics.gauge('genesys_exporter_shards').set(config.collectors.queues.shard.count);
     const client = createGenesysClient({
       apiUrl: endpoint.apiUrl,
       loginUrl: endpoint.loginUrl,

@@ -14,6 +14,8 @@ import { formatDurationMs, parseDurationMs } from '../config/duration.ts';
 import { Secret } from './secret.ts';
 import { AGGREGATE_GRANULARITIES } from './collectors/aggregates.ts';
 import type { AggregateGranularity } from './collectors/aggregates.ts';
+import { parseShard } from './collectors/shard.ts';
+import type { Shard } from './collectors/shard.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -61,6 +63,8 @@ export interface ExporterConfig {
       /** Division names or ids (resolved against the queue list on every refresh). */
       readonly divisions: readonly string[];
       readonly max: number;
+      /** This replica's share of the queues (every queue by default). */
+      readonly shard: Shard;
       readonly refreshIntervalMs: number;
     };
     readonly observations: { readonly intervalMs: number; readonly batchSize: number };
@@ -129,6 +133,7 @@ function buildProgram(): Command {
     .option('--collector.queues.include <regex>', 'Export only queues whose name fully matches.', '.*')
     .option('--collector.queues.exclude <regex>', 'Do not export queues whose name fully matches.')
     .option('--collector.queues.division <name or id>', 'Export only queues of this division, by name or id (repeatable). An unknown one makes the exporter not ready.', collect, [])
+    .option('--collector.queues.shard <i/N>', 'Export only the queues of shard i out of N replicas (by a stable hash of the queue id; applied before --collector.queues.max). Run N exporters with 0/N … N-1/N to split an org; see "Sharding" in the README.', '0/1')
     .option('--collector.queues.max <n>', 'Export at most this many queues: queues already exported keep their place, new ones fill free places by name; the rest are counted as dropped.', '1000')
     .option('--collector.queues.refresh-interval <duration>', 'How often the queue list is re-read.', '5m')
     .option('--collector.observations.interval <duration>', 'Real-time poll interval (minimum 5s).', '10s')
@@ -237,6 +242,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
         exclude: flag('collector.queues.exclude') === undefined ? undefined : pattern('collector.queues.exclude', flag('collector.queues.exclude')!),
         divisions: ((flags[camel('collector.queues.division')] as string[] | undefined) ?? []).map((d) => d.trim()).filter((d) => d !== ''),
         max: integer('collector.queues.max', flag('collector.queues.max'), 1, 100_000),
+        shard: shard(flag('collector.queues.shard') ?? ''),
         refreshIntervalMs: interval('collector.queues.refresh-interval', minInterval),
       },
       observations: {
@@ -272,6 +278,12 @@ function integer(name: string, text: string | undefined, min: number, max: numbe
     throw new ConfigError(`--${name}=${text ?? ''} must be a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+function shard(text: string): Shard {
+  const parsed = parseShard(text);
+  if ('error' in parsed) throw new ConfigError(`--collector.queues.shard=${text} ${parsed.error}`);
+  return parsed;
 }
 
 function pattern(name: string, source: string): RegExp {

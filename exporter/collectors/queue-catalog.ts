@@ -1,5 +1,5 @@
 // Queue catalog collector: reads every queue the OAuth client can see (the client follows the pages),
-// applies the division, include/exclude and cap settings, publishes the queue list to the directory, and
+// applies the division, include/exclude, shard and cap settings, publishes the queue list to the directory, and
 // exports queue info and SLA targets. A queue that disappears from the API disappears from the directory,
 // and with it every one of its series.
 //
@@ -16,6 +16,8 @@ import type { GenesysPort } from './genesys-port.ts';
 import { mediaTypeOfSetting, QueueDirectory } from './queue-directory.ts';
 import type { ExportedQueue, ServiceLevelTarget } from './queue-directory.ts';
 import type { MediaType } from '../../metrics/vocabulary.ts';
+import { formatShard, inShard, WHOLE_ORG } from './shard.ts';
+import type { Shard } from './shard.ts';
 
 export interface QueueSelection {
   readonly include: RegExp;
@@ -23,6 +25,8 @@ export interface QueueSelection {
   /** Division ids or names (names match case-insensitively); empty = every division. */
   readonly divisions: readonly string[];
   readonly max: number;
+  /** This replica's share (--collector.queues.shard); every queue when absent. */
+  readonly shard?: Shard;
 }
 
 export interface Division {
@@ -34,6 +38,8 @@ export interface QueueSelectionResult {
   readonly exported: ExportedQueue[];
   /** Queues that matched every filter but did not fit under the cap. */
   readonly droppedByCap: number;
+  /** Queues that matched every filter but belong to another shard (another replica exports them). */
+  readonly onOtherShards: number;
   /** Entries of `divisions` that match no division the client can see. */
   readonly unknownDivisions: readonly string[];
   /** Divisions of the listed queues (what the OAuth client can see), by name. */
@@ -84,7 +90,8 @@ export function createQueueCatalogCollector(api: GenesysPort, directory: QueueDi
 }
 
 /**
- * Filters, then caps. The cap keeps the queues already exported (`exportedNow`), so a burst of new,
+ * Filters, keeps this replica's shard, then caps: the shard comes first so each replica's cap applies to
+ * its own queues (a cap before it would give replicas overlapping name-ordered prefixes, and lose the rest). The cap keeps the queues already exported (`exportedNow`), so a burst of new,
  * short-lived queues (a campaign) cannot push long-lived ones off /metrics; free places go to new queues
  * by name (then id, for a stable choice). The result is sorted by name.
  */
@@ -96,15 +103,17 @@ export function selectQueues(
   const visibleDivisions = divisionsOf(listed);
   const { ids: divisionIds, unknown } = resolveDivisions(selection.divisions, visibleDivisions);
   const byName = (a: RoutingQueue, b: RoutingQueue): number => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
-  const matching = listed
+  const shard = selection.shard ?? WHOLE_ORG;
+  const matchingAnyShard = listed
     .filter((queue) => selection.divisions.length === 0 || divisionIds.has(queue.division?.id ?? ''))
-    .filter((queue) => selection.include.test(queue.name) && !(selection.exclude?.test(queue.name) ?? false))
-    .sort(byName);
+    .filter((queue) => selection.include.test(queue.name) && !(selection.exclude?.test(queue.name) ?? false));
+  const matching = matchingAnyShard.filter((queue) => inShard(queue.id, shard)).sort(byName);
   const kept = matching.filter((queue) => exportedNow(queue.id)).slice(0, selection.max);
   const added = matching.filter((queue) => !exportedNow(queue.id)).slice(0, selection.max - kept.length);
   return {
     exported: [...kept, ...added].sort(byName).map(toExportedQueue),
     droppedByCap: matching.length - kept.length - added.length,
+    onOtherShards: matchingAnyShard.length - matching.length,
     unknownDivisions: unknown,
     visibleDivisions,
   };
@@ -145,12 +154,25 @@ function selectionProblem(listedCount: number, result: QueueSelectionResult, sel
   if (listedCount === 0) {
     return 'the OAuth client can see no queue at all: grant its role routing:queue:view in the divisions of the queues to watch';
   }
+  const shard = selection.shard ?? WHOLE_ORG;
   const filters = [
     `include=${selection.include.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')}`,
     `exclude=${selection.exclude === undefined ? '(none)' : selection.exclude.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')}`,
     `divisions=${selection.divisions.length === 0 ? '(all)' : selection.divisions.join(',')}`,
-  ];
-  return `no queue matches the filters (${filters.join(', ')}); ${listedCount} queues visible`;
+    ...(shard.count > 1 ? [`shard=${formatShard(shard)}`] : []),
+  ].join(', ');
+  if (result.onOtherShards > 0) {
+    // Only with few matching queues: say the filters are fine and the shard is empty, or the operator
+    // hunts a bad regular expression that is not there.
+    return (
+      `no queue of shard ${formatShard(shard)} (--collector.queues.shard) matches the filters (${filters}): ` +
+      (result.onOtherShards === 1
+        ? 'the one matching queue hashes to another shard, whose replica exports it'
+        : `all ${result.onOtherShards} matching queues hash to other shards, whose replicas export them`) +
+      `; ${listedCount} queues visible. Run fewer replicas or widen the filters`
+    );
+  }
+  return `no queue matches the filters (${filters}); ${listedCount} queues visible`;
 }
 
 function toExportedQueue(queue: RoutingQueue): ExportedQueue {
