@@ -48,7 +48,7 @@ export interface ApiRequestContext {
 
 export interface ApiRequest<T> {
   readonly endpoint: Endpoint;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly url: URL;
   readonly json?: unknown;
   /** Checks and normalises the parsed body; throws ShapeError on a wrong shape. */

@@ -5,6 +5,7 @@ import type { ApiRequestContext } from './api-request.ts';
 import { TokenManager } from './auth.ts';
 import { resolveClientOptions, type GenesysClientOptions } from './client-options.ts';
 import { queryConversationAggregates, type AggregationQuery, type AggregationQueryResponse } from './conversation-aggregates.ts';
+import { createNotificationChannel, setChannelTopics, type ChannelTopic, type NotificationChannel } from './notification-channels.ts';
 import { queryQueueObservations, type ObservationQuery, type ObservationQueryResponse } from './queue-observations.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { listQueues, type QueueListFilter, type RoutingQueue } from './routing-queues.ts';
@@ -20,6 +21,10 @@ export interface GenesysClient {
   listQueues(filter?: QueueListFilter): Promise<RoutingQueue[]>;
   queryQueueObservations(query: ObservationQuery): Promise<ObservationQueryResponse>;
   queryConversationAggregates(query: AggregationQuery): Promise<AggregationQueryResponse>;
+  /** Notification service (streaming mode): a new channel. */
+  createNotificationChannel(): Promise<NotificationChannel>;
+  /** Replaces a channel's topics; each comes back Permitted or with a rejection reason. */
+  setChannelTopics(channelId: string, topics: readonly string[]): Promise<ChannelTopic[]>;
   readonly requestsPerMinute: number;
 }
 
@@ -51,5 +56,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
     listQueues: (filter = {}) => listQueues(context, filter),
     queryQueueObservations: (query) => queryQueueObservations(context, query),
     queryConversationAggregates: (query) => queryConversationAggregates(context, query),
+    createNotificationChannel: () => createNotificationChannel(context),
+    setChannelTopics: (channelId, topics) => setChannelTopics(context, channelId, topics),
   };
 }

@@ -1,10 +1,10 @@
-// The four Genesys Cloud endpoints the exporter calls, keyed by their telemetry label. One table so that
+// The Genesys Cloud endpoints the exporter calls, keyed by their telemetry label. One table so that
 // paths, error messages and the permission hints cannot drift apart.
 
 import type { Endpoint } from './telemetry.ts';
 
 export interface EndpointSpec {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   /** The OAuth client permission Genesys checks; named in 403 errors so the fix is obvious. */
   readonly permission: string | undefined;
@@ -23,6 +23,8 @@ export const ENDPOINTS: Readonly<Record<Endpoint, EndpointSpec>> = {
     path: '/api/v2/analytics/conversations/aggregates/query',
     permission: 'analytics:conversationAggregate:view',
   },
+  // Channels and their subscriptions (streaming mode); each channel's own paths share this label.
+  notifications: { method: 'POST', path: '/api/v2/notifications/channels', permission: 'analytics:queueObservation:view' },
 };
 
 /** "POST /api/v2/analytics/queues/observations/query": how errors name an endpoint. */

@@ -2,7 +2,7 @@
 // callbacks to the catalog's genesys_exporter_* metrics; tests can record them directly.
 
 /** Fixed endpoint names: a bounded label set, never a URL (URLs carry ids). */
-export type Endpoint = 'oauth_token' | 'routing_queues' | 'queue_observations' | 'conversation_aggregates';
+export type Endpoint = 'oauth_token' | 'routing_queues' | 'queue_observations' | 'conversation_aggregates' | 'notifications';
 
 /** An HTTP status code as a string, or why there was none ('too_large': the body passed the size limit). */
 export type RequestOutcome = `${number}` | 'timeout' | 'network_error' | 'too_large';

@@ -17,7 +17,7 @@ import type { ApiTelemetry, Endpoint } from './telemetry.ts';
 export interface AttemptRequest {
   readonly endpoint: Endpoint;
   readonly url: URL;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | URLSearchParams;
   /** The largest body accepted; a larger one aborts the attempt (`too_large`). */
