@@ -56,10 +56,12 @@ export const PANEL = {
 const SELECTED = 'selected';
 
 /**
- * The seed's chain, step by step: the two queries are joined on time by calculateField itself; the first
- * calculateField is breaches / offers, the second 1 - that (Grafana's binary mode takes one operator, so
- * `1 - (breaches / offers)` is two steps); Organize fields hides the inputs and renames the result to
- * "SLA Compliance %"; the stat reduces with Last.
+ * The overview's SLA stat computes 1 - breaches / offers in Grafana, from the two queries (whose PromQL comes
+ * from metrics/kpis.ts like every other SLA expression), step by step: calculateField joins them on time by
+ * itself; the first calculateField is breaches / offers, the second 1 - that (Grafana's binary mode takes one
+ * operator, so `1 - (breaches / offers)` is two steps); Organize fields hides the inputs and renames the
+ * result to "SLA Compliance %"; the stat reduces with Last. The offers query drops 0 (no point), so an empty
+ * window shows "No data", never a division by zero.
  */
 export const SLA_TRANSFORMATIONS: readonly dashboard.DataTransformerConfig[] = [
   calculateField('breach ratio', { field: 'breaches' }, '/', { field: 'offers' }),
@@ -151,7 +153,7 @@ function longestWaitNowPanel(config: AlertsConfig) {
     .colorScheme(colorByThresholds());
 }
 
-// The seed's query with media type as a variable. Zero-filled like "Contacts waiting now" so a quiet
+// Depth per queue for the $media_type variable. Zero-filled like "Contacts waiting now" so a quiet
 // queue draws 0; gaps shorter than a few polls are bridged (a failed scrape marks every series stale),
 // longer ones stay visible as gaps: an outage never draws as an empty queue.
 function depthByQueuePanel() {

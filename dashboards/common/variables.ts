@@ -19,7 +19,7 @@ export type VariableName = (typeof VAR)[keyof typeof VAR];
 /** Every panel and every query reads from the Prometheus the user picks in $datasource. */
 export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: `\${${VAR.datasource}}` };
 
-/** The media type the seed's queries used; the default of $media_type. */
+/** The default of $media_type: voice, the media type every contact center has. */
 export const DEFAULT_MEDIA_TYPE: MediaType = 'voice';
 
 /** `label_values(metric{…}, label)`, typed like a query: the metric and label must exist. */

@@ -15,7 +15,7 @@ const SLA_STEPS = [
 describe('SLA compliance, rolling 15 minutes (overview)', () => {
   const panel = panelById(dashboardByFile('queue-overview.json'), OVERVIEW.slaCompliance);
 
-  test('the seed transformation chain: 1 - (breaches / offers), organize renames to "SLA Compliance %"', () => {
+  test('the transformation chain: 1 - (breaches / offers), organize renames to "SLA Compliance %"', () => {
     assert.deepEqual(panel.transformations, [
       {
         id: 'calculateField',

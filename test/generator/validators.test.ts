@@ -235,7 +235,7 @@ describe('rules', () => {
     ]);
   });
 
-  test('the seed mistake (for inside the PromQL) does not parse', () => {
+  test('a common mistake, `for` written inside the PromQL, does not parse', () => {
     const problems = problemsOf({ ruleSources: fixtureRules({ expr: 'sum by (queue_name) (genesys_queue_depth) > 50 for 5m' }) });
     assert.equal(problems.length, 1);
     assert.match(problems[0] ?? '', /^test\/fixtures\/alerts\.ts › rule QueueDepthHigh : PromQL does not parse at column \d+ near "for 5m"/);
