@@ -7,7 +7,8 @@ import { batches } from './collector.ts';
 import type { Collector } from './collector.ts';
 import { queueObservationQuery } from '../genesys/queue-observations.ts';
 import { ROUTING_STATUSES, routingStatusLabel } from '../../metrics/vocabulary.ts';
-import type { ObservationDatum } from '../genesys/queue-observations.ts';
+import type { ObservationDatum, ObservationResult } from '../genesys/queue-observations.ts';
+import type { Snapshot } from '../samples.ts';
 import type { GenesysPort } from './genesys-port.ts';
 import type { QueueDirectory } from './queue-directory.ts';
 
@@ -54,6 +55,63 @@ export interface ObservationsOptions {
   readonly now?: () => number;
 }
 
+/** The latest data of one queue: per media type, and of its members (the group without media type). */
+export interface QueueObservations {
+  readonly media: Map<string, readonly ObservationDatum[]>;
+  users: readonly ObservationDatum[];
+}
+
+/** Answer groups by queue. */
+export function observationsByQueue(results: readonly ObservationResult[]): Map<string, QueueObservations> {
+  const byQueue = new Map<string, QueueObservations>();
+  for (const result of results) {
+    const entry = byQueue.get(result.group.queueId) ?? { media: new Map(), users: [] };
+    if (result.group.mediaType === undefined) entry.users = result.data ?? [];
+    else entry.media.set(result.group.mediaType, result.data ?? []);
+    byQueue.set(result.group.queueId, entry);
+  }
+  return byQueue;
+}
+
+/**
+ * The observation series of `queues` from their latest data (polled or streamed, exporter/streaming/).
+ * `seenMedia` remembers the media types each queue has reported: their series stay (at 0) when a group
+ * is missing, so panels do not flicker, without exporting every media type a queue is configured for.
+ */
+export function observationSnapshot(
+  queues: readonly { readonly id: string; readonly name: string }[],
+  byQueue: ReadonlyMap<string, QueueObservations>,
+  seenMedia: Map<string, Set<string>>,
+  nowMs: number,
+): Snapshot {
+  const snapshot = new SnapshotBuilder();
+  // A queue the answer does not report (deleted since the queue list was read, even while the list
+  // keeps failing) gets no series: absent, not a fresh-looking zero. The client refuses an answer that
+  // reports none of the queues asked for, and drops (and logs) unknown media types and statuses.
+  for (const queue of queues.filter((q) => byQueue.has(q.id))) {
+    const entry = byQueue.get(queue.id);
+    const mediaTypes = seenMedia.get(queue.id) ?? new Set<string>();
+    for (const media of entry?.media.keys() ?? []) mediaTypes.add(media);
+    seenMedia.set(queue.id, mediaTypes);
+    for (const media of mediaTypes) {
+      const group = new ObservationGroup(entry?.media.get(media) ?? []);
+      const labels = { queue_id: queue.id, queue_name: queue.name, media_type: media };
+      for (const row of MEDIA_TABLE) snapshot.add(row.metric, { labels, value: row.value(group, nowMs) });
+    }
+    const users = new ObservationGroup(entry?.users ?? []);
+    const labels = { queue_id: queue.id, queue_name: queue.name };
+    for (const row of AGENT_TABLE) snapshot.add(row.metric, { labels, value: row.value(users) });
+    // Only the known statuses (the client drops others): a new value cannot add series without bound.
+    for (const status of ROUTING_STATUSES) {
+      snapshot.add('genesys_queue_agents', {
+        labels: { ...labels, routing_status: routingStatusLabel(status) },
+        value: users.count('oUserRoutingStatuses', status),
+      });
+    }
+  }
+  return snapshot.build();
+}
+
 export function createObservationsCollector(api: GenesysPort, directory: QueueDirectory, options: ObservationsOptions): Collector {
   const now = options.now ?? Date.now;
   // Media types each queue has reported so far: their series stay (at 0) when a group is missing from a
@@ -65,47 +123,12 @@ export function createObservationsCollector(api: GenesysPort, directory: QueueDi
     requestsPerRun: () => Math.ceil(directory.all().length / options.batchSize),
     async collect() {
       const queues = directory.all();
-      const groups = new Map<string, { media: Map<string, ObservationGroup>; users: ObservationGroup }>();
       // All batches in parallel (the client bounds concurrency and rate); one failed batch fails the run,
       // so the runner keeps the last complete snapshot rather than serving a partial one.
       const responses = await Promise.all(batches(queues.map((q) => q.id), options.batchSize).map((ids) => api.queryQueueObservations(queueObservationQuery(ids))));
-      for (const result of responses.flatMap((response) => response.results ?? [])) {
-        const queueId = result.group.queueId;
-        const entry = groups.get(queueId) ?? { media: new Map(), users: new ObservationGroup([]) };
-        const group = new ObservationGroup(result.data ?? []);
-        if (result.group.mediaType === undefined) entry.users = group;
-        else entry.media.set(result.group.mediaType, group);
-        groups.set(queueId, entry);
-      }
-
+      const byQueue = observationsByQueue(responses.flatMap((response) => response.results ?? []));
       for (const queueId of seenMedia.keys()) if (directory.get(queueId) === undefined) seenMedia.delete(queueId);
-      const nowMs = now();
-      const snapshot = new SnapshotBuilder();
-      // A queue the answer does not report (deleted since the queue list was read, even while the list
-      // keeps failing) gets no series: absent, not a fresh-looking zero. The client refuses an answer that
-      // reports none of the queues asked for, and drops (and logs) unknown media types and statuses.
-      for (const queue of queues.filter((q) => groups.has(q.id))) {
-        const entry = groups.get(queue.id);
-        const mediaTypes = seenMedia.get(queue.id) ?? new Set<string>();
-        for (const media of entry?.media.keys() ?? []) mediaTypes.add(media);
-        seenMedia.set(queue.id, mediaTypes);
-        for (const media of mediaTypes) {
-          const group = entry?.media.get(media) ?? new ObservationGroup([]);
-          const labels = { queue_id: queue.id, queue_name: queue.name, media_type: media };
-          for (const row of MEDIA_TABLE) snapshot.add(row.metric, { labels, value: row.value(group, nowMs) });
-        }
-        const users = entry?.users ?? new ObservationGroup([]);
-        const labels = { queue_id: queue.id, queue_name: queue.name };
-        for (const row of AGENT_TABLE) snapshot.add(row.metric, { labels, value: row.value(users) });
-        // Only the known statuses (the client drops others): a new value cannot add series without bound.
-        for (const status of ROUTING_STATUSES) {
-          snapshot.add('genesys_queue_agents', {
-            labels: { ...labels, routing_status: routingStatusLabel(status) },
-            value: users.count('oUserRoutingStatuses', status),
-          });
-        }
-      }
-      return snapshot.build();
+      return observationSnapshot(queues, byQueue, seenMedia, now());
     },
   };
 }
