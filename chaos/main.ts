@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { startSimulator, type SimulatorHandle } from '../simulator/index.ts';
 import { SimControl } from '../test/exporter/sim-control.ts';
 import { spawnExporter, type ExporterProcess } from '../test/exporter/process.ts';
-import { parseExposition, valueOf } from '../test/exporter/exposition.ts';
+import { parseExposition, valueOf as sampleValue } from '../test/exporter/exposition.ts';
 import type { MetricName } from '../metrics/catalog.ts';
 
 interface Row {
@@ -65,7 +65,7 @@ async function startRig(options: { queues?: number; tokenLifetimeSeconds?: numbe
   }
   const metric = async (name: MetricName, labels: Record<string, string> = {}): Promise<number | undefined> => {
     const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
-    return valueOf(parseExposition(await response.text()), name, labels);
+    return sampleValue(parseExposition(await response.text()), name, labels);
   };
   return {
     simulator,

@@ -65,7 +65,7 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions = {}, bound: LogFields = {}): Logger {
   const threshold = LEVEL_ORDER[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
   const emit = (level: LogLevel, msg: string, fields: LogFields = {}): void => {
     if (LEVEL_ORDER[level] < threshold) return;

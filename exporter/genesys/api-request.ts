@@ -17,7 +17,7 @@ import {
   RedirectRefusedError,
   BadRequestError,
   ClientClosedError,
-  GenesysApiError,
+  type GenesysApiError,
   MalformedResponseError,
   NetworkError,
   PermissionDeniedError,

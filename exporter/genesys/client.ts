@@ -10,7 +10,7 @@ import { queryQueueObservations, type ObservationQuery, type ObservationQueryRes
 import { RateLimiter } from './rate-limit.ts';
 import { listQueues, type QueueListFilter, type RoutingQueue } from './routing-queues.ts';
 
-export { DEFAULT_REQUESTS_PER_MINUTE, type GenesysClientOptions } from './client-options.ts';
+export type { GenesysClientOptions } from './client-options.ts';
 
 export interface GenesysClient {
   /** Obtains the first token; throws AuthenticationError on bad credentials, LoginCircuitOpenError when login keeps failing. */

@@ -194,7 +194,7 @@ function parseMetric(value: unknown, resultPath: string, index: number, item: nu
   if (isCountMetric(metric)) return { metric, stats: { count: isCount(stats.count) ? stats.count : expectCount(stats.count, statPath(resultPath, index, item, 'count')) } };
   if (metric === 'oServiceLevel') {
     const fields = ['ratio', 'numerator', 'denominator', 'target'] as const;
-    fields.forEach((field) => optionalCount(stats[field], statPath(resultPath, index, item, field)));
+    for (const field of fields) optionalCount(stats[field], statPath(resultPath, index, item, field));
     return { metric, stats: stats as ServiceLevelStats };
   }
   return undefined;

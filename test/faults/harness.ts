@@ -4,7 +4,7 @@ import { startExporter, type RunningExporter } from '../../exporter/app.ts';
 import { parseConfig } from '../../exporter/config.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
-import { parseExposition, valueOf } from '../exporter/exposition.ts';
+import { parseExposition, valueOf as sampleValue } from '../exporter/exposition.ts';
 import type { MetricName } from '../../metrics/catalog.ts';
 import { get, waitFor } from '../exporter/http-client.ts';
 import { SimControl } from '../exporter/sim-control.ts';
@@ -65,7 +65,7 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
     throw error;
   }
   const metric = async (name: MetricName, labels: Record<string, string> = {}): Promise<number | undefined> =>
-    valueOf(parseExposition((await get(`${exporter.url}/metrics`)).body), name, labels);
+    sampleValue(parseExposition((await get(`${exporter.url}/metrics`)).body), name, labels);
   return {
     simulator,
     sim: new SimControl(simulator.url),

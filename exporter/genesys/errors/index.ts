@@ -1,5 +1,5 @@
-export { GenesysApiError, type GenesysApiErrorDetails } from './genesys-api-error.ts';
-export { AuthenticationError, AuthenticationError as AuthError } from './authentication-error.ts';
+export { GenesysApiError } from './genesys-api-error.ts';
+export { AuthenticationError } from './authentication-error.ts';
 export { PermissionDeniedError } from './permission-denied-error.ts';
 export { BadRequestError } from './bad-request-error.ts';
 export { RateLimitedError } from './rate-limited-error.ts';

@@ -160,7 +160,9 @@ export async function startFakeGenesys(options: FakeGenesysOptions = {}): Promis
     issuedTokens,
     logins: () => requests.filter((r) => r.kind === 'login'),
     apiCalls: () => requests.filter((r) => r.kind === 'api'),
-    revokeAll: () => tokens.forEach((t) => (t.revoked = true)),
+    revokeAll: () => {
+      for (const t of tokens.values()) t.revoked = true;
+    },
     get maxConcurrentApi() {
       return maxConcurrentApi;
     },
