@@ -75,7 +75,7 @@ export function imageStages(version: string): readonly Stage[] {
             'org.opencontainers.image.title': DEPLOY.image,
             'org.opencontainers.image.description': 'Prometheus exporter for Genesys Cloud CX queues',
             'org.opencontainers.image.version': version,
-            // A Dockerfile variable, expanded by the builder (not a template literal).
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile variable, expanded by the builder
             'org.opencontainers.image.revision': '${BUILD_REVISION}',
             'org.opencontainers.image.licenses': 'Apache-2.0',
           },
@@ -109,9 +109,13 @@ function renderInstruction(instruction: Instruction): string {
     case 'RUN':
       return `RUN ${instruction.command}`;
     case 'ENV':
-      return `ENV ${Object.entries(instruction.vars).map(([k, v]) => `${k}=${quote(v)}`).join(' ')}`;
+      return `ENV ${Object.entries(instruction.vars)
+        .map(([k, v]) => `${k}=${quote(v)}`)
+        .join(' ')}`;
     case 'LABEL':
-      return `LABEL ${Object.entries(instruction.labels).map(([k, v]) => `${k}=${quote(v)}`).join(' \\\n      ')}`;
+      return `LABEL ${Object.entries(instruction.labels)
+        .map(([k, v]) => `${k}=${quote(v)}`)
+        .join(' \\\n      ')}`;
     case 'USER':
       return `USER ${instruction.user}`;
     case 'EXPOSE':

@@ -134,7 +134,7 @@ export function kubernetesManifests(version: string): readonly Manifest[] {
       path: 'deploy/kubernetes/servicemonitor.yaml',
       model: buildServiceMonitor(),
       notes: [
-        'prometheus-operator scrape configuration. Prometheus\' `job` label becomes',
+        "prometheus-operator scrape configuration. Prometheus' `job` label becomes",
         `"${EXPORTER_JOB}" (via jobLabel), the job the generated alerts select. If your Prometheus selects`,
         'ServiceMonitors by label (kube-prometheus-stack: `release: <helm release>`), add that label.',
       ],

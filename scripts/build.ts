@@ -24,7 +24,14 @@ export function buildRevision(cwd: string, env: NodeJS.ProcessEnv = process.env)
     return given;
   }
   try {
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }).trim() || 'unknown';
+    return (
+      execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+        cwd,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'ignore'],
+        encoding: 'utf8',
+      }).trim() || 'unknown'
+    );
   } catch {
     return 'unknown'; // not a git checkout (a source tarball, a container build context without .git)
   }

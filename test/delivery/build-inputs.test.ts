@@ -19,7 +19,7 @@ describe('build inputs', () => {
     assert.deepEqual(config.include, [], 'nothing inherited from tsconfig.json include');
   });
 
-  it("cover every source file the compiler reads for the build", () => {
+  it('cover every source file the compiler reads for the build', () => {
     const listed = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--listFilesOnly'], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -31,9 +31,17 @@ describe('build inputs', () => {
       .map((path) => relative(ROOT, path));
     assert.ok(compiled.includes(BUILD_ENTRY), 'the compiler list is read');
     const closure = new Set(importClosure(BUILD_ENTRY));
-    assert.deepEqual(compiled.filter((file) => !closure.has(file)), [], 'compiled but not found by following imports');
+    assert.deepEqual(
+      compiled.filter((file) => !closure.has(file)),
+      [],
+      'compiled but not found by following imports',
+    );
     const inputs = buildInputs();
     const copied = (file: string): boolean => inputs.some((input) => (input.endsWith('/') ? file.startsWith(input) : file === input));
-    assert.deepEqual(compiled.filter((file) => !copied(file)), [], 'compiled but not copied into the build stage');
+    assert.deepEqual(
+      compiled.filter((file) => !copied(file)),
+      [],
+      'compiled but not copied into the build stage',
+    );
   });
 });

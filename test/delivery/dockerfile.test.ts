@@ -57,7 +57,10 @@ describe('container image', () => {
   it('the dockerignore lets through every file a COPY reads from the context, and nothing else', () => {
     const ignore = readFileSync(join(ROOT, 'out', 'deploy', 'Dockerfile.dockerignore'), 'utf8');
     assert.equal(ignore, renderDockerignore(version));
-    const allowed = ignore.split('\n').filter((line) => line.startsWith('!')).map((line) => line.slice(1));
+    const allowed = ignore
+      .split('\n')
+      .filter((line) => line.startsWith('!'))
+      .map((line) => line.slice(1));
     for (const stage of stages) {
       for (const step of stage.instructions) {
         if (step.op !== 'COPY' || step.from !== undefined) continue;
@@ -72,7 +75,8 @@ describe('container image', () => {
     assert.deepEqual(readdirSync(app).sort(), ['dist', 'node_modules', 'package.json']);
     const modules = readdirSync(join(app, 'node_modules'));
     assert.ok(modules.includes('prom-client'));
-    for (const devOnly of ['typescript', 'tsx', 'ts-morph', 'kubernetes-models', '@grafana']) assert.ok(!modules.includes(devOnly), `${devOnly} is not in the image`);
+    for (const devOnly of ['typescript', 'tsx', 'ts-morph', 'kubernetes-models', '@grafana'])
+      assert.ok(!modules.includes(devOnly), `${devOnly} is not in the image`);
     const info = JSON.parse(readFileSync(join(app, 'dist', 'build-info.json'), 'utf8')) as { version: string; revision: string };
     assert.deepEqual(info, { version, revision }, 'the build argument reached the build');
     assert.ok(!existsSync(join(app, 'dist', 'exporter', 'main.ts')));
@@ -115,10 +119,14 @@ describe('container image', () => {
       assert.ok(liveness !== undefined && readiness !== undefined);
       assert.equal((await get(`${url}${liveness}`)).status, 200, `liveness probe ${liveness}`);
       await waitFor(`readiness probe ${readiness} to answer 200`, async () => ((await get(`${url}${readiness}`)).status === 200 ? true : undefined), 60_000);
-      const body = await waitFor('queue depth series on /metrics', async () => {
-        const reply = await get(`${url}/metrics`);
-        return /^genesys_queue_depth\{/m.test(reply.body) ? reply.body : undefined;
-      }, 60_000);
+      const body = await waitFor(
+        'queue depth series on /metrics',
+        async () => {
+          const reply = await get(`${url}/metrics`);
+          return /^genesys_queue_depth\{/m.test(reply.body) ? reply.body : undefined;
+        },
+        60_000,
+      );
       assert.match(body, /^genesys_exporter_simulated 0$/m, 'credentials mode, not the demo');
     } finally {
       const exit = await exporter.stop();

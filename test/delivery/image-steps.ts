@@ -78,7 +78,8 @@ function executeStage(stage: Stage, options: ExecuteOptions, earlier: ReadonlyMa
           encoding: 'utf8',
           maxBuffer: 64 * 1024 * 1024,
         });
-        if (result.status !== 0) throw new Error(`stage ${stage.name}: RUN ${instruction.command} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+        if (result.status !== 0)
+          throw new Error(`stage ${stage.name}: RUN ${instruction.command} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
         break;
       }
       case 'USER':

@@ -86,11 +86,14 @@ describe('Kubernetes manifests', () => {
     const servicePort = service.spec?.ports?.[0];
     assert.equal(servicePort?.name, 'metrics');
     assert.ok((container.ports ?? []).some((port) => port.name === servicePort?.targetPort));
-    assert.deepEqual(serviceMonitor.spec.endpoints?.map((endpoint) => endpoint.port), [servicePort?.name]);
+    assert.deepEqual(
+      serviceMonitor.spec.endpoints?.map((endpoint) => endpoint.port),
+      [servicePort?.name],
+    );
     assert.equal(service.spec?.publishNotReadyAddresses, true, 'a not-ready exporter is still scraped (its metrics say why)');
   });
 
-  it("give Prometheus the job name every generated alert selects", () => {
+  it('give Prometheus the job name every generated alert selects', () => {
     const jobLabel = serviceMonitor.spec.jobLabel;
     assert.ok(jobLabel !== undefined, 'jobLabel set: without it the job would be the Service name');
     const job = service.metadata?.labels?.[jobLabel];
@@ -103,7 +106,12 @@ describe('Kubernetes manifests', () => {
 
   it('scrape like the example scrape config: interval, timeout, dropped transient queues', () => {
     const scrape = readYaml('prometheus/scrape_config.yaml') as {
-      scrape_configs: { job_name: string; scrape_interval: string; scrape_timeout: string; metric_relabel_configs: { source_labels: string[]; regex: string; action: string }[] }[];
+      scrape_configs: {
+        job_name: string;
+        scrape_interval: string;
+        scrape_timeout: string;
+        metric_relabel_configs: { source_labels: string[]; regex: string; action: string }[];
+      }[];
     };
     const job = scrape.scrape_configs.find((config) => config.job_name === EXPORTER_JOB);
     assert.ok(job !== undefined);

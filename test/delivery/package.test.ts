@@ -68,7 +68,11 @@ describe('npm package', () => {
     assert.ok(packedFiles.includes('dist/simulator/index.js'), 'the embedded simulator (--simulator) is in the tarball');
     const unexpected = packedFiles.filter((path) => !path.startsWith(`${DIST_DIR}/`) && !['package.json', 'README.md', 'LICENSE'].includes(path));
     assert.deepEqual(unexpected, []);
-    assert.deepEqual(packedFiles.filter((path) => path.endsWith('.ts')), [], 'no TypeScript in the package');
+    assert.deepEqual(
+      packedFiles.filter((path) => path.endsWith('.ts')),
+      [],
+      'no TypeScript in the package',
+    );
   });
 
   it('installs only production dependencies, and the installed code imports nothing else', () => {
@@ -84,12 +88,20 @@ describe('npm package', () => {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
         else if (entry.name.endsWith('.js')) {
-          for (const match of readFileSync(path, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"./][^'"]*)['"]/g)) imported.add(match[1]!);
+          for (const match of readFileSync(path, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"./][^'"]*)['"]/g))
+            imported.add(match[1]!);
         }
       }
     };
     walk(dist);
-    const packages = [...imported].filter((specifier) => !specifier.startsWith('node:')).map((specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+    const packages = [...imported]
+      .filter((specifier) => !specifier.startsWith('node:'))
+      .map((specifier) =>
+        specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
     assert.ok(packages.includes('prom-client'), `the scan finds imports (found: ${[...imported].join(', ')})`);
     assert.deepEqual([...new Set(packages)].filter((name) => !(name in pkg.dependencies)).sort(), [], 'imported but not in dependencies');
   });
@@ -170,10 +182,14 @@ describe('systemd unit', () => {
       const url = await exporter.url();
       await waitFor('/-/ready to answer 200', async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined), 60_000);
       // Every collector (the aggregates one too) has polled the endpoint with those credentials.
-      const body = await waitFor('genesys_up 1', async () => {
-        const reply = await get(`${url}/metrics`);
-        return /^genesys_up 1$/m.test(reply.body) ? reply.body : undefined;
-      }, 60_000);
+      const body = await waitFor(
+        'genesys_up 1',
+        async () => {
+          const reply = await get(`${url}/metrics`);
+          return /^genesys_up 1$/m.test(reply.body) ? reply.body : undefined;
+        },
+        60_000,
+      );
       assert.match(body, /^genesys_exporter_simulated 0$/m, 'credentials mode, not the demo');
       assert.ok(!exporter.logLines.join('\n').includes(simulator.endpoint.clientSecret), 'the secret is not logged');
     } finally {

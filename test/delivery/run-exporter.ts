@@ -25,7 +25,13 @@ export interface StartOptions {
 }
 
 export function startBin(command: string, args: readonly string[], options: StartOptions): RunningBin {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? cleanEnv(), uid: options.uid, gid: options.gid, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? cleanEnv(),
+    uid: options.uid,
+    gid: options.gid,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const logLines: string[] = [];
   let pending = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -40,14 +46,18 @@ export function startBin(command: string, args: readonly string[], options: Star
   return {
     logLines,
     url: () =>
-      waitFor('the exporter to log its listening URL', async () => {
-        if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}:\n${logLines.join('\n')}`);
-        for (const line of logLines) {
-          const record = JSON.parse(line) as { msg?: string; url?: string };
-          if (record.msg === 'listening' && record.url !== undefined) return record.url;
-        }
-        return undefined;
-      }, 60_000),
+      waitFor(
+        'the exporter to log its listening URL',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}:\n${logLines.join('\n')}`);
+          for (const line of logLines) {
+            const record = JSON.parse(line) as { msg?: string; url?: string };
+            if (record.msg === 'listening' && record.url !== undefined) return record.url;
+          }
+          return undefined;
+        },
+        60_000,
+      ),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
