@@ -139,7 +139,7 @@ async function sendWithBudget(context: ApiRequestContext, request: ApiRequest<un
   const closedError = (): Error => new ClientClosedError({ endpoint: request.endpoint });
   failIfPausedLong(context, request.endpoint);
   await context.tokens.getToken();
-  const permit = await context.limiter.acquire(closedError);
+  const permit = await context.limiter.acquire(closedError, () => failIfPausedLong(context, request.endpoint));
   try {
     let token = await context.tokens.getToken();
     while (context.limiter.paused) {

@@ -54,11 +54,14 @@ export class RateLimiter {
     }, { once: true });
   }
 
-  /** Waits for a concurrency slot, the end of any pause, and a budget token. Release the permit after the attempt. */
-  async acquire(closedError: () => Error): Promise<Permit> {
+  /**
+   * Waits for a concurrency slot, the end of any pause, and a budget token. Release the permit after the
+   * attempt. `beforePauseWait` runs before each wait for a pause and may throw to give up (a long pause).
+   */
+  async acquire(closedError: () => Error, beforePauseWait?: () => void): Promise<Permit> {
     await this.#takeSlot(closedError);
     try {
-      const turn = this.#bucketQueue.then(() => this.#takeToken(closedError));
+      const turn = this.#bucketQueue.then(() => this.#takeToken(closedError, beforePauseWait));
       this.#bucketQueue = turn.catch(() => {});
       await turn;
     } catch (error) {
@@ -94,8 +97,9 @@ export class RateLimiter {
     while (this.paused) await sleep(this.#pausedUntilMs - this.#now(), this.#closeSignal, closedError);
   }
 
-  async #takeToken(closedError: () => Error): Promise<void> {
+  async #takeToken(closedError: () => Error, beforePauseWait: (() => void) | undefined): Promise<void> {
     for (;;) {
+      if (this.paused) beforePauseWait?.();
       await this.waitWhilePaused(closedError);
       const now = this.#now();
       this.#tokens = Math.min(this.burst, this.#tokens + (now - this.#refilledAtMs) * this.#refillPerMs);

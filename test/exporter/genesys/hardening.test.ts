@@ -143,6 +143,25 @@ describe('limits: Retry-After, repeated auth failures', () => {
     }
   });
 
+  test('a request already waiting for a slot when a long Retry-After starts fails at once instead of waiting it out', async () => {
+    const fake = await startFakeGenesys({
+      api: (n) => (n === 1 ? { status: 429, headers: { 'Retry-After': '90' }, body: { message: 'Rate limit exceeded', status: 429 }, delayMs: 200 } : undefined),
+    });
+    const client = clientFor(fake, { maxConcurrency: 1 });
+    try {
+      await client.start();
+      const first = settle(client.listQueues());
+      const waiting = within(5_000, client.listQueues());
+      assert.ok((await first) instanceof RateLimitedError);
+      const outcome = await waiting;
+      assert.ok(outcome instanceof RateLimitedError, `the waiting request: got ${String(outcome)}`);
+      assert.equal(fake.apiCalls().length, 1);
+    } finally {
+      await client.close();
+      await fake.close();
+    }
+  });
+
   test('a persistent 401 does not fetch a new token on every request: the client backs off', async () => {
     const fake = await startFakeGenesys({ api: () => ({ status: 401, body: { message: 'Invalid login credentials.', code: 'bad.credentials', status: 401 } }) });
     const client = clientFor(fake, { loginCircuit: { failureThreshold: 3, openBaseMs: 60_000, openMaxMs: 60_000 } });
