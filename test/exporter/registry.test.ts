@@ -121,6 +121,18 @@ describe('registry built from the catalog', () => {
     assert.equal(exposition.renders, rendersBefore + 1, 'one render for one change');
   });
 
+  test('scrapes that arrive before the first body exists wait for one shared render', async () => {
+    const { exposition, store } = createExporterRegistry({ processMetrics: false });
+    const snapshot = new SnapshotBuilder();
+    snapshot.add('genesys_queue_depth', { labels: { queue_id: 'q1', queue_name: 'Sales', media_type: 'voice' }, value: 5 });
+    store.publish('observations', snapshot.build(), 60_000);
+    const bodies = await Promise.all(Array.from({ length: 6 }, (_, i) => exposition.scrape(i < 3 ? 'identity' : 'gzip')));
+    assert.equal(exposition.renders, 1);
+    for (const body of bodies.slice(0, 3)) assert.match(bodyText(body.chunks), /^genesys_queue_depth\{[^}]*\} 5$/m);
+    for (const body of bodies.slice(3)) assert.match(gunzipSync(Buffer.concat(body.chunks)).toString('utf8'), /^genesys_queue_depth\{[^}]*\} 5$/m);
+    exposition.close();
+  });
+
   test('a render that fails is reported to scrapes, not papered over with the previous body; the next good data recovers', async () => {
     const { exposition, store } = createExporterRegistry({ processMetrics: false });
     const labels = { queue_id: 'q1', queue_name: 'Sales', media_type: 'voice' };
