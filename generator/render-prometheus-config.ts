@@ -54,5 +54,11 @@ export function renderScrapeConfig(): string {
     "  media_type) that lingers in the TSDB and in the dashboards' queue picker. The example drops them",
     '  at scrape time, before they are stored. Adapt the regex to your naming, or remove the rule.',
     '  Do not labeldrop queue_id or queue_name: every dashboard and alert groups by them.',
+    '- sharded exporters (--collector.queues.shard=i/N, README "Sharding: past one exporter"): list every',
+    '  replica as a target of this one job with the same labels, e.g.',
+    `    targets: [exporter-0:${EXPORTER_DEFAULT_PORT}, exporter-1:${EXPORTER_DEFAULT_PORT}]   # shards 0/2 and 1/2`,
+    '  Each queue is on one replica only, so the alerts and dashboards work unchanged (they aggregate by',
+    '  queue, not by instance) and "exporter down" fires per replica. On Kubernetes the ServiceMonitor (or',
+    '  kubernetes_sd_configs, role: endpoints, on the Service) finds every replica behind the one Service.',
   ]);
 }

@@ -3,6 +3,7 @@
 
 import { diffAlertmanager } from './alertmanager.ts';
 import { type DashboardFile, diffDashboards } from './dashboards.ts';
+import { copiesOf } from './embedded.ts';
 import { diffFile } from './files.ts';
 import { isEmptyAlertmanagerChange, type FileChange, type Review } from './model.ts';
 import { classify, parseJson, parseYaml, ReviewInputError } from './out-tree.ts';
@@ -22,18 +23,28 @@ function dashboards(tree: Tree, paths: readonly string[], side: string): Dashboa
 export function compareTrees(before: Tree, after: Tree, sides: Pick<Review, 'base' | 'head'>): Review {
   const a = classify(before);
   const b = classify(after);
-  const rules = diffRules(
-    a.rules.map((file) => ({ file, parsed: parseYaml(`base ${file}`, before.get(file) ?? '') })),
-    b.rules.map((file) => ({ file, parsed: parseYaml(`head ${file}`, after.get(file) ?? '') })),
-  );
+  const ruleFiles = (tree: Tree, paths: readonly string[], side: string) =>
+    paths.map((file) => ({ file, parsed: parseYaml(`${side} ${file}`, tree.get(file) ?? '') }));
   const alertmanagerConfig = (tree: Tree, paths: readonly string[], side: string): unknown =>
     paths[0] === undefined ? {} : parseYaml(`${side} ${paths[0]}`, tree.get(paths[0]) ?? '');
-  const alertmanager = diffAlertmanager(alertmanagerConfig(before, a.alertmanager, 'base'), alertmanagerConfig(after, b.alertmanager, 'head'));
+  const base = {
+    dashboards: dashboards(before, a.dashboard, 'base'),
+    ruleFiles: ruleFiles(before, a.rules, 'base'),
+    alertmanager: alertmanagerConfig(before, a.alertmanager, 'base'),
+  };
+  const head = {
+    dashboards: dashboards(after, b.dashboard, 'head'),
+    ruleFiles: ruleFiles(after, b.rules, 'head'),
+    alertmanager: alertmanagerConfig(after, b.alertmanager, 'head'),
+  };
+  const rules = diffRules(base.ruleFiles, head.ruleFiles);
+  const alertmanager = diffAlertmanager(base.alertmanager, head.alertmanager);
+  const copies = { before: copiesOf(base), after: copiesOf(head) };
   const otherPaths = [...new Set([...a.other, ...b.other])].sort();
-  const files = otherPaths.map((path) => diffFile(path, before.get(path), after.get(path))).filter((f): f is FileChange => f !== undefined);
+  const files = otherPaths.map((path) => diffFile(path, before.get(path), after.get(path), copies)).filter((f): f is FileChange => f !== undefined);
   return {
     ...sides,
-    dashboards: diffDashboards(dashboards(before, a.dashboard, 'base'), dashboards(after, b.dashboard, 'head')),
+    dashboards: diffDashboards(base.dashboards, head.dashboards),
     ruleGroups: rules.ruleGroups,
     alerts: rules.alerts,
     recordingRules: rules.recordingRules,

@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { dump, load } from 'js-yaml';
 import { ReviewInputError } from '../../review/out-tree.ts';
 import { renderLayouts } from '../../review/svg.ts';
 import { changeLines, editJson, editYaml, type JsonObject, panel, realOut, review } from './support.ts';
@@ -26,15 +27,23 @@ describe('review: dashboards', () => {
     head.set('dashboards/detail.json', detail);
     const health = JSON.parse(head.get(HEALTH) ?? '{}');
     head.delete(HEALTH);
-    head.set('dashboards/new.json', JSON.stringify({ ...health, uid: 'genesys-new', title: 'New', panels: health.panels.slice(0, 2) }));
+    const stat = (id: number, title: string, x: number, refId: string, expr: string) => ({
+      id,
+      type: 'stat',
+      title,
+      gridPos: { x, y: 0, w: 12, h: 4 },
+      targets: [{ refId, expr }],
+    });
+    const panels = [stat(1, 'Queues', 0, 'queues', 'count(genesys_queue_info)'), stat(2, 'Agents', 12, 'agents', 'sum(genesys_queue_members)')];
+    head.set('dashboards/new.json', JSON.stringify({ ...health, uid: 'genesys-new', title: 'New', panels }));
     assert.deepEqual(changeLines(review(base, head).markdown), [
       '**Summary:** 1 dashboard added, 1 dashboard removed, 1 dashboard changed (renamed).',
       '#### Genesys Cloud: exporter health (`genesys-exporter-health`): removed',
       '#### New (`genesys-new`): added, 2 panels',
-      '- **Exporter scraped** (stat, id 1): added at x 0, y 0, 4×4',
-      '  - query `scrapeUp`: added',
-      '- **Genesys Cloud poll** (stat, id 2): added at x 4, y 0, 4×4',
-      '  - query `pollOk`: added',
+      '- **Queues** (stat, id 1): added at x 0, y 0, 12×4',
+      '  - query `queues`: added',
+      '- **Agents** (stat, id 2): added at x 12, y 0, 12×4',
+      '  - query `agents`: added',
       '#### Genesys Cloud: queues (`genesys-queue-overview`): renamed from “Genesys Cloud: queue overview”',
     ]);
   });
@@ -249,6 +258,82 @@ describe('review: other files', () => {
         ),
       ),
     );
+  });
+});
+
+describe('review: deployment files that wrap dashboards and rules', () => {
+  /** The wrappers a generator writes for each target, built from one side's own dashboard and rules. */
+  function withWrappers(tree: Map<string, string>, options: { namespace?: string; staleFrom?: Map<string, string> } = {}): Map<string, string> {
+    const overview = JSON.parse(tree.get(OVERVIEW) ?? '{}');
+    const stale = JSON.parse(options.staleFrom?.get(OVERVIEW) ?? 'null') ?? overview;
+    const rules = load(tree.get(ALERTS) ?? '') as JsonObject;
+    const meta = (name: string) => ({ name, namespace: options.namespace ?? 'monitoring' });
+    return new Map(tree)
+      .set(
+        'deploy/grafana-operator/dashboards.yaml',
+        dump({
+          apiVersion: 'grafana.integreatly.org/v1beta1',
+          kind: 'GrafanaDashboard',
+          metadata: meta('genesys-queue-overview'),
+          spec: { json: JSON.stringify(stale) },
+        }),
+      )
+      .set(
+        'deploy/grafana-sidecar/dashboards.yaml',
+        dump({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { ...meta('genesys-dashboards'), labels: { grafana_dashboard: '1' } },
+          data: { 'queue-overview.json': JSON.stringify(overview, null, 2) },
+        }),
+      )
+      .set('deploy/grafana-api/queue-overview.json', JSON.stringify({ dashboard: overview, folderUid: 'genesys-cloud', overwrite: true }))
+      .set(
+        'deploy/prometheus-operator/alerting-rules.yaml',
+        dump({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: meta('genesys-alerts'), spec: { groups: rules.groups } }),
+      )
+      .set('deploy/mimir/genesys.yaml', dump({ groups: rules.groups }));
+  }
+
+  const edited = (base: Map<string, string>): Map<string, string> => {
+    const head = editJson(base, OVERVIEW, (d) => {
+      const target = panel(d, 'Wait time p95 by queue').targets[0];
+      target.expr = target.expr.replace('histogram_quantile(0.95,', 'histogram_quantile(0.99,');
+    });
+    return editYaml(head, ALERTS, (y) => {
+      y.groups[0].rules[0].for = '7m';
+    });
+  };
+
+  test('a query and an alert changed: reported once, not again in each wrapper; the wrapper’s own change is', () => {
+    const base = realOut();
+    const lines = changeLines(review(withWrappers(base), withWrappers(edited(base), { namespace: 'observability' })).markdown);
+    assert.deepEqual(lines, [
+      '**Summary:** 1 dashboard changed (1 panel), 1 alert changed, 3 files changed.',
+      '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
+      '- **Wait time p95 by queue** (timeseries, id 6)',
+      '  - query `p95`: `0.95` → `0.99`',
+      '- **QueueDepthCritical**',
+      '  - `for`: `5m` → `7m`',
+      // The API payload and the Mimir file have nothing of their own that changed: not listed.
+      '- `deploy/grafana-operator/dashboards.yaml`',
+      '  - `metadata.namespace`: `monitoring` → `observability`',
+      '- `deploy/grafana-sidecar/dashboards.yaml`',
+      '  - `metadata.namespace`: `monitoring` → `observability`',
+      '- `deploy/prometheus-operator/alerting-rules.yaml`',
+      '  - `metadata.namespace`: `monitoring` → `observability`',
+    ]);
+  });
+
+  test('a wrapper still holding the old dashboard is a change of that wrapper', () => {
+    const base = realOut();
+    const head = edited(base);
+    const lines = changeLines(review(withWrappers(base), withWrappers(head, { staleFrom: base })).markdown);
+    assert.deepEqual(lines.slice(-2), [
+      '- `deploy/grafana-operator/dashboards.yaml`',
+      '  - `spec.json`: `«dashboard genesys-queue-overview»` → `«dashboard genesys-queue-overview (the base version)»`',
+    ]);
+    assert.equal(lines.filter((line) => line.startsWith('- `deploy/')).length, 1);
   });
 });
 
