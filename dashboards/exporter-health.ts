@@ -50,11 +50,13 @@ export const PANEL = {
   requestBudget: 17,
   tokenRefreshes: 18,
   loginCircuitTimeline: 19,
+  dataSource: 20,
 } as const;
 
 const UP_DOWN: States = { 0: { text: 'down', color: 'red' }, 1: { text: 'up', color: 'green' } };
 const OK_FAILING: States = { 0: { text: 'failing', color: 'red' }, 1: { text: 'ok', color: 'green' } };
 const CIRCUIT: States = { 0: { text: 'closed', color: 'green' }, 1: { text: 'open: backing off', color: 'red' } };
+const DATA_SOURCE: States = { 0: { text: 'Genesys Cloud', color: 'green' }, 1: { text: 'SIMULATED', color: 'red' } };
 const STRETCHED: States = { 0: { text: 'on schedule', color: 'green' }, 1: { text: 'stretched', color: 'yellow' } };
 
 /** Prometheus' own `up` for the exporter's scrape job (the job the alerts select). */
@@ -176,6 +178,29 @@ function loginCircuitPanel() {
     queries: [{ refId: 'circuit', expr: aggregate('max', clusterSeries('genesys_exporter_login_circuit_open')), legend: 'circuit' }],
   })
     .mappings(stateMappings(CIRCUIT))
+    .colorScheme(colorByThresholds())
+    .thresholds(
+      thresholds([
+        { value: null, color: 'green' },
+        { value: 1, color: 'red' },
+      ]),
+    );
+}
+
+// A demo (--simulator) scraped as production must be obvious on the dashboard too, not only in an alert.
+function dataSourcePanel() {
+  return statPanel({
+    id: PANEL.dataSource,
+    title: 'Data source',
+    description:
+      'Genesys Cloud, or SIMULATED when the exporter serves its embedded demo org (--simulator): every queue ' +
+      'number is then made up, and GenesysExporterSimulatedData fires (genesys_exporter_simulated).',
+    unit: 'none',
+    noValue: 'No data from the exporter',
+    reduce: 'last',
+    queries: [{ refId: 'simulated', expr: aggregate('max', clusterSeries('genesys_exporter_simulated')), legend: 'simulated' }],
+  })
+    .mappings(stateMappings(DATA_SOURCE))
     .colorScheme(colorByThresholds())
     .thresholds(
       thresholds([
@@ -429,11 +454,12 @@ function loginCircuitTimelinePanel() {
 export function exporterHealthLayout(config: AlertsConfig): Layout {
   return [
     [
-      cell(scrapeUpPanel(config), 4, 4),
-      cell(pollOkPanel(), 4, 4),
+      cell(scrapeUpPanel(config), 3, 4),
+      cell(pollOkPanel(), 3, 4),
+      cell(dataSourcePanel(), 3, 4),
       cell(freshnessPanel(config), 4, 4),
       cell(tokenExpiryPanel(), 4, 4),
-      cell(loginCircuitPanel(), 4, 4),
+      cell(loginCircuitPanel(), 3, 4),
       cell(queuesPanel(), 4, 4),
     ],
     [cell(upTimelinePanel(config), 12, 6), cell(collectorSuccessPanel(), 12, 6)],

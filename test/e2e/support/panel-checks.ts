@@ -132,6 +132,7 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-exporter-health/17/budget': healthy('the default budget of 200 requests/min', (v) => Math.abs(v - 200 / 60) < 1e-9),
   'genesys-exporter-health/18/refreshes': { kind: 'dataOnly', reason: 'a 24 h token is granted once per process; the window may not include the grant' },
   'genesys-exporter-health/19/circuit': healthy('the login endpoint never fails here', (v) => v === 0),
+  'genesys-exporter-health/20/simulated': healthy('the stack runs the exporter on the simulator process with credentials, not --simulator', (v) => v === 0),
 };
 
 export interface TruthContext {
