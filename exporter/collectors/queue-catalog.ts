@@ -13,7 +13,7 @@ import type { Collector } from './collector.ts';
 import { QUEUE_PAGE_SIZE } from '../genesys/routing-queues.ts';
 import type { QueueMediaSetting, RoutingQueue } from '../genesys/routing-queues.ts';
 import type { GenesysPort } from './genesys-port.ts';
-import { mediaTypeOfSetting, QueueDirectory } from './queue-directory.ts';
+import { mediaTypeOfSetting, type QueueDirectory } from './queue-directory.ts';
 import type { ExportedQueue, ServiceLevelTarget } from './queue-directory.ts';
 import type { MediaType } from '../../metrics/vocabulary.ts';
 import { formatShard, inShard, WHOLE_ORG } from './shard.ts';

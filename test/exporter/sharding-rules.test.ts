@@ -33,7 +33,9 @@ type Layout = 'one exporter' | 'two shards';
 const instanceOf = (layout: Layout, shard: number): string => (layout === 'one exporter' ? 'exporter:9813' : `exporter-${shard}:9813`);
 
 function labels(set: Record<string, string>): string {
-  return `{${Object.entries(set).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+  return `{${Object.entries(set)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ')}}`;
 }
 
 /** Every queue series an exporter serves for the queue alerts, over 30 minutes at 1 m steps. */
@@ -84,14 +86,34 @@ describe('shipped rules over two shards: the same answers as over one exporter',
       input_series: queueSeries(layout),
       promql_expr_test: [
         // Per queue, never doubled: 60 and 70 waiting, not 130 and not one series per instance.
-        { expr: expr('QueueDepthCritical'), eval_time: '20m', exp_samples: QUEUES.filter((q) => q.depth > 50).map((q) => ({ labels: labels(queueKey(q)), value: q.depth })) },
-        { expr: expr('QueueNoAvailableAgents'), eval_time: '20m', exp_samples: QUEUES.filter((q) => q.depth >= 1 && q.idle === 0).map((q) => ({ labels: labels(queueKey(q)), value: q.depth })) },
+        {
+          expr: expr('QueueDepthCritical'),
+          eval_time: '20m',
+          exp_samples: QUEUES.filter((q) => q.depth > 50).map((q) => ({ labels: labels(queueKey(q)), value: q.depth })),
+        },
+        {
+          expr: expr('QueueNoAvailableAgents'),
+          eval_time: '20m',
+          exp_samples: QUEUES.filter((q) => q.depth >= 1 && q.idle === 0).map((q) => ({ labels: labels(queueKey(q)), value: q.depth })),
+        },
         // 2 offers a minute: 30 in 15 minutes per queue, whichever instance counted them.
-        { expr: expr('queue_name_media_type:genesys_queue_offer:increase15m'), eval_time: '20m', exp_samples: QUEUES.map((q) => ({ labels: labels({ ...queueKey(q), media_type: 'voice' }), value: 30 })) },
+        {
+          expr: expr('queue_name_media_type:genesys_queue_offer:increase15m'),
+          eval_time: '20m',
+          exp_samples: QUEUES.map((q) => ({ labels: labels({ ...queueKey(q), media_type: 'voice' }), value: 30 })),
+        },
         // Half the offers breached on the slow queues: 0.5 compliance against a 0.8 target.
-        { expr: expr('QueueSlaBelowTarget'), eval_time: '20m', exp_samples: slow.map((q) => ({ labels: labels({ ...queueKey(q), media_type: 'voice' }), value: 0.5 })) },
+        {
+          expr: expr('QueueSlaBelowTarget'),
+          eval_time: '20m',
+          exp_samples: slow.map((q) => ({ labels: labels({ ...queueKey(q), media_type: 'voice' }), value: 0.5 })),
+        },
         // p95 of waits spread evenly in (128 s, 256 s]: 128 + 0.95 × 128 = 249.6 s (rounded to tenths for float noise).
-        { expr: `round((${expr('WaitTimeDegradation')}) * 10)`, eval_time: '20m', exp_samples: slow.map((q) => ({ labels: labels(queueKey(q)), value: 2496 })) },
+        {
+          expr: `round((${expr('WaitTimeDegradation')}) * 10)`,
+          eval_time: '20m',
+          exp_samples: slow.map((q) => ({ labels: labels(queueKey(q)), value: 2496 })),
+        },
       ],
     };
   }
@@ -106,9 +128,17 @@ describe('shipped rules over two shards: the same answers as over one exporter',
       { series: `genesys_exporter_queues${labels({ job: JOB, cluster: CLUSTER, instance: 'exporter-1:9813' })}`, values: '2x10' },
     ],
     promql_expr_test: [
-      { expr: expr('GenesysExporterDown'), eval_time: '20m', exp_samples: [{ labels: labels({ __name__: 'up', cluster: CLUSTER, instance: 'exporter-1:9813', job: JOB }), value: 0 }] },
+      {
+        expr: expr('GenesysExporterDown'),
+        eval_time: '20m',
+        exp_samples: [{ labels: labels({ __name__: 'up', cluster: CLUSTER, instance: 'exporter-1:9813', job: JOB }), value: 0 }],
+      },
       { expr: expr('GenesysExporterAbsent'), eval_time: '20m', exp_samples: [] },
-      { expr: expr('GenesysExporterNoQueues'), eval_time: '20m', exp_samples: [{ labels: labels({ cluster: CLUSTER, instance: 'exporter-0:9813', job: JOB }), value: 0 }] },
+      {
+        expr: expr('GenesysExporterNoQueues'),
+        eval_time: '20m',
+        exp_samples: [{ labels: labels({ cluster: CLUSTER, instance: 'exporter-0:9813', job: JOB }), value: 0 }],
+      },
     ],
   });
 

@@ -13,7 +13,7 @@ import type { RoutingQueue } from '../../exporter/genesys/routing-queues.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import type { SimQueue } from '../../simulator/control-types.ts';
-import { parseExposition, select, valueOf } from './exposition.ts';
+import { parseExposition, select, valueOf as sampleValue } from './exposition.ts';
 import type { ParsedSample } from './exposition.ts';
 import { get, waitFor } from './http-client.ts';
 import { SimControl } from './sim-control.ts';
@@ -45,7 +45,11 @@ describe('--collector.queues.shard: parsing and validation', () => {
       ['', /^--collector\.queues\.shard= must be "i\/N"/],
     ];
     for (const [value, message] of cases) {
-      assert.throws(() => shardOfFlag(value), (error: unknown) => error instanceof ConfigError && message.test(error.message), `for ${JSON.stringify(value)}`);
+      assert.throws(
+        () => shardOfFlag(value),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+        `for ${JSON.stringify(value)}`,
+      );
     }
   });
 });
@@ -78,7 +82,10 @@ describe('the shard hash: stable, documented, evenly spread', () => {
   }
   const sequentialIds = (count: number): string[] => Array.from({ length: count }, (_, i) => `queue-${String(i).padStart(5, '0')}`);
 
-  for (const [kind, ids] of [['UUID-like', uuidLikeIds(10_000)], ['sequential', sequentialIds(10_000)]] as const) {
+  for (const [kind, ids] of [
+    ['UUID-like', uuidLikeIds(10_000)],
+    ['sequential', sequentialIds(10_000)],
+  ] as const) {
     // For a uniform hash a shard's size has a standard deviation of √(n·p·(1−p)): ±10 % is 10σ at N = 2 and
     // still 3.3σ at N = 10, so a failure means a skewed hash, not bad luck. (At N = 16 it would be 2.6σ:
     // some shard of some N would miss it by chance alone.)
@@ -110,7 +117,13 @@ describe('selectQueues with a shard: the shard before the cap, and the shards pa
     const parts = [0, 1, 2].map((index) => selectQueues(queues, { ...all, shard: { index, count: 3 } }));
     for (const [index, part] of parts.entries()) {
       assert.ok(part.exported.length > 0, `shard ${index} is not empty`);
-      assert.deepEqual(ids(part).sort(), queues.filter((q) => shardOf(q.id, 3) === index).map((q) => q.id).sort());
+      assert.deepEqual(
+        ids(part).sort(),
+        queues
+          .filter((q) => shardOf(q.id, 3) === index)
+          .map((q) => q.id)
+          .sort(),
+      );
       assert.equal(part.onOtherShards, queues.length - part.exported.length);
     }
     const union = parts.flatMap(ids);
@@ -118,7 +131,7 @@ describe('selectQueues with a shard: the shard before the cap, and the shards pa
     assert.deepEqual([...union].sort(), queues.map((q) => q.id).sort());
   });
 
-  test('the cap applies to the shard\'s own queues: each of two capped shards fills its cap with its own', () => {
+  test("the cap applies to the shard's own queues: each of two capped shards fills its cap with its own", () => {
     const max = 5;
     for (const index of [0, 1]) {
       const result = selectQueues(queues, { ...all, max, shard: { index, count: 2 } });
@@ -126,7 +139,10 @@ describe('selectQueues with a shard: the shard before the cap, and the shards pa
       assert.ok(own.length > max, 'the shard has more queues than the cap');
       // First by name within the shard: a cap applied before the shard would give both replicas a part of
       // the same five names, and each fewer than five queues.
-      assert.deepEqual(ids(result), own.slice(0, max).map((q) => q.id));
+      assert.deepEqual(
+        ids(result),
+        own.slice(0, max).map((q) => q.id),
+      );
       assert.equal(result.droppedByCap, own.length - max);
     }
   });
@@ -165,22 +181,33 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
   }
   const scrape = async (exporter: RunningExporter): Promise<ParsedSample[]> => parseExposition((await get(`${exporter.url}/metrics`)).body);
   const infoIds = async (exporter: RunningExporter): Promise<string[]> =>
-    select(await scrape(exporter), 'genesys_queue_info').map((s) => s.labels['queue_id']!).sort();
+    select(await scrape(exporter), 'genesys_queue_info')
+      .map((s) => s.labels['queue_id']!)
+      .sort();
   async function ready(exporter: RunningExporter): Promise<void> {
     await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), 60_000, 50);
-    await waitFor('a first aggregates run', async () =>
-      valueOf(await scrape(exporter), 'genesys_exporter_collector_success', { collector: 'aggregates' }) === 1 ? true : undefined, 60_000, 50);
+    await waitFor(
+      'a first aggregates run',
+      async () => (sampleValue(await scrape(exporter), 'genesys_exporter_collector_success', { collector: 'aggregates' }) === 1 ? true : undefined),
+      60_000,
+      50,
+    );
   }
   /** Scrape after a successful run of `collector` that started after this call (so it saw the current clock). */
   async function freshRun(exporter: RunningExporter, collector: string): Promise<ParsedSample[]> {
-    const stamp = async () => valueOf(await scrape(exporter), 'genesys_exporter_collector_last_success_timestamp_seconds', { collector });
+    const stamp = async () => sampleValue(await scrape(exporter), 'genesys_exporter_collector_last_success_timestamp_seconds', { collector });
     let seen = Date.now() / 1000;
     for (let completions = 0; completions < 2; completions++) {
       const after = seen;
-      seen = await waitFor(`a successful ${collector} run`, async () => {
-        const value = await stamp();
-        return value !== undefined && value > after ? value : undefined;
-      }, 60_000, 50);
+      seen = await waitFor(
+        `a successful ${collector} run`,
+        async () => {
+          const value = await stamp();
+          return value !== undefined && value > after ? value : undefined;
+        },
+        60_000,
+        50,
+      );
     }
     return scrape(exporter);
   }
@@ -203,20 +230,27 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
   test('together they export every queue exactly once, each the queues its hash names; shard gauges say which', async () => {
     const [zero, one] = [await infoIds(shards[0]!), await infoIds(shards[1]!)];
     assert.ok(zero.length > 0 && one.length > 0, `both shards hold queues (${zero.length} and ${one.length})`);
-    assert.deepEqual(zero.filter((id) => one.includes(id)), [], 'no queue on both shards');
+    assert.deepEqual(
+      zero.filter((id) => one.includes(id)),
+      [],
+      'no queue on both shards',
+    );
     const everyQueue = orgQueues.map((q) => q.id).sort();
     assert.deepEqual([...zero, ...one].sort(), everyQueue, 'union = every queue of the org');
     assert.deepEqual(await infoIds(single), everyQueue);
-    assert.deepEqual(zero, everyQueue.filter((id) => shardOf(id, 2) === 0));
+    assert.deepEqual(
+      zero,
+      everyQueue.filter((id) => shardOf(id, 2) === 0),
+    );
     for (const [index, exporter] of shards.entries()) {
       const samples = await scrape(exporter);
-      assert.equal(valueOf(samples, 'genesys_exporter_shard_index'), index);
-      assert.equal(valueOf(samples, 'genesys_exporter_shards'), 2);
-      assert.equal(valueOf(samples, 'genesys_exporter_queues'), index === 0 ? zero.length : one.length);
+      assert.equal(sampleValue(samples, 'genesys_exporter_shard_index'), index);
+      assert.equal(sampleValue(samples, 'genesys_exporter_shards'), 2);
+      assert.equal(sampleValue(samples, 'genesys_exporter_queues'), index === 0 ? zero.length : one.length);
     }
     const whole = await scrape(single);
-    assert.equal(valueOf(whole, 'genesys_exporter_shard_index'), 0);
-    assert.equal(valueOf(whole, 'genesys_exporter_shards'), 1);
+    assert.equal(sampleValue(whole, 'genesys_exporter_shard_index'), 0);
+    assert.equal(sampleValue(whole, 'genesys_exporter_shards'), 1);
   });
 
   test('counters and gauges: every series on exactly one shard, equal to the single exporter; sums equal its totals', async () => {
@@ -253,7 +287,7 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
     for (const queue of truth.queues) {
       const owner = parts[shardOf(queue.queueId, 2)]!;
       for (const media of queue.media) {
-        assert.equal(valueOf(owner, 'genesys_queue_depth', { queue_id: queue.queueId, media_type: media.mediaType }), media.waiting, `depth ${queue.name}`);
+        assert.equal(sampleValue(owner, 'genesys_queue_depth', { queue_id: queue.queueId, media_type: media.mediaType }), media.waiting, `depth ${queue.name}`);
       }
     }
   });
@@ -273,17 +307,22 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
     const otherShard = 1 - shardOf(lonely!.id, 2);
     const include = lonely!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const exporter = await start([`--collector.queues.shard=${otherShard}/2`, `--collector.queues.include=${include}`]);
-    const body = await waitFor('/-/ready to give the shard reason', async () => {
-      const reply = await get(`${exporter.url}/-/ready`);
-      return reply.status === 503 && /shard/.test(reply.body) ? reply.body : undefined;
-    }, 60_000, 50);
+    const body = await waitFor(
+      '/-/ready to give the shard reason',
+      async () => {
+        const reply = await get(`${exporter.url}/-/ready`);
+        return reply.status === 503 && /shard/.test(reply.body) ? reply.body : undefined;
+      },
+      60_000,
+      50,
+    );
     assert.equal(
       body,
       `Not ready: no queue of shard ${otherShard}/2 (--collector.queues.shard) matches the filters (include=${include}, exclude=(none), ` +
         `divisions=(all), shard=${otherShard}/2): the one matching queue hashes to another shard, whose replica exports it; ` +
         `${orgQueues.length} queues visible. Run fewer replicas or widen the filters\n`,
     );
-    assert.equal(valueOf(await scrape(exporter), 'genesys_exporter_queues'), 0);
+    assert.equal(sampleValue(await scrape(exporter), 'genesys_exporter_queues'), 0);
     await stop(exporter);
   });
 });
