@@ -154,3 +154,63 @@ describe('shipped rules over two shards: the same answers as over one exporter',
     promtoolTest('two', [queueTest('two shards')]));
   test('exporter down and no queues fire for the one shard concerned, not for the job', () => promtoolTest('health', [healthTest()]));
 });
+
+/** The shard-set checks the README's sharding section gives, as it gives them: [comment, expression] pairs. */
+async function readmeShardChecks(): Promise<[string, string][]> {
+  const readme = await readFile(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Sharding: past one exporter'));
+  const block = /```promql\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(block !== undefined, 'the README sharding section has a promql block');
+  const lines = block.trim().split('\n');
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < lines.length; i += 2) pairs.push([lines[i]!.replace(/^# /, ''), lines[i + 1]!]);
+  return pairs;
+}
+
+describe("the README's shard-set checks (promtool)", () => {
+  let scratch: string;
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'sharding-checks-'));
+  });
+  after(async () => {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  });
+
+  test('missing shard, doubled shard and disagreeing N are each found, in their cluster only', async () => {
+    const checks = await readmeShardChecks();
+    assert.equal(checks.length, 3);
+    const replica = (cluster: string, instance: string, index: number, count: number) => [
+      { series: `genesys_exporter_shard_index${labels({ job: JOB, cluster, instance })}`, values: `${index}x5` },
+      { series: `genesys_exporter_shards${labels({ job: JOB, cluster, instance })}`, values: `${count}x5` },
+    ];
+    const input_series = [
+      // prod: 0/3, 2/3 and 2/3 again: shard 1 has no replica, shard 2 has two.
+      ...replica('prod', 'a', 0, 3),
+      ...replica('prod', 'b', 2, 3),
+      ...replica('prod', 'c', 2, 3),
+      // staging: 0/2 and 1/3, half-way through a change of N.
+      ...replica('staging', 'd', 0, 2),
+      ...replica('staging', 'e', 1, 3),
+      // dev: one unsharded exporter, and prod's healthy twin: 0/2 and 1/2.
+      ...replica('dev', 'f', 0, 1),
+      ...replica('eu', 'g', 0, 2),
+      ...replica('eu', 'h', 1, 2),
+    ];
+    const key = (cluster: string) => labels({ cluster, job: JOB });
+    // Distinct indexes vs N: prod has 2 of 3, staging 2 of 3 (its max N). Doubled: prod's shard 2, twice.
+    // Disagreeing N: staging's 2 and 3.
+    const expected = [
+      [
+        { labels: key('prod'), value: 2 },
+        { labels: key('staging'), value: 2 },
+      ],
+      [{ labels: key('prod'), value: 2 }],
+      [{ labels: key('staging'), value: 2 }],
+    ];
+    const path = join(scratch, 'checks.yaml');
+    const promql_expr_test = checks.map(([, expr], i) => ({ expr, eval_time: '3m', exp_samples: expected[i] }));
+    await writeFile(path, dump({ rule_files: [], evaluation_interval: '1m', tests: [{ interval: '1m', input_series, promql_expr_test }] }, { lineWidth: -1 }));
+    const result = await runTool('promtool', ['test', 'rules', path]);
+    assert.equal(result.code, 0, `${checks.map(([what]) => what).join(' / ')}\n${result.output}`);
+  });
+});
