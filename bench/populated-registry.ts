@@ -7,13 +7,23 @@ import { createObservationsCollector } from '../exporter/collectors/observations
 import { createQueueCatalogCollector } from '../exporter/collectors/queue-catalog.ts';
 import { QueueDirectory } from '../exporter/collectors/queue-directory.ts';
 import { createExporterRegistry, type ExporterRegistry } from '../exporter/registry.ts';
+import type { Snapshot } from '../exporter/samples.ts';
 import { aggregateResponse, BENCH_NOW_MS, observationResponse, syntheticPort, syntheticQueues } from './synthetic-org.ts';
 
 /** The exporter's defaults (exporter/config.ts): batch 100, window 2h of PT15M intervals. */
 export const AGGREGATE_DEFAULTS = { batchSize: 100, windowMs: 2 * 3_600_000, granularity: 'PT15M' } as const;
 const HOUR_MS = 3_600_000;
 
-export async function populatedRegistry(queueCount: number): Promise<ExporterRegistry> {
+export interface PopulatedOrg {
+  readonly metrics: ExporterRegistry;
+  /**
+   * What one poll of that collector does to /metrics: its snapshot published again, in new arrays (the
+   * same values), so the exposition renders that collector's series again and reuses the others'.
+   */
+  republish(owner: 'observations' | 'aggregates'): void;
+}
+
+export async function populatedRegistry(queueCount: number): Promise<PopulatedOrg> {
   // Snapshots are stamped with the real clock; the bench never lets them get anywhere near stale.
   const metrics = createExporterRegistry({ processMetrics: false });
   const directory = new QueueDirectory();
@@ -26,7 +36,12 @@ export async function populatedRegistry(queueCount: number): Promise<ExporterReg
     aggregates: (ids) => aggregateResponse(ids, window, poll),
   });
   const now = () => BENCH_NOW_MS;
-  const publish = async (collector: Collector): Promise<void> => metrics.store.publish(collector.name, await collector.collect(), HOUR_MS);
+  const published = new Map<string, Snapshot>();
+  const publish = async (collector: Collector): Promise<void> => {
+    const snapshot = await collector.collect();
+    published.set(collector.name, snapshot);
+    metrics.store.publish(collector.name, snapshot, HOUR_MS);
+  };
 
   await publish(createQueueCatalogCollector(port, directory, { include: /.*/, exclude: undefined, divisions: [], max: queueCount }));
   await publish(createObservationsCollector(port, directory, { batchSize: 100, now }));
@@ -34,5 +49,11 @@ export async function populatedRegistry(queueCount: number): Promise<ExporterReg
   await publish(aggregates); // the baseline poll: counters start at 0
   poll = 3;
   await publish(aggregates); // counters now hold the increases since the baseline
-  return metrics;
+  const republish = (owner: 'observations' | 'aggregates'): void => {
+    const snapshot = published.get(owner);
+    if (snapshot === undefined) throw new Error(`populated registry: no ${owner} snapshot was published`);
+    const copy = Object.fromEntries(Object.entries(snapshot).map(([metric, samples]) => [metric, [...(samples as readonly unknown[])]])) as Snapshot;
+    metrics.store.publish(owner, copy, HOUR_MS);
+  };
+  return { metrics, republish };
 }

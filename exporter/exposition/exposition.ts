@@ -2,8 +2,9 @@
 //
 // The body has two parts of very different size and churn:
 // - the snapshot part (queue and agent series, up to tens of MB): it changes only when a collector
-//   publishes, so it is rendered once per store change, in slices that never hold the event loop for long
-//   (render-snapshots.ts), and kept as plain text and, once any scraper has asked for it, as gzip;
+//   publishes, so it is rendered once per store change, in slices that never hold the event loop for long,
+//   re-using what did not change (render-snapshots.ts), and kept as plain text and, once any scraper has
+//   asked for it, as gzip;
 // - the instrument part (the exporter's own health: a few dozen series in a prom-client registry, used
 //   through its public API): it changes on every API request, so it is rendered per scrape; that is cheap.
 // The two are sent one after the other. With gzip, each part is its own gzip member: a gzip stream may hold
@@ -18,7 +19,7 @@ import { promisify } from 'node:util';
 import { createGzip, gzip } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import type { SnapshotStore } from '../snapshot-store.ts';
-import { renderSnapshots } from './render-snapshots.ts';
+import { FragmentCache, renderSnapshots } from './render-snapshots.ts';
 import type { RenderedSnapshots } from './render-snapshots.ts';
 import { EXPOSITION_CONTENT_TYPE } from './text-format.ts';
 
@@ -69,6 +70,7 @@ export class Exposition {
   #gzipWanted = false;
   #instrumentPart: InstrumentPart | undefined;
   #renders = 0;
+  readonly #fragments = new FragmentCache();
 
   constructor(store: SnapshotStore, instruments: Registry, options: ExpositionOptions = {}) {
     this.#store = store;
@@ -154,7 +156,7 @@ export class Exposition {
   async #renderVersion(version: number): Promise<SnapshotBody> {
     const started = performance.now();
     try {
-      const rendered = await renderSnapshots(this.#store, { sliceMs: this.#sliceMs });
+      const rendered = await renderSnapshots(this.#store, this.#fragments, { sliceMs: this.#sliceMs });
       const body: SnapshotBody = { rendered, gzip: undefined };
       if (this.#gzipWanted) await this.#gzipOf(body);
       this.#renders++;

@@ -121,6 +121,40 @@ describe('registry built from the catalog', () => {
     assert.equal(exposition.renders, rendersBefore + 1, 'one render for one change');
   });
 
+  test('a change re-renders only the collector that published; the others are reused while the queue filter agrees', async () => {
+    const { exposition, store } = createExporterRegistry({ processMetrics: false });
+    const exported = new Map([['q1', 'Sales'], ['q2', 'Support']]);
+    store.setQueueFilter((id, name) => exported.get(id) === name);
+    const observations = (depth: number) => {
+      const snapshot = new SnapshotBuilder();
+      for (const [id, name] of [['q1', 'Sales'], ['q2', 'Support']]) snapshot.add('genesys_queue_depth', { labels: { queue_id: id!, queue_name: name!, media_type: 'voice' }, value: depth });
+      return snapshot.build();
+    };
+    const aggregates = new SnapshotBuilder();
+    for (const [id, name] of [['q1', 'Sales'], ['q2', 'Support']]) aggregates.add('genesys_queue_offer_total', { labels: { queue_id: id!, queue_name: name!, media_type: 'voice' }, value: 7 });
+    store.publish('observations', observations(1), 60_000);
+    store.publish('aggregates', aggregates.build(), 60_000);
+    const chunkWith = async (needle: string): Promise<Buffer> => {
+      await exposition.refresh();
+      const found = (await exposition.scrape('identity')).chunks.find((chunk) => chunk.includes(needle));
+      assert.ok(found, needle);
+      return found;
+    };
+    const offers = await chunkWith('genesys_queue_offer_total{');
+    store.publish('observations', observations(2), 60_000);
+    assert.equal(await chunkWith('genesys_queue_offer_total{'), offers, 'the aggregates fragment is reused as it is');
+    assert.match((await chunkWith('genesys_queue_depth{')).toString(), /} 2\n/);
+
+    // A queue renamed in the directory: the reused fragment is checked against the filter and rendered again.
+    exported.set('q2', 'Support renamed');
+    store.setQueueFilter((id, name) => exported.get(id) === name);
+    const after = await chunkWith('genesys_queue_offer_total{');
+    assert.notEqual(after, offers);
+    assert.deepEqual(parseExposition(after.toString()).map((sample) => sample.labels['queue_id']), ['q1']);
+    assert.doesNotMatch(await exposition.text(), /queue_id="q2"/);
+    exposition.close();
+  });
+
   test('scrapes that arrive before the first body exists wait for one shared render', async () => {
     const { exposition, store } = createExporterRegistry({ processMetrics: false });
     const snapshot = new SnapshotBuilder();

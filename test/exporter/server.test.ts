@@ -150,7 +150,7 @@ describe('exporter HTTP server', () => {
     });
 
     test('refuses plain HTTP clients and clients that do not trust the certificate', async () => {
-      await assert.rejects(get(server.url.replace('https:', 'http:') + '/metrics'));
+      await assert.rejects(get(`${server.url.replace('https:', 'http:')}/metrics`));
       await assert.rejects(get(`${server.url}/metrics`), /self[- ]signed|certificate/i);
     });
   });
