@@ -24,10 +24,13 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/(access_token|refresh_token|id_token|token|client_secret|secret|password|passwd|api_?key|authorization)(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic)\s)[^"'\s,&}]+/gi, '$1$2[REDACTED]'],
   // A JWT anywhere.
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[REDACTED]'],
-  // Any long opaque run of letters and digits (an access token echoed without "Bearer", a secret):
-  // 40+ characters with both letters and digits. UUIDs (36) such as correlation ids stay readable.
-  [/(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])/g, '[REDACTED]'],
 ];
+
+/** Any long opaque run of letters and digits (an access token echoed without "Bearer", a secret): 40+
+ * characters with both letters and digits. UUIDs (36) such as correlation ids stay readable. Matched
+ * run by run (linear), the letter-and-digit test done on each run. */
+const OPAQUE_RUN = /[A-Za-z0-9_-]{40,}/g;
+const maskOpaque = (run: string): string => (/[0-9]/.test(run) && /[A-Za-z]/.test(run) ? '[REDACTED]' : run);
 
 // Credentials this process holds: the configured client secret (and its Basic encoding) for the life of
 // the process, and the most recent access tokens. Redacted wherever they appear, whatever their shape.
@@ -53,7 +56,7 @@ export function protectToken(value: string): void {
 export function redact(text: string): string {
   let out = text;
   for (const known of [...protectedSecrets, ...recentTokens]) if (out.includes(known)) out = out.replaceAll(known, '[REDACTED]');
-  return SECRET_PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), out);
+  return SECRET_PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), out).replace(OPAQUE_RUN, maskOpaque);
 }
 
 export interface LoggerOptions {
