@@ -16,6 +16,7 @@ import type { Logger } from './log.ts';
 import { createExporterRegistry } from './registry.ts';
 import type { ExporterRegistry } from './registry.ts';
 import { startServer } from './server.ts';
+import { createStreamingObservationsCollector, type StreamingObservationsOptions } from './streaming/streaming-collector.ts';
 import { loadWebConfig, NO_WEB_CONFIG } from './web-config.ts';
 
 export interface RunningExporter {
@@ -35,9 +36,11 @@ export interface ExporterOptions {
    * pass the clock of a simulator that runs on a manual (virtual) clock.
    */
   readonly now?: () => number;
+  /** Streaming mode's timings (heartbeat timeout, backoff, retries, resync, channel size); tests shorten them. */
+  readonly streaming?: Pick<StreamingObservationsOptions, 'timings' | 'resyncIntervalMs' | 'publishIntervalMs' | 'topicsPerChannel'>;
 }
 
-export async function startExporter(config: ExporterConfig, { logger, now = Date.now }: ExporterOptions): Promise<RunningExporter> {
+export async function startExporter(config: ExporterConfig, { logger, now = Date.now, streaming }: ExporterOptions): Promise<RunningExporter> {
   const webConfig = config.web.configFile === undefined ? NO_WEB_CONFIG : loadWebConfig(config.web.configFile);
   const cleanups: (() => Promise<void>)[] = [];
   const close = async (): Promise<void> => {
@@ -69,10 +72,26 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
     cleanups.push(() => client.close());
 
     const { collectors } = config;
+    // Streaming mode: observations arrive on notification channels (exporter/streaming/), with polling
+    // for what streaming does not cover; the REST calls go through the same client (token, budget).
+    const streamingObservations =
+      collectors.observations.mode === 'polling'
+        ? undefined
+        : createStreamingObservationsCollector(client, directory, {
+            ...collectors.observations,
+            ...streaming,
+            now,
+            registry: metrics,
+            logger,
+            publish: (snapshot) => metrics.store.publish('observations', snapshot, Math.max(collectors.stalenessMs, 2 * collectors.observations.intervalMs)),
+          });
     const runner = new CollectorRunner({
       collectors: [
         { collector: createQueueCatalogCollector(client, directory, collectors.queues, logger), intervalMs: collectors.queues.refreshIntervalMs },
-        { collector: createObservationsCollector(client, directory, { ...collectors.observations, now }), intervalMs: collectors.observations.intervalMs },
+        {
+          collector: streamingObservations ?? createObservationsCollector(client, directory, { ...collectors.observations, now }),
+          intervalMs: collectors.observations.intervalMs,
+        },
         { collector: createAggregatesCollector(client, directory, { ...collectors.aggregates, now }), intervalMs: collectors.aggregates.intervalMs },
       ],
       registry: metrics,
@@ -110,6 +129,8 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
       await client.close();
       await stopping;
     });
+    // Runs before the step above (cleanups run in reverse): sockets close before the client does.
+    if (streamingObservations !== undefined) cleanups.push(() => streamingObservations.close());
 
     return { url: server.url, metrics, runner, simulatorUrl: endpoint.simulated ? endpoint.apiUrl : undefined, close };
   } catch (error) {

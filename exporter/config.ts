@@ -67,7 +67,12 @@ export interface ExporterConfig {
       readonly shard: Shard;
       readonly refreshIntervalMs: number;
     };
-    readonly observations: { readonly intervalMs: number; readonly batchSize: number };
+    readonly observations: {
+      readonly intervalMs: number;
+      readonly batchSize: number;
+      /** polling: the observations query only; streaming/auto: the notification service, polling what it does not cover. */
+      readonly mode: ObservationsMode;
+    };
     readonly aggregates: {
       readonly intervalMs: number;
       readonly windowMs: number;
@@ -86,6 +91,9 @@ export const MIN_POLL_INTERVAL_MS = 5000;
 export const UNSAFE_MIN_POLL_INTERVAL_MS = 50;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+/** How real-time values arrive; 'auto' and 'streaming' both stream and poll what streaming does not cover. */
+export const OBSERVATIONS_MODES = ['polling', 'streaming', 'auto'] as const;
+export type ObservationsMode = (typeof OBSERVATIONS_MODES)[number];
 
 
 /**
@@ -138,6 +146,14 @@ function buildProgram(): Command {
     .option('--collector.queues.refresh-interval <duration>', 'How often the queue list is re-read.', '5m')
     .option('--collector.observations.interval <duration>', 'Real-time poll interval (minimum 5s).', '10s')
     .option('--collector.observations.batch-size <n>', 'Queue ids per observation query.', '100')
+    .addOption(
+      new Option(
+        '--collector.observations.mode <mode>',
+        'How real-time values arrive: polling (the observations query every interval), streaming (the notification service; queues it cannot cover are polled, and every queue is re-read every 5m) or auto (today the same as streaming: both fall back to polling per queue while streaming is unavailable). See "Streaming" in the README.',
+      )
+        .choices(OBSERVATIONS_MODES)
+        .default('polling'),
+    )
     .option('--collector.aggregates.interval <duration>', 'History poll interval (minimum 5s).', '30s')
     .option('--collector.aggregates.window <duration>', 'History re-read each poll; must cover the longest wait (contacts waiting longer are not counted).', '2h')
     .addOption(new Option('--collector.aggregates.granularity <iso>', 'Interval size of the aggregate query; the window must be a multiple of it.').choices(Object.keys(AGGREGATE_GRANULARITIES)).default('PT15M'))
@@ -248,6 +264,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
       observations: {
         intervalMs: interval('collector.observations.interval', minInterval),
         batchSize: integer('collector.observations.batch-size', flag('collector.observations.batch-size'), 1, 1000),
+        mode: flag('collector.observations.mode') as ObservationsMode,
       },
       aggregates: {
         intervalMs: aggregatesIntervalMs,

@@ -1,0 +1,198 @@
+// Streaming mode end to end: a real exporter against the real simulator's notification service (HTTP and
+// WebSocket on loopback), on the simulator's manual clock. No timing assertions: the observation poll
+// interval is set so long that only streaming can bring a change to /metrics within the test's wait.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startExporter, type RunningExporter } from '../../exporter/app.ts';
+import { parseConfig } from '../../exporter/config.ts';
+import { createLogger } from '../../exporter/log.ts';
+import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
+import { parseExposition, valueOf } from './exposition.ts';
+import { get, waitFor } from './http-client.ts';
+import { SimControl } from './sim-control.ts';
+
+function args(simulatorUrl: string, observationsInterval: string, mode = 'streaming'): string[] {
+  return [
+    `--genesys.api-url=${simulatorUrl}`,
+    `--genesys.login-url=${simulatorUrl}`,
+    '--web.listen-address=127.0.0.1:0',
+    '--collector.unsafe-fast-polling',
+    '--collector.queues.refresh-interval=5s',
+    `--collector.observations.interval=${observationsInterval}`,
+    `--collector.observations.mode=${mode}`,
+    '--collector.aggregates.interval=60s',
+    '--collector.aggregates.window=2h',
+    '--collector.staleness=5m',
+  ];
+}
+
+const TIMINGS = { heartbeatTimeoutMs: 5000, renewBeforeExpiryMs: 3_600_000, rejectedRetryMs: 500, backoff: { baseMs: 100, maxMs: 1000 } };
+
+async function startStreamingExporter(simulator: SimulatorHandle, sim: SimControl, observationsInterval: string, logLines: string[], mode = 'streaming'): Promise<RunningExporter> {
+  const config = parseConfig(args(simulator.url, observationsInterval, mode), { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret });
+  return startExporter(config, {
+    logger: createLogger({ level: 'info', write: (line) => logLines.push(line) }),
+    now: () => sim.nowMs,
+    streaming: { timings: TIMINGS, resyncIntervalMs: 600_000, publishIntervalMs: 100 },
+  });
+}
+
+const scrape = async (exporter: RunningExporter) => parseExposition((await get(`${exporter.url}/metrics`)).body);
+const metric = async (exporter: RunningExporter, name: string, labels: Record<string, string> = {}) => valueOf(await scrape(exporter), name, labels);
+const until = <T>(what: string, check: () => Promise<T | undefined>) => waitFor(what, check, 20_000, 50);
+
+describe('streaming mode: observations through the notification service', () => {
+  let simulator: SimulatorHandle;
+  let sim: SimControl;
+  let exporter: RunningExporter;
+  const logLines: string[] = [];
+  before(async () => {
+    simulator = await startSimulator({ port: 0, seed: 5, clock: 'manual', notificationHeartbeatSeconds: 0.5, orgSize: { queues: 6, divisions: 1, arrivalsPerMinute: 20, agents: 30 } });
+    sim = new SimControl(simulator.url);
+    await sim.syncClock();
+    // 60 s between polls: a change on /metrics within the wait below can only have come by streaming.
+    exporter = await startStreamingExporter(simulator, sim, '60s', logLines);
+  });
+  after(async () => {
+    await exporter?.close();
+    await simulator?.close();
+  });
+
+  test('a surge reaches /metrics without waiting for a poll; the REST calls share the API client', async () => {
+    await until('ready', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined));
+    await until('every queue streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+    assert.equal(await metric(exporter, 'genesys_exporter_streaming_queues'), 6);
+    const queue = (await sim.queues())[0]!;
+    const media = queue.media[0]!;
+    const before = await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media });
+    await sim.scenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
+    await sim.advanceBy(15 * 60_000);
+    const truth = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!;
+    const waiting = truth.media.find((m) => m.mediaType === media)!.waiting;
+    assert.notEqual(waiting, before, 'the surge changed the depth');
+    await until('the new depth on /metrics', async () => ((await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media })) === waiting ? true : undefined));
+    // Agents by routing status follow too (the members group of the same topic).
+    const idle = truth.agents.IDLE;
+    await until('agents by routing status', async () => ((await metric(exporter, 'genesys_queue_agents', { queue_id: queue.id, routing_status: 'idle' })) === idle ? true : undefined));
+    assert.ok((await metric(exporter, 'genesys_exporter_streaming_messages_total'))! > 0);
+    // Channel creation and subscriptions went through the exporter's client: its telemetry and token.
+    const requests = (await sim.requests()).requests.filter((r) => r.endpoint === 'notifications');
+    assert.ok(requests.some((r) => r.method === 'POST' && r.path === '/api/v2/notifications/channels' && r.status === 200));
+    assert.ok(requests.some((r) => r.method === 'PUT' && r.status === 200));
+    assert.ok(requests.every((r) => r.tokenPresented));
+    const samples = await scrape(exporter);
+    assert.ok(samples.some((s) => s.name === 'genesys_exporter_api_requests_total' && s.labels['endpoint'] === 'notifications'), 'counted in the API telemetry');
+    await sim.endScenarios();
+  });
+});
+
+describe('streaming mode: faults fall back to polling and back', () => {
+  let simulator: SimulatorHandle;
+  let sim: SimControl;
+  let exporter: RunningExporter;
+  const logLines: string[] = [];
+  before(async () => {
+    simulator = await startSimulator({ port: 0, seed: 8, clock: 'manual', notificationHeartbeatSeconds: 0.5, orgSize: { queues: 4, divisions: 1, arrivalsPerMinute: 20, agents: 20 } });
+    sim = new SimControl(simulator.url);
+    await sim.syncClock();
+    exporter = await startStreamingExporter(simulator, sim, '1s', logLines);
+    await until('every queue streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+  });
+  after(async () => {
+    await exporter?.close();
+    await simulator?.close();
+  });
+
+  const fallbacks = async (reason: string) => (await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason })) ?? 0;
+  const streamingBack = () => until('streaming back for every queue', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+
+  test('a dropped socket: counted as a fallback, then streaming again', async () => {
+    const before = await fallbacks('socket_failed');
+    await sim.fault({ fault: 'notification-socket-drop' });
+    await until('a socket_failed fallback', async () => ((await fallbacks('socket_failed')) > before ? true : undefined));
+    await streamingBack();
+    assert.ok(logLines.some((l) => l.includes('streaming unavailable for some queues')));
+    assert.ok(logLines.some((l) => l.includes('streaming recovered')));
+  });
+
+  test('the closing warning: a new channel is opened and used, without a fallback', async () => {
+    const channelsBefore = (await sim.requests()).requests.filter((r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels').length;
+    const failedBefore = await fallbacks('socket_failed');
+    await sim.fault({ fault: 'notification-socket-closing', graceSeconds: 1 });
+    await until('a new channel', async () => {
+      const created = (await sim.requests()).requests.filter((r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels').length;
+      return created > channelsBefore ? true : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // past the grace period: the old socket is closed
+    await streamingBack();
+    assert.equal(await fallbacks('socket_failed'), failedBefore, 'switched before the old socket closed');
+    assert.ok(logLines.some((l) => l.includes('switching to a new channel')));
+  });
+
+  test('an expired channel: fallback (channel_expired), a new channel, streaming again', async () => {
+    const before = await fallbacks('channel_expired');
+    await sim.fault({ fault: 'notification-channel-expire' });
+    await until('a channel_expired fallback', async () => ((await fallbacks('channel_expired')) > before ? true : undefined));
+    await streamingBack();
+  });
+
+  test('a rejected topic: that queue is polled (and follows the org), the others stream; back once accepted', async () => {
+    const queue = (await sim.queues())[1]!;
+    const before = await fallbacks('topic_rejected');
+    await sim.fault({ fault: 'notification-topic-reject', queueId: queue.id });
+    await sim.fault({ fault: 'notification-channel-expire' }); // forces a new subscription
+    await until('a topic_rejected fallback', async () => ((await fallbacks('topic_rejected')) > before ? true : undefined));
+    await until('three of four queues streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_queues')) === 3 ? true : undefined));
+    assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0);
+    // The rejected queue's values still change with the org: polled at the 1 s interval.
+    await sim.scenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
+    await sim.advanceBy(15 * 60_000);
+    const media = queue.media[0]!;
+    const waiting = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === media)!.waiting;
+    await until('the polled depth', async () => ((await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media })) === waiting ? true : undefined));
+    await sim.endScenarios();
+    await sim.clearFaults();
+    await streamingBack();
+    assert.equal(await metric(exporter, 'genesys_exporter_streaming_queues'), 4);
+  });
+});
+
+describe('streaming mode: no notification service', () => {
+  test('channel creation fails: every queue is polled, fallback channel_unavailable, values still served', async () => {
+    const simulator = await startSimulator({ port: 0, seed: 9, clock: 'manual', orgSize: { queues: 3, divisions: 1, arrivalsPerMinute: 10, agents: 10 } });
+    const sim = new SimControl(simulator.url);
+    await sim.syncClock();
+    await sim.fault({ fault: 'api-5xx', endpoint: 'notifications', status: 503 });
+    const logLines: string[] = [];
+    const exporter = await startStreamingExporter(simulator, sim, '1s', logLines);
+    try {
+      await until('a channel_unavailable fallback', async () => ((await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'channel_unavailable' })) ?? 0) > 0 ? true : undefined);
+      await until('ready from polls', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined));
+      assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0);
+      assert.equal(await metric(exporter, 'genesys_exporter_streaming_queues'), 0);
+      const queue = (await sim.queues())[0]!;
+      const truth = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!;
+      await until('polled depth', async () => ((await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: truth.media[0]!.mediaType })) === truth.media[0]!.waiting ? true : undefined));
+      await sim.clearFaults();
+      await until('streaming once the service answers', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+    } finally {
+      await exporter.close();
+      await simulator.close();
+    }
+  });
+
+  test('polling mode opens no channel', async () => {
+    const simulator = await startSimulator({ port: 0, seed: 9, clock: 'manual', orgSize: { queues: 2, divisions: 1, arrivalsPerMinute: 10, agents: 10 } });
+    const sim = new SimControl(simulator.url);
+    await sim.syncClock();
+    const exporter = await startStreamingExporter(simulator, sim, '1s', [], 'polling');
+    try {
+      await until('ready', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined));
+      assert.equal((await sim.requests()).requests.filter((r) => r.endpoint === 'notifications').length, 0);
+      assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0);
+    } finally {
+      await exporter.close();
+      await simulator.close();
+    }
+  });
+});
