@@ -13,6 +13,9 @@ import { readOutTree } from './out-tree.ts';
 
 const execFileAsync = promisify(execFile);
 
+/** A generator normally takes seconds; one that hangs must not hold a CI job until its own timeout. */
+const GENERATE_TIMEOUT_MS = 600_000;
+
 /** A failure of the review itself (bad ref, a side that does not generate): exit 2, message on stderr. */
 export class ReviewError extends Error {}
 
@@ -55,14 +58,16 @@ async function generate(sideRoot: string, outDir: string, label: string, running
     cwd: sideRoot,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    timeout: GENERATE_TIMEOUT_MS,
   });
   running.add(run.child);
   try {
     await run;
   } catch (error) {
-    const e = error as { code?: unknown; stdout?: unknown; stderr?: unknown };
+    const e = error as { code?: unknown; killed?: boolean; signal?: unknown; stdout?: unknown; stderr?: unknown };
     const output = `${String(e.stderr ?? '')}${String(e.stdout ?? '')}`.trim();
-    throw new ReviewError(`${label}: generate failed (exit ${String(e.code)}):\n${output}`);
+    const how = e.killed === true && e.signal === 'SIGTERM' ? `did not finish within ${GENERATE_TIMEOUT_MS / 1000} s` : `failed (exit ${String(e.code)})`;
+    throw new ReviewError(`${label}: generate ${how}:\n${output}`);
   } finally {
     running.delete(run.child);
   }
