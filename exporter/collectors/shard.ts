@@ -21,7 +21,7 @@ export interface Shard {
 export const WHOLE_ORG: Shard = { index: 0, count: 1 };
 
 /** Largest shard count accepted: far past any org's need (10 shards × 10,000 queues), small enough to catch typos. */
-export const MAX_SHARD_COUNT = 1000;
+const MAX_SHARD_COUNT = 1000;
 
 /** The 32-bit hash of a queue id that decides its shard (see the file comment). */
 export function queueIdHash(queueId: string): number {
