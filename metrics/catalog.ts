@@ -307,7 +307,7 @@ export const catalog = {
   genesys_exporter_streaming_fallbacks_total: {
     type: 'counter',
     group: 'exporter',
-    help: 'Times streaming stopped for some queues and they were polled instead, by reason (channel_unavailable, socket_failed, heartbeat_missed, channel_expired, topic_rejected).',
+    help: 'Times streaming stopped for some queues and they were polled instead, by reason (channel_unavailable, socket_failed, heartbeat_missed, channel_expired, topic_rejected, message_unreadable).',
     labels: ['reason'],
     source: 'exporter',
   },

@@ -10,10 +10,13 @@ export class ControlInputError extends Error {
 
 const SCENARIOS: readonly ScenarioName[] = ['surge', 'agents-logoff', 'quiet', 'campaign'];
 const FAULTS: readonly FaultName[] = ['rate-limit-storm', 'login-5xx', 'login-timeout', 'api-5xx', 'slow', 'malformed-json', 'truncated-json', 'revoke-tokens', 'clock-offset',
-  'notification-socket-drop', 'notification-socket-closing', 'notification-channel-expire', 'notification-topic-reject'];
+  'notification-socket-drop', 'notification-socket-closing', 'notification-channel-expire', 'notification-topic-reject',
+  'notification-malformed-message'];
 const API_ENDPOINTS: readonly ApiEndpoint[] = ['routing_queues', 'queue_observations', 'conversation_aggregates', 'notifications'];
 /** Faults that act once when injected and are not kept. */
-export const ONE_SHOT_FAULTS: readonly FaultName[] = ['revoke-tokens', 'notification-socket-drop', 'notification-socket-closing', 'notification-channel-expire'];
+export const ONE_SHOT_FAULTS: readonly FaultName[] = [
+  'revoke-tokens', 'notification-socket-drop', 'notification-socket-closing', 'notification-channel-expire', 'notification-malformed-message',
+];
 const ALL_ENDPOINTS: readonly SimEndpoint[] = ['oauth_token', ...API_ENDPOINTS];
 
 type Fields = Record<string, unknown>;
@@ -148,6 +151,7 @@ export function parseFaultRequest(value: unknown): FaultRequest {
       break;
     case 'notification-socket-drop':
     case 'notification-channel-expire':
+    case 'notification-malformed-message':
       request = { fault };
       break;
     case 'notification-socket-closing':

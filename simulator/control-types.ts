@@ -149,6 +149,8 @@ export type FaultRequest =
   | { readonly fault: 'notification-socket-drop' }
   /** Notification service, one shot: v2.system.socket_closing on every socket, closed graceSeconds later (default 5). */
   | { readonly fault: 'notification-socket-closing'; readonly graceSeconds?: number }
+  /** Notification service, one shot: one message per subscribed topic whose eventBody has a wrong shape (a count that is a string). */
+  | { readonly fault: 'notification-malformed-message' }
   /** Notification service, one shot: every channel expires now (sockets closed, channel routes 404). */
   | { readonly fault: 'notification-channel-expire' }
   /** Notification service: subscribing to the observations topic of `queueId` (or of any queue) is rejected. */

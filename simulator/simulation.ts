@@ -171,6 +171,7 @@ export class Simulation {
     if (parsed.fault === 'notification-socket-drop') this.notifications.dropSockets();
     if (parsed.fault === 'notification-socket-closing') this.notifications.warnClosing((parsed.graceSeconds ?? 5) * 1000);
     if (parsed.fault === 'notification-channel-expire') this.notifications.expireAll();
+    if (parsed.fault === 'notification-malformed-message') this.notifications.sendMalformed();
     return this.faults.add(parsed, now);
   }
 

@@ -25,7 +25,7 @@ export interface SessionTimings {
 }
 
 /** Why a session stopped streaming (the label of genesys_exporter_streaming_fallbacks_total). */
-export type FallbackReason = 'channel_unavailable' | 'socket_failed' | 'heartbeat_missed' | 'channel_expired' | 'topic_rejected';
+export type FallbackReason = 'channel_unavailable' | 'socket_failed' | 'heartbeat_missed' | 'channel_expired' | 'topic_rejected' | 'message_unreadable';
 
 export interface SessionEvents {
   onObservations(event: Extract<NotificationEvent, { kind: 'observations' }>): void;
@@ -56,6 +56,11 @@ export class ChannelSession {
   #failures = 0;
   /** A fallback was reported and the session has not streamed since (one report per outage). */
   #outage = false;
+  /**
+   * Queues whose messages could not be read (a payload shape this exporter does not know): polled rather
+   * than trusted to stream, so a changed payload cannot freeze their values behind a healthy-looking socket.
+   */
+  readonly #unreadable = new Set<string>();
   /** The socket was lost and the immediate reconnection has not told why yet. */
   #lost: string | undefined;
   /** Queues whose values must be read again by a poll (after a (re)connection: messages come only on change). */
@@ -78,7 +83,7 @@ export class ChannelSession {
 
   /** Queues whose values arrive on this session's socket now. */
   streamed(): string[] {
-    return this.#connected ? this.#queues.filter((q) => this.#permitted.has(q)) : [];
+    return this.#connected ? this.#queues.filter((q) => this.#permitted.has(q) && !this.#unreadable.has(q)) : [];
   }
 
   setQueues(queues: readonly string[]): void {
@@ -249,7 +254,11 @@ export class ChannelSession {
       const event = readNotification(data.toString());
       if (event.kind === 'observations') this.events.onObservations(event);
       else if (event.kind === 'closing' && ws === this.#ws) this.#signal('closing');
-      else if (event.kind === 'ignored' && event.problem !== undefined) this.logger.debug('ignored a notification', { problem: event.problem });
+      else if (event.kind === 'ignored' && event.queueId !== undefined && !this.#unreadable.has(event.queueId)) {
+        this.#unreadable.add(event.queueId);
+        this.events.onFallback('message_unreadable', 1, event.problem ?? 'unreadable message');
+        this.events.onStateChange();
+      } else if (event.kind === 'ignored' && event.problem !== undefined) this.logger.debug('ignored a notification', { problem: event.problem });
     });
     ws.on('error', (error) => this.logger.debug('notification socket error', { channel: this.index, error: error.message }));
     ws.on('close', () => {

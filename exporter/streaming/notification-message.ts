@@ -15,8 +15,8 @@ export type NotificationEvent =
   | { readonly kind: 'heartbeat' }
   | { readonly kind: 'closing' }
   | { readonly kind: 'observations'; readonly queueId: string; readonly results: readonly ObservationResult[] }
-  /** Another topic, or a message that does not have the expected shape (with why). */
-  | { readonly kind: 'ignored'; readonly problem?: string };
+  /** Another topic (no problem), or a message without the expected shape (with why, and its queue if known). */
+  | { readonly kind: 'ignored'; readonly problem?: string; readonly queueId?: string };
 
 export function readNotification(text: string): NotificationEvent {
   let message: unknown;
@@ -40,7 +40,7 @@ export function readNotification(text: string): NotificationEvent {
     const parsed = parseObservationResponse({ results: [{ group: body?.group, data: latest?.metrics ?? [] }] }, new Set([queueId]));
     return { kind: 'observations', queueId, results: parsed.results };
   } catch (error) {
-    if (error instanceof ShapeError) return { kind: 'ignored', problem: `${topicName}: ${error.message}` };
+    if (error instanceof ShapeError) return { kind: 'ignored', problem: `${topicName}: ${error.message}`, queueId };
     throw error;
   }
 }

@@ -151,6 +151,21 @@ export class NotificationService {
     return sockets.length;
   }
 
+  /** Fault: one message per subscribed topic with a wrong shape (a count that is a string). */
+  sendMalformed(): number {
+    let count = 0;
+    for (const channel of this.channels.values()) {
+      if (channel.socket === undefined) continue;
+      for (const topic of channel.topics.values()) {
+        if (topic.state !== 'Permitted') continue;
+        const queueId = observationTopicQueue(topic.id)!;
+        send(channel.socket, envelope(topic.id, { group: { queueId }, data: [{ interval: '', metrics: [{ metric: 'oWaiting', stats: { count: 'many' } }] }] }));
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** Fault: every channel expires now (its socket closes; its REST routes answer 404). */
   expireAll(): number {
     const count = this.channels.size;

@@ -157,6 +157,32 @@ describe('streaming mode: faults fall back to polling and back', () => {
   });
 });
 
+describe('streaming mode: a message of an unknown shape', () => {
+  test('the queue is polled instead of trusted to stream (fallback message_unreadable)', async () => {
+    const simulator = await startSimulator({ port: 0, seed: 4, clock: 'manual', notificationHeartbeatSeconds: 0.5, orgSize: { queues: 2, divisions: 1, arrivalsPerMinute: 10, agents: 10 } });
+    const sim = new SimControl(simulator.url);
+    await sim.syncClock();
+    const exporter = await startStreamingExporter(simulator, sim, '1s', []);
+    try {
+      await until('every queue streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+      await sim.fault({ fault: 'notification-malformed-message' });
+      await until('both queues polled', async () => ((await metric(exporter, 'genesys_exporter_streaming_queues')) === 0 ? true : undefined));
+      assert.equal(await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'message_unreadable' }), 2);
+      assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0);
+      // Polled: a change still reaches /metrics at the 1 s interval.
+      const queue = (await sim.queues())[0]!;
+      await sim.scenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
+      await sim.advanceBy(15 * 60_000);
+      const media = queue.media[0]!;
+      const waiting = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === media)!.waiting;
+      await until('the polled depth', async () => ((await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media })) === waiting ? true : undefined));
+    } finally {
+      await exporter.close();
+      await simulator.close();
+    }
+  });
+});
+
 describe('streaming mode: no notification service', () => {
   test('channel creation fails: every queue is polled, fallback channel_unavailable, values still served', async () => {
     const simulator = await startSimulator({ port: 0, seed: 9, clock: 'manual', orgSize: { queues: 3, divisions: 1, arrivalsPerMinute: 10, agents: 10 } });

@@ -198,6 +198,12 @@ describe('simulator: notification service', () => {
     assert.match(refused.json.entities[0].rejectionReason, /notification-topic-reject/);
     await call(`${sim.url}/sim/faults/${fault.json.id}`, { method: 'DELETE' });
     assert.equal((await subscribe(other.id, 'POST', [topicOf(queue.id)])).json.entities.every((t: any) => t.state === 'Permitted'), true, 'retried after the fault: permitted');
+    const malformedOn = await connect(other.connectUri);
+    await inject({ fault: 'notification-malformed-message' });
+    const odd = await malformedOn.until('the malformed message', () => malformedOn.messages.find((m) => m.eventBody?.data?.[0]?.metrics?.[0]?.stats?.count === 'many'));
+    assert.equal(odd.topicName, topicOf(queue.id));
+    malformedOn.ws.close();
+    await malformedOn.until('closed', () => malformedOn.closed);
     const bad = await inject({ fault: 'notification-socket-closing', graceSeconds: -1 });
     assert.equal(bad.status, 400);
   });
