@@ -2,12 +2,13 @@
 // (threshold steps, routes and transformations are ordered), except where a caller names a key for
 // the elements of an array, so that e.g. overrides are matched by what they match, not by position.
 
+import { isPlainObject as isObject } from '../lib/plain-object.ts';
 import type { ValueChange } from './model.ts';
+
+export { isObject };
 
 /** For the array at `path`, how to name each element; undefined compares by position. */
 export type ElementKeys = (path: string) => ((element: unknown) => string) | undefined;
-
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** JSON with object keys sorted: equal values give equal strings whatever their key order. */
 export function canonical(value: unknown): string {

@@ -26,7 +26,8 @@ import {
   ServerError,
 } from './errors/index.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import { ShapeError, isObject } from './response-shape.ts';
+import { ShapeError } from './response-shape.ts';
+import { isPlainObject } from '../../lib/plain-object.ts';
 import { parseRetryAfterSeconds } from './retry-after.ts';
 import type { ApiTelemetry, Endpoint } from './telemetry.ts';
 import { sendAttempt, type AttemptResult } from './transport.ts';
@@ -210,7 +211,7 @@ function parseBody<T>(text: string, request: ApiRequest<T>, status: number, corr
 function genesysError(text: string): { genesysMessage?: string; genesysCode?: string } {
   try {
     const body: unknown = JSON.parse(text);
-    if (!isObject(body)) return {};
+    if (!isPlainObject(body)) return {};
     return {
       ...(typeof body.message === 'string' ? { genesysMessage: body.message.slice(0, 300) } : {}),
       ...(typeof body.code === 'string' ? { genesysCode: body.code } : {}),

@@ -19,7 +19,7 @@ import {
   RequestTimeoutError,
   ServerError,
 } from './errors/index.ts';
-import { isObject } from './response-shape.ts';
+import { isPlainObject } from '../../lib/plain-object.ts';
 import { LOGIN_MAX_RESPONSE_BYTES } from './response-limits.ts';
 import { parseRetryAfterSeconds } from './retry-after.ts';
 import type { ApiTelemetry } from './telemetry.ts';
@@ -184,7 +184,7 @@ export class TokenManager {
     if (status === 400 || status === 401 || status === 403) {
       // Only an OAuth error code (RFC 6749 §5.2: invalid_client…) is quoted; free text such as
       // error_description can echo anything the upstream saw, credentials included.
-      const code = isObject(body) && typeof body.error === 'string' && /^[a-z_]{1,40}$/.test(body.error) ? ` (${body.error})` : '';
+      const code = isPlainObject(body) && typeof body.error === 'string' && /^[a-z_]{1,40}$/.test(body.error) ? ` (${body.error})` : '';
       return new AuthenticationError(
         `the login host rejected the client credentials${code}; check GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET, ` +
           `that the OAuth client uses the Client Credentials grant, and that it belongs to the region of ${this.#options.loginUrl}`,
@@ -194,7 +194,7 @@ export class TokenManager {
     if (status < 200 || status >= 300) {
       return new BadRequestError({ endpoint, status, correlationId, genesysMessage: `unexpected status; is ${this.#options.loginUrl} a Genesys Cloud login host?` });
     }
-    if (!isObject(body) || typeof body.access_token !== 'string' || body.access_token === '' ||
+    if (!isPlainObject(body) || typeof body.access_token !== 'string' || body.access_token === '' ||
         typeof body.expires_in !== 'number' || !(body.expires_in > 0)) {
       return new MalformedResponseError({ endpoint, status, correlationId, problem: 'expected {"access_token": string, "expires_in": seconds > 0}' });
     }

@@ -6,7 +6,8 @@ import { analyticsMaxResponseBytes } from './response-limits.ts';
 import { BadRequestError } from './errors/index.ts';
 import { queueIdsOf, reportDropped, type LogicalOperator, type PredicateOperator } from './queue-observations.ts';
 import { isMediaType, type MediaType } from '../../metrics/vocabulary.ts';
-import { ShapeError, expectCount, expectObject, expectOptionalArray, expectString, isObject, optionalCount } from './response-shape.ts';
+import { ShapeError, expectCount, expectObject, expectOptionalArray, expectString, optionalCount } from './response-shape.ts';
+import { isPlainObject } from '../../lib/plain-object.ts';
 
 /** Timer metrics: stats in milliseconds. */
 export const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle', 'tTalk', 'tAcw', 'tAlert'] as const;
@@ -155,7 +156,7 @@ const intervalPath = (resultPath: string, index: number): string => `${resultPat
 const itemPath = (resultPath: string, index: number, list: 'metrics' | 'views', item: number): string => `${intervalPath(resultPath, index)}.${list}[${item}]`;
 
 function parseInterval(value: unknown, resultPath: string, index: number): AggregateInterval {
-  const entry = isObject(value) ? value : expectObject(value, intervalPath(resultPath, index));
+  const entry = isPlainObject(value) ? value : expectObject(value, intervalPath(resultPath, index));
   const interval = typeof entry.interval === 'string' ? entry.interval : expectString(entry.interval, `${intervalPath(resultPath, index)}.interval`);
   const rawMetrics = Array.isArray(entry.metrics) ? entry.metrics : expectOptionalArray(entry.metrics, `${intervalPath(resultPath, index)}.metrics`);
   const metrics: AggregateMetricDatum[] = [];
@@ -170,8 +171,8 @@ function parseInterval(value: unknown, resultPath: string, index: number): Aggre
 }
 
 function parseView(value: unknown, resultPath: string, index: number, item: number): AggregateViewDatum {
-  const view = isObject(value) ? value : expectObject(value, itemPath(resultPath, index, 'views', item));
-  const stats = isObject(view.stats) ? view.stats : expectObject(view.stats, `${itemPath(resultPath, index, 'views', item)}.stats`);
+  const view = isPlainObject(value) ? value : expectObject(value, itemPath(resultPath, index, 'views', item));
+  const stats = isPlainObject(view.stats) ? view.stats : expectObject(view.stats, `${itemPath(resultPath, index, 'views', item)}.stats`);
   const name = typeof view.name === 'string' ? view.name : expectString(view.name, `${itemPath(resultPath, index, 'views', item)}.name`);
   const count = isCount(stats.count) ? stats.count : expectCount(stats.count, `${itemPath(resultPath, index, 'views', item)}.stats.count`);
   return { name, stats: { count } };
@@ -179,9 +180,9 @@ function parseView(value: unknown, resultPath: string, index: number, item: numb
 
 // Metrics we did not ask for (Genesys may add some) are dropped rather than failing the whole response.
 function parseMetric(value: unknown, resultPath: string, index: number, item: number): AggregateMetricDatum | undefined {
-  const datum = isObject(value) ? value : expectObject(value, itemPath(resultPath, index, 'metrics', item));
+  const datum = isPlainObject(value) ? value : expectObject(value, itemPath(resultPath, index, 'metrics', item));
   const metric = typeof datum.metric === 'string' ? datum.metric : expectString(datum.metric, `${itemPath(resultPath, index, 'metrics', item)}.metric`);
-  if (!isObject(datum.stats)) throw new ShapeError(`${itemPath(resultPath, index, 'metrics', item)}.stats should be an object`);
+  if (!isPlainObject(datum.stats)) throw new ShapeError(`${itemPath(resultPath, index, 'metrics', item)}.stats should be an object`);
   const stats = datum.stats;
   if (isTimerMetric(metric)) {
     if (!isCount(stats.count)) expectCount(stats.count, statPath(resultPath, index, item, 'count'));

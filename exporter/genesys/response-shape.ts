@@ -2,17 +2,15 @@
 // proxy's HTML error page as 200, a truncated object) fails here with a message naming the bad path,
 // which the caller turns into MalformedResponseError.
 
+import { isPlainObject } from '../../lib/plain-object.ts';
+
 /** Thrown by the `expect…` helpers; carries the path of the offending value, e.g. `results[3].group`. */
 export class ShapeError extends Error {}
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function expectObject(value: unknown, path: string): JsonObject {
-  if (!isObject(value)) throw new ShapeError(`${path} should be an object, got ${describe(value)}`);
+  if (!isPlainObject(value)) throw new ShapeError(`${path} should be an object, got ${describe(value)}`);
   return value;
 }
 
