@@ -16,6 +16,7 @@ import type { Logger } from './log.ts';
 import { createExporterRegistry } from './registry.ts';
 import type { ExporterRegistry } from './registry.ts';
 import { startServer } from './server.ts';
+import { FALLBACK_REASONS } from './streaming/channel-session.ts';
 import { createStreamingObservationsCollector, type StreamingObservationsOptions } from './streaming/streaming-collector.ts';
 import { loadWebConfig, NO_WEB_CONFIG } from './web-config.ts';
 
@@ -72,6 +73,8 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
     cleanups.push(() => client.close());
 
     const { collectors } = config;
+    // Every reason from 0 (in polling mode too), so rate() and alerts see the first fallback.
+    for (const reason of FALLBACK_REASONS) metrics.counter('genesys_exporter_streaming_fallbacks_total').inc({ reason }, 0);
     // Streaming mode: observations arrive on notification channels (exporter/streaming/), with polling
     // for what streaming does not cover; the REST calls go through the same client (token, budget).
     const streamingObservations =
