@@ -52,5 +52,12 @@ export function createNotificationChannel(context: ApiRequestContext): Promise<N
 /** PUT replaces the channel's topics (and renews the channel); the answer says which were refused and why. */
 export function setChannelTopics(context: ApiRequestContext, channelId: string, topics: readonly string[]): Promise<ChannelTopic[]> {
   const url = new URL(`${ENDPOINTS.notifications.path}/${encodeURIComponent(channelId)}/subscriptions`, context.apiUrl);
-  return apiRequest(context, { endpoint: 'notifications', method: 'PUT', url, json: topics.map((id) => ({ id })), parse: parseTopics, maxResponseBytes: MAX_BYTES });
+  return apiRequest(context, {
+    endpoint: 'notifications',
+    method: 'PUT',
+    url,
+    json: topics.map((id) => ({ id })),
+    parse: parseTopics,
+    maxResponseBytes: MAX_BYTES,
+  });
 }

@@ -25,7 +25,15 @@ export interface SessionTimings {
 }
 
 /** Why a session stopped streaming (the label of genesys_exporter_streaming_fallbacks_total). */
-export type FallbackReason = 'channel_unavailable' | 'socket_failed' | 'heartbeat_missed' | 'channel_expired' | 'topic_rejected' | 'message_unreadable';
+export const FALLBACK_REASONS = [
+  'channel_unavailable',
+  'socket_failed',
+  'heartbeat_missed',
+  'channel_expired',
+  'topic_rejected',
+  'message_unreadable',
+] as const;
+export type FallbackReason = (typeof FALLBACK_REASONS)[number];
 
 export interface SessionEvents {
   onObservations(event: Extract<NotificationEvent, { kind: 'observations' }>): void;
@@ -118,10 +126,13 @@ export class ChannelSession {
       return Promise.resolve(pending);
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#wake = undefined;
-        resolve('timeout');
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          this.#wake = undefined;
+          resolve('timeout');
+        },
+        Math.max(0, ms),
+      );
       this.#wake = (reason) => {
         clearTimeout(timer);
         resolve(reason);
@@ -236,7 +247,11 @@ export class ChannelSession {
       const ws = new WebSocket(channel.connectUri, { handshakeTimeout: 10_000 });
       ws.once('unexpected-response', (_req, res) => {
         ws.terminate();
-        reject(res.statusCode === 404 || res.statusCode === 410 ? new ChannelGoneError(`the channel's socket answered ${res.statusCode}`) : new Error(`the channel's socket answered HTTP ${res.statusCode}`));
+        reject(
+          res.statusCode === 404 || res.statusCode === 410
+            ? new ChannelGoneError(`the channel's socket answered ${res.statusCode}`)
+            : new Error(`the channel's socket answered HTTP ${res.statusCode}`),
+        );
       });
       ws.once('error', (error) => reject(error));
       ws.once('open', () => {

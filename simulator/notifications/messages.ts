@@ -15,7 +15,6 @@ export function observationTopicQueue(topic: string): string | undefined {
   return OBSERVATION_TOPIC.exec(topic)?.[1];
 }
 
-export const observationTopic = (queueId: string): string => `v2.analytics.queues.${queueId}.observations`;
 
 export interface NotificationMessage {
   readonly topicName: string;

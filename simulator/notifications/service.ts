@@ -188,7 +188,8 @@ export class NotificationService {
     if (this.env.queue(queueId) === undefined) return { id, state: 'Rejected', rejectionReason: `Queue ${queueId} was not found` };
     const fault = this.env.rejectionFault(queueId);
     if (fault !== undefined) return { id, state: 'Rejected', rejectionReason: fault };
-    if (permitted >= MAX_TOPICS_PER_CHANNEL) return { id, state: 'Rejected', rejectionReason: `The channel already has the maximum of ${MAX_TOPICS_PER_CHANNEL} topics` };
+    if (permitted >= MAX_TOPICS_PER_CHANNEL)
+      return { id, state: 'Rejected', rejectionReason: `The channel already has the maximum of ${MAX_TOPICS_PER_CHANNEL} topics` };
     return { id, state: 'Permitted' };
   }
 

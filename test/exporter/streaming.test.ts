@@ -7,7 +7,7 @@ import { startExporter, type RunningExporter } from '../../exporter/app.ts';
 import { parseConfig } from '../../exporter/config.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
-import { parseExposition, valueOf } from './exposition.ts';
+import { parseExposition, valueOf as sampleValue } from './exposition.ts';
 import { get, waitFor } from './http-client.ts';
 import { SimControl } from './sim-control.ts';
 
@@ -28,8 +28,17 @@ function args(simulatorUrl: string, observationsInterval: string, mode = 'stream
 
 const TIMINGS = { heartbeatTimeoutMs: 5000, renewBeforeExpiryMs: 3_600_000, rejectedRetryMs: 500, backoff: { baseMs: 100, maxMs: 1000 } };
 
-async function startStreamingExporter(simulator: SimulatorHandle, sim: SimControl, observationsInterval: string, logLines: string[], mode = 'streaming'): Promise<RunningExporter> {
-  const config = parseConfig(args(simulator.url, observationsInterval, mode), { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret });
+async function startStreamingExporter(
+  simulator: SimulatorHandle,
+  sim: SimControl,
+  observationsInterval: string,
+  logLines: string[],
+  mode = 'streaming',
+): Promise<RunningExporter> {
+  const config = parseConfig(args(simulator.url, observationsInterval, mode), {
+    GENESYS_CLIENT_ID: simulator.clientId,
+    GENESYS_CLIENT_SECRET: simulator.clientSecret,
+  });
   return startExporter(config, {
     logger: createLogger({ level: 'info', write: (line) => logLines.push(line) }),
     now: () => sim.nowMs,
@@ -38,7 +47,7 @@ async function startStreamingExporter(simulator: SimulatorHandle, sim: SimContro
 }
 
 const scrape = async (exporter: RunningExporter) => parseExposition((await get(`${exporter.url}/metrics`)).body);
-const metric = async (exporter: RunningExporter, name: string, labels: Record<string, string> = {}) => valueOf(await scrape(exporter), name, labels);
+const metric = async (exporter: RunningExporter, name: string, labels: Record<string, string> = {}) => sampleValue(await scrape(exporter), name, labels);
 const until = <T>(what: string, check: () => Promise<T | undefined>) => waitFor(what, check, 20_000, 50);
 
 describe('streaming mode: observations through the notification service', () => {
@@ -47,7 +56,13 @@ describe('streaming mode: observations through the notification service', () => 
   let exporter: RunningExporter;
   const logLines: string[] = [];
   before(async () => {
-    simulator = await startSimulator({ port: 0, seed: 5, clock: 'manual', notificationHeartbeatSeconds: 0.5, orgSize: { queues: 6, divisions: 1, arrivalsPerMinute: 20, agents: 30 } });
+    simulator = await startSimulator({
+      port: 0,
+      seed: 5,
+      clock: 'manual',
+      notificationHeartbeatSeconds: 0.5,
+      orgSize: { queues: 6, divisions: 1, arrivalsPerMinute: 20, agents: 30 },
+    });
     sim = new SimControl(simulator.url);
     await sim.syncClock();
     // 60 s between polls: a change on /metrics within the wait below can only have come by streaming.
@@ -70,10 +85,14 @@ describe('streaming mode: observations through the notification service', () => 
     const truth = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!;
     const waiting = truth.media.find((m) => m.mediaType === media)!.waiting;
     assert.notEqual(waiting, before, 'the surge changed the depth');
-    await until('the new depth on /metrics', async () => ((await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media })) === waiting ? true : undefined));
+    await until('the new depth on /metrics', async () =>
+      (await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media })) === waiting ? true : undefined,
+    );
     // Agents by routing status follow too (the members group of the same topic).
     const idle = truth.agents.IDLE;
-    await until('agents by routing status', async () => ((await metric(exporter, 'genesys_queue_agents', { queue_id: queue.id, routing_status: 'idle' })) === idle ? true : undefined));
+    await until('agents by routing status', async () =>
+      (await metric(exporter, 'genesys_queue_agents', { queue_id: queue.id, routing_status: 'idle' })) === idle ? true : undefined,
+    );
     assert.ok((await metric(exporter, 'genesys_exporter_streaming_messages_total'))! > 0);
     // Channel creation and subscriptions went through the exporter's client: its telemetry and token.
     const requests = (await sim.requests()).requests.filter((r) => r.endpoint === 'notifications');
@@ -81,7 +100,10 @@ describe('streaming mode: observations through the notification service', () => 
     assert.ok(requests.some((r) => r.method === 'PUT' && r.status === 200));
     assert.ok(requests.every((r) => r.tokenPresented));
     const samples = await scrape(exporter);
-    assert.ok(samples.some((s) => s.name === 'genesys_exporter_api_requests_total' && s.labels['endpoint'] === 'notifications'), 'counted in the API telemetry');
+    assert.ok(
+      samples.some((s) => s.name === 'genesys_exporter_api_requests_total' && s.labels['endpoint'] === 'notifications'),
+      'counted in the API telemetry',
+    );
     await sim.endScenarios();
   });
 });
@@ -92,7 +114,13 @@ describe('streaming mode: faults fall back to polling and back', () => {
   let exporter: RunningExporter;
   const logLines: string[] = [];
   before(async () => {
-    simulator = await startSimulator({ port: 0, seed: 8, clock: 'manual', notificationHeartbeatSeconds: 0.5, orgSize: { queues: 4, divisions: 1, arrivalsPerMinute: 20, agents: 20 } });
+    simulator = await startSimulator({
+      port: 0,
+      seed: 8,
+      clock: 'manual',
+      notificationHeartbeatSeconds: 0.5,
+      orgSize: { queues: 4, divisions: 1, arrivalsPerMinute: 20, agents: 20 },
+    });
     sim = new SimControl(simulator.url);
     await sim.syncClock();
     exporter = await startStreamingExporter(simulator, sim, '1s', logLines);
@@ -104,7 +132,8 @@ describe('streaming mode: faults fall back to polling and back', () => {
   });
 
   const fallbacks = async (reason: string) => (await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason })) ?? 0;
-  const streamingBack = () => until('streaming back for every queue', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+  const streamingBack = () =>
+    until('streaming back for every queue', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
 
   test('a dropped socket: counted as a fallback, then streaming again', async () => {
     const before = await fallbacks('socket_failed');
@@ -116,11 +145,15 @@ describe('streaming mode: faults fall back to polling and back', () => {
   });
 
   test('the closing warning: a new channel is opened and used, without a fallback', async () => {
-    const channelsBefore = (await sim.requests()).requests.filter((r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels').length;
+    const channelsBefore = (await sim.requests()).requests.filter(
+      (r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels',
+    ).length;
     const failedBefore = await fallbacks('socket_failed');
     await sim.fault({ fault: 'notification-socket-closing', graceSeconds: 1 });
     await until('a new channel', async () => {
-      const created = (await sim.requests()).requests.filter((r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels').length;
+      const created = (await sim.requests()).requests.filter(
+        (r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels',
+      ).length;
       return created > channelsBefore ? true : undefined;
     });
     await new Promise((resolve) => setTimeout(resolve, 1500)); // past the grace period: the old socket is closed
@@ -149,7 +182,9 @@ describe('streaming mode: faults fall back to polling and back', () => {
     await sim.advanceBy(15 * 60_000);
     const media = queue.media[0]!;
     const waiting = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === media)!.waiting;
-    await until('the polled depth', async () => ((await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media })) === waiting ? true : undefined));
+    await until('the polled depth', async () =>
+      (await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media })) === waiting ? true : undefined,
+    );
     await sim.endScenarios();
     await sim.clearFaults();
     await streamingBack();
@@ -159,7 +194,13 @@ describe('streaming mode: faults fall back to polling and back', () => {
 
 describe('streaming mode: a message of an unknown shape', () => {
   test('the queue is polled instead of trusted to stream (fallback message_unreadable)', async () => {
-    const simulator = await startSimulator({ port: 0, seed: 4, clock: 'manual', notificationHeartbeatSeconds: 0.5, orgSize: { queues: 2, divisions: 1, arrivalsPerMinute: 10, agents: 10 } });
+    const simulator = await startSimulator({
+      port: 0,
+      seed: 4,
+      clock: 'manual',
+      notificationHeartbeatSeconds: 0.5,
+      orgSize: { queues: 2, divisions: 1, arrivalsPerMinute: 10, agents: 10 },
+    });
     const sim = new SimControl(simulator.url);
     await sim.syncClock();
     const exporter = await startStreamingExporter(simulator, sim, '1s', []);
@@ -175,7 +216,9 @@ describe('streaming mode: a message of an unknown shape', () => {
       await sim.advanceBy(15 * 60_000);
       const media = queue.media[0]!;
       const waiting = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === media)!.waiting;
-      await until('the polled depth', async () => ((await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media })) === waiting ? true : undefined));
+      await until('the polled depth', async () =>
+        (await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media })) === waiting ? true : undefined,
+      );
     } finally {
       await exporter.close();
       await simulator.close();
@@ -192,13 +235,19 @@ describe('streaming mode: no notification service', () => {
     const logLines: string[] = [];
     const exporter = await startStreamingExporter(simulator, sim, '1s', logLines);
     try {
-      await until('a channel_unavailable fallback', async () => ((await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'channel_unavailable' })) ?? 0) > 0 ? true : undefined);
+      await until('a channel_unavailable fallback', async () =>
+        ((await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'channel_unavailable' })) ?? 0) > 0 ? true : undefined,
+      );
       await until('ready from polls', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined));
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0);
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_queues'), 0);
       const queue = (await sim.queues())[0]!;
       const truth = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!;
-      await until('polled depth', async () => ((await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: truth.media[0]!.mediaType })) === truth.media[0]!.waiting ? true : undefined));
+      await until('polled depth', async () =>
+        (await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: truth.media[0]!.mediaType })) === truth.media[0]!.waiting
+          ? true
+          : undefined,
+      );
       await sim.clearFaults();
       await until('streaming once the service answers', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
     } finally {

@@ -52,7 +52,10 @@ class Client {
       if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages.slice(-5))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 100));
-        this.waiters.push(() => (clearTimeout(timer), resolve()));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }
@@ -115,9 +118,18 @@ describe('simulator: notification service', () => {
     assert.equal(byId.get('v2.users.x.presence').state, 'Rejected');
     await subscribe(channel.id, 'POST', [topicOf(q2!.id)]);
     const listed = await subscribe(channel.id, 'GET');
-    assert.deepEqual((listed.json.entities as any[]).filter((t) => t.state === 'Permitted').map((t) => t.id).sort(), [topicOf(q1!.id), topicOf(q2!.id)].sort());
+    assert.deepEqual(
+      (listed.json.entities as any[])
+        .filter((t) => t.state === 'Permitted')
+        .map((t) => t.id)
+        .sort(),
+      [topicOf(q1!.id), topicOf(q2!.id)].sort(),
+    );
     await subscribe(channel.id, 'PUT', [topicOf(q3!.id)]);
-    assert.deepEqual(((await subscribe(channel.id, 'GET')).json.entities as any[]).map((t) => t.id), [topicOf(q3!.id)]);
+    assert.deepEqual(
+      ((await subscribe(channel.id, 'GET')).json.entities as any[]).map((t) => t.id),
+      [topicOf(q3!.id)],
+    );
     const notAList = await call(`${sim.url}${CHANNELS}/${channel.id}/subscriptions`, { method: 'PUT', headers, body: JSON.stringify({ id: topicOf(q1!.id) }) });
     assertErrorBody(notAList, 400, 'bad.request');
     assertErrorBody(await subscribe('no-such-channel', 'GET'), 404, 'not.found');
@@ -140,18 +152,26 @@ describe('simulator: notification service', () => {
     assert.equal(metrics.get('oWaiting'), media.waiting);
     assert.equal(metrics.get('oInteracting'), media.interacting);
     assert.match(first.eventBody.data[0].interval, /^\d{4}-.*Z\/\d{4}-.*Z$/);
-    const users = await client.until('the members group', () => client.messages.find((m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === undefined));
+    const users = await client.until('the members group', () =>
+      client.messages.find((m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === undefined),
+    );
     const idle = (users.eventBody.data[0].metrics as any[]).find((m) => m.metric === 'oUserRoutingStatuses' && m.qualifier === 'IDLE');
     assert.equal(idle.stats.count, truth.agents.IDLE);
 
     // A surge: the next message for the queue carries the new waiting count.
     sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 50 });
     sim.advanceBy(10 * 60_000);
-    const waitingNow = sim.truthNow().queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === media.mediaType)!.waiting;
+    const waitingNow = sim
+      .truthNow()
+      .queues.find((q) => q.queueId === queue.id)!
+      .media.find((m) => m.mediaType === media.mediaType)!.waiting;
     assert.notEqual(waitingNow, media.waiting, 'the surge changed the queue');
     await client.until('a message with the new waiting count', () =>
       client.messages.some(
-        (m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === media.mediaType && m.eventBody.data[0].metrics.find((x: any) => x.metric === 'oWaiting').stats.count === waitingNow,
+        (m) =>
+          m.topicName === topicOf(queue.id) &&
+          m.eventBody.group.mediaType === media.mediaType &&
+          m.eventBody.data[0].metrics.find((x: any) => x.metric === 'oWaiting').stats.count === waitingNow,
       ),
     );
     sim.endScenarios();
@@ -197,10 +217,16 @@ describe('simulator: notification service', () => {
     assert.deepEqual(states, ['Rejected', 'Permitted'], 'only the named queue is refused');
     assert.match(refused.json.entities[0].rejectionReason, /notification-topic-reject/);
     await call(`${sim.url}/sim/faults/${fault.json.id}`, { method: 'DELETE' });
-    assert.equal((await subscribe(other.id, 'POST', [topicOf(queue.id)])).json.entities.every((t: any) => t.state === 'Permitted'), true, 'retried after the fault: permitted');
+    assert.equal(
+      (await subscribe(other.id, 'POST', [topicOf(queue.id)])).json.entities.every((t: any) => t.state === 'Permitted'),
+      true,
+      'retried after the fault: permitted',
+    );
     const malformedOn = await connect(other.connectUri);
     await inject({ fault: 'notification-malformed-message' });
-    const odd = await malformedOn.until('the malformed message', () => malformedOn.messages.find((m) => m.eventBody?.data?.[0]?.metrics?.[0]?.stats?.count === 'many'));
+    const odd = await malformedOn.until('the malformed message', () =>
+      malformedOn.messages.find((m) => m.eventBody?.data?.[0]?.metrics?.[0]?.stats?.count === 'many'),
+    );
     assert.equal(odd.topicName, topicOf(queue.id));
     malformedOn.ws.close();
     await malformedOn.until('closed', () => malformedOn.closed);
