@@ -56,3 +56,9 @@ test('the credentials this process holds are masked wherever and however they ap
   protectToken(token);
   assert.equal(redact(`upstream said: invalid client (${secret}) with tok-abc.`), 'upstream said: invalid client ([REDACTED]) with [REDACTED].');
 });
+
+test('endpoint paths and prose around the word token stay readable', () => {
+  const message = 'POST /oauth/token: the login endpoint kept failing';
+  assert.equal(redact(message), message);
+  assert.equal(redact('token: tok-12345678-abcd'), 'token: [REDACTED]');
+});
