@@ -4,6 +4,7 @@
 import { type AlertingRule, type RuleSource, sourceModule } from '../generator/contract.ts';
 import { aggregateBy, raw, series, sumBy } from '../metrics/promql.ts';
 import { routingStatusLabel } from '../metrics/vocabulary.ts';
+import { SLA_WINDOW_MINUTES, WAIT_RATE_WINDOW_MINUTES } from '../metrics/kpis.ts';
 import type { AlertsConfig } from './config.ts';
 import { alertingRule, on, QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
 import { RECORDED, recorded } from './recording-rules.ts';
@@ -38,7 +39,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
       summary: `Queue {{ $labels.queue_name }}: p95 wait above ${WaitTimeDegradation.maxP95WaitSeconds} s`,
       description:
         `95 % of contacts in queue {{ $labels.queue_name }} waited up to {{ $value | printf "%.0f" }} s ` +
-        `over the last 5 minutes (threshold ${WaitTimeDegradation.maxP95WaitSeconds} s) ` +
+        `over the last ${WAIT_RATE_WINDOW_MINUTES} minutes (threshold ${WaitTimeDegradation.maxP95WaitSeconds} s) ` +
         `for at least ${WaitTimeDegradation.for}.`,
       dashboard: { key: 'queueDetail', perQueue: true },
     }),
@@ -51,7 +52,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
       summary: 'Queue {{ $labels.queue_name }} ({{ $labels.media_type }}) is below its SLA target',
       description:
         'Only {{ $value | humanizePercentage }} of {{ $labels.media_type }} contacts offered to queue ' +
-        "{{ $labels.queue_name }} in the last 15 minutes were answered within the queue's service-level time, " +
+        `{{ $labels.queue_name }} in the last ${SLA_WINDOW_MINUTES} minutes were answered within the queue's service-level time, ` +
         `below the queue's own target, for at least ${QueueSlaBelowTarget.for}.`,
       dashboard: { key: 'queueDetail', perQueue: true },
     }),

@@ -4,7 +4,7 @@
 // metrics/kpis.ts, which the dashboards' own queries use too.
 
 import { type RecordingRule, type RuleSource, sourceModule } from '../generator/contract.ts';
-import { overSlaWindow, slaCompliance, WAIT_RATE_WINDOW } from '../metrics/kpis.ts';
+import { overSlaWindow, SLA_WINDOW, slaCompliance, WAIT_RATE_WINDOW } from '../metrics/kpis.ts';
 import { histogramQuantile, range, raw, rate, series, sumBy, type Vector } from '../metrics/promql.ts';
 import type { AlertsConfig } from './config.ts';
 import { QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
@@ -26,13 +26,13 @@ const queueMediaLevel = <N extends string>(name: N) => ({ name, labels: QUEUE_ME
 /** The recorded series the alerts use. SLA series exist only where the queue had offers. */
 export const RECORDED = {
   /** p95 wait per queue (all media types, as the overview panel), 5-minute rate window. */
-  waitTimeP95: queueLevel('queue_name:genesys_queue_wait_time_seconds:p95_rate5m'),
+  waitTimeP95: queueLevel(`queue_name:genesys_queue_wait_time_seconds:p95_rate${WAIT_RATE_WINDOW}`),
   /** Contacts offered per queue and media type in the last 15 minutes. */
-  offers15m: queueMediaLevel('queue_name_media_type:genesys_queue_offer:increase15m'),
+  offers15m: queueMediaLevel(`queue_name_media_type:genesys_queue_offer:increase${SLA_WINDOW}`),
   /** Contacts answered later than the target per queue and media type in the last 15 minutes. */
-  slaBreaches15m: queueMediaLevel('queue_name_media_type:genesys_queue_sla_breach:increase15m'),
+  slaBreaches15m: queueMediaLevel(`queue_name_media_type:genesys_queue_sla_breach:increase${SLA_WINDOW}`),
   /** 1 − breaches/offers over 15 minutes; absent (not 0) when there were no offers. */
-  slaCompliance15m: queueMediaLevel('queue_name_media_type:genesys_queue_sla_compliance:ratio_increase15m'),
+  slaCompliance15m: queueMediaLevel(`queue_name_media_type:genesys_queue_sla_compliance:ratio_increase${SLA_WINDOW}`),
 } as const satisfies Record<string, RecordedSeries<QueueLabel> | RecordedSeries<QueueMediaLabel>>;
 
 /** A recorded series as a typed vector, so alerts build on it like on a catalog metric. */

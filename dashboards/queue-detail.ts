@@ -36,6 +36,7 @@ import {
   waitQuantilePerQueue,
 } from './common.ts';
 import type { Layout } from './common.ts';
+import { SLA_WINDOW_MINUTES } from '../metrics/kpis.ts';
 
 /** Panel ids: constant, so reordering the layout renumbers nothing. Never reuse a retired id. */
 export const PANEL = {
@@ -98,10 +99,10 @@ function longestWaitNowPanel(config: AlertsConfig) {
 function slaCompliancePanel() {
   return statPanel({
     id: PANEL.slaCompliance,
-    title: 'SLA compliance, rolling 15 min',
-    description: '1 - breaches / offers for $queue over the last 15 minutes. Empty when nothing was offered.',
+    title: `SLA compliance, rolling ${SLA_WINDOW_MINUTES} min`,
+    description: `1 - breaches / offers for $queue over the last ${SLA_WINDOW_MINUTES} minutes. Empty when nothing was offered.`,
     unit: 'percentunit',
-    noValue: 'No contacts offered in 15 min',
+    noValue: `No contacts offered in ${SLA_WINDOW_MINUTES} min`,
     reduce: 'last',
     queries: [{ refId: 'compliance', expr: slaCompliancePerQueue(ONE), legend: 'compliance' }],
   })
@@ -153,9 +154,9 @@ function slaMarginPanel() {
   return statPanel({
     id: PANEL.slaMargin,
     title: 'SLA compliance vs target',
-    description: "Compliance over the last 15 minutes minus the queue's own target: below 0, the queue misses it.",
+    description: `Compliance over the last ${SLA_WINDOW_MINUTES} minutes minus the queue's own target: below 0, the queue misses it.`,
     unit: 'percentunit',
-    noValue: 'No contacts offered in 15 min',
+    noValue: `No contacts offered in ${SLA_WINDOW_MINUTES} min`,
     reduce: 'last',
     queries: [{ refId: 'margin', expr: raw(`${slaCompliancePerQueue(ONE)} - ${slaTargetRatio()}`), legend: 'margin' }],
   })

@@ -40,6 +40,7 @@ import {
 import { sumBy } from '../metrics/promql.ts';
 import { routingStatusLabel } from '../metrics/vocabulary.ts';
 import type { Layout } from './common.ts';
+import { SLA_WINDOW_MINUTES } from '../metrics/kpis.ts';
 
 /** Panel ids: constant, so reordering the layout renumbers nothing. Never reuse a retired id. */
 export const PANEL = {
@@ -75,13 +76,13 @@ export const SLA_TRANSFORMATIONS: readonly dashboard.DataTransformerConfig[] = [
 function slaCompliancePanel() {
   return statPanel({
     id: PANEL.slaCompliance,
-    title: 'SLA compliance, rolling 15 min',
+    title: `SLA compliance, rolling ${SLA_WINDOW_MINUTES} min`,
     description:
-      'Share of contacts offered to the selected queues in the last 15 minutes that were answered within their ' +
+      `Share of contacts offered to the selected queues in the last ${SLA_WINDOW_MINUTES} minutes that were answered within their ` +
       "queue's service-level target: 1 - breaches / offers, where a breach is answered late or abandoned. " +
       'Empty when nothing was offered.',
     unit: 'percentunit',
-    noValue: 'No contacts offered in 15 min',
+    noValue: `No contacts offered in ${SLA_WINDOW_MINUTES} min`,
     reduce: 'last',
     queries: [
       { refId: 'breaches', expr: breachesInWindow(SELECTED), legend: 'breaches' },
@@ -100,12 +101,12 @@ function slaCompliancePanel() {
 function slaComplianceByQueuePanel() {
   return barGaugePanel({
     id: PANEL.slaComplianceByQueue,
-    title: 'SLA compliance by queue, rolling 15 min',
+    title: `SLA compliance by queue, rolling ${SLA_WINDOW_MINUTES} min`,
     description:
-      '1 - breaches / offers per queue over the last 15 minutes. Queues with no contact offered in the ' +
+      `1 - breaches / offers per queue over the last ${SLA_WINDOW_MINUTES} minutes. Queues with no contact offered in the ` +
       'window have no bar. Click a bar for the queue detail.',
     unit: 'percentunit',
-    noValue: 'No contacts offered in 15 min',
+    noValue: `No contacts offered in ${SLA_WINDOW_MINUTES} min`,
     queries: [{ refId: 'compliance', expr: slaCompliancePerQueue(SELECTED), legend: '{{queue_name}}', instant: true }],
   })
     .thresholds(slaComplianceThresholds())

@@ -4,6 +4,7 @@
 // windows and the edge cases (no offers, no breach yet) live here only, so a panel cannot drift from the
 // alert it mirrors.
 
+import { parseDurationMs } from '../config/duration.ts';
 import { increase, range, raw, type Vector } from './promql.ts';
 
 /** Rolling window of SLA compliance. Part of the definition (and of the recorded series' names), so not
@@ -12,6 +13,12 @@ export const SLA_WINDOW = '15m';
 
 /** Rate window of the recorded p95 wait (its series name ends in `_rate5m`). */
 export const WAIT_RATE_WINDOW = '5m';
+
+const minutes = (duration: string): number => (parseDurationMs(duration) ?? Number.NaN) / 60_000;
+
+/** The windows in minutes, for titles and descriptions that must say what the queries compute. */
+export const SLA_WINDOW_MINUTES = minutes(SLA_WINDOW);
+export const WAIT_RATE_WINDOW_MINUTES = minutes(WAIT_RATE_WINDOW);
 
 /** How much a counter grew over the SLA window. */
 export function overSlaWindow<L extends string>(counter: Vector<L>): Vector<L> {
