@@ -2,6 +2,7 @@
 // URL from the "listening" log line, and stops it with SIGTERM, as a supervisor would.
 import { spawn, spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
+import { WaitAborted } from '../../stack/wait-for.ts';
 import { waitFor } from '../exporter/http-client.ts';
 
 export interface RunningBin {
@@ -49,8 +50,9 @@ export function startBin(command: string, args: readonly string[], options: Star
       waitFor(
         'the exporter to log its listening URL',
         async () => {
-          if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}:\n${logLines.join('\n')}`);
+          if (child.exitCode !== null) throw new WaitAborted(`${command} exited with ${child.exitCode}:\n${logLines.join('\n')}`);
           for (const line of logLines) {
+            if (!line.startsWith('{')) continue; // a crash's stack trace, not a log record
             const record = JSON.parse(line) as { msg?: string; url?: string };
             if (record.msg === 'listening' && record.url !== undefined) return record.url;
           }
