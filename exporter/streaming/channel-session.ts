@@ -19,6 +19,8 @@ export interface SessionTimings {
   readonly heartbeatTimeoutMs: number;
   /** Renew the subscription this long before the channel expires. */
   readonly renewBeforeExpiryMs: number;
+  /** At least this long between two subscription calls of a channel (an odd `expires` cannot start a loop). */
+  readonly minSubscribeSpacingMs: number;
   /** Retry topics the service rejected after this long. */
   readonly rejectedRetryMs: number;
   readonly backoff: { readonly baseMs: number; readonly maxMs: number };
@@ -183,8 +185,9 @@ export class ChannelSession {
     for (;;) {
       const now = Date.now();
       const heartbeatDeadline = this.#lastMessageAt + this.timings.heartbeatTimeoutMs;
-      const renewAt = this.#channel!.expiresAt - this.timings.renewBeforeExpiryMs;
-      const retryAt = this.#rejected.size > 0 ? this.#topicsSentAt + this.timings.rejectedRetryMs : Number.POSITIVE_INFINITY;
+      const earliest = this.#topicsSentAt + this.timings.minSubscribeSpacingMs;
+      const renewAt = Math.max(this.#channel!.expiresAt - this.timings.renewBeforeExpiryMs, earliest);
+      const retryAt = this.#rejected.size > 0 ? Math.max(this.#topicsSentAt + this.timings.rejectedRetryMs, earliest) : Number.POSITIVE_INFINITY;
       const wake = await this.#wait(Math.min(heartbeatDeadline, renewAt, retryAt) - now);
       if (this.#stopped || wake === 'stop') return;
       if (wake === 'closed') throw new SocketLostError('the notification socket closed');

@@ -21,6 +21,7 @@ import { StreamManager } from './stream-manager.ts';
 export const DEFAULT_TIMINGS: SessionTimings = {
   heartbeatTimeoutMs: 90_000,
   renewBeforeExpiryMs: 3_600_000,
+  minSubscribeSpacingMs: 60_000,
   rejectedRetryMs: 300_000,
   backoff: { baseMs: 1000, maxMs: 60_000 },
 };

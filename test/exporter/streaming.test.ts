@@ -23,10 +23,17 @@ function args(simulatorUrl: string, observationsInterval: string, mode = 'stream
     '--collector.aggregates.interval=60s',
     '--collector.aggregates.window=2h',
     '--collector.staleness=5m',
+    '--genesys.requests-per-minute=300',
   ];
 }
 
-const TIMINGS = { heartbeatTimeoutMs: 5000, renewBeforeExpiryMs: 3_600_000, rejectedRetryMs: 500, backoff: { baseMs: 100, maxMs: 1000 } };
+const TIMINGS = {
+  heartbeatTimeoutMs: 5000,
+  renewBeforeExpiryMs: 3_600_000,
+  minSubscribeSpacingMs: 500,
+  rejectedRetryMs: 500,
+  backoff: { baseMs: 100, maxMs: 1000 },
+};
 
 async function startStreamingExporter(
   simulator: SimulatorHandle,
@@ -34,6 +41,7 @@ async function startStreamingExporter(
   observationsInterval: string,
   logLines: string[],
   mode = 'streaming',
+  tuning: { timings?: Partial<typeof TIMINGS>; topicsPerChannel?: number } = {},
 ): Promise<RunningExporter> {
   const config = parseConfig(args(simulator.url, observationsInterval, mode), {
     GENESYS_CLIENT_ID: simulator.clientId,
@@ -42,7 +50,12 @@ async function startStreamingExporter(
   return startExporter(config, {
     logger: createLogger({ level: 'info', write: (line) => logLines.push(line) }),
     now: () => sim.nowMs,
-    streaming: { timings: TIMINGS, resyncIntervalMs: 600_000, publishIntervalMs: 100 },
+    streaming: {
+      timings: { ...TIMINGS, ...tuning.timings },
+      resyncIntervalMs: 600_000,
+      publishIntervalMs: 100,
+      ...(tuning.topicsPerChannel === undefined ? {} : { topicsPerChannel: tuning.topicsPerChannel }),
+    },
   });
 }
 
@@ -223,6 +236,70 @@ describe('streaming mode: a message of an unknown shape', () => {
       await exporter.close();
       await simulator.close();
     }
+  });
+});
+
+describe('streaming mode: channels, limits, heartbeats, renewal', () => {
+  const withExporter = async (
+    orgQueues: number,
+    heartbeatSeconds: number,
+    tuning: Parameters<typeof startStreamingExporter>[5],
+    body: (exporter: RunningExporter, sim: SimControl, logLines: string[]) => Promise<void>,
+  ) => {
+    const simulator = await startSimulator({
+      port: 0,
+      seed: 3,
+      clock: 'manual',
+      notificationHeartbeatSeconds: heartbeatSeconds,
+      orgSize: { queues: orgQueues, divisions: 1, arrivalsPerMinute: 5, agents: 10 },
+    });
+    const sim = new SimControl(simulator.url);
+    await sim.syncClock();
+    const logLines: string[] = [];
+    const exporter = await startStreamingExporter(simulator, sim, '1s', logLines, 'streaming', tuning);
+    try {
+      await body(exporter, sim, logLines);
+    } finally {
+      await exporter.close();
+      await simulator.close();
+    }
+  };
+  const channelPosts = async (sim: SimControl) =>
+    (await sim.requests()).requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/notifications/channels' && r.status === 200).length;
+
+  test('queues are spread over channels of at most topicsPerChannel; past 20 channels the rest are polled', async () => {
+    await withExporter(22, 0.5, { topicsPerChannel: 1 }, async (exporter, sim, logLines) => {
+      // 40 REST calls (20 channels, 20 subscriptions) within the rate budget take a while.
+      await waitFor('20 queues streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_queues')) === 20 ? true : undefined), 90_000, 100);
+      assert.equal(await channelPosts(sim), 20, 'never more than 20 channels');
+      assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0, 'two queues are polled');
+      assert.ok(logLines.some((l) => l.includes('more queues than the notification service takes')));
+    });
+  });
+
+  test('a socket without heartbeats is replaced (fallback heartbeat_missed)', async () => {
+    // Heartbeats every 30 s and a frozen org (manual clock): the socket stays silent past the 1 s watchdog.
+    await withExporter(2, 30, { timings: { heartbeatTimeoutMs: 1000 } }, async (exporter) => {
+      await until('a heartbeat_missed fallback', async () =>
+        ((await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'heartbeat_missed' })) ?? 0) > 0 ? true : undefined,
+      );
+    });
+  });
+
+  test('subscriptions are renewed before the channel expires, on the same socket', async () => {
+    // Renew 24 h − 1 s before expiry: as often as allowed (every 0.5 s here).
+    await withExporter(2, 0.3, { timings: { renewBeforeExpiryMs: 24 * 3_600_000 - 1000 } }, async (exporter, sim) => {
+      await until('streaming', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+      const puts = async () => (await sim.requests()).requests.filter((r) => r.method === 'PUT' && r.endpoint === 'notifications' && r.status === 200).length;
+      const first = await puts();
+      await until('two renewals', async () => ((await puts()) >= first + 2 ? true : undefined));
+      assert.equal(await channelPosts(sim), 1, 'the same channel');
+      const fallbacks = parseExposition((await get(`${exporter.url}/metrics`)).body).filter((x) => x.name === 'genesys_exporter_streaming_fallbacks_total');
+      assert.ok(
+        fallbacks.every((x) => x.value === 0),
+        'no fallback',
+      );
+    });
   });
 });
 
