@@ -166,7 +166,8 @@ describe('token manager', () => {
       await client.listQueues();
       assert.equal(fake.apiCalls().at(-1)?.token, fake.issuedTokens[0], 'the first token is still served');
       failLogins = false;
-      await waitFor(() => fake.issuedTokens.length === 2, 'the retried background refresh');
+      // The fake records a token when it grants it, before the client has read the answer: wait for the client's side.
+      await waitFor(() => telemetry.record.tokenRefreshes.filter((r) => r.result === 'success').length === 2, 'the retried background refresh');
       await client.listQueues();
       assert.equal(fake.apiCalls().at(-1)?.token, fake.issuedTokens[1]);
       assert.ok(fake.apiCalls().every((c) => c.tokenValid));
