@@ -115,6 +115,39 @@ describe('exporter HTTP server', () => {
     }
   });
 
+  test('/-/healthy and a scrape of the previous body are answered while a large render is in progress', async () => {
+    const metrics = createExporterRegistry({ processMetrics: false });
+    const publish = (value: number): void => {
+      const snapshot = new SnapshotBuilder();
+      for (let q = 0; q < 100_000; q++) snapshot.add('genesys_queue_depth', { labels: { queue_id: `q${q}`, queue_name: `Queue ${q}`, media_type: 'voice' }, value });
+      metrics.store.publish('observations', snapshot.build(), 600_000);
+    };
+    publish(1);
+    await metrics.exposition.refresh();
+    const server = await startServer({
+      listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG,
+      exposition: metrics.exposition, readiness: () => ({ ready: true }), logger, dataSource: 'test data',
+    });
+    try {
+      const order: string[] = [];
+      publish(2); // 100,000 new series: a render of many slices starts
+      const rendered = metrics.exposition.refresh().then(() => order.push('render'));
+      const healthy = get(`${server.url}/-/healthy`).then((reply) => order.push(`healthy ${reply.status}`));
+      const scrape = getRaw(`${server.url}/metrics`, {}).then((reply) => {
+        order.push('scrape');
+        return reply.body.toString('utf8');
+      });
+      await Promise.all([rendered, healthy]);
+      const body = await scrape;
+      assert.deepEqual(order.slice(0, 2).sort(), ['healthy 200', 'scrape'], `answered before the render finished: ${order.join(', ')}`);
+      assert.match(body, /^genesys_queue_depth\{queue_id="q0",[^}]*\} 1$/m, 'the scrape got the previous body at once');
+      assert.match(await metrics.exposition.text(), /^genesys_queue_depth\{queue_id="q0",[^}]*\} 2$/m);
+    } finally {
+      await server.close();
+      metrics.exposition.close();
+    }
+  });
+
   describe('TLS and basic auth from --web.config.file', () => {
     let server: RunningServer;
     before(async () => {
