@@ -7,9 +7,9 @@
 //   npm run chaos [-- --only storm,login,churn,shutdown,slow]
 import { readFileSync } from 'node:fs';
 import { startSimulator, type SimulatorHandle } from '../simulator/index.ts';
-import { SimControl } from '../test/exporter/sim-control.ts';
-import { spawnExporter, type ExporterProcess } from '../test/exporter/process.ts';
-import { parseExposition, valueOf as sampleValue } from '../test/exporter/exposition.ts';
+import { SimulatorClient } from '../stack/simulator-client.ts';
+import { spawnExporter, type ExporterProcess } from '../test/support/exporter-process.ts';
+import { parseExposition, valueOf as sampleValue } from '../test/support/exposition.ts';
 import type { MetricName } from '../metrics/catalog.ts';
 
 interface Row {
@@ -21,7 +21,7 @@ interface Row {
 
 interface Rig {
   readonly simulator: SimulatorHandle;
-  readonly sim: SimControl;
+  readonly sim: SimulatorClient;
   readonly exporter: ExporterProcess;
   readonly url: string;
   metric(name: MetricName, labels?: Record<string, string>): Promise<number | undefined>;
@@ -69,7 +69,7 @@ async function startRig(options: { queues?: number; tokenLifetimeSeconds?: numbe
   };
   return {
     simulator,
-    sim: new SimControl(simulator.url),
+    sim: new SimulatorClient(simulator.url),
     exporter,
     url,
     metric,
@@ -112,7 +112,7 @@ async function storm(rows: Row[]): Promise<void> {
     const retryAfter = 10;
     const stormMs = 120_000;
     const startedAt = Date.now();
-    await rig.sim.fault({ fault: 'rate-limit-storm', retryAfterSeconds: retryAfter, durationSeconds: stormMs / 1000 });
+    await rig.sim.startFault({ fault: 'rate-limit-storm', retryAfterSeconds: retryAfter, durationSeconds: stormMs / 1000 });
     const down = await secondsUntil(up(rig, 0), 30_000);
     rows.push({ fault: '429 storm (2 min, Retry-After 10 s)', expected: 'genesys_up 0 within 15 s', observed: `genesys_up 0 after ${fmt(down)}`, pass: down !== undefined && down < 15 });
     await sleep(Math.max(0, startedAt + stormMs - Date.now()));
@@ -148,7 +148,7 @@ async function loginOutage(rows: Row[]): Promise<void> {
     await secondsUntil(ready(rig), 60_000);
     const outageMs = 120_000;
     const startedAt = Date.now();
-    await rig.sim.fault({ fault: 'login-5xx', durationSeconds: outageMs / 1000 });
+    await rig.sim.startFault({ fault: 'login-5xx', durationSeconds: outageMs / 1000 });
     // Both measured from the start of the outage: the circuit opens at the background refresh (80 % of the
     // token's life), genesys_up goes 0 when the token stops being usable (~55 s).
     const [circuit, down] = await Promise.all([
@@ -184,14 +184,14 @@ async function churn(rows: Row[]): Promise<void> {
     const baseline = rig.rssMb();
     const waves = 10;
     const everySeconds = 20;
-    const scenario = await rig.sim.scenario({ scenario: 'campaign', queues: 1000, lifetimeSeconds: 40, everySeconds, arrivalsPerMinute: 0.2 });
+    const scenario = await rig.sim.startScenario({ scenario: 'campaign', queues: 1000, lifetimeSeconds: 40, everySeconds, arrivalsPerMinute: 0.2 });
     const samples: number[] = [];
     const started = Date.now();
     while (Date.now() - started < waves * everySeconds * 1000) {
       await sleep(5_000);
       samples.push(rig.rssMb());
     }
-    await rig.sim.call('DELETE', `/sim/scenarios/${scenario.id}`);
+    await rig.sim.stopScenario(scenario.id);
     await sleep(30_000); // the catalog notices the deletions; series and ledgers of deleted queues go
     const after = rig.rssMb();
     const peak = Math.max(...samples);
@@ -214,7 +214,7 @@ async function shutdown(rows: Row[]): Promise<void> {
   const rig = await startRig();
   try {
     await secondsUntil(ready(rig), 60_000);
-    await rig.sim.fault({ fault: 'slow', delayMs: 60_000 });
+    await rig.sim.startFault({ fault: 'slow', delayMs: 60_000 });
     await secondsUntil(async () => (await apiLog(rig, 0)).some((r) => r.status === null), 30_000);
     const signalledAt = Date.now();
     const code = await rig.exporter.stop();
@@ -237,7 +237,7 @@ async function slowApi(rows: Row[]): Promise<void> {
   const rig = await startRig({ args: ['--genesys.request-timeout=5s'] });
   try {
     await secondsUntil(ready(rig), 60_000);
-    await rig.sim.fault({ fault: 'slow', delayMs: 8_000, durationSeconds: 60 });
+    await rig.sim.startFault({ fault: 'slow', delayMs: 8_000, durationSeconds: 60 });
     const down = await secondsUntil(up(rig, 0), 60_000);
     let slowest = 0;
     for (let i = 0; i < 10; i += 1) {

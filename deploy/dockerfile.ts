@@ -1,5 +1,5 @@
 // The container image as a typed list of stages and instructions. The Dockerfile is rendered from it, and
-// test/delivery/dockerfile.test.ts executes the very same instructions in a temp folder (no container
+// test/e2e/delivery/dockerfile.test.ts executes the very same instructions in a temp folder (no container
 // engine runs here), so what the test proves is what the image does.
 //
 // Build context: the repository root (`docker build -f out/deploy/Dockerfile .`).

@@ -1,5 +1,5 @@
 // Where the build puts the runnable exporter. package.json (`bin`, `files`), the build script, the
-// Dockerfile and the systemd unit all point at these paths; test/delivery checks package.json agrees.
+// Dockerfile and the systemd unit all point at these paths; test/e2e/delivery checks package.json agrees.
 
 /** The build's entry point (tsconfig.build.json "files"): the compiler follows its imports. */
 export const BUILD_ENTRY = 'exporter/main.ts';

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { alertingRules, defaultAlertsConfig } from '../../alerts/index.ts';
 import { UNTRUSTED_DATA_ALERTS } from '../../alerts/exporter-alerts.ts';
-import { ruleFiles, type RuleFiles } from './rule-files.ts';
-import { runTool } from './tools.ts';
+import { ruleFiles, type RuleFiles } from './support/rule-files.ts';
+import { runTool } from '../support/prometheus-tools.ts';
 
 const alerts = alertingRules(defaultAlertsConfig);
 

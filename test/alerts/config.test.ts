@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { load } from 'js-yaml';
 import { alertingRules, defaultAlertsConfig, parseAlertsConfigOverride } from '../../alerts/index.ts';
-import { renderToTemp } from './rule-files.ts';
-import { runTool } from './tools.ts';
+import { renderToTemp } from './support/rule-files.ts';
+import { runTool } from '../support/prometheus-tools.ts';
 
 const override = (input: unknown) => parseAlertsConfigOverride(input, defaultAlertsConfig);
 

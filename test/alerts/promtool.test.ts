@@ -15,8 +15,8 @@ const durationSeconds = (text: string): number | undefined => {
   const ms = parseDurationMs(text);
   return ms === undefined ? undefined : ms / 1000;
 };
-import { ruleFiles, type RuleFiles } from './rule-files.ts';
-import { runTool } from './tools.ts';
+import { ruleFiles, type RuleFiles } from './support/rule-files.ts';
+import { runTool } from '../support/prometheus-tools.ts';
 
 const HERE = import.meta.dirname;
 const unitTestFiles = (await readdir(HERE)).filter((name) => name.endsWith('.promtool.yaml')).sort();

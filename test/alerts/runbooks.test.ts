@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alertingRules, defaultAlertsConfig } from '../../alerts/index.ts';
-import { REPO_ROOT } from './rule-files.ts';
+import { REPO_ROOT } from './support/rule-files.ts';
 
 const alerts = alertingRules(defaultAlertsConfig);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { builtDashboards, dashboardByFile } from './built.ts';
+import { builtDashboards, dashboardByFile } from '../support/built-dashboards.ts';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's datasource variable, literally
 const DATASOURCE_UID = '${datasource}';

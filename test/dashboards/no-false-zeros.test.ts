@@ -11,8 +11,8 @@ import { dump } from 'js-yaml';
 import { PANEL as HEALTH } from '../../dashboards/exporter-health.ts';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
-import { runTool } from '../alerts/tools.ts';
-import { dashboardByFile, panelById, targetOf } from './built.ts';
+import { runTool } from '../support/prometheus-tools.ts';
+import { dashboardByFile, panelById, targetOf } from '../support/built-dashboards.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'dashboards-promql-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PANEL } from '../../dashboards/exporter-health.ts';
-import { dashboardByFile, panelById } from './built.ts';
+import { dashboardByFile, panelById } from '../support/built-dashboards.ts';
 
 interface ValueMapping {
   readonly type: string;

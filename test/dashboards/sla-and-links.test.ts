@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { DASHBOARD_TAG, DASHBOARD_UIDS } from '../../config/project.ts';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
-import { builtDashboards, dashboardByFile, panelById, targetOf } from './built.ts';
+import { builtDashboards, dashboardByFile, panelById, targetOf } from '../support/built-dashboards.ts';
 
 /** As the issue specifies: green ≥ 0.80, yellow 0.60–0.79, red < 0.60. */
 const SLA_STEPS = [

@@ -9,7 +9,7 @@ import { RECORDED } from '../../alerts/recording-rules.ts';
 import { generatorInputs } from '../../generator/load-sources.ts';
 import { breachesOrZero, slaCompliance } from '../../metrics/kpis.ts';
 import { raw } from '../../metrics/promql.ts';
-import { toJson } from './built.ts';
+import { toJson } from '../support/built-dashboards.ts';
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

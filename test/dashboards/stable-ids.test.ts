@@ -7,8 +7,8 @@ import type { Layout } from '../../dashboards/common.ts';
 import * as exporterHealth from '../../dashboards/exporter-health.ts';
 import * as queueDetail from '../../dashboards/queue-detail.ts';
 import * as queueOverview from '../../dashboards/queue-overview.ts';
-import { toJson } from './built.ts';
-import type { JsonDashboard } from './built.ts';
+import { toJson } from '../support/built-dashboards.ts';
+import type { JsonDashboard } from '../support/built-dashboards.ts';
 
 interface Module {
   readonly name: string;

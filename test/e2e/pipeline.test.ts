@@ -2,7 +2,8 @@
 // config and rules) → Alertmanager 0.25 (generated alertmanager.yml) → PagerDuty/Slack-shaped sink.
 // One stack is shared by the tests below, which run in order: alerts from surges, every dashboard query
 // against ground truth, an exporter restart, an exporter outage, and a quiet period.
-// Timing facts and the alert override: support/e2e-stack.ts; tolerances: support/panel-checks.ts.
+// Timing facts: test/support/panels/timing.ts; the alert override: support/e2e-stack.ts; tolerances:
+// test/support/panels/panel-checks.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,12 +15,13 @@ import { waitFor } from '../../stack/wait-for.ts';
 import type { Stack } from '../../stack/stack.ts';
 import { EXPORTER_JOB } from '../../config/project.ts';
 import type { PagerDutyEvent } from '../../stack/webhook-sink.ts';
-import { loadDashboard, queryKey, type LoadedDashboard, type LoadedPanel, type PanelQuery } from './support/dashboards.ts';
-import { AGGREGATES_LAG_SECONDS, SCRAPE_SECONDS, startE2eStack } from './support/e2e-stack.ts';
-import { checkQuery, complianceProblems, type TruthRange } from './support/evaluate.ts';
-import { framesFromPrometheus, renderPanel, thresholdColours, type ShownValue } from './support/grafana.ts';
-import { complianceCandidates, countBounds, PANEL_CHECKS, type ObservedWindow, type TruthContext } from './support/panel-checks.ts';
-import { contactEvents, selectEvents, TruthRecorder, type ContactEvent } from './support/truth.ts';
+import { loadDashboard, queryKey, type LoadedDashboard, type LoadedPanel, type PanelQuery } from '../support/panels/dashboards.ts';
+import { startE2eStack } from './support/e2e-stack.ts';
+import { AGGREGATES_LAG_SECONDS, SCRAPE_SECONDS } from '../support/panels/timing.ts';
+import { checkQuery, complianceProblems, type TruthRange } from '../support/panels/evaluate.ts';
+import { framesFromPrometheus, renderPanel, thresholdColours, type ShownValue } from '../support/panels/grafana.ts';
+import { complianceCandidates, countBounds, PANEL_CHECKS, type ObservedWindow, type TruthContext } from '../support/panels/panel-checks.ts';
+import { contactEvents, selectEvents, TruthRecorder, type ContactEvent } from '../support/panels/truth.ts';
 
 const MEDIA: MediaType = 'voice';
 const DETAIL_QUEUE = 'E2E Support';
@@ -47,7 +49,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     dashboards = stack.generated.dashboards.map(loadDashboard);
     baselineMs = await firstAggregatesPollAfter(0);
     // Prometheus' first scrape of the exporter: whole-life increase() counts from what it read (a poll up
-    // to AGGREGATES_LAG before it), not from the exporter's first poll (support/panel-checks.ts).
+    // to AGGREGATES_LAG before it), not from the exporter's first poll (test/support/panels/panel-checks.ts).
     const firstScrape = await waitFor('the first scrape of the exporter', async () => {
       const [series] = await stack.prometheus.range(`timestamp(up{job="${EXPORTER_JOB}"} == 1)`, startedAt - 120, nowSeconds(), 1);
       return series?.values[0] === undefined ? undefined : Number(series.values[0][1]) * 1000;
@@ -277,7 +279,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
         panelsShown += 1;
       }
     }
-    assert.deepEqual(unclassified, [], 'every dashboard query and calculated panel value needs a ground-truth check in test/e2e/support/panel-checks.ts');
+    assert.deepEqual(unclassified, [], 'every dashboard query and calculated panel value needs a ground-truth check in test/support/panels/panel-checks.ts');
     assert.deepEqual(problems, [], `${problems.length} problems in ${checked} queries and ${panelsShown} panels`);
     assert.ok(checked >= 50, `all queries were checked (${checked})`);
   });
@@ -298,7 +300,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     await sleep(20_000);
 
     // Every rate/increase panel, evaluated every second across the restart, stays within what the
-    // simulator's events allow (the upper bound of support/panel-checks.ts: a reset read as a huge increase
+    // simulator's events allow (the upper bound of test/support/panels/panel-checks.ts: a reset read as a huge increase
     // would exceed it; the lower bound does not apply, contacts posted while no exporter ran are not counted).
     const T = nowSeconds() - 1;
     const events = await allEvents();

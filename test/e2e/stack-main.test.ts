@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitFor } from '../../stack/wait-for.ts';
 import { REPO_ROOT } from '../../stack/repo.ts';
-import { isRunning, processTree, signalEach, type ProcessId } from './support/process-tree.ts';
+import { isRunning, processTree, signalEach, type ProcessId } from '../support/process-tree.ts';
 
 const KEYS = ['simulator', 'exporter', 'prometheus', 'alertmanager', 'receiver'] as const;
 type Urls = Record<(typeof KEYS)[number], string>;

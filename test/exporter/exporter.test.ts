@@ -12,10 +12,11 @@ import { parseConfig } from '../../exporter/config.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import type { ContactTruth } from '../../simulator/control-types.ts';
-import { parseExposition, select, valueOf } from './exposition.ts';
-import type { ParsedSample } from './exposition.ts';
-import { get, waitFor } from './http-client.ts';
-import { SimControl } from './sim-control.ts';
+import { parseExposition, select, valueOf } from '../support/exposition.ts';
+import type { ParsedSample } from '../support/exposition.ts';
+import { get } from '../support/http-client.ts';
+import { waitFor } from '../../stack/wait-for.ts';
+import { SimulatorClient } from '../../stack/simulator-client.ts';
 
 const STALENESS_SECONDS = 15;
 
@@ -37,7 +38,7 @@ function exporterArgs(simulatorUrl: string, extra: readonly string[] = []): stri
 
 describe('exporter against the simulator', () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
-  let sim: SimControl;
+  let sim: SimulatorClient;
   let exporter: RunningExporter;
   const logLines: string[] = [];
   /** Simulator time of the aggregates baseline (the first successful aggregate poll). */
@@ -54,7 +55,7 @@ describe('exporter against the simulator', () => {
       seen = await waitFor(`a successful ${collector} run`, async () => {
         const stamp = await collectorValue('genesys_exporter_collector_last_success_timestamp_seconds', collector);
         return stamp !== undefined && stamp > after ? stamp : undefined;
-      }, 60_000, 50);
+      }, { timeoutMs: 60_000, intervalMs: 50 });
     }
     return scrape();
   }
@@ -62,7 +63,7 @@ describe('exporter against the simulator', () => {
   before(async () => {
     // A busy, understaffed org: queues build up, contacts abandon, SLAs are breached.
     simulator = await startSimulator({ port: 0, seed: 11, clock: 'manual', orgSize: { queues: 8, divisions: 2, arrivalsPerMinute: 40, agents: 40 } });
-    sim = new SimControl(simulator.url);
+    sim = new SimulatorClient(simulator.url);
     await sim.syncClock();
   });
   after(async () => {
@@ -71,7 +72,7 @@ describe('exporter against the simulator', () => {
   });
 
   test('/-/ready is 503 until the first successful poll, then 200', async () => {
-    await sim.fault({ fault: 'api-5xx', endpoint: 'routing_queues' });
+    await sim.startFault({ fault: 'api-5xx', endpoint: 'routing_queues' });
     const config = parseConfig(exporterArgs(simulator.url), { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret });
     exporter = await startExporter(config, { logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }), now: () => sim.nowMs });
     await waitFor('the queue catalog to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'queues')) === 0 ? true : undefined));
@@ -141,7 +142,7 @@ describe('exporter against the simulator', () => {
     }
     const samples = await freshRun('aggregates');
     const untilMs = sim.nowMs;
-    const { contacts } = await sim.truthContacts(baselineMs - 3_600_000, untilMs + 1);
+    const { contacts } = await sim.truthContacts({ since: new Date(baselineMs - 3_600_000), until: new Date(untilMs + 1) });
     const expected = expectedCounters(contacts, baselineMs, untilMs);
     const total = (field: 'offered' | 'answered' | 'abandoned' | 'breaches') => [...expected.values()].reduce((sum, e) => sum + e[field], 0);
     t.diagnostic(`window ${(untilMs - baselineMs) / 1000}s: offered ${total('offered')}, answered ${total('answered')}, abandoned ${total('abandoned')}, breaches ${total('breaches')}`);
@@ -167,9 +168,9 @@ describe('exporter against the simulator', () => {
   });
 
   test('a failing aggregates endpoint leaves the observations fresh and reports collector_success 0', async () => {
-    await sim.fault({ fault: 'api-5xx', endpoint: 'conversation_aggregates' });
+    await sim.startFault({ fault: 'api-5xx', endpoint: 'conversation_aggregates' });
     try {
-      await waitFor('aggregates to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'aggregates')) === 0 ? true : undefined), 60_000);
+      await waitFor('aggregates to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'aggregates')) === 0 ? true : undefined), { timeoutMs: 60_000 });
       await sim.advanceBy(20_000);
       const samples = await freshRun('observations');
       const truth = await sim.truthNow();
@@ -185,43 +186,43 @@ describe('exporter against the simulator', () => {
     } finally {
       await sim.clearFaults();
     }
-    await waitFor('aggregates to recover', async () => ((await collectorValue('genesys_exporter_collector_success', 'aggregates')) === 1 ? true : undefined), 60_000);
+    await waitFor('aggregates to recover', async () => ((await collectorValue('genesys_exporter_collector_success', 'aggregates')) === 1 ? true : undefined), { timeoutMs: 60_000 });
   });
 
   test('values of a failing collector are removed once older than the staleness limit, and come back', async () => {
-    await sim.fault({ fault: 'api-5xx', endpoint: 'queue_observations' });
+    await sim.startFault({ fault: 'api-5xx', endpoint: 'queue_observations' });
     try {
-      await waitFor('observations to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'observations')) === 0 ? true : undefined), 60_000);
+      await waitFor('observations to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'observations')) === 0 ? true : undefined), { timeoutMs: 60_000 });
       const gone = await waitFor('stale depth series to disappear', async () => {
         const samples = await scrape();
         return select(samples, 'genesys_queue_depth').length === 0 ? samples : undefined;
-      }, (STALENESS_SECONDS + 45) * 1000, 250);
+      }, { timeoutMs: (STALENESS_SECONDS + 45) * 1000, intervalMs: 250 });
       assert.equal(select(gone, 'genesys_queue_agents').length, 0, 'agent series (same collector) gone too');
       assert.ok(select(gone, 'genesys_queue_info').length > 0, 'other collectors keep their series');
       assert.ok(select(gone, 'genesys_queue_offer_total').length > 0, 'other collectors keep their series');
     } finally {
       await sim.clearFaults();
     }
-    await waitFor('depth series to come back', async () => (select(await scrape(), 'genesys_queue_depth').length > 0 ? true : undefined), 60_000);
+    await waitFor('depth series to come back', async () => (select(await scrape(), 'genesys_queue_depth').length > 0 ? true : undefined), { timeoutMs: 60_000 });
   });
 
   test('queue churn (campaign scenario) leaves no stale series', async () => {
     const before = new Set((await sim.queues()).map((q) => q.id));
-    await sim.scenario({ scenario: 'campaign', queues: 3, lifetimeSeconds: 120, arrivalsPerMinute: 30 });
+    await sim.startScenario({ scenario: 'campaign', queues: 3, lifetimeSeconds: 120, arrivalsPerMinute: 30 });
     await sim.advanceBy(5_000);
     const campaign = (await sim.queues()).filter((q) => !before.has(q.id)).map((q) => q.id);
     assert.equal(campaign.length, 3, 'the campaign created three queues');
     await waitFor('campaign queues on /metrics', async () => {
       const samples = await scrape();
       return campaign.every((id) => valueOf(samples, 'genesys_queue_info', { queue_id: id }) === 1 && select(samples, 'genesys_queue_depth', { queue_id: id }).length > 0) ? true : undefined;
-    }, 60_000);
+    }, { timeoutMs: 60_000 });
     await sim.advanceBy(125_000);
     const live = new Set((await sim.queues()).map((q) => q.id));
     assert.ok(campaign.every((id) => !live.has(id)), 'the campaign queues were deleted');
     const samples = await waitFor('no series of deleted queues', async () => {
       const current = await scrape();
       return current.some((s) => campaign.includes(s.labels['queue_id'] ?? '')) ? undefined : current;
-    }, 60_000);
+    }, { timeoutMs: 60_000 });
     const exported = new Set(samples.flatMap((s) => (s.labels['queue_id'] === undefined ? [] : [s.labels['queue_id']])));
     assert.deepEqual([...exported].sort(), [...live].sort(), 'exactly the live queues are on /metrics');
     await sim.endScenarios();
@@ -251,7 +252,7 @@ describe('exporter against the simulator', () => {
       const samples = await waitFor(`observations stretched to ${expectedSeconds}s`, async () => {
         const current = parseExposition((await get(`${second.url}/metrics`)).body);
         return valueOf(current, 'genesys_exporter_poll_interval_seconds', { collector: 'observations' }) === expectedSeconds ? current : undefined;
-      }, 60_000);
+      }, { timeoutMs: 60_000 });
       assert.equal(valueOf(samples, 'genesys_exporter_poll_schedule_stretched', { collector: 'observations' }), 1);
       assert.equal(valueOf(samples, 'genesys_exporter_rate_budget_requests_per_minute'), 60);
       assert.equal(valueOf(samples, 'genesys_exporter_queues'), queues);

@@ -10,7 +10,8 @@ import type { RunningExporter } from '../../exporter/app.ts';
 import { parseConfig } from '../../exporter/config.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
-import { get, waitFor } from './http-client.ts';
+import { get } from '../support/http-client.ts';
+import { waitFor } from '../../stack/wait-for.ts';
 import { promtoolCheckMetrics } from './promtool-check.ts';
 
 function scrape(url: string, acceptEncoding: string | undefined): Promise<{ encoding: string | undefined; body: Buffer }> {
@@ -44,9 +45,9 @@ describe('promtool check metrics on a running exporter', () => {
       { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret },
     );
     exporter = await startExporter(config, { logger: createLogger({ write: () => {} }) });
-    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), 60_000);
+    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000 });
     // Queue series, and the histogram, are on /metrics.
-    await waitFor('queue series', async () => (/^genesys_queue_wait_time_seconds_bucket\{/m.test((await get(`${exporter.url}/metrics`)).body) ? true : undefined), 60_000);
+    await waitFor('queue series', async () => (/^genesys_queue_wait_time_seconds_bucket\{/m.test((await get(`${exporter.url}/metrics`)).body) ? true : undefined), { timeoutMs: 60_000 });
   });
   after(async () => {
     await exporter?.close();

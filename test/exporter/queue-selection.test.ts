@@ -11,9 +11,10 @@ import type { RoutingQueue } from '../../exporter/genesys/routing-queues.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import type { SimQueue } from '../../simulator/control-types.ts';
-import { parseExposition, select, valueOf as sampleValue } from './exposition.ts';
-import { get, waitFor } from './http-client.ts';
-import { SimControl } from './sim-control.ts';
+import { parseExposition, select, valueOf as sampleValue } from '../support/exposition.ts';
+import { get } from '../support/http-client.ts';
+import { waitFor } from '../../stack/wait-for.ts';
+import { SimulatorClient } from '../../stack/simulator-client.ts';
 
 describe('selectQueues: divisions by name or id, the cap keeps what is exported', () => {
   const queue = (id: string, name: string, division: string): RoutingQueue => ({ id, name, division: { id: `id-${division}`, name: division } });
@@ -48,13 +49,13 @@ describe('selectQueues: divisions by name or id, the cap keeps what is exported'
 
 describe('exporter: nothing to watch is loud, and the cap holds on to long-lived queues', () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
-  let sim: SimControl;
+  let sim: SimulatorClient;
   let initialQueues: SimQueue[];
   const exporters: RunningExporter[] = [];
 
   before(async () => {
     simulator = await startSimulator({ port: 0, seed: 5, orgSize: { queues: 8, divisions: 2, arrivalsPerMinute: 20 } });
-    sim = new SimControl(simulator.url);
+    sim = new SimulatorClient(simulator.url);
     initialQueues = await sim.queues();
   });
   after(async () => {
@@ -90,14 +91,14 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
   async function moreCatalogRuns(exporter: RunningExporter, count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
       const before = await catalogRuns(exporter);
-      await waitFor('another queue catalog run', async () => ((await catalogRuns(exporter)) > before ? true : undefined), 30_000, 50);
+      await waitFor('another queue catalog run', async () => ((await catalogRuns(exporter)) > before ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
     }
   }
   async function notReadyBody(exporter: RunningExporter): Promise<string> {
     return waitFor('/-/ready to give a selection reason', async () => {
       const reply = await get(`${exporter.url}/-/ready`);
       return reply.status === 503 && !/waiting for the first/.test(reply.body) ? reply.body : undefined;
-    }, 30_000, 50);
+    }, { timeoutMs: 30_000, intervalMs: 50 });
   }
 
   test('filters matching no queue: 503 with the filters and the visible count, a warning once, genesys_exporter_queues 0', async () => {
@@ -118,7 +119,7 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
     const europe = initialQueues.filter((q) => q.division.name === 'Europe');
     assert.ok(europe.length > 0 && europe.length < initialQueues.length, 'the org has queues in and out of the division');
     const byName = await start(['--collector.queues.division=europe']);
-    await waitFor('/-/ready 200', async () => ((await get(`${byName.exporter.url}/-/ready`)).status === 200 ? true : undefined), 60_000, 100);
+    await waitFor('/-/ready 200', async () => ((await get(`${byName.exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000, intervalMs: 100 });
     const info = select(await scrape(byName.exporter), 'genesys_queue_info');
     assert.deepEqual(info.map((s) => s.labels['queue_id']).sort(), europe.map((q) => q.id).sort());
 
@@ -139,12 +140,12 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
   test('queues dropped by the cap: a campaign of new queues does not evict the exported ones; warned once per change', async () => {
     const max = 4;
     const { exporter, logs } = await start([`--collector.queues.max=${max}`]);
-    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), 60_000, 100);
+    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000, intervalMs: 100 });
     const exportedBefore = select(await scrape(exporter), 'genesys_queue_info').map((s) => s.labels['queue_id']!).sort();
     assert.equal(exportedBefore.length, max);
 
     const campaignSize = 6;
-    await sim.scenario({ scenario: 'campaign', queues: campaignSize, lifetimeSeconds: 600 });
+    await sim.startScenario({ scenario: 'campaign', queues: campaignSize, lifetimeSeconds: 600 });
     const campaign = (await sim.queues()).filter((q) => q.campaignScenarioId !== undefined);
     assert.equal(campaign.length, campaignSize);
     // Meaningful only if "first by name" would have let a campaign queue in.
@@ -153,7 +154,7 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
 
     const dropped = initialQueues.length - max + campaignSize;
     await waitFor(`genesys_exporter_queues_dropped_by_cap ${dropped}`, async () =>
-      sampleValue(await scrape(exporter), 'genesys_exporter_queues_dropped_by_cap', {}) === dropped ? true : undefined, 30_000, 50);
+      sampleValue(await scrape(exporter), 'genesys_exporter_queues_dropped_by_cap', {}) === dropped ? true : undefined, { timeoutMs: 30_000, intervalMs: 50 });
     await moreCatalogRuns(exporter, 3);
     const samples = await scrape(exporter);
     assert.deepEqual(select(samples, 'genesys_queue_info').map((s) => s.labels['queue_id']!).sort(), exportedBefore);

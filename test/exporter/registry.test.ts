@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { catalog, metricNames } from '../../metrics/catalog.ts';
 import { createExporterRegistry } from '../../exporter/registry.ts';
 import { SnapshotBuilder } from '../../exporter/samples.ts';
-import { parseExposition } from './exposition.ts';
+import { parseExposition } from '../support/exposition.ts';
 
 /** `# TYPE name type` lines of an exposition. */
 function declaredTypes(text: string): Map<string, string> {

@@ -18,7 +18,7 @@ import { startServer } from '../../exporter/server.ts';
 import type { RunningServer, ServerLimits } from '../../exporter/server.ts';
 import { loadWebConfig, NO_WEB_CONFIG } from '../../exporter/web-config.ts';
 import type { WebConfig } from '../../exporter/web-config.ts';
-import { get } from './http-client.ts';
+import { get } from '../support/http-client.ts';
 
 const logLines: string[] = [];
 const logger = createLogger({ write: (line) => logLines.push(line) });

@@ -14,7 +14,7 @@ import { SnapshotBuilder } from '../../exporter/samples.ts';
 import { startServer } from '../../exporter/server.ts';
 import type { RunningServer } from '../../exporter/server.ts';
 import { loadWebConfig, NO_WEB_CONFIG, WebConfigError } from '../../exporter/web-config.ts';
-import { get } from './http-client.ts';
+import { get } from '../support/http-client.ts';
 
 const logger = createLogger({ write: () => {} });
 const PASSWORD = 'correct horse battery staple';

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
-import { runTool } from '../alerts/tools.ts';
+import { runTool } from '../support/prometheus-tools.ts';
 
 const OUT = resolve(import.meta.dirname, '../../out/prometheus');
 const RULE_FILES = [join(OUT, 'recording_rules.yaml'), join(OUT, 'alerting_rules.yaml')];

@@ -13,10 +13,11 @@ import type { RoutingQueue } from '../../exporter/genesys/routing-queues.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import type { SimQueue } from '../../simulator/control-types.ts';
-import { parseExposition, select, valueOf as sampleValue } from './exposition.ts';
-import type { ParsedSample } from './exposition.ts';
-import { get, waitFor } from './http-client.ts';
-import { SimControl } from './sim-control.ts';
+import { parseExposition, select, valueOf as sampleValue } from '../support/exposition.ts';
+import type { ParsedSample } from '../support/exposition.ts';
+import { get } from '../support/http-client.ts';
+import { waitFor } from '../../stack/wait-for.ts';
+import { SimulatorClient } from '../../stack/simulator-client.ts';
 
 const SIMULATOR_ENV = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret' };
 const BASE_FLAGS = ['--genesys.api-url=http://127.0.0.1:1', '--genesys.login-url=http://127.0.0.1:1'];
@@ -150,7 +151,7 @@ describe('selectQueues with a shard: the shard before the cap, and the shards pa
 
 describe('two exporters (0/2 and 1/2) against one simulated org', () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
-  let sim: SimControl;
+  let sim: SimulatorClient;
   let orgQueues: SimQueue[];
   const running = new Set<RunningExporter>();
   let single: RunningExporter;
@@ -185,13 +186,10 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
       .map((s) => s.labels['queue_id']!)
       .sort();
   async function ready(exporter: RunningExporter): Promise<void> {
-    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), 60_000, 50);
+    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000, intervalMs: 50 });
     await waitFor(
       'a first aggregates run',
-      async () => (sampleValue(await scrape(exporter), 'genesys_exporter_collector_success', { collector: 'aggregates' }) === 1 ? true : undefined),
-      60_000,
-      50,
-    );
+      async () => (sampleValue(await scrape(exporter), 'genesys_exporter_collector_success', { collector: 'aggregates' }) === 1 ? true : undefined), { timeoutMs: 60_000, intervalMs: 50 });
   }
   /** Scrape after a successful run of `collector` that started after this call (so it saw the current clock). */
   async function freshRun(exporter: RunningExporter, collector: string): Promise<ParsedSample[]> {
@@ -204,10 +202,7 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
         async () => {
           const value = await stamp();
           return value !== undefined && value > after ? value : undefined;
-        },
-        60_000,
-        50,
-      );
+        }, { timeoutMs: 60_000, intervalMs: 50 });
     }
     return scrape(exporter);
   }
@@ -215,7 +210,7 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
   before(async () => {
     // 24 queues so both shards hold several; a busy org, so the counters have something to count.
     simulator = await startSimulator({ port: 0, seed: 23, clock: 'manual', orgSize: { queues: 24, divisions: 2, arrivalsPerMinute: 60, agents: 80 } });
-    sim = new SimControl(simulator.url);
+    sim = new SimulatorClient(simulator.url);
     await sim.syncClock();
     orgQueues = await sim.queues();
     // All three baseline their counters at the same (frozen) simulated time, so they must agree exactly.
@@ -312,10 +307,7 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
       async () => {
         const reply = await get(`${exporter.url}/-/ready`);
         return reply.status === 503 && /shard/.test(reply.body) ? reply.body : undefined;
-      },
-      60_000,
-      50,
-    );
+      }, { timeoutMs: 60_000, intervalMs: 50 });
     assert.equal(
       body,
       `Not ready: no queue of shard ${otherShard}/2 (--collector.queues.shard) matches the filters (include=${include}, exclude=(none), ` +

@@ -7,9 +7,10 @@ import { startExporter, type RunningExporter } from '../../exporter/app.ts';
 import { parseConfig } from '../../exporter/config.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
-import { parseExposition, valueOf as sampleValue } from './exposition.ts';
-import { get, waitFor } from './http-client.ts';
-import { SimControl } from './sim-control.ts';
+import { parseExposition, valueOf as sampleValue } from '../support/exposition.ts';
+import { get } from '../support/http-client.ts';
+import { waitFor } from '../../stack/wait-for.ts';
+import { SimulatorClient } from '../../stack/simulator-client.ts';
 
 function args(simulatorUrl: string, observationsInterval: string, mode = 'streaming'): string[] {
   return [
@@ -37,7 +38,7 @@ const TIMINGS = {
 
 async function startStreamingExporter(
   simulator: SimulatorHandle,
-  sim: SimControl,
+  sim: SimulatorClient,
   observationsInterval: string,
   logLines: string[],
   mode = 'streaming',
@@ -61,11 +62,11 @@ async function startStreamingExporter(
 
 const scrape = async (exporter: RunningExporter) => parseExposition((await get(`${exporter.url}/metrics`)).body);
 const metric = async (exporter: RunningExporter, name: string, labels: Record<string, string> = {}) => sampleValue(await scrape(exporter), name, labels);
-const until = <T>(what: string, check: () => Promise<T | undefined>) => waitFor(what, check, 20_000, 50);
+const until = <T>(what: string, check: () => Promise<T | undefined>) => waitFor(what, check, { timeoutMs: 20_000, intervalMs: 50 });
 
 describe('streaming mode: observations through the notification service', () => {
   let simulator: SimulatorHandle;
-  let sim: SimControl;
+  let sim: SimulatorClient;
   let exporter: RunningExporter;
   const logLines: string[] = [];
   before(async () => {
@@ -76,7 +77,7 @@ describe('streaming mode: observations through the notification service', () => 
       notificationHeartbeatSeconds: 0.5,
       orgSize: { queues: 6, divisions: 1, arrivalsPerMinute: 20, agents: 30 },
     });
-    sim = new SimControl(simulator.url);
+    sim = new SimulatorClient(simulator.url);
     await sim.syncClock();
     // 60 s between polls: a change on /metrics within the wait below can only have come by streaming.
     exporter = await startStreamingExporter(simulator, sim, '60s', logLines);
@@ -93,7 +94,7 @@ describe('streaming mode: observations through the notification service', () => 
     const queue = (await sim.queues())[0]!;
     const media = queue.media[0]!;
     const before = await metric(exporter, 'genesys_queue_depth', { queue_id: queue.id, media_type: media });
-    await sim.scenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
+    await sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
     await sim.advanceBy(15 * 60_000);
     const truth = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!;
     const waiting = truth.media.find((m) => m.mediaType === media)!.waiting;
@@ -123,7 +124,7 @@ describe('streaming mode: observations through the notification service', () => 
 
 describe('streaming mode: faults fall back to polling and back', () => {
   let simulator: SimulatorHandle;
-  let sim: SimControl;
+  let sim: SimulatorClient;
   let exporter: RunningExporter;
   const logLines: string[] = [];
   before(async () => {
@@ -134,7 +135,7 @@ describe('streaming mode: faults fall back to polling and back', () => {
       notificationHeartbeatSeconds: 0.5,
       orgSize: { queues: 4, divisions: 1, arrivalsPerMinute: 20, agents: 20 },
     });
-    sim = new SimControl(simulator.url);
+    sim = new SimulatorClient(simulator.url);
     await sim.syncClock();
     exporter = await startStreamingExporter(simulator, sim, '1s', logLines);
     await until('every queue streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
@@ -150,7 +151,7 @@ describe('streaming mode: faults fall back to polling and back', () => {
 
   test('a dropped socket: counted as a fallback, then streaming again', async () => {
     const before = await fallbacks('socket_failed');
-    await sim.fault({ fault: 'notification-socket-drop' });
+    await sim.startFault({ fault: 'notification-socket-drop' });
     await until('a socket_failed fallback', async () => ((await fallbacks('socket_failed')) > before ? true : undefined));
     await streamingBack();
     assert.ok(logLines.some((l) => l.includes('streaming unavailable for some queues')));
@@ -162,7 +163,7 @@ describe('streaming mode: faults fall back to polling and back', () => {
       (r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels',
     ).length;
     const failedBefore = await fallbacks('socket_failed');
-    await sim.fault({ fault: 'notification-socket-closing', graceSeconds: 1 });
+    await sim.startFault({ fault: 'notification-socket-closing', graceSeconds: 1 });
     await until('a new channel', async () => {
       const created = (await sim.requests()).requests.filter(
         (r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels',
@@ -177,7 +178,7 @@ describe('streaming mode: faults fall back to polling and back', () => {
 
   test('an expired channel: fallback (channel_expired), a new channel, streaming again', async () => {
     const before = await fallbacks('channel_expired');
-    await sim.fault({ fault: 'notification-channel-expire' });
+    await sim.startFault({ fault: 'notification-channel-expire' });
     await until('a channel_expired fallback', async () => ((await fallbacks('channel_expired')) > before ? true : undefined));
     await streamingBack();
   });
@@ -185,13 +186,13 @@ describe('streaming mode: faults fall back to polling and back', () => {
   test('a rejected topic: that queue is polled (and follows the org), the others stream; back once accepted', async () => {
     const queue = (await sim.queues())[1]!;
     const before = await fallbacks('topic_rejected');
-    await sim.fault({ fault: 'notification-topic-reject', queueId: queue.id });
-    await sim.fault({ fault: 'notification-channel-expire' }); // forces a new subscription
+    await sim.startFault({ fault: 'notification-topic-reject', queueId: queue.id });
+    await sim.startFault({ fault: 'notification-channel-expire' }); // forces a new subscription
     await until('a topic_rejected fallback', async () => ((await fallbacks('topic_rejected')) > before ? true : undefined));
     await until('three of four queues streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_queues')) === 3 ? true : undefined));
     assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0);
     // The rejected queue's values still change with the org: polled at the 1 s interval.
-    await sim.scenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
+    await sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
     await sim.advanceBy(15 * 60_000);
     const media = queue.media[0]!;
     const waiting = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === media)!.waiting;
@@ -214,18 +215,18 @@ describe('streaming mode: a message of an unknown shape', () => {
       notificationHeartbeatSeconds: 0.5,
       orgSize: { queues: 2, divisions: 1, arrivalsPerMinute: 10, agents: 10 },
     });
-    const sim = new SimControl(simulator.url);
+    const sim = new SimulatorClient(simulator.url);
     await sim.syncClock();
     const exporter = await startStreamingExporter(simulator, sim, '1s', []);
     try {
       await until('every queue streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
-      await sim.fault({ fault: 'notification-malformed-message' });
+      await sim.startFault({ fault: 'notification-malformed-message' });
       await until('both queues polled', async () => ((await metric(exporter, 'genesys_exporter_streaming_queues')) === 0 ? true : undefined));
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'message_unreadable' }), 2);
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0);
       // Polled: a change still reaches /metrics at the 1 s interval.
       const queue = (await sim.queues())[0]!;
-      await sim.scenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
+      await sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
       await sim.advanceBy(15 * 60_000);
       const media = queue.media[0]!;
       const waiting = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === media)!.waiting;
@@ -244,7 +245,7 @@ describe('streaming mode: channels, limits, heartbeats, renewal', () => {
     orgQueues: number,
     heartbeatSeconds: number,
     tuning: Parameters<typeof startStreamingExporter>[5],
-    body: (exporter: RunningExporter, sim: SimControl, logLines: string[]) => Promise<void>,
+    body: (exporter: RunningExporter, sim: SimulatorClient, logLines: string[]) => Promise<void>,
   ) => {
     const simulator = await startSimulator({
       port: 0,
@@ -253,7 +254,7 @@ describe('streaming mode: channels, limits, heartbeats, renewal', () => {
       notificationHeartbeatSeconds: heartbeatSeconds,
       orgSize: { queues: orgQueues, divisions: 1, arrivalsPerMinute: 5, agents: 10 },
     });
-    const sim = new SimControl(simulator.url);
+    const sim = new SimulatorClient(simulator.url);
     await sim.syncClock();
     const logLines: string[] = [];
     const exporter = await startStreamingExporter(simulator, sim, '1s', logLines, 'streaming', tuning);
@@ -264,13 +265,13 @@ describe('streaming mode: channels, limits, heartbeats, renewal', () => {
       await simulator.close();
     }
   };
-  const channelPosts = async (sim: SimControl) =>
+  const channelPosts = async (sim: SimulatorClient) =>
     (await sim.requests()).requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/notifications/channels' && r.status === 200).length;
 
   test('queues are spread over channels of at most topicsPerChannel; past 20 channels the rest are polled', async () => {
     await withExporter(22, 0.5, { topicsPerChannel: 1 }, async (exporter, sim, logLines) => {
       // 40 REST calls (20 channels, 20 subscriptions) within the rate budget take a while.
-      await waitFor('20 queues streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_queues')) === 20 ? true : undefined), 90_000, 100);
+      await waitFor('20 queues streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_queues')) === 20 ? true : undefined), { timeoutMs: 90_000, intervalMs: 100 });
       assert.equal(await channelPosts(sim), 20, 'never more than 20 channels');
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0, 'two queues are polled');
       assert.ok(logLines.some((l) => l.includes('more queues than the notification service takes')));
@@ -306,9 +307,9 @@ describe('streaming mode: channels, limits, heartbeats, renewal', () => {
 describe('streaming mode: no notification service', () => {
   test('channel creation fails: every queue is polled, fallback channel_unavailable, values still served', async () => {
     const simulator = await startSimulator({ port: 0, seed: 9, clock: 'manual', orgSize: { queues: 3, divisions: 1, arrivalsPerMinute: 10, agents: 10 } });
-    const sim = new SimControl(simulator.url);
+    const sim = new SimulatorClient(simulator.url);
     await sim.syncClock();
-    await sim.fault({ fault: 'api-5xx', endpoint: 'notifications', status: 503 });
+    await sim.startFault({ fault: 'api-5xx', endpoint: 'notifications', status: 503 });
     const logLines: string[] = [];
     const exporter = await startStreamingExporter(simulator, sim, '1s', logLines);
     try {
@@ -335,7 +336,7 @@ describe('streaming mode: no notification service', () => {
 
   test('polling mode opens no channel', async () => {
     const simulator = await startSimulator({ port: 0, seed: 9, clock: 'manual', orgSize: { queues: 2, divisions: 1, arrivalsPerMinute: 10, agents: 10 } });
-    const sim = new SimControl(simulator.url);
+    const sim = new SimulatorClient(simulator.url);
     await sim.syncClock();
     const exporter = await startStreamingExporter(simulator, sim, '1s', [], 'polling');
     try {

@@ -6,9 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { get } from '../exporter/http-client.ts';
-import { parseExposition, select } from '../exporter/exposition.ts';
-import { startRig, untilReady, waitFor, type FaultRig } from './harness.ts';
+import { get } from '../support/http-client.ts';
+import { parseExposition, select } from '../support/exposition.ts';
+import { startRig, untilReady, type FaultRig } from './support/harness.ts';
+import { waitFor } from '../../stack/wait-for.ts';
 import type { ProxyAction } from './fault-proxy.ts';
 
 describe('exporter behind a fault proxy', () => {
@@ -28,7 +29,7 @@ describe('exporter behind a fault proxy', () => {
       await check();
     } finally {
       rig.proxy!.rule = () => ({ kind: 'pass' });
-      await waitFor('recovery without a restart', async () => ((await rig.metric('genesys_up')) === 1 ? true : undefined), 30_000, 50);
+      await waitFor('recovery without a restart', async () => ((await rig.metric('genesys_up')) === 1 ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
     }
   }
 
@@ -37,7 +38,7 @@ describe('exporter behind a fault proxy', () => {
       const success = await rig.metric('genesys_exporter_collector_success', { collector });
       const up = await rig.metric('genesys_up');
       return success === 0 && up === 0 ? true : undefined;
-    }, 30_000, 50);
+    }, { timeoutMs: 30_000, intervalMs: 50 });
   };
 
   test('a body that stalls after the headers: the observations collector fails within the request timeout', async () => {
@@ -83,7 +84,7 @@ describe('exporter behind a fault proxy', () => {
       await waitFor('an observations run with the rewritten answer', async () => {
         const stamp = await rig.metric('genesys_exporter_collector_last_success_timestamp_seconds', { collector: 'observations' });
         return stamp !== undefined && stamp > since + 0.5 ? true : undefined;
-      }, 30_000, 50);
+      }, { timeoutMs: 30_000, intervalMs: 50 });
       const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
       assert.deepEqual(select(samples, 'genesys_queue_depth', { media_type: 'carrier-pigeon' }), []);
       assert.ok(select(samples, 'genesys_queue_depth').length > 0, 'known media types are still served');
@@ -106,9 +107,9 @@ describe('exporter against the simulator\'s faults', () => {
     const rig = await startRig();
     try {
       await untilReady(rig);
-      await rig.sim.fault({ fault: 'rate-limit-storm', retryAfterSeconds: 6 });
+      await rig.sim.startFault({ fault: 'rate-limit-storm', retryAfterSeconds: 6 });
       const stormAt = performance.now();
-      await waitFor('genesys_up 0', async () => ((await rig.metric('genesys_up')) === 0 ? true : undefined), 60_000, 50);
+      await waitFor('genesys_up 0', async () => ((await rig.metric('genesys_up')) === 0 ? true : undefined), { timeoutMs: 60_000, intervalMs: 50 });
       const seconds = (performance.now() - stormAt) / 1000;
       // The old client retried each request 3 times × Retry-After (24 s+ here); a 6 s window now fails the run at once.
       assert.ok(seconds < 15, `genesys_up went to 0 after ${seconds.toFixed(1)} s`);
@@ -122,18 +123,18 @@ describe('exporter against the simulator\'s faults', () => {
     const rig = await startRig();
     try {
       await untilReady(rig);
-      const campaign = await rig.sim.scenario({ scenario: 'campaign', queues: 1, lifetimeSeconds: 3600 });
+      const campaign = await rig.sim.startScenario({ scenario: 'campaign', queues: 1, lifetimeSeconds: 3600 });
       const campaignQueue = await waitFor('the campaign queue on /metrics', async () => {
         const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
         return select(samples, 'genesys_queue_agents_on_queue').find((s) => s.labels.queue_name?.startsWith('Campaign'))?.labels.queue_id;
-      }, 30_000, 100);
-      await rig.sim.fault({ fault: 'api-5xx', endpoint: 'routing_queues' });
-      await waitFor('the queue list to fail', async () => ((await rig.metric('genesys_exporter_collector_success', { collector: 'queues' })) === 0 ? true : undefined), 30_000, 50);
-      await rig.sim.call('DELETE', `/sim/scenarios/${campaign.id}`);
+      }, { timeoutMs: 30_000, intervalMs: 100 });
+      await rig.sim.startFault({ fault: 'api-5xx', endpoint: 'routing_queues' });
+      await waitFor('the queue list to fail', async () => ((await rig.metric('genesys_exporter_collector_success', { collector: 'queues' })) === 0 ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+      await rig.sim.stopScenario(campaign.id);
       await waitFor('the deleted queue\'s observation series to go', async () => {
         const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
         return select(samples, 'genesys_queue_agents_on_queue', { queue_id: campaignQueue }).length === 0 ? true : undefined;
-      }, 30_000, 100);
+      }, { timeoutMs: 30_000, intervalMs: 100 });
       const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
       assert.ok(select(samples, 'genesys_queue_agents_on_queue').length > 0, 'the other queues are still served');
       assert.equal(await rig.metric('genesys_exporter_collector_success', { collector: 'observations' }), 1);

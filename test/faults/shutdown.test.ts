@@ -4,7 +4,8 @@
 // took 60–240 s here); what matters is "seconds, not minutes" and "nothing sent after close".
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { settleTimeMs, startRig, untilReady, waitFor } from './harness.ts';
+import { settleTimeMs, startRig, untilReady } from './support/harness.ts';
+import { waitFor } from '../../stack/wait-for.ts';
 
 const CLOSE_BOUND_MS = 10_000;
 
@@ -13,7 +14,7 @@ async function closeUnderFault(t: TestContext, setup: (rig: Awaited<ReturnType<t
   try {
     await untilReady(rig);
     await setup(rig);
-    await waitFor('a request to be shaped by the fault', async () => (until((await rig.sim.requests()).requests) ? true : undefined), 30_000, 50);
+    await waitFor('a request to be shaped by the fault', async () => (until((await rig.sim.requests()).requests) ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
     const closedAt = Date.now();
     const closeMs = await settleTimeMs(rig.exporter.close(), 60_000);
     t.diagnostic(`close() took ${Math.round(closeMs)} ms`);
@@ -29,7 +30,7 @@ async function closeUnderFault(t: TestContext, setup: (rig: Awaited<ReturnType<t
 test('close() under a slow API returns in seconds and nothing is sent after it', async (t) => {
   await closeUnderFault(
     t,
-    (rig) => rig.sim.fault({ fault: 'slow', delayMs: 30_000, endpoint: 'queue_observations' }).then(() => undefined),
+    (rig) => rig.sim.startFault({ fault: 'slow', delayMs: 30_000, endpoint: 'queue_observations' }).then(() => undefined),
     (log) => log.some((r) => r.fault === 'slow' && r.status === null),
   );
 });
@@ -37,7 +38,7 @@ test('close() under a slow API returns in seconds and nothing is sent after it',
 test('close() while rate limited with a long Retry-After returns in seconds', async (t) => {
   await closeUnderFault(
     t,
-    (rig) => rig.sim.fault({ fault: 'rate-limit-storm', retryAfterSeconds: 120 }).then(() => undefined),
+    (rig) => rig.sim.startFault({ fault: 'rate-limit-storm', retryAfterSeconds: 120 }).then(() => undefined),
     (log) => log.some((r) => r.status === 429),
   );
 });
@@ -46,8 +47,8 @@ test('close() while the login endpoint hangs returns in seconds', async (t) => {
   await closeUnderFault(
     t,
     async (rig) => {
-      await rig.sim.fault({ fault: 'login-timeout' });
-      await rig.sim.call('POST', '/sim/faults', { fault: 'revoke-tokens' });
+      await rig.sim.startFault({ fault: 'login-timeout' });
+      await rig.sim.startFault({ fault: 'revoke-tokens' });
     },
     (log) => log.some((r) => r.endpoint === 'oauth_token' && r.fault === 'login-timeout'),
   );

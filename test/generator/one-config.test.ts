@@ -14,7 +14,7 @@ import { defaultAlertsConfig } from '../../alerts/config.ts';
 import { PANEL as HEALTH } from '../../dashboards/exporter-health.ts';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
-import type { JsonDashboard } from '../dashboards/built.ts';
+import type { JsonDashboard } from '../support/built-dashboards.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const OVERRIDE = {

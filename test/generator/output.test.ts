@@ -10,7 +10,7 @@ import { readTree } from '../../generator/output-tree.ts';
 import { run } from '../../generator/run.ts';
 import { writeOutputAtomically } from '../../generator/write-output.ts';
 import { fixtureDashboard } from './fixtures/dashboard.ts';
-import { fixtureInputs } from './helpers.ts';
+import { fixtureInputs } from './support/helpers.ts';
 
 let workspace: string;
 before(() => {

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { generateArtifacts } from '../../generator/generate-artifacts.ts';
 import { fixtureDashboard, GOOD_DEPTH } from './fixtures/dashboard.ts';
 import { fixtureAlertmanager, fixtureRules, GOOD_ALERT } from './fixtures/rules.ts';
-import { fixtureInputs, problemsOf } from './helpers.ts';
+import { fixtureInputs, problemsOf } from './support/helpers.ts';
 
 const OVERVIEW = 'test/fixtures/overview.ts › panel "Depth" (id 1) target A : ';
 const ALERT = 'test/fixtures/alerts.ts › rule QueueDepthHigh : ';

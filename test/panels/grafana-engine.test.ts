@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../stack/repo.ts';
 import type { InstantSample } from '../../stack/prometheus-api.ts';
-import { loadDashboard, type LoadedPanel } from '../e2e/support/dashboards.ts';
-import { framesFromPrometheus, referencedFieldNames, renderPanel, seriesName, type PanelModel } from '../e2e/support/grafana.ts';
+import { loadDashboard, type LoadedPanel } from '../support/panels/dashboards.ts';
+import { framesFromPrometheus, referencedFieldNames, renderPanel, seriesName, type PanelModel } from '../support/panels/grafana.ts';
 
 const T = 1_700_000_000;
 const overview = loadDashboard(join(REPO_ROOT, 'out', 'dashboards', 'queue-overview.json'));

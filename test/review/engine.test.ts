@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { dump, load } from 'js-yaml';
 import { ReviewInputError } from '../../review/out-tree.ts';
 import { renderLayouts } from '../../review/svg.ts';
-import { changeLines, editJson, editYaml, type JsonObject, panel, realOut, review } from './support.ts';
+import { changeLines, editJson, editYaml, type JsonObject, panel, realOut, review } from '../support/review-fixtures.ts';
 
 const OVERVIEW = 'dashboards/queue-overview.json';
 const HEALTH = 'dashboards/exporter-health.json';

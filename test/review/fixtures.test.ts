@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dump, load } from 'js-yaml';
-import { changeLines, editJson, editYaml, type JsonObject, panel, realOut, reverseKeys, review } from './support.ts';
+import { changeLines, editJson, editYaml, type JsonObject, panel, realOut, reverseKeys, review } from '../support/review-fixtures.ts';
 
 const OVERVIEW = 'dashboards/queue-overview.json';
 const DETAIL = 'dashboards/queue-detail.json';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { load } from 'js-yaml';
 import { COMMENT_MARKER } from '../../review/markdown.ts';
-import { REPO } from './support.ts';
+import { REPO } from '../support/review-fixtures.ts';
 
 interface Step {
   readonly name?: string;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContactTruth, SimulatorHandle } from '../../simulator/index.ts';
-import { AGGREGATES, api, assertErrorBody, login, startManual } from './helpers.ts';
+import { AGGREGATES, api, assertErrorBody, login, startManual } from './support/helpers.ts';
 
 type Stats = Record<string, number>;
 interface Result {

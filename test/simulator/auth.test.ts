@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimulatorHandle } from '../../simulator/index.ts';
-import { api, assertErrorBody, basic, call, login, QUEUES, startManual } from './helpers.ts';
+import { api, assertErrorBody, basic, call, login, QUEUES, startManual } from './support/helpers.ts';
 
 describe('simulator: OAuth client credentials and tokens', () => {
   let sim: SimulatorHandle;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { basic, call } from './helpers.ts';
-import { waitFor as pollUntil } from '../../stack/wait-for.ts';
+import { basic, call } from './support/helpers.ts';
+import { waitFor } from '../../stack/wait-for.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const FIXTURE = new URL('./fixtures/small-org.yaml', import.meta.url).pathname;
@@ -21,8 +21,6 @@ function startCli(args: string[]): { child: ChildProcess; firstLine: Promise<str
   return { child, firstLine, stderr: () => err };
 }
 
-const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> =>
-  pollUntil(what, probe, { timeoutMs, intervalMs: 100 });
 
 describe('simulator: npm run simulator (main.ts)', () => {
   test('prints one JSON line first, serves login and API in real time, and stops on SIGTERM', async () => {
@@ -41,7 +39,7 @@ describe('simulator: npm run simulator (main.ts)', () => {
       assert.deepEqual(queues.json.entities.map((q: { name: string }) => q.name).sort(), ['Back Office', 'Front Desk']);
       // The served model follows the wall clock: its time moves forward without anyone advancing it.
       const first = Date.parse((await call(`${ready.url}/sim/truth/now`)).json.time);
-      await waitFor('simulated time to move', async () => (Date.parse((await call(`${ready.url}/sim/truth/now`)).json.time) > first ? true : undefined));
+      await waitFor('simulated time to move', async () => (Date.parse((await call(`${ready.url}/sim/truth/now`)).json.time) > first ? true : undefined), { timeoutMs: 20_000, intervalMs: 100 });
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);

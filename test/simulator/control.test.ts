@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimulatorHandle } from '../../simulator/index.ts';
 import { startSimulator } from '../../simulator/index.ts';
-import { call, START, startManual } from './helpers.ts';
+import { call, START, startManual } from './support/helpers.ts';
 
 describe('simulator: /sim control routes', () => {
   let sim: SimulatorHandle;

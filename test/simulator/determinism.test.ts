@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimulatorHandle, SimulatorOptions } from '../../simulator/index.ts';
-import { AGGREGATES, ALL_OBSERVATION_METRICS, api, login, OBSERVATIONS, QUEUES, queueFilter, START, startManual } from './helpers.ts';
+import { AGGREGATES, ALL_OBSERVATION_METRICS, api, login, OBSERVATIONS, QUEUES, queueFilter, START, startManual } from './support/helpers.ts';
 
 /** Drives a simulator through fixed steps and a scenario, collecting ground truth and API answers. */
 async function run(options: SimulatorOptions, steps: readonly number[]): Promise<unknown[]> {

@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimulatorHandle } from '../../simulator/index.ts';
-import { api, assertErrorBody, basic, call, login, OBSERVATIONS, QUEUES, queueFilter, startManual } from './helpers.ts';
+import { api, assertErrorBody, basic, call, login, OBSERVATIONS, QUEUES, queueFilter, startManual } from './support/helpers.ts';
 
 describe('simulator: faults switch on and off', () => {
   let sim: SimulatorHandle;

@@ -12,7 +12,7 @@ import { wildcardMatcher } from '../../simulator/api/wildcard.ts';
 import { MAX_BODY_BYTES } from '../../simulator/http/exchange.ts';
 import type { SimulatorHandle } from '../../simulator/index.ts';
 import { waitFor as pollUntil } from '../../stack/wait-for.ts';
-import { AGGREGATES, api, assertErrorBody, basic, call, login, OBSERVATIONS, QUEUES, startManual } from './helpers.ts';
+import { AGGREGATES, api, assertErrorBody, basic, call, login, OBSERVATIONS, QUEUES, startManual } from './support/helpers.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const LONG_NAMES_ORG = new URL('./fixtures/long-names-org.json', import.meta.url).pathname;

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import type { SimulatorHandle } from '../../simulator/index.ts';
-import { assertErrorBody, call, login, startManual } from './helpers.ts';
+import { assertErrorBody, call, login, startManual } from './support/helpers.ts';
 
 const CHANNELS = '/api/v2/notifications/channels';
 const topicOf = (queueId: string): string => `v2.analytics.queues.${queueId}.observations`;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimulatorHandle } from '../../simulator/index.ts';
-import { ALL_OBSERVATION_METRICS, api, assertErrorBody, login, OBSERVATIONS, queueFilter, startManual } from './helpers.ts';
+import { ALL_OBSERVATION_METRICS, api, assertErrorBody, login, OBSERVATIONS, queueFilter, startManual } from './support/helpers.ts';
 
 describe('simulator: POST /api/v2/analytics/queues/observations/query', () => {
   let sim: SimulatorHandle;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimulatorHandle } from '../../simulator/index.ts';
-import { api, assertErrorBody, login, QUEUES, startManual } from './helpers.ts';
+import { api, assertErrorBody, login, QUEUES, startManual } from './support/helpers.ts';
 
 describe('simulator: GET /api/v2/routing/queues', () => {
   let sim: SimulatorHandle;

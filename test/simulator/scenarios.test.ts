@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimulatorHandle } from '../../simulator/index.ts';
-import { api, call, login, QUEUES, startManual } from './helpers.ts';
+import { api, call, login, QUEUES, startManual } from './support/helpers.ts';
 
 describe('simulator: scenarios switch on and off', () => {
   let sim: SimulatorHandle;

@@ -1,27 +1,9 @@
-// The stack the e2e tests run, and the timing facts every tolerance in them is derived from.
+// The stack the e2e tests run, with the intervals of test/support/panels/timing.ts (every tolerance of the
+// panel checks is derived from them).
 import { fileURLToPath } from 'node:url';
 import { processRegistry } from '../../../stack/processes.ts';
 import { startStack, type Stack } from '../../../stack/stack.ts';
-
-/** Prometheus scrapes the exporter every second (production: 15 s; see stack/prometheus.ts, change 2). */
-export const SCRAPE_SECONDS = 1;
-export const EVALUATION_SECONDS = 1;
-/** The exporter polls observations and aggregates every second (--collector.unsafe-fast-polling). */
-export const OBSERVATIONS_POLL_SECONDS = 1;
-export const AGGREGATES_POLL_SECONDS = 1;
-/**
- * A scrape lands up to this long after its nominal time (scrape duration, scheduling on a shared machine);
- * a poll's values are served up to this long after the poll was sent (simulator response + exporter update).
- * Both are generous margins for a busy 2-CPU machine, not measured from passing runs.
- */
-export const SCRAPE_MARGIN_SECONDS = 0.5;
-export const POLL_MARGIN_SECONDS = 1.5;
-/**
- * The oldest moment a sample evaluated at T can describe: the last scrape is up to one scrape interval
- * (plus margin) old, and what it read was polled up to one poll interval (plus margin) before that.
- */
-export const AGGREGATES_LAG_SECONDS = SCRAPE_SECONDS + SCRAPE_MARGIN_SECONDS + AGGREGATES_POLL_SECONDS + POLL_MARGIN_SECONDS;
-export const OBSERVATIONS_LAG_SECONDS = SCRAPE_SECONDS + SCRAPE_MARGIN_SECONDS + OBSERVATIONS_POLL_SECONDS + POLL_MARGIN_SECONDS;
+import { AGGREGATES_POLL_SECONDS, EVALUATION_SECONDS, OBSERVATIONS_POLL_SECONDS, SCRAPE_SECONDS } from '../../support/panels/timing.ts';
 
 export const E2E_ORG_FILE = fileURLToPath(new URL('../fixtures/org.yaml', import.meta.url));
 

@@ -1,8 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeGenesys, type FakeGenesys } from './helpers/fake-genesys.ts';
-import { clientFor } from './helpers/client-for.ts';
-import { recordingTelemetry, waitFor } from './helpers/recorders.ts';
+import { startFakeGenesys, type FakeGenesys } from './support/fake-genesys.ts';
+import { clientFor } from './support/client-for.ts';
+import { recordingTelemetry } from './support/recorders.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
 import { AuthenticationError, LoginCircuitOpenError } from '../../../exporter/genesys/errors/index.ts';
 import type { GenesysClient } from '../../../exporter/genesys/client.ts';
 
@@ -85,7 +86,7 @@ describe('token manager', () => {
       assert.equal(fake.apiCalls().length, 0, 'no API call without a token');
 
       loginHealthy = true;
-      await waitFor(() => !(first.retryAt.getTime() > Date.now()), 'the circuit pause to pass');
+      await waitFor('the circuit pause to pass', () => !(first.retryAt.getTime() > Date.now()), { timeoutMs: 15_000, intervalMs: 20 });
       await client.start();
       assert.equal(fake.logins().length, 4, 'one trial call after the pause closes the circuit');
       assert.deepEqual(telemetry.record.circuit, [true, false]);
@@ -162,12 +163,12 @@ describe('token manager', () => {
     await withFake(fake, client, async () => {
       await client.start();
       failLogins = true;
-      await waitFor(() => telemetry.record.tokenRefreshes.some((r) => r.result === 'failure'), 'a failed background refresh');
+      await waitFor('a failed background refresh', () => telemetry.record.tokenRefreshes.some((r) => r.result === 'failure'), { timeoutMs: 15_000, intervalMs: 20 });
       await client.listQueues();
       assert.equal(fake.apiCalls().at(-1)?.token, fake.issuedTokens[0], 'the first token is still served');
       failLogins = false;
       // The fake records a token when it grants it, before the client has read the answer: wait for the client's side.
-      await waitFor(() => telemetry.record.tokenRefreshes.filter((r) => r.result === 'success').length === 2, 'the retried background refresh');
+      await waitFor('the retried background refresh', () => telemetry.record.tokenRefreshes.filter((r) => r.result === 'success').length === 2, { timeoutMs: 15_000, intervalMs: 20 });
       await client.listQueues();
       assert.equal(fake.apiCalls().at(-1)?.token, fake.issuedTokens[1]);
       assert.ok(fake.apiCalls().every((c) => c.tokenValid));

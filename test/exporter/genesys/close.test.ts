@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeGenesys } from './helpers/fake-genesys.ts';
-import { clientFor } from './helpers/client-for.ts';
-import { waitFor } from './helpers/recorders.ts';
+import { startFakeGenesys } from './support/fake-genesys.ts';
+import { clientFor } from './support/client-for.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
 import { ClientClosedError } from '../../../exporter/genesys/errors/index.ts';
 
 test('close() rejects requests in flight and requests waiting for a slot, and later requests', async () => {
@@ -12,7 +12,7 @@ test('close() rejects requests in flight and requests waiting for a slot, and la
     await client.start();
     const inFlight = client.listQueues().then(() => undefined, (e: unknown) => e);
     const waiting = client.listQueues().then(() => undefined, (e: unknown) => e);
-    await waitFor(() => fake.apiCalls().length === 1, 'the first request to reach the server');
+    await waitFor('the first request to reach the server', () => fake.apiCalls().length === 1, { timeoutMs: 15_000, intervalMs: 20 });
     await client.close();
     const [first, second] = await Promise.all([inFlight, waiting]);
     assert.ok(first instanceof ClientClosedError, `in flight: got ${String(first)}`);

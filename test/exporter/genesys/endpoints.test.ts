@@ -2,8 +2,8 @@
 
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeGenesys } from './helpers/fake-genesys.ts';
-import { clientFor } from './helpers/client-for.ts';
+import { startFakeGenesys } from './support/fake-genesys.ts';
+import { clientFor } from './support/client-for.ts';
 import { queueObservationQuery, OBSERVATION_METRICS } from '../../../exporter/genesys/queue-observations.ts';
 import type { AggregationQuery } from '../../../exporter/genesys/conversation-aggregates.ts';
 

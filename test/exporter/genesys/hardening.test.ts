@@ -5,9 +5,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startFakeGenesys } from './helpers/fake-genesys.ts';
-import { clientFor } from './helpers/client-for.ts';
-import { capturingLogger } from './helpers/recorders.ts';
+import { startFakeGenesys } from './support/fake-genesys.ts';
+import { clientFor } from './support/client-for.ts';
+import { capturingLogger } from './support/recorders.ts';
 import {
   AuthenticationError,
   MalformedResponseError,

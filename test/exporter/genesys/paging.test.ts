@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeGenesys, type FakeGenesysOptions } from './helpers/fake-genesys.ts';
-import { clientFor } from './helpers/client-for.ts';
+import { startFakeGenesys, type FakeGenesysOptions } from './support/fake-genesys.ts';
+import { clientFor } from './support/client-for.ts';
 import { MalformedResponseError } from '../../../exporter/genesys/errors/index.ts';
 
 const queues = Array.from({ length: 250 }, (_, i) => ({

@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeGenesys, type Scripted } from './helpers/fake-genesys.ts';
-import { clientFor } from './helpers/client-for.ts';
-import { recordingTelemetry } from './helpers/recorders.ts';
+import { startFakeGenesys, type Scripted } from './support/fake-genesys.ts';
+import { clientFor } from './support/client-for.ts';
+import { recordingTelemetry } from './support/recorders.ts';
 import { RateLimitedError } from '../../../exporter/genesys/errors/index.ts';
 import { queueObservationQuery } from '../../../exporter/genesys/queue-observations.ts';
 

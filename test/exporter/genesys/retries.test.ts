@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startFakeGenesys, type FakeGenesysOptions } from './helpers/fake-genesys.ts';
-import { clientFor } from './helpers/client-for.ts';
-import { recordingTelemetry } from './helpers/recorders.ts';
+import { startFakeGenesys, type FakeGenesysOptions } from './support/fake-genesys.ts';
+import { clientFor } from './support/client-for.ts';
+import { recordingTelemetry } from './support/recorders.ts';
 import type { GenesysClient, GenesysClientOptions } from '../../../exporter/genesys/client.ts';
 import { createGenesysClient } from '../../../exporter/genesys/client.ts';
 import {

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { startFakeGenesys, type RecordedRequest } from './helpers/fake-genesys.ts';
-import { clientFor } from './helpers/client-for.ts';
-import { capturingLogger } from './helpers/recorders.ts';
+import { startFakeGenesys, type RecordedRequest } from './support/fake-genesys.ts';
+import { clientFor } from './support/client-for.ts';
+import { capturingLogger } from './support/recorders.ts';
 
 test('secrets and tokens never appear in logs or errors', async () => {
   let script: 'ok' | 'server-error' | 'unauthorized' | 'rate-limited' | 'hang' | 'forbidden' | 'malformed' = 'ok';

@@ -7,8 +7,9 @@ import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../
 import { createGenesysClient, type GenesysClient, type GenesysClientOptions } from '../../../exporter/genesys/client.ts';
 import { LoginCircuitOpenError, MalformedResponseError } from '../../../exporter/genesys/errors/index.ts';
 import { queueObservationQuery } from '../../../exporter/genesys/queue-observations.ts';
-import { apiCalls, clearFaults, injectFault, logins, requestLog } from './helpers/sim-control.ts';
-import { capturingLogger, recordingTelemetry } from './helpers/recorders.ts';
+import { SimulatorClient } from '../../../stack/simulator-client.ts';
+import { apiCalls, logins, requestLog } from './support/request-log.ts';
+import { capturingLogger, recordingTelemetry } from './support/recorders.ts';
 
 interface Rig {
   readonly sim: SimulatorHandle;
@@ -63,7 +64,7 @@ describe('client against the simulator', () => {
   test('recovery after token revocation: one 401, one login, then success', async () => {
     await withSimulator({}, {}, async ({ sim, client }) => {
       await client.listQueues();
-      await injectFault(sim.url, { fault: 'revoke-tokens' });
+      await new SimulatorClient(sim.url).startFault({ fault: 'revoke-tokens' });
       const queues = await client.listQueues();
       assert.deepEqual(queues.map((q) => q.id).sort(), sim.queues().map((q) => q.id).sort());
       const log = await requestLog(sim.url);
@@ -75,7 +76,7 @@ describe('client against the simulator', () => {
 
   test('login 5xx: the circuit breaker keeps login calls bounded, then the client recovers', async () => {
     await withSimulator({}, {}, async ({ sim, client, telemetry }) => {
-      await injectFault(sim.url, { fault: 'login-5xx', status: 503 });
+      await new SimulatorClient(sim.url).startFault({ fault: 'login-5xx', status: 503 });
       const first = await client.start().then(() => undefined, (e: unknown) => e);
       assert.ok(first instanceof LoginCircuitOpenError, `got ${String(first)}`);
       // Callers keep asking for two seconds; the breaker lets through only a few trial logins.
@@ -92,7 +93,7 @@ describe('client against the simulator', () => {
       assert.ok(during.every((l) => l.status === 503));
       assert.deepEqual(telemetry.record.circuit, [true]);
 
-      await clearFaults(sim.url);
+      await new SimulatorClient(sim.url).clearFaults();
       let recovered = false;
       const deadline = Date.now() + 10_000;
       while (!recovered && Date.now() < deadline) {
@@ -108,7 +109,7 @@ describe('client against the simulator', () => {
   test('a 429 storm is honoured: no request arrives inside any Retry-After window', async () => {
     await withSimulator({}, { maxConcurrency: 1 }, async ({ sim, client, telemetry }) => {
       await client.start();
-      await injectFault(sim.url, { fault: 'rate-limit-storm', retryAfterSeconds: 1, count: 2 });
+      await new SimulatorClient(sim.url).startFault({ fault: 'rate-limit-storm', retryAfterSeconds: 1, count: 2 });
       const queueIds = sim.queues().map((q) => q.id);
       await Promise.all([client.listQueues(), client.queryQueueObservations(queueObservationQuery(queueIds)), client.listQueues()]);
       const calls = apiCalls(await requestLog(sim.url));
@@ -145,7 +146,7 @@ describe('client against the simulator', () => {
   test('a slow endpoint times out and the retry succeeds', async () => {
     await withSimulator({}, { requestTimeoutMs: 400 }, async ({ sim, client, telemetry }) => {
       await client.start();
-      await injectFault(sim.url, { fault: 'slow', delayMs: 1_500, endpoint: 'routing_queues', count: 1 });
+      await new SimulatorClient(sim.url).startFault({ fault: 'slow', delayMs: 1_500, endpoint: 'routing_queues', count: 1 });
       const queues = await client.listQueues();
       assert.equal(queues.length, sim.queues().length);
       assert.deepEqual(telemetry.record.requests.filter((r) => r.endpoint === 'routing_queues').map((r) => r.outcome), ['timeout', '200']);
@@ -155,12 +156,12 @@ describe('client against the simulator', () => {
   test('truncated JSON is retried; persistent malformed JSON fails after three attempts', async () => {
     await withSimulator({}, {}, async ({ sim, client }) => {
       const queueIds = sim.queues().map((q) => q.id);
-      await injectFault(sim.url, { fault: 'truncated-json', endpoint: 'queue_observations', count: 1 });
+      await new SimulatorClient(sim.url).startFault({ fault: 'truncated-json', endpoint: 'queue_observations', count: 1 });
       const response = await client.queryQueueObservations(queueObservationQuery(queueIds));
       assert.ok(response.results.length > 0);
       assert.ok(response.results.every((r) => r.group.queueId === undefined || queueIds.includes(r.group.queueId)));
 
-      await injectFault(sim.url, { fault: 'malformed-json', endpoint: 'queue_observations', count: 10 });
+      await new SimulatorClient(sim.url).startFault({ fault: 'malformed-json', endpoint: 'queue_observations', count: 10 });
       const error = await client.queryQueueObservations(queueObservationQuery(queueIds)).then(() => undefined, (e: unknown) => e);
       assert.ok(error instanceof MalformedResponseError, `got ${String(error)}`);
       const malformed = apiCalls(await requestLog(sim.url)).filter((c) => c.fault === 'malformed-json');

@@ -1,18 +1,19 @@
 // A real exporter (in process, real timers) against a real simulator on loopback, for fault tests. The
 // simulator's fault injection shapes the API; its request log records what reached it and when.
-import { startExporter, type RunningExporter } from '../../exporter/app.ts';
-import { parseConfig } from '../../exporter/config.ts';
-import { createLogger } from '../../exporter/log.ts';
-import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
-import { parseExposition, valueOf as sampleValue } from '../exporter/exposition.ts';
-import type { MetricName } from '../../metrics/catalog.ts';
-import { get, waitFor } from '../exporter/http-client.ts';
-import { SimControl } from '../exporter/sim-control.ts';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import { startExporter, type RunningExporter } from '../../../exporter/app.ts';
+import { parseConfig } from '../../../exporter/config.ts';
+import { createLogger } from '../../../exporter/log.ts';
+import { startSimulator, type SimulatorHandle } from '../../../simulator/index.ts';
+import { parseExposition, valueOf as sampleValue } from '../../support/exposition.ts';
+import type { MetricName } from '../../../metrics/catalog.ts';
+import { get } from '../../support/http-client.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
+import { SimulatorClient } from '../../../stack/simulator-client.ts';
+import { startFaultProxy, type FaultProxy } from '../fault-proxy.ts';
 
 export interface FaultRig {
   readonly simulator: SimulatorHandle;
-  readonly sim: SimControl;
+  readonly sim: SimulatorClient;
   readonly exporter: RunningExporter;
   /** The fault proxy between exporter and simulator (with `withProxy`). */
   readonly proxy: FaultProxy | undefined;
@@ -68,7 +69,7 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
     sampleValue(parseExposition((await get(`${exporter.url}/metrics`)).body), name, labels);
   return {
     simulator,
-    sim: new SimControl(simulator.url),
+    sim: new SimulatorClient(simulator.url),
     exporter,
     proxy,
     logLines,
@@ -83,7 +84,7 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
 
 /** Waits until every collector has succeeded once (the exporter is ready). */
 export async function untilReady(rig: FaultRig): Promise<void> {
-  await waitFor('the exporter to be ready', async () => ((await get(`${rig.exporter.url}/-/ready`)).status === 200 ? true : undefined), 30_000, 50);
+  await waitFor('the exporter to be ready', async () => ((await get(`${rig.exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
 }
 
 /** Resolves with `promise`'s settle time in ms, or with Infinity if it does not settle within `limitMs`. */
@@ -98,4 +99,3 @@ export async function settleTimeMs(promise: Promise<unknown>, limitMs: number): 
   return settled ? performance.now() - started : Number.POSITIVE_INFINITY;
 }
 
-export { waitFor };

@@ -9,17 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DEPLOY } from '../../config/deploy.ts';
-import { EXPORTER_DEFAULT_PORT } from '../../config/project.ts';
-import { APP_DIR, imageStages, renderDockerfile, renderDockerignore } from '../../deploy/dockerfile.ts';
-import { BIN_PATH } from '../../deploy/package-layout.ts';
-import { buildDeployment } from '../../deploy/kubernetes.ts';
-import { startSimulatorProcess } from '../../stack/simulator-process.ts';
-import { get, waitFor } from '../exporter/http-client.ts';
-import { type ExecutedStage, executeStages } from './image-steps.ts';
-import { cleanEnv, startBin } from './run-exporter.ts';
+import { DEPLOY } from '../../../config/deploy.ts';
+import { EXPORTER_DEFAULT_PORT } from '../../../config/project.ts';
+import { APP_DIR, imageStages, renderDockerfile, renderDockerignore } from '../../../deploy/dockerfile.ts';
+import { BIN_PATH } from '../../../deploy/package-layout.ts';
+import { buildDeployment } from '../../../deploy/kubernetes.ts';
+import { startSimulatorProcess } from '../../../stack/simulator-process.ts';
+import { get } from '../../support/http-client.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
+import { type ExecutedStage, executeStages } from './support/image-steps.ts';
+import { cleanEnv, startBin } from './support/run-exporter.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const revision = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
 const stages = imageStages(version);
@@ -118,15 +119,13 @@ describe('container image', () => {
       const readiness = container.readinessProbe?.httpGet?.path;
       assert.ok(liveness !== undefined && readiness !== undefined);
       assert.equal((await get(`${url}${liveness}`)).status, 200, `liveness probe ${liveness}`);
-      await waitFor(`readiness probe ${readiness} to answer 200`, async () => ((await get(`${url}${readiness}`)).status === 200 ? true : undefined), 60_000);
+      await waitFor(`readiness probe ${readiness} to answer 200`, async () => ((await get(`${url}${readiness}`)).status === 200 ? true : undefined), { timeoutMs: 60_000 });
       const body = await waitFor(
         'queue depth series on /metrics',
         async () => {
           const reply = await get(`${url}/metrics`);
           return /^genesys_queue_depth\{/m.test(reply.body) ? reply.body : undefined;
-        },
-        60_000,
-      );
+        }, { timeoutMs: 60_000 });
       assert.match(body, /^genesys_exporter_simulated 0$/m, 'credentials mode, not the demo');
     } finally {
       const exit = await exporter.stop();

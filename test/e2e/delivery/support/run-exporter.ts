@@ -2,8 +2,7 @@
 // URL from the "listening" log line, and stops it with SIGTERM, as a supervisor would.
 import { spawn, spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
-import { WaitAborted } from '../../stack/wait-for.ts';
-import { waitFor } from '../exporter/http-client.ts';
+import { waitFor, WaitAborted } from '../../../../stack/wait-for.ts';
 
 export interface RunningBin {
   readonly logLines: string[];
@@ -57,9 +56,7 @@ export function startBin(command: string, args: readonly string[], options: Star
             if (record.msg === 'listening' && record.url !== undefined) return record.url;
           }
           return undefined;
-        },
-        60_000,
-      ),
+        }, { timeoutMs: 60_000 }),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);

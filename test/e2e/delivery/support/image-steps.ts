@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
-import type { Instruction, Stage } from '../../deploy/dockerfile.ts';
+import type { Instruction, Stage } from '../../../../deploy/dockerfile.ts';
 
 export interface ExecutedStage {
   /** The folder standing in for the stage's filesystem root. */

@@ -1,10 +1,10 @@
 // Shared by the generator tests: run the core on fixtures and get its formatted problems.
 
-import type { DashboardSource, RuleSource } from '../../generator/contract.ts';
-import { generateArtifacts } from '../../generator/generate-artifacts.ts';
-import { formatProblem } from '../../generator/problems.ts';
-import { fixtureDashboard } from './fixtures/dashboard.ts';
-import { fixtureAlertmanager, fixtureRules } from './fixtures/rules.ts';
+import type { DashboardSource, RuleSource } from '../../../generator/contract.ts';
+import { generateArtifacts } from '../../../generator/generate-artifacts.ts';
+import { formatProblem } from '../../../generator/problems.ts';
+import { fixtureDashboard } from '../fixtures/dashboard.ts';
+import { fixtureAlertmanager, fixtureRules } from '../fixtures/rules.ts';
 
 export interface FixtureInputs {
   dashboards?: DashboardSource[];

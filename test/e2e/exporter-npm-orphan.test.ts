@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { isRunning, processTree, signalEach } from '../e2e/support/process-tree.ts';
-import type { ProcessId } from '../e2e/support/process-tree.ts';
-import { get, waitFor } from './http-client.ts';
+import { isRunning, processTree, signalEach } from '../support/process-tree.ts';
+import type { ProcessId } from '../support/process-tree.ts';
+import { get } from '../support/http-client.ts';
+import { waitFor } from '../../stack/wait-for.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -35,7 +36,7 @@ test('SIGTERM to `npm run demo` stops the exporter too (npm does not forward it)
   const url = await waitFor('the exporter to log its listening URL', async () => {
     if (npm.exitCode !== null) throw new Error(`npm run demo exited (${npm.exitCode}):\n${stderr()}`);
     return /"msg":"listening","url":"([^"]+)"/.exec(stderr())?.[1];
-  }, 60_000, 100);
+  }, { timeoutMs: 60_000, intervalMs: 100 });
   assert.equal((await get(`${url}/-/healthy`)).status, 200);
   started = processTree(npm.pid!);
   // The node process itself, not npm's `sh -c` that started it (npm's SIGTERM does end that one).
@@ -44,7 +45,7 @@ test('SIGTERM to `npm run demo` stops the exporter too (npm does not forward it)
 
   npm.kill('SIGTERM');
   await npmExited;
-  await waitFor('the exporter to exit after npm is gone', async () => (isRunning(exporter) ? undefined : true), 30_000, 100);
+  await waitFor('the exporter to exit after npm is gone', async () => (isRunning(exporter) ? undefined : true), { timeoutMs: 30_000, intervalMs: 100 });
   assert.match(stderr(), /parent process \(npm\) is gone: shutting down/);
   assert.match(stderr(), /"msg":"stopped"/);
   await assert.rejects(get(`${url}/-/healthy`), 'its port is closed');

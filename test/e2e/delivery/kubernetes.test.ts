@@ -12,13 +12,13 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { load } from 'js-yaml';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Service } from 'kubernetes-models/v1';
-import { CREDENTIAL_ENV, DEPLOY } from '../../config/deploy.ts';
-import { EXPORTER_JOB } from '../../config/project.ts';
-import { kubernetesManifests } from '../../deploy/kubernetes.ts';
-import { parseConfig } from '../../exporter/config.ts';
-import { renderYaml } from '../../generator/stable-render.ts';
+import { CREDENTIAL_ENV, DEPLOY } from '../../../config/deploy.ts';
+import { EXPORTER_JOB } from '../../../config/project.ts';
+import { kubernetesManifests } from '../../../deploy/kubernetes.ts';
+import { parseConfig } from '../../../exporter/config.ts';
+import { renderYaml } from '../../../generator/stable-render.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const OUT = join(ROOT, 'out');
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const readYaml = (path: string): unknown => load(readFileSync(join(OUT, path), 'utf8'));

@@ -2,7 +2,6 @@
 
 import { createLogger, type Logger } from '../../../../exporter/log.ts';
 import type { ApiTelemetry, Endpoint, RequestOutcome } from '../../../../exporter/genesys/telemetry.ts';
-import { waitFor as pollUntil } from '../../../../stack/wait-for.ts';
 
 export interface TelemetryRecord {
   readonly requests: { endpoint: Endpoint; outcome: RequestOutcome; durationSeconds: number }[];
@@ -30,7 +29,3 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }), lines };
 }
 
-/** Polls `condition` every 20 ms until true; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  await pollUntil(what, async () => (condition() ? true : undefined), { timeoutMs, intervalMs: 20 });
-}

@@ -20,7 +20,7 @@ import { freePort } from '../../stack/ports.ts';
 import { PrometheusApi, sampleValue } from '../../stack/prometheus-api.ts';
 import { startPrometheus } from '../../stack/prometheus.ts';
 import type { RunningPrometheus } from '../../stack/prometheus.ts';
-import { waitFor } from './http-client.ts';
+import { waitFor } from '../../stack/wait-for.ts';
 
 const QUEUES = 2_000;
 const ODD_NAME = 'Support "Tier 2" \\ night\nshift';
@@ -57,7 +57,7 @@ describe('a real Prometheus scraping /metrics (gzip)', () => {
     await waitFor('a successful scrape', async () => {
       const up = await api.vector(`up{job="${EXPORTER_JOB}"}`);
       return up.length === 1 && sampleValue(up[0]!) === 1 ? true : undefined;
-    }, 60_000, 250);
+    }, { timeoutMs: 60_000, intervalMs: 250 });
   });
   after(async () => {
     await prometheus?.process.stop();

@@ -9,16 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CREDENTIAL_ENV, DEPLOY } from '../../config/deploy.ts';
-import { tarballName } from '../../deploy/artifacts.ts';
-import { buildInputs } from '../../deploy/build-inputs.ts';
-import { BIN_NAME, BIN_PATH, BUILD_INFO_PATH, DIST_DIR } from '../../deploy/package-layout.ts';
-import { ENVIRONMENT_FILE, renderSystemdUnit, unitSections } from '../../deploy/systemd.ts';
-import { startSimulatorProcess } from '../../stack/simulator-process.ts';
-import { get, waitFor } from '../exporter/http-client.ts';
-import { cleanEnv, run, startBin } from './run-exporter.ts';
+import { CREDENTIAL_ENV, DEPLOY } from '../../../config/deploy.ts';
+import { tarballName } from '../../../deploy/artifacts.ts';
+import { buildInputs } from '../../../deploy/build-inputs.ts';
+import { BIN_NAME, BIN_PATH, BUILD_INFO_PATH, DIST_DIR } from '../../../deploy/package-layout.ts';
+import { ENVIRONMENT_FILE, renderSystemdUnit, unitSections } from '../../../deploy/systemd.ts';
+import { startSimulatorProcess } from '../../../stack/simulator-process.ts';
+import { get } from '../../support/http-client.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
+import { cleanEnv, run, startBin } from './support/run-exporter.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
   version: string;
@@ -180,16 +181,14 @@ describe('systemd unit', () => {
     );
     try {
       const url = await exporter.url();
-      await waitFor('/-/ready to answer 200', async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined), 60_000);
+      await waitFor('/-/ready to answer 200', async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000 });
       // Every collector (the aggregates one too) has polled the endpoint with those credentials.
       const body = await waitFor(
         'genesys_up 1',
         async () => {
           const reply = await get(`${url}/metrics`);
           return /^genesys_up 1$/m.test(reply.body) ? reply.body : undefined;
-        },
-        60_000,
-      );
+        }, { timeoutMs: 60_000 });
       assert.match(body, /^genesys_exporter_simulated 0$/m, 'credentials mode, not the demo');
       assert.ok(!exporter.logLines.join('\n').includes(simulator.endpoint.clientSecret), 'the secret is not logged');
     } finally {

@@ -1,12 +1,12 @@
 // The e2e tolerances are arithmetic on the simulator's events; these cases pin that arithmetic with
 // hand-computed numbers and show that a wrong panel value is reported (the checks can fail).
-// Timing facts used below (support/e2e-stack.ts): S = scrape 1 s + 0.5 s margin = 1.5 s,
+// Timing facts used below (test/support/panels/timing.ts): S = scrape 1 s + 0.5 s margin = 1.5 s,
 // P = aggregates poll 1 s + 1.5 s margin = 2.5 s, AGGREGATES_LAG = S + P = 4 s.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkQuery } from './support/evaluate.ts';
-import { bucketOf, complianceCandidates, countBounds, quantileInterval, type TruthContext } from './support/panel-checks.ts';
-import { TruthRecorder, type ContactEvent } from './support/truth.ts';
+import { checkQuery } from '../support/panels/evaluate.ts';
+import { bucketOf, complianceCandidates, countBounds, quantileInterval, type TruthContext } from '../support/panels/panel-checks.ts';
+import { TruthRecorder, type ContactEvent } from '../support/panels/truth.ts';
 import type { SimulatorClient } from '../../stack/simulator-client.ts';
 
 const at = (seconds: number, kind: ContactEvent['kind'] = 'offered', waitMs?: number): ContactEvent => ({ kind, queueId: 'q1', mediaType: 'voice', at: seconds * 1000, waitMs });

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './http-client.ts';
+import { waitFor } from '../../stack/wait-for.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -45,7 +45,7 @@ export function spawnExporter(args: readonly string[], env: Readonly<Record<stri
         if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}: ${logLines.join('\n')}`);
         const record = logLines.map((line) => JSON.parse(line) as { msg: string; url?: string }).find((r) => r.msg === 'listening');
         return record?.url;
-      }, 60_000),
+      }, { timeoutMs: 60_000 }),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);

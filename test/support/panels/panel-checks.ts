@@ -2,7 +2,7 @@
 // generated dashboard needs an entry here (its key is uid/panelId/refId, stable by the dashboards' design):
 // a new panel without one fails the e2e test until someone says how to check it.
 //
-// Tolerances follow from the method, with the timing facts of support/e2e-stack.ts:
+// Tolerances follow from the method, with the timing facts of timing.ts:
 //  - gauges (depth, agents, longest wait): a sample describes the simulator's state when the exporter's
 //    observation poll queried it; the exporter's own telemetry, scraped with the sample, says when that
 //    run ended and how long it took, so the value must lie within the range of the state recorded from 1 s
@@ -24,7 +24,7 @@
 import type { MediaType, QueueTruth, SimQueue, TruthNow } from '../../../simulator/control-types.ts';
 import { WAIT_TIME_BUCKETS_SECONDS } from '../../../metrics/catalog.ts';
 import type { InstantSample } from '../../../stack/prometheus-api.ts';
-import { AGGREGATES_LAG_SECONDS, AGGREGATES_POLL_SECONDS, OBSERVATIONS_LAG_SECONDS, POLL_MARGIN_SECONDS, SCRAPE_MARGIN_SECONDS, SCRAPE_SECONDS } from './e2e-stack.ts';
+import { AGGREGATES_LAG_SECONDS, AGGREGATES_POLL_SECONDS, OBSERVATIONS_LAG_SECONDS, POLL_MARGIN_SECONDS, SCRAPE_MARGIN_SECONDS, SCRAPE_SECONDS } from './timing.ts';
 import { countBetween, quantile, selectEvents, type ContactEvent, type EventKind, type TruthRecorder } from './truth.ts';
 
 type QueueReading = (queue: QueueTruth, media: MediaType) => number;
@@ -65,7 +65,7 @@ const healthy = (reason: string, accept: (value: number, labels: Readonly<Record
 
 /**
  * Ground truth per dashboard query, keyed uid/panelId/refId, and per value a panel calculates from its
- * queries with transformations (Grafana's engine computes it, support/grafana.ts), keyed uid/panelId/<the
+ * queries with transformations (Grafana's engine computes it, grafana.ts), keyed uid/panelId/<the
  * field's display name>.
  */
 export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {

@@ -6,11 +6,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { alertmanagerSource, defaultAlertsConfig, ruleSources, type AlertsConfig } from '../../alerts/index.ts';
-import { renderAlertmanagerConfig } from '../../generator/render-alertmanager.ts';
-import { renderAlertingRules, renderRecordingRules } from '../../generator/render-rules.ts';
+import { alertmanagerSource, defaultAlertsConfig, ruleSources, type AlertsConfig } from '../../../alerts/index.ts';
+import { renderAlertmanagerConfig } from '../../../generator/render-alertmanager.ts';
+import { renderAlertingRules, renderRecordingRules } from '../../../generator/render-rules.ts';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
 export const SHIPPED = {
   alertingRules: 'prometheus/alerting_rules.yaml',

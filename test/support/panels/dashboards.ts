@@ -1,6 +1,6 @@
 // The panel queries of generated dashboards, as Grafana would run them: every target with a PromQL
 // expression, in every panel (rows' nested panels included), and each panel's own model (transformations,
-// field config, options) for rendering it with Grafana's engine (support/grafana.ts).
+// field config, options) for rendering it with Grafana's engine (grafana.ts).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { dashboardVariables, type VariableDefinition } from '../../../stack/grafana-vars.ts';

@@ -1,5 +1,5 @@
-// Runs one dashboard query's ground-truth check (support/panel-checks.ts) against Prometheus' answer, or
-// against the values a panel shows (support/grafana.ts), and returns the problems found, each naming the
+// Runs one dashboard query's ground-truth check (panel-checks.ts) against Prometheus' answer, or
+// against the values a panel shows (grafana.ts), and returns the problems found, each naming the
 // query, the series, the value and what the truth allows.
 import type { InstantSample } from '../../../stack/prometheus-api.ts';
 import { sampleValue } from '../../../stack/prometheus-api.ts';

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildRevision } from '../../scripts/build.ts';
+import { buildRevision } from '../../../scripts/build.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('build revision', () => {
   it('is the checkout HEAD, 12 hex digits', () => {

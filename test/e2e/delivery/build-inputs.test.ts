@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildInputs, importClosure } from '../../deploy/build-inputs.ts';
-import { BUILD_ENTRY } from '../../deploy/package-layout.ts';
+import { buildInputs, importClosure } from '../../../deploy/build-inputs.ts';
+import { BUILD_ENTRY } from '../../../deploy/package-layout.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('build inputs', () => {
   it('tsconfig.build.json compiles exactly the entry point the closure starts from', () => {

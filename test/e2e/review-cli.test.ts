@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '../../stack/wait-for.ts';
-import { changeLines, REPO } from './support.ts';
+import { changeLines, REPO } from '../support/review-fixtures.ts';
 
 const REVIEW_CLI = join(REPO, 'review.ts');
 

@@ -1,7 +1,7 @@
 // Shared by the simulator tests: a manual-clock simulator, login, and API calls over real HTTP.
 
 import assert from 'node:assert/strict';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../simulator/index.ts';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../simulator/index.ts';
 
 /** A fixed, minute-aligned start so intervals in tests are easy to write. */
 export const START = '2026-11-29T12:00:00.000Z';

@@ -2,7 +2,6 @@
 // self-signed certificate (fetch cannot without extra packages).
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { waitFor as pollUntil } from '../../stack/wait-for.ts';
 
 export interface Reply {
   readonly status: number;
@@ -32,9 +31,4 @@ export function get(url: string, options: GetOptions = {}): Promise<Reply> {
     req.on('error', reject);
     req.end();
   });
-}
-
-/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs` with `what`. */
-export function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, stepMs = 100): Promise<T> {
-  return pollUntil(what, check, { timeoutMs, intervalMs: stepMs });
 }

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from '../../simulator/index.ts';
-import { get, waitFor } from './http-client.ts';
-import { spawnExporter } from './process.ts';
-import type { ExporterProcess } from './process.ts';
+import { get } from '../support/http-client.ts';
+import { waitFor } from '../../stack/wait-for.ts';
+import { spawnExporter } from '../support/exporter-process.ts';
+import type { ExporterProcess } from '../support/exporter-process.ts';
 
 const FAST = [
   '--web.listen-address=127.0.0.1:0',
@@ -24,7 +25,7 @@ function gitRevision(): string {
 }
 
 async function scrapeWhenReady(url: string): Promise<string> {
-  await waitFor('/-/ready to answer 200', async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined), 60_000, 200);
+  await waitFor('/-/ready to answer 200', async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
   return (await get(`${url}/metrics`)).body;
 }
 
@@ -37,7 +38,7 @@ describe('exporter process (npm start)', () => {
   test('with no credentials: refuses to start with exit 2 and ONE line naming every accepted variable and the demo', async () => {
     const exporter = spawnExporter(FAST, {});
     running.push(exporter);
-    const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, 60_000, 100);
+    const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, { timeoutMs: 60_000, intervalMs: 100 });
     assert.equal(code, 2);
     assert.equal(exporter.logLines.length, 1, exporter.logLines.join('\n'));
     const record = JSON.parse(exporter.logLines[0]!) as { level: string; msg: string };
@@ -56,7 +57,7 @@ describe('exporter process (npm start)', () => {
     const metrics = await waitFor('genesys_up 1', async () => {
       const body = (await get(`${url}/metrics`)).body;
       return /^genesys_up 1$/m.test(body) ? body : undefined;
-    }, 60_000, 200);
+    }, { timeoutMs: 60_000, intervalMs: 200 });
     assert.match(metrics, /^genesys_exporter_simulated 1$/m);
     assert.match(metrics, /^genesys_queue_depth\{queue_id="[^"]+",queue_name="[^"]+",media_type="\w+"\} \d+$/m);
     assert.match((await get(`${url}/`)).body, /SIMULATED data/);
@@ -69,9 +70,9 @@ describe('exporter process (npm start)', () => {
   test('--version prints the version and git revision on stdout and exits 0, without credentials', async () => {
     const exporter = spawnExporter(['--version'], {});
     running.push(exporter);
-    const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, 60_000, 100);
+    const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, { timeoutMs: 60_000, intervalMs: 100 });
     assert.equal(code, 0);
-    await waitFor('stdout to be read to the end', async () => (exporter.stdout.join('').endsWith('\n') ? true : undefined), 10_000, 50);
+    await waitFor('stdout to be read to the end', async () => (exporter.stdout.join('').endsWith('\n') ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     assert.equal(exporter.stdout.join(''), `genesys-cloud-exporter ${version} (revision ${gitRevision()})\n`);
     assert.deepEqual(exporter.logLines, []);
@@ -101,7 +102,7 @@ describe('exporter process (npm start)', () => {
         const body = (await get(`${url}/metrics`)).body;
         const grants = Number(/^genesys_exporter_token_refreshes_total\{result="success"\} (\d+)$/m.exec(body)?.[1] ?? 0);
         return grants >= 2 ? body : undefined;
-      }, 60_000, 250);
+      }, { timeoutMs: 60_000, intervalMs: 250 });
       assert.equal(await exporter.stop(), 0);
 
       for (const [where, text] of [['logs', exporter.logLines.join('\n')], ['/metrics', metrics]] as const) {
@@ -118,7 +119,7 @@ describe('exporter process (npm start)', () => {
         GENESYS_CLIENT_SECRET: 'wrong-secret-value-123',
       });
       running.push(exporter);
-      const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, 60_000, 100);
+      const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, { timeoutMs: 60_000, intervalMs: 100 });
       assert.equal(code, 1);
       const failure = exporter.logLines.map((line) => JSON.parse(line) as { msg: string; error?: string }).find((r) => r.msg === 'startup failed');
       assert.match(failure?.error ?? '', /auth|credential|invalid_client/i);
@@ -129,7 +130,7 @@ describe('exporter process (npm start)', () => {
   test('configuration error: exits 2 and names the flag', async () => {
     const exporter = spawnExporter(['--collector.observations.interval=1s'], { GENESYS_CLIENT_ID: 'x', GENESYS_CLIENT_SECRET: 'y', GENESYSCLOUD_REGION: 'eu_west_1' });
     running.push(exporter);
-    const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, 60_000, 100);
+    const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, { timeoutMs: 60_000, intervalMs: 100 });
     assert.equal(code, 2);
     assert.match(exporter.logLines.join('\n'), /--collector\.observations\.interval=1s is shorter than the minimum of 5s/);
   });
