@@ -6,13 +6,25 @@ import { parseDurationMs } from '../config/duration.ts';
 import { isPlainObject } from '../lib/plain-object.ts';
 
 /** How a leaf value is checked. `optional…` leaves accept null in an override to unset them. */
-export type LeafKind = 'duration' | 'count' | 'ratio' | 'seconds' | 'url' | 'optionalUrl' | 'path' | 'text' | 'optionalText';
+export type LeafKind =
+  | 'duration'
+  | 'count'
+  | 'ratio'
+  | 'seconds'
+  | 'url'
+  | 'optionalUrl'
+  | 'path'
+  | 'text'
+  | 'optionalText'
+  | 'weekdays'
+  | 'clockRanges'
+  | 'timeZone';
 
 type LeafKindFor<V> = undefined extends V
   ? 'optionalUrl' | 'optionalText'
   : V extends number
     ? 'count' | 'ratio' | 'seconds'
-    : 'duration' | 'url' | 'path' | 'text';
+    : 'duration' | 'url' | 'path' | 'text' | 'weekdays' | 'clockRanges' | 'timeZone';
 
 /** A schema mirrors its config: every key present, each leaf with a kind that fits its type. */
 export type Schema<T> = {
@@ -38,6 +50,56 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/** Alertmanager's `weekdays`, comma-separated here: 'monday:friday' or 'monday:friday,saturday'. */
+export function splitList(text: string): string[] {
+  return text.split(',').map((part) => part.trim());
+}
+
+function weekdaysProblem(value: string): string | undefined {
+  for (const part of splitList(value)) {
+    const days = part.split(':');
+    if (days.length > 2 || days.some((day) => !WEEKDAYS.includes(day))) {
+      return `${describe(part)} is not a weekday or range of weekdays (e.g. "monday:friday,saturday", lower case)`;
+    }
+    // Alertmanager's week starts on Sunday and refuses a range that wraps around it.
+    const [first = '', last = first] = days;
+    if (WEEKDAYS.indexOf(last) < WEEKDAYS.indexOf(first)) {
+      return `${describe(part)} runs backwards: the week starts on sunday (every day is "sunday:saturday"; a range over the weekend is two ranges)`;
+    }
+  }
+  return undefined;
+}
+
+/** Alertmanager's `times`, written 'HH:MM-HH:MM', comma-separated: '08:00-12:00,13:00-18:00'. */
+export function parseClockRanges(text: string): { start_time: string; end_time: string }[] | string {
+  const ranges: { start_time: string; end_time: string }[] = [];
+  for (const part of splitList(text)) {
+    const match = /^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):[0-5]\d|24:00)$/.exec(part);
+    const [start = '', end = ''] = part.split('-');
+    if (match === null) return `${describe(part)} is not a range of times of day (e.g. "08:00-18:00", 24-hour clock, end up to 24:00)`;
+    if (end <= start) return `${describe(part)} ends before it starts (a range over midnight is two ranges on two days)`;
+    ranges.push({ start_time: start, end_time: end });
+  }
+  return ranges;
+}
+
+function clockRangesProblem(value: string): string | undefined {
+  const parsed = parseClockRanges(value);
+  return typeof parsed === 'string' ? parsed : undefined;
+}
+
+function timeZoneProblem(value: string): string | undefined {
+  if (value === 'Local') return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return undefined;
+  } catch {
+    return `${describe(value)} is not an IANA time zone (e.g. "Europe/Berlin", "America/New_York", "UTC")`;
+  }
+}
+
 /** Returns the problem with a leaf value, or undefined when it is fine. */
 function leafProblem(kind: LeafKind, value: unknown): string | undefined {
   if (kind === 'count' || kind === 'ratio' || kind === 'seconds') {
@@ -57,6 +119,9 @@ function leafProblem(kind: LeafKind, value: unknown): string | undefined {
   if (kind === 'url' || kind === 'optionalUrl') {
     return isHttpUrl(value) ? undefined : `${describe(value)} is not an http(s) URL`;
   }
+  if (kind === 'weekdays') return weekdaysProblem(value);
+  if (kind === 'clockRanges') return clockRangesProblem(value);
+  if (kind === 'timeZone') return timeZoneProblem(value);
   if (kind === 'path') return value.startsWith('/') ? undefined : `${describe(value)} is not an absolute file path`;
   return value.trim() === '' ? 'must not be empty' : undefined;
 }

@@ -66,6 +66,17 @@ export interface AlertsConfig {
       /** Channel override; the webhook's own channel when unset. */
       readonly channel?: string;
     };
+    /** When the contact center is open. Queue WARNINGS are delivered only then (a closed center with emails
+     * waiting must not wake anyone); critical alerts and the exporter's own alerts are delivered always.
+     * A 24/7 center sets weekdays 'sunday:saturday' and times '00:00-24:00'. */
+    readonly openingHours: {
+      /** Alertmanager weekdays, comma-separated: 'monday:friday' or 'monday:friday,saturday'. */
+      readonly weekdays: string;
+      /** Times of day, 'HH:MM-HH:MM', comma-separated: '08:00-12:00,13:00-18:00'. */
+      readonly times: string;
+      /** IANA time zone the times are in (Alertmanager ≥ 0.25), e.g. 'Europe/Berlin'. */
+      readonly location: string;
+    };
   };
 }
 
@@ -98,6 +109,7 @@ export const defaultAlertsConfig: AlertsConfig = {
     resolveTimeout: '5m',
     pagerduty: { routingKeyFile: '/etc/alertmanager/secrets/pagerduty-routing-key' },
     slack: { apiUrlFile: '/etc/alertmanager/secrets/slack-api-url', channel: '#contact-center-alerts' },
+    openingHours: { weekdays: 'monday:friday', times: '08:00-18:00', location: 'UTC' },
   },
 };
 
@@ -130,6 +142,7 @@ const alertsConfigSchema: Schema<AlertsConfig> = {
     resolveTimeout: 'duration',
     pagerduty: { routingKeyFile: 'path', url: 'optionalUrl' },
     slack: { apiUrlFile: 'path', channel: 'optionalText' },
+    openingHours: { weekdays: 'weekdays', times: 'clockRanges', location: 'timeZone' },
   },
 };
 

@@ -54,6 +54,31 @@ describe('parseAlertsConfigOverride', () => {
     ['null for a required value', { selectors: { job: null } }, /selectors\.job: expected a string, got null/],
     ['a value where an object belongs', { rules: 5 }, /rules: expected an object, got number 5/],
     ['a non-object override', ['x'], /\(root\): expected an object, got an array/],
+    [
+      'a weekday range that wraps past Saturday',
+      { alertmanager: { openingHours: { weekdays: 'monday:sunday' } } },
+      /alertmanager\.openingHours\.weekdays: "monday:sunday" runs backwards: the week starts on sunday/,
+    ],
+    [
+      'a misspelt weekday',
+      { alertmanager: { openingHours: { weekdays: 'Monday:friday' } } },
+      /alertmanager\.openingHours\.weekdays: "Monday:friday" is not a weekday/,
+    ],
+    [
+      'opening hours that end before they start',
+      { alertmanager: { openingHours: { times: '18:00-08:00' } } },
+      /alertmanager\.openingHours\.times: "18:00-08:00" ends before it starts/,
+    ],
+    [
+      'opening hours in 12-hour form',
+      { alertmanager: { openingHours: { times: '8am-6pm' } } },
+      /alertmanager\.openingHours\.times: "8am-6pm" is not a range of times of day/,
+    ],
+    [
+      'an unknown time zone',
+      { alertmanager: { openingHours: { location: 'Europe/Atlantis' } } },
+      /alertmanager\.openingHours\.location: "Europe\/Atlantis" is not an IANA time zone/,
+    ],
   ];
   for (const [what, input, message] of rejects) {
     test(`rejects ${what}`, () => {

@@ -108,9 +108,16 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     // and no other queue appears in the alerts it lists.
     const details = JSON.stringify(page.payload?.custom_details ?? {});
     for (const other of simQueues.filter((q) => q.name !== first)) assert.ok(!details.includes(`queue_name = ${other.name}`) && !page.payload?.summary.includes(other.name), `only ${first} in ${details}`);
-    const groups = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts/groups`)).json()) as { labels: Record<string, string>; receiver: { name: string }; alerts: unknown[] }[];
-    const group = groups.find((g) => g.labels.alertname === 'QueueDepthCritical' && g.labels.queue_name === first);
-    assert.ok(group, `Alertmanager has a QueueDepthCritical group for ${first}: ${JSON.stringify(groups.map((g) => g.labels))}`);
+    const groups = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts/groups`)).json()) as {
+      labels: Record<string, string>;
+      receiver: { name: string };
+      alerts: { labels: Record<string, string> }[];
+    }[];
+    // One group per queue incident (not per alert name): the queue's PagerDuty group holds QueueDepthCritical.
+    const group = groups.find((g) => g.labels.queue_name === first && g.receiver.name === 'pagerduty-critical');
+    assert.ok(group, `Alertmanager has a PagerDuty group for ${first}: ${JSON.stringify(groups.map((g) => g.labels))}`);
+    assert.equal(group.labels.alertname, undefined, 'grouped by queue, not by alert name');
+    assert.ok(group.alerts.some((a) => a.labels.alertname === 'QueueDepthCritical'), JSON.stringify(group.alerts.map((a) => a.labels)));
     assert.equal(group.receiver.name, 'pagerduty-critical');
     assert.deepEqual(stack.sink.rejected, [], 'every notification had the shape PagerDuty/Slack require');
   });

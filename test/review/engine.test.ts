@@ -218,8 +218,8 @@ describe('review: Alertmanager', () => {
     const head = editYaml(base, ALERTMANAGER, (y) => {
       y.receivers.find((r: { name: string }) => r.name === 'slack-warning').slack_configs[0].channel = '#cc-oncall';
       y.inhibit_rules[0].equal = ['cluster'];
-      y.time_intervals = [{ name: 'weekends', time_intervals: [{ weekdays: ['saturday', 'sunday'] }] }];
-      y.route.routes.find((r: { receiver: string }) => r.receiver === 'slack-warning').mute_time_intervals = ['weekends'];
+      y.time_intervals.push({ name: 'weekends', time_intervals: [{ weekdays: ['saturday', 'sunday'] }] });
+      y.route.routes.find((r: { matchers: string[] }) => r.matchers.join() === 'severity="warning"').mute_time_intervals = ['weekends'];
     });
     const lines = changeLines(review(base, head).markdown);
     assert.equal(lines[0], '**Summary:** 5 Alertmanager changes.');

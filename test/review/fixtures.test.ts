@@ -144,11 +144,12 @@ describe('review fixtures: one real-world change each, exact lines', () => {
   test('routes reordered: Alertmanager matches the first route, so the order is a change', () => {
     const base = realOut();
     const head = editYaml(base, ALERTMANAGER, (y) => {
-      y.route.routes.reverse();
+      // The catch-all warning route moved before the opening-hours one: queue warnings would no longer be muted.
+      y.route.routes.unshift(y.route.routes.pop());
     });
     assert.deepEqual(changeLines(review(base, head).markdown), [
       '**Summary:** 1 Alertmanager change.',
-      '- routes under `root` reordered (first match wins): `severity="critical"`, `severity="warning"` → `severity="warning"`, `severity="critical"`',
+      '- routes under `root` reordered (first match wins): `severity="critical"`, `severity="critical"#2`, `severity="warning", queue_id=~".+"`, `severity="warning"` → `severity="warning"`, `severity="critical"`, `severity="critical"#2`, `severity="warning", queue_id=~".+"`',
     ]);
   });
 });
