@@ -20,6 +20,11 @@ export interface AlertsConfig {
   readonly runbookBaseUrl: string;
   /** Grafana's base URL; dashboard_url is this + '/d/<uid>' (+ '?var-queue=…' for queue alerts). */
   readonly grafanaBaseUrl: string;
+  /** How long the queue alerts keep firing after their series vanish (keep_firing_for, Prometheus ≥ 2.42): a
+   * failed scrape or a dead exporter removes every queue series at once, and without it each live queue alert
+   * would send [RESOLVED] before GenesysExporterDown (which then inhibits them) has fired. Must exceed
+   * rules.GenesysExporterDown.for by at least EXPORTER_DOWN_MARGIN (checked when the rules are built). */
+  readonly queueAlertsKeepFiringFor: Duration;
   /** Per alert, keyed by alert name so an override reads like the rule file. */
   readonly rules: {
     readonly QueueDepthCritical: { readonly for: Duration; readonly maxWaiting: number };
@@ -86,12 +91,14 @@ export const defaultAlertsConfig: AlertsConfig = {
   selectors: { job: EXPORTER_JOB },
   runbookBaseUrl: 'https://github.com/your-org/genesys-queue-observability/blob/main/docs/runbooks.md',
   grafanaBaseUrl: 'http://localhost:3000',
+  queueAlertsKeepFiringFor: '5m',
   rules: {
     QueueDepthCritical: { for: '5m', maxWaiting: 50 },
     WaitTimeDegradation: { for: '10m', maxP95WaitSeconds: 120 },
     QueueSlaBelowTarget: { for: '15m', minOffers: 10 },
     QueueNoAvailableAgents: { for: '5m', minWaiting: 1 },
-    GenesysExporterDown: { for: '5m' },
+    // Short: while it is pending, a live queue incident is covered only by queueAlertsKeepFiringFor.
+    GenesysExporterDown: { for: '2m' },
     GenesysExporterAbsent: { for: '5m' },
     GenesysExporterDataStale: { for: '5m', missedPolls: 3, minAgeSeconds: 120 },
     GenesysExporterCollectorFailing: { for: '10m' },
@@ -119,6 +126,7 @@ const alertsConfigSchema: Schema<AlertsConfig> = {
   selectors: { job: 'text' },
   runbookBaseUrl: 'url',
   grafanaBaseUrl: 'url',
+  queueAlertsKeepFiringFor: 'duration',
   rules: {
     QueueDepthCritical: { ...ruleWithFor, maxWaiting: 'count' },
     WaitTimeDegradation: { ...ruleWithFor, maxP95WaitSeconds: 'seconds' },

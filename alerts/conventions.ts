@@ -4,7 +4,7 @@
 import { DASHBOARD_UIDS, type DashboardKey } from '../config/project.ts';
 import type { AlertingRule, Severity } from '../generator/contract.ts';
 import type { Vector } from '../metrics/promql.ts';
-import type { AlertName, AlertsConfig } from './config.ts';
+import type { AlertName, AlertsConfig, Duration } from './config.ts';
 
 /** Labels that identify one queue in every queue alert (target labels kept so inhibition can match on them). */
 export const QUEUE_KEY = ['cluster', 'job', 'queue_id', 'queue_name'] as const;
@@ -22,6 +22,8 @@ export interface AlertSpec {
   readonly severity: Severity;
   readonly summary: string;
   readonly description: string;
+  /** keep_firing_for: how long the alert outlives its condition (e.g. its series vanishing). */
+  readonly keepFiringFor?: Duration;
   /** Queue alerts link to the queue's detail dashboard with the queue preselected. */
   readonly dashboard: { readonly key: DashboardKey; readonly perQueue: boolean };
 }
@@ -42,6 +44,7 @@ export function alertingRule(config: AlertsConfig, spec: AlertSpec): AlertingRul
     alert: spec.alert,
     expr: spec.expr.text,
     for: config.rules[spec.alert].for,
+    ...(spec.keepFiringFor === undefined ? {} : { keep_firing_for: spec.keepFiringFor }),
     labels: { severity: spec.severity },
     annotations: {
       summary: spec.summary,

@@ -25,6 +25,9 @@ export interface AlertingRule {
   readonly expr: string;
   /** Prometheus duration, e.g. '5m'. Required: no alert fires on a single evaluation. */
   readonly for: string;
+  /** Prometheus duration (≥ 2.42): the alert keeps firing this long after its condition stops holding, e.g.
+   * because its series vanished with a failed scrape. Unset: it resolves at once. */
+  readonly keep_firing_for?: string;
   readonly labels: { readonly severity: Severity } & Readonly<Record<string, string>>;
   readonly annotations: {
     readonly summary: string;

@@ -10,7 +10,8 @@ export const RECORDING_RULES_PATH = 'prometheus/recording_rules.yaml';
 
 function plainRule(rule: AlertingRule | RecordingRule): Record<string, unknown> {
   if (isRecording(rule)) return { record: rule.record, expr: rule.expr, labels: rule.labels };
-  return { alert: rule.alert, expr: rule.expr, for: rule.for, labels: { ...rule.labels }, annotations: { ...rule.annotations } };
+  const keepFiring = rule.keep_firing_for === undefined ? {} : { keep_firing_for: rule.keep_firing_for };
+  return { alert: rule.alert, expr: rule.expr, for: rule.for, ...keepFiring, labels: { ...rule.labels }, annotations: { ...rule.annotations } };
 }
 
 function plainGroup(group: RuleGroup): Record<string, unknown> {

@@ -105,6 +105,12 @@ function checkAlert(rule: AlertingRule, registry: SeriesRegistry, dashboardUids:
   } else if (isZeroDuration(rule.for)) {
     problems.push({ message: `for is ${rule.for}: the alert would fire on a single evaluation`, hint: "use at least one evaluation interval, e.g. for: '1m'" });
   }
+  if (rule.keep_firing_for !== undefined && (!isDuration(rule.keep_firing_for) || isZeroDuration(rule.keep_firing_for))) {
+    problems.push({
+      message: `keep_firing_for "${String(rule.keep_firing_for)}" is not a Prometheus duration above 0`,
+      hint: "e.g. keep_firing_for: '5m', or leave it out",
+    });
+  }
   const severity = rule.labels?.severity;
   if (!SEVERITIES.includes(String(severity))) {
     problems.push({

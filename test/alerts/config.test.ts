@@ -119,3 +119,22 @@ describe('parseAlertsConfigOverride', () => {
     }
   });
 });
+
+describe('queue alerts outlive a dead exporter until its page has fired', () => {
+  test('every queue alert keeps firing for queueAlertsKeepFiringFor; the exporter alerts resolve at once', () => {
+    const alerts = alertingRules(defaultAlertsConfig);
+    const queueAlerts = alerts.filter((a) => a.annotations.dashboard_url.includes('var-queue='));
+    assert.ok(queueAlerts.length >= 4, queueAlerts.map((a) => a.alert).join(', '));
+    for (const alert of queueAlerts) assert.equal(alert.keep_firing_for, defaultAlertsConfig.queueAlertsKeepFiringFor, alert.alert);
+    for (const alert of alerts.filter((a) => !queueAlerts.includes(a))) assert.equal(alert.keep_firing_for, undefined, alert.alert);
+  });
+
+  test('a keep_firing_for that would end before GenesysExporterDown can fire is refused, naming both keys', () => {
+    const tooShort = override({ queueAlertsKeepFiringFor: '2m30s', rules: { GenesysExporterDown: { for: '2m' } } });
+    assert.throws(
+      () => alertingRules(tooShort),
+      /alerts config: queueAlertsKeepFiringFor \(2m30s\) must be at least rules\.GenesysExporterDown\.for \(2m\) \+ 1m/,
+    );
+    assert.doesNotThrow(() => alertingRules(override({ queueAlertsKeepFiringFor: '3m', rules: { GenesysExporterDown: { for: '2m' } } })));
+  });
+});
