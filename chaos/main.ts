@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { startSimulator, type SimulatorHandle } from '../simulator/index.ts';
 import { SimulatorClient } from '../stack/simulator-client.ts';
 import { spawnExporter, type ExporterProcess } from '../test/support/exporter-process.ts';
-import { parseExposition, valueOf as sampleValue } from '../test/support/exposition.ts';
+import { parseExposition, sampleValue } from '../test/support/exposition.ts';
 import type { MetricName } from '../metrics/catalog.ts';
 
 interface Row {

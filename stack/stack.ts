@@ -108,8 +108,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const pagerDutyRoutingKey = `stack-routing-key-${process.pid}-${Date.now()}`;
     const routingKeyFile = join(secretsDir, 'pagerduty-routing-key');
     const slackUrlFile = join(secretsDir, 'slack-api-url');
-    writeFileSync(routingKeyFile, pagerDutyRoutingKey + '\n', { mode: 0o600 });
-    writeFileSync(slackUrlFile, sink.slackUrl('T00000000/B00000000/stack') + '\n', { mode: 0o600 });
+    writeFileSync(routingKeyFile, `${pagerDutyRoutingKey}\n`, { mode: 0o600 });
+    writeFileSync(slackUrlFile, `${sink.slackUrl('T00000000/B00000000/stack')}\n`, { mode: 0o600 });
 
     log('generating dashboards, rules and alertmanager.yml into the stack folder (not out/)');
     const wiring = { alertmanager: { pagerduty: { routingKeyFile, url: sink.pagerDutyUrl }, slack: { apiUrlFile: slackUrlFile } } };

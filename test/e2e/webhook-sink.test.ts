@@ -22,8 +22,8 @@ describe('webhook sink behind a real Alertmanager', () => {
     processRegistry.exitOnSignals();
     dir = mkdtempSync(join(tmpdir(), 'sink-test-'));
     sink = await startWebhookSink();
-    writeFileSync(join(dir, 'pagerduty-key'), routingKey + '\n');
-    writeFileSync(join(dir, 'slack-url'), sink.slackUrl('T000/B000/secret') + '\n');
+    writeFileSync(join(dir, 'pagerduty-key'), `${routingKey}\n`);
+    writeFileSync(join(dir, 'slack-url'), `${sink.slackUrl('T000/B000/secret')}\n`);
     writeFileSync(
       join(dir, 'alertmanager.yml'),
       [

@@ -12,7 +12,7 @@ import { parseConfig } from '../../exporter/config.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import type { ContactTruth } from '../../simulator/control-types.ts';
-import { parseExposition, select, valueOf } from '../support/exposition.ts';
+import { parseExposition, select, sampleValue } from '../support/exposition.ts';
 import type { ParsedSample } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
@@ -45,7 +45,7 @@ describe('exporter against the simulator', () => {
   let baselineMs: number;
 
   const scrape = async (): Promise<ParsedSample[]> => parseExposition((await get(`${exporter.url}/metrics`)).body);
-  const collectorValue = async (name: MetricName, collector: string): Promise<number | undefined> => valueOf(await scrape(), name, { collector });
+  const collectorValue = async (name: MetricName, collector: string): Promise<number | undefined> => sampleValue(await scrape(), name, { collector });
 
   /** Waits for a successful run of `collector` that STARTED after this call (so it saw the current clock). */
   async function freshRun(collector: string): Promise<ParsedSample[]> {
@@ -107,17 +107,17 @@ describe('exporter against the simulator', () => {
       const q = { queue_id: queue.queueId };
       for (const media of queue.media) {
         const m = { ...q, media_type: media.mediaType };
-        assert.equal(valueOf(samples, 'genesys_queue_depth', m), media.waiting, `depth ${queue.name} ${media.mediaType}`);
-        assert.equal(valueOf(samples, 'genesys_queue_alerting', m), media.alerting, `alerting ${queue.name} ${media.mediaType}`);
-        assert.equal(valueOf(samples, 'genesys_queue_interacting', m), media.interacting, `interacting ${queue.name} ${media.mediaType}`);
-        assert.equal(valueOf(samples, 'genesys_queue_longest_wait_seconds', m), (media.longestWaitMs ?? 0) / 1000, `longest wait ${queue.name} ${media.mediaType}`);
+        assert.equal(sampleValue(samples, 'genesys_queue_depth', m), media.waiting, `depth ${queue.name} ${media.mediaType}`);
+        assert.equal(sampleValue(samples, 'genesys_queue_alerting', m), media.alerting, `alerting ${queue.name} ${media.mediaType}`);
+        assert.equal(sampleValue(samples, 'genesys_queue_interacting', m), media.interacting, `interacting ${queue.name} ${media.mediaType}`);
+        assert.equal(sampleValue(samples, 'genesys_queue_longest_wait_seconds', m), (media.longestWaitMs ?? 0) / 1000, `longest wait ${queue.name} ${media.mediaType}`);
         busy += media.waiting + media.interacting;
       }
-      assert.equal(valueOf(samples, 'genesys_queue_members', q), queue.members, `members ${queue.name}`);
-      assert.equal(valueOf(samples, 'genesys_queue_agents_on_queue', q), queue.onQueue, `on queue ${queue.name}`);
-      assert.equal(valueOf(samples, 'genesys_queue_agents_off_queue', q), queue.offQueue, `off queue ${queue.name}`);
+      assert.equal(sampleValue(samples, 'genesys_queue_members', q), queue.members, `members ${queue.name}`);
+      assert.equal(sampleValue(samples, 'genesys_queue_agents_on_queue', q), queue.onQueue, `on queue ${queue.name}`);
+      assert.equal(sampleValue(samples, 'genesys_queue_agents_off_queue', q), queue.offQueue, `off queue ${queue.name}`);
       for (const [status, count] of Object.entries(queue.agents)) {
-        assert.equal(valueOf(samples, 'genesys_queue_agents', { ...q, routing_status: status.toLowerCase() }), count, `${status} agents ${queue.name}`);
+        assert.equal(sampleValue(samples, 'genesys_queue_agents', { ...q, routing_status: status.toLowerCase() }), count, `${status} agents ${queue.name}`);
       }
     }
     assert.ok(busy > 0, 'the org had contacts waiting or in progress, so the comparison says something');
@@ -126,8 +126,8 @@ describe('exporter against the simulator', () => {
     for (const queue of await sim.queues()) {
       for (const [media, level] of Object.entries(queue.serviceLevels)) {
         const where = { queue_id: queue.id, media_type: media };
-        assert.equal(valueOf(samples, 'genesys_queue_sla_target_seconds', where), level.durationMs / 1000, `SLA seconds ${queue.name} ${media}`);
-        assert.equal(valueOf(samples, 'genesys_queue_sla_target_ratio', where), level.percentage, `SLA ratio ${queue.name} ${media}`);
+        assert.equal(sampleValue(samples, 'genesys_queue_sla_target_seconds', where), level.durationMs / 1000, `SLA seconds ${queue.name} ${media}`);
+        assert.equal(sampleValue(samples, 'genesys_queue_sla_target_ratio', where), level.percentage, `SLA ratio ${queue.name} ${media}`);
         targets++;
       }
     }
@@ -154,16 +154,16 @@ describe('exporter against the simulator', () => {
       const [queue_id = '', media_type = ''] = key.split('/');
       const where = { queue_id, media_type };
       const want = expected.get(key) ?? emptyExpectation();
-      assert.equal(valueOf(samples, 'genesys_queue_offer_total', where), want.offered, `offered ${key}`);
-      assert.equal(valueOf(samples, 'genesys_queue_answered_total', where), want.answered, `answered ${key}`);
-      assert.equal(valueOf(samples, 'genesys_queue_abandoned_total', where), want.abandoned, `abandoned ${key}`);
-      assert.equal(valueOf(samples, 'genesys_queue_sla_breach_total', where), want.breaches, `SLA breaches ${key}`);
-      assert.equal(valueOf(samples, 'genesys_queue_wait_time_seconds_count', where), want.waits.length, `wait count ${key}`);
-      const sum = valueOf(samples, 'genesys_queue_wait_time_seconds_sum', where) ?? NaN;
+      assert.equal(sampleValue(samples, 'genesys_queue_offer_total', where), want.offered, `offered ${key}`);
+      assert.equal(sampleValue(samples, 'genesys_queue_answered_total', where), want.answered, `answered ${key}`);
+      assert.equal(sampleValue(samples, 'genesys_queue_abandoned_total', where), want.abandoned, `abandoned ${key}`);
+      assert.equal(sampleValue(samples, 'genesys_queue_sla_breach_total', where), want.breaches, `SLA breaches ${key}`);
+      assert.equal(sampleValue(samples, 'genesys_queue_wait_time_seconds_count', where), want.waits.length, `wait count ${key}`);
+      const sum = sampleValue(samples, 'genesys_queue_wait_time_seconds_sum', where) ?? NaN;
       assert.ok(Math.abs(sum - want.waits.reduce((a, b) => a + b, 0) / 1000) < 1e-6, `wait sum ${key}: ${sum}`);
-      const buckets = WAIT_TIME_BUCKETS_SECONDS.map((le) => valueOf(samples, 'genesys_queue_wait_time_seconds_bucket', { ...where, le: String(le) }));
+      const buckets = WAIT_TIME_BUCKETS_SECONDS.map((le) => sampleValue(samples, 'genesys_queue_wait_time_seconds_bucket', { ...where, le: String(le) }));
       assert.deepEqual(buckets, WAIT_TIME_BUCKETS_SECONDS.map((le) => want.waits.filter((ms) => ms < le * 1000).length), `wait buckets ${key}`);
-      assert.equal(valueOf(samples, 'genesys_queue_wait_time_seconds_bucket', { ...where, le: '+Inf' }), want.waits.length, `+Inf bucket ${key}`);
+      assert.equal(sampleValue(samples, 'genesys_queue_wait_time_seconds_bucket', { ...where, le: '+Inf' }), want.waits.length, `+Inf bucket ${key}`);
     }
   });
 
@@ -176,12 +176,12 @@ describe('exporter against the simulator', () => {
       const truth = await sim.truthNow();
       for (const queue of truth.queues) {
         for (const media of queue.media) {
-          assert.equal(valueOf(samples, 'genesys_queue_depth', { queue_id: queue.queueId, media_type: media.mediaType }), media.waiting, `fresh depth ${queue.name}`);
+          assert.equal(sampleValue(samples, 'genesys_queue_depth', { queue_id: queue.queueId, media_type: media.mediaType }), media.waiting, `fresh depth ${queue.name}`);
         }
       }
-      assert.equal(valueOf(samples, 'genesys_exporter_collector_success', { collector: 'observations' }), 1);
-      assert.equal(valueOf(samples, 'genesys_exporter_collector_success', { collector: 'aggregates' }), 0);
-      assert.equal(valueOf(samples, 'genesys_up'), 0);
+      assert.equal(sampleValue(samples, 'genesys_exporter_collector_success', { collector: 'observations' }), 1);
+      assert.equal(sampleValue(samples, 'genesys_exporter_collector_success', { collector: 'aggregates' }), 0);
+      assert.equal(sampleValue(samples, 'genesys_up'), 0);
       assert.ok(select(samples, 'genesys_queue_offer_total').length > 0, 'the last good counters are still served (younger than the staleness limit)');
     } finally {
       await sim.clearFaults();
@@ -214,7 +214,7 @@ describe('exporter against the simulator', () => {
     assert.equal(campaign.length, 3, 'the campaign created three queues');
     await waitFor('campaign queues on /metrics', async () => {
       const samples = await scrape();
-      return campaign.every((id) => valueOf(samples, 'genesys_queue_info', { queue_id: id }) === 1 && select(samples, 'genesys_queue_depth', { queue_id: id }).length > 0) ? true : undefined;
+      return campaign.every((id) => sampleValue(samples, 'genesys_queue_info', { queue_id: id }) === 1 && select(samples, 'genesys_queue_depth', { queue_id: id }).length > 0) ? true : undefined;
     }, { timeoutMs: 60_000 });
     await sim.advanceBy(125_000);
     const live = new Set((await sim.queues()).map((q) => q.id));
@@ -251,12 +251,12 @@ describe('exporter against the simulator', () => {
       const expectedSeconds = Math.ceil(500 * factor) / 1000;
       const samples = await waitFor(`observations stretched to ${expectedSeconds}s`, async () => {
         const current = parseExposition((await get(`${second.url}/metrics`)).body);
-        return valueOf(current, 'genesys_exporter_poll_interval_seconds', { collector: 'observations' }) === expectedSeconds ? current : undefined;
+        return sampleValue(current, 'genesys_exporter_poll_interval_seconds', { collector: 'observations' }) === expectedSeconds ? current : undefined;
       }, { timeoutMs: 60_000 });
-      assert.equal(valueOf(samples, 'genesys_exporter_poll_schedule_stretched', { collector: 'observations' }), 1);
-      assert.equal(valueOf(samples, 'genesys_exporter_rate_budget_requests_per_minute'), 60);
-      assert.equal(valueOf(samples, 'genesys_exporter_queues'), queues);
-      assert.equal(valueOf(samples, 'genesys_exporter_queues_dropped_by_cap'), listed - queues);
+      assert.equal(sampleValue(samples, 'genesys_exporter_poll_schedule_stretched', { collector: 'observations' }), 1);
+      assert.equal(sampleValue(samples, 'genesys_exporter_rate_budget_requests_per_minute'), 60);
+      assert.equal(sampleValue(samples, 'genesys_exporter_queues'), queues);
+      assert.equal(sampleValue(samples, 'genesys_exporter_queues_dropped_by_cap'), listed - queues);
       assert.equal(select(samples, 'genesys_queue_info').length, queues);
       const warnings = lines.map((line) => JSON.parse(line) as { msg: string; level: string; stretch_factor?: number }).filter((r) => /stretching/.test(r.msg));
       assert.equal(warnings.at(-1)?.level, 'warn');

@@ -11,7 +11,7 @@ import type { RoutingQueue } from '../../exporter/genesys/routing-queues.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import type { SimQueue } from '../../simulator/control-types.ts';
-import { parseExposition, select, valueOf as sampleValue } from '../support/exposition.ts';
+import { parseExposition, select, sampleValue } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';

@@ -7,7 +7,7 @@ import { startExporter, type RunningExporter } from '../../exporter/app.ts';
 import { parseConfig } from '../../exporter/config.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
-import { parseExposition, valueOf as sampleValue } from '../support/exposition.ts';
+import { parseExposition, sampleValue } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';

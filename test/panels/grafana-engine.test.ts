@@ -28,9 +28,15 @@ function render(p: LoadedPanel, results: Record<string, InstantSample[]>, model:
 }
 
 /** The panel with one transformation's options edited (a deep copy; the loaded dashboard stays as generated). */
-function withTransformation(p: LoadedPanel, index: number, edit: (options: any) => void): PanelModel {
-  const model = structuredClone(p.model) as PanelModel & { transformations: { options: unknown }[] };
-  edit(model.transformations[index]!.options);
+type TransformationOptions = {
+  binary: { left: { matcher: { options: string } } };
+  renameByName: Record<string, string>;
+};
+function withTransformation(p: LoadedPanel, index: number, edit: (options: TransformationOptions) => void): PanelModel {
+  const model = structuredClone(p.model) as PanelModel & { transformations: { options: TransformationOptions }[] };
+  const transformation = model.transformations[index];
+  assert.ok(transformation, `${p.title} has a transformation ${index + 1}`);
+  edit(transformation.options);
   return model;
 }
 

@@ -33,7 +33,7 @@ export function select(samples: readonly ParsedSample[], name: string, where: Re
 }
 
 /** The value of the single matching series, or undefined when there is none. */
-export function valueOf(samples: readonly ParsedSample[], name: string, where: Readonly<Record<string, string>> = {}): number | undefined {
+export function sampleValue(samples: readonly ParsedSample[], name: string, where: Readonly<Record<string, string>> = {}): number | undefined {
   const matching = select(samples, name, where);
   if (matching.length > 1) throw new Error(`${matching.length} series of ${name} match ${JSON.stringify(where)}`);
   return matching[0]?.value;

@@ -23,7 +23,6 @@
 //    the upper edge for the outer window's.
 import type { MediaType, QueueTruth, SimQueue, TruthNow } from '../../../simulator/control-types.ts';
 import { WAIT_TIME_BUCKETS_SECONDS } from '../../../metrics/catalog.ts';
-import type { InstantSample } from '../../../stack/prometheus-api.ts';
 import { AGGREGATES_LAG_SECONDS, AGGREGATES_POLL_SECONDS, OBSERVATIONS_LAG_SECONDS, POLL_MARGIN_SECONDS, SCRAPE_MARGIN_SECONDS, SCRAPE_SECONDS } from './timing.ts';
 import { countBetween, quantile, selectEvents, type ContactEvent, type EventKind, type TruthRecorder } from './truth.ts';
 
@@ -283,5 +282,3 @@ export function gaugeRange(recorder: TruthRecorder, T: number, observed: Observe
   if (observed !== undefined) return recorder.range(observed.fromMs - READING_SPREAD_MS, observed.toMs + READING_SPREAD_MS, read, growsWithTime, T * 1000);
   return recorder.range((T - OBSERVATIONS_LAG_SECONDS) * 1000, T * 1000, read, growsWithTime, T * 1000);
 }
-
-export type Samples = readonly InstantSample[];
