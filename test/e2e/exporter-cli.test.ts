@@ -128,7 +128,7 @@ describe('exporter process (npm start)', () => {
   });
 
   test('configuration error: exits 2 and names the flag', async () => {
-    const exporter = spawnExporter(['--collector.observations.interval=1s'], { GENESYS_CLIENT_ID: 'x', GENESYS_CLIENT_SECRET: 'y', GENESYSCLOUD_REGION: 'eu_west_1' });
+    const exporter = spawnExporter(['--collector.observations.interval=1s', '--web.listen-address=127.0.0.1:0'], { GENESYS_CLIENT_ID: 'x', GENESYS_CLIENT_SECRET: 'y', GENESYSCLOUD_REGION: 'eu_west_1' });
     running.push(exporter);
     const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, { timeoutMs: 60_000, intervalMs: 100 });
     assert.equal(code, 2);

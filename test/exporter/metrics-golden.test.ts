@@ -15,7 +15,7 @@ import { createExporterRegistry } from '../../exporter/registry.ts';
 import type { ExporterRegistry } from '../../exporter/registry.ts';
 import { SNAPSHOT_METRICS, SnapshotBuilder } from '../../exporter/samples.ts';
 import type { LabelsOf, SnapshotMetric } from '../../exporter/samples.ts';
-import { promtoolCheckMetrics } from './promtool-check.ts';
+import { promtoolCheckMetrics } from './support/promtool-check.ts';
 
 const GOLDEN = fileURLToPath(new URL('./golden/metrics.prom', import.meta.url));
 

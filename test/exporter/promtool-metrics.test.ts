@@ -12,7 +12,7 @@ import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
-import { promtoolCheckMetrics } from './promtool-check.ts';
+import { promtoolCheckMetrics } from './support/promtool-check.ts';
 
 function scrape(url: string, acceptEncoding: string | undefined): Promise<{ encoding: string | undefined; body: Buffer }> {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ import { get } from '../support/http-client.ts';
 import { parseExposition, select } from '../support/exposition.ts';
 import { startRig, untilReady, type FaultRig } from './support/harness.ts';
 import { waitFor } from '../../stack/wait-for.ts';
-import type { ProxyAction } from './fault-proxy.ts';
+import type { ProxyAction } from './support/fault-proxy.ts';
 
 describe('exporter behind a fault proxy', () => {
   let rig: FaultRig;

@@ -9,7 +9,7 @@ import type { MetricName } from '../../../metrics/catalog.ts';
 import { get } from '../../support/http-client.ts';
 import { waitFor } from '../../../stack/wait-for.ts';
 import { SimulatorClient } from '../../../stack/simulator-client.ts';
-import { startFaultProxy, type FaultProxy } from '../fault-proxy.ts';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 
 export interface FaultRig {
   readonly simulator: SimulatorHandle;
