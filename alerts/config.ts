@@ -5,10 +5,14 @@
 // parseAlertsConfigOverride without touching the modules.
 
 import { EXPORTER_JOB } from '../config/project.ts';
+import type { MediaType } from '../metrics/vocabulary.ts';
 import { mergeOverride, type Schema } from './config-override.ts';
 
 /** A Prometheus duration such as '30s', '5m' or '1h30m' (checked by parseAlertsConfigOverride). */
 export type Duration = string;
+
+/** One value per media type (the `media_type` label values of metrics/vocabulary.ts). */
+export type PerMedia<T> = { readonly [M in MediaType]: T };
 
 export interface AlertsConfig {
   readonly selectors: {
@@ -28,10 +32,17 @@ export interface AlertsConfig {
   /** Per alert, keyed by alert name so an override reads like the rule file. */
   readonly rules: {
     readonly QueueDepthCritical: { readonly for: Duration; readonly maxWaiting: number };
-    readonly WaitTimeDegradation: { readonly for: Duration; readonly maxP95WaitSeconds: number };
+    /** Per queue and media type: p95 wait above slaTargetFactor × the queue's own service-level time for that
+     * media type (genesys_queue_sla_target_seconds), or above maxP95WaitSeconds of the media type where the
+     * queue has no target. An email queue with a 1-hour target is not degraded at a 10-minute p95. */
+    readonly WaitTimeDegradation: { readonly for: Duration; readonly slaTargetFactor: number; readonly maxP95WaitSeconds: PerMedia<number> };
     /** Fires only when the queue had at least minOffers offers in the SLA window: a quiet queue never fires. */
     readonly QueueSlaBelowTarget: { readonly for: Duration; readonly minOffers: number };
-    readonly QueueNoAvailableAgents: { readonly for: Duration; readonly minWaiting: number };
+    /** Per queue and media type: at least minWaiting contacts of the media type waiting, no idle agent on the
+     * queue, and the oldest of them already past the queue's service-level time for it (or
+     * maxLongestWaitSeconds of the media type without a target): one email waiting in a closed inbox is not
+     * an emergency, a caller on hold with nobody free is. */
+    readonly QueueNoAvailableAgents: { readonly for: Duration; readonly minWaiting: number; readonly maxLongestWaitSeconds: PerMedia<number> };
     readonly GenesysExporterDown: { readonly for: Duration };
     readonly GenesysExporterAbsent: { readonly for: Duration };
     /** A collector's data is stale when older than missedPolls of its own poll interval, and at least
@@ -94,9 +105,17 @@ export const defaultAlertsConfig: AlertsConfig = {
   queueAlertsKeepFiringFor: '5m',
   rules: {
     QueueDepthCritical: { for: '5m', maxWaiting: 50 },
-    WaitTimeDegradation: { for: '10m', maxP95WaitSeconds: 120 },
+    WaitTimeDegradation: {
+      for: '10m',
+      slaTargetFactor: 2,
+      maxP95WaitSeconds: { voice: 120, callback: 3600, chat: 300, message: 3600, email: 14_400 },
+    },
     QueueSlaBelowTarget: { for: '15m', minOffers: 10 },
-    QueueNoAvailableAgents: { for: '5m', minWaiting: 1 },
+    QueueNoAvailableAgents: {
+      for: '5m',
+      minWaiting: 1,
+      maxLongestWaitSeconds: { voice: 30, callback: 1800, chat: 120, message: 1800, email: 7200 },
+    },
     // Short: while it is pending, a live queue incident is covered only by queueAlertsKeepFiringFor.
     GenesysExporterDown: { for: '2m' },
     GenesysExporterAbsent: { for: '5m' },
@@ -121,6 +140,7 @@ export const defaultAlertsConfig: AlertsConfig = {
 };
 
 const ruleWithFor = { for: 'duration' } as const;
+const perMediaSeconds = { voice: 'seconds', callback: 'seconds', chat: 'seconds', message: 'seconds', email: 'seconds' } as const;
 
 const alertsConfigSchema: Schema<AlertsConfig> = {
   selectors: { job: 'text' },
@@ -129,9 +149,9 @@ const alertsConfigSchema: Schema<AlertsConfig> = {
   queueAlertsKeepFiringFor: 'duration',
   rules: {
     QueueDepthCritical: { ...ruleWithFor, maxWaiting: 'count' },
-    WaitTimeDegradation: { ...ruleWithFor, maxP95WaitSeconds: 'seconds' },
+    WaitTimeDegradation: { ...ruleWithFor, slaTargetFactor: 'count', maxP95WaitSeconds: perMediaSeconds },
     QueueSlaBelowTarget: { ...ruleWithFor, minOffers: 'count' },
-    QueueNoAvailableAgents: { ...ruleWithFor, minWaiting: 'count' },
+    QueueNoAvailableAgents: { ...ruleWithFor, minWaiting: 'count', maxLongestWaitSeconds: perMediaSeconds },
     GenesysExporterDown: ruleWithFor,
     GenesysExporterAbsent: ruleWithFor,
     GenesysExporterDataStale: { ...ruleWithFor, missedPolls: 'count', minAgeSeconds: 'seconds' },

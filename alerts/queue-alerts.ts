@@ -2,11 +2,11 @@
 // Alertmanager groups by and which the exporter-down inhibit rule matches on.
 
 import { type AlertingRule, type RuleSource, sourceModule } from '../generator/contract.ts';
-import { aggregateBy, raw, series, sumBy } from '../metrics/promql.ts';
-import { routingStatusLabel } from '../metrics/vocabulary.ts';
+import { aggregateBy, raw, series, sumBy, type Vector } from '../metrics/promql.ts';
+import { MEDIA_TYPES, type MediaType, routingStatusLabel } from '../metrics/vocabulary.ts';
 import { SLA_WINDOW_MINUTES, WAIT_RATE_WINDOW_MINUTES } from '../metrics/kpis.ts';
 import { parseDurationMs } from '../config/duration.ts';
-import type { AlertsConfig, Duration } from './config.ts';
+import type { AlertsConfig, Duration, PerMedia } from './config.ts';
 import { alertingRule, on, QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
 import { RECORDED, recorded } from './recording-rules.ts';
 
@@ -34,12 +34,39 @@ export function queueKeepFiringFor(config: AlertsConfig): Duration {
   return config.queueAlertsKeepFiringFor;
 }
 
+type QueueMediaLabel = (typeof QUEUE_MEDIA_KEY)[number];
+
+/**
+ * A limit per queue and media type: `factor` × the queue's own service-level time for the media type where
+ * Genesys has one (> 0), else the media type's default. `like(media)` is any vector with exactly the
+ * QUEUE_MEDIA_KEY labels, restricted to one media type: the defaults take their label sets from it.
+ */
+function limitPerQueueMedia(
+  job: string,
+  factor: number,
+  defaults: PerMedia<number>,
+  like: (media: MediaType) => Vector<QueueMediaLabel>,
+): Vector<QueueMediaLabel> {
+  const target = aggregateBy('max', QUEUE_MEDIA_KEY, series('genesys_queue_sla_target_seconds', { job }));
+  const fallbacks = MEDIA_TYPES.map((media) => `(0 * ${like(media)} + ${defaults[media]})`);
+  return raw(`((${factor} * (${target} > 0)) or ${fallbacks.join(' or ')})`);
+}
+
+/** "voice 120 s, chat 300 s, …" for descriptions. */
+const perMediaText = (values: PerMedia<number>): string => MEDIA_TYPES.map((media) => `${media} ${values[media]} s`).join(', ');
+
 function rules(config: AlertsConfig): AlertingRule[] {
   const { job } = config.selectors;
   const { QueueDepthCritical, WaitTimeDegradation, QueueSlaBelowTarget, QueueNoAvailableAgents } = config.rules;
   const keepFiringFor = queueKeepFiringFor(config);
   // Depth over all media types of the queue, as the overview panel shows it.
   const waiting = sumBy(QUEUE_KEY, series('genesys_queue_depth', { job }));
+  const waitingPerMedia = (media?: MediaType) => sumBy(QUEUE_MEDIA_KEY, series('genesys_queue_depth', { job, media_type: media }));
+  const longestWait = (media?: MediaType) => aggregateBy('max', QUEUE_MEDIA_KEY, series('genesys_queue_longest_wait_seconds', { job, media_type: media }));
+  const p95 = (media?: MediaType) =>
+    raw<QueueMediaLabel>(media === undefined ? RECORDED.waitTimeP95.name : `${RECORDED.waitTimeP95.name}{media_type="${media}"}`);
+  const p95Limit = limitPerQueueMedia(job, WaitTimeDegradation.slaTargetFactor, WaitTimeDegradation.maxP95WaitSeconds, p95);
+  const longestWaitLimit = limitPerQueueMedia(job, 1, QueueNoAvailableAgents.maxLongestWaitSeconds, longestWait);
   const idleAgents = sumBy(QUEUE_KEY, series('genesys_queue_agents', { job, routing_status: routingStatusLabel('IDLE') }));
   const slaTarget = aggregateBy('max', QUEUE_MEDIA_KEY, series('genesys_queue_sla_target_ratio', { job }));
   const compliance = recorded(RECORDED.slaCompliance15m);
@@ -59,12 +86,13 @@ function rules(config: AlertsConfig): AlertingRule[] {
     }),
     alertingRule(config, {
       alert: 'WaitTimeDegradation',
-      expr: raw(`${recorded(RECORDED.waitTimeP95)} > ${WaitTimeDegradation.maxP95WaitSeconds}`),
+      expr: raw(`${p95()} > ${on(QUEUE_MEDIA_KEY)} ${p95Limit}`),
       severity: 'warning',
-      summary: `Queue {{ $labels.queue_name }}: p95 wait above ${WaitTimeDegradation.maxP95WaitSeconds} s`,
+      summary: 'Queue {{ $labels.queue_name }} ({{ $labels.media_type }}): p95 wait above its limit',
       description:
-        `95 % of contacts in queue {{ $labels.queue_name }} waited up to {{ $value | printf "%.0f" }} s ` +
-        `over the last ${WAIT_RATE_WINDOW_MINUTES} minutes (threshold ${WaitTimeDegradation.maxP95WaitSeconds} s) ` +
+        `95 % of {{ $labels.media_type }} contacts in queue {{ $labels.queue_name }} waited up to {{ $value | printf "%.0f" }} s ` +
+        `over the last ${WAIT_RATE_WINDOW_MINUTES} minutes, above ${WaitTimeDegradation.slaTargetFactor} × the queue's ` +
+        `service-level time for {{ $labels.media_type }} (without one: ${perMediaText(WaitTimeDegradation.maxP95WaitSeconds)}), ` +
         `for at least ${WaitTimeDegradation.for}.`,
       keepFiringFor,
       dashboard: { key: 'queueDetail', perQueue: true },
@@ -87,12 +115,18 @@ function rules(config: AlertsConfig): AlertingRule[] {
       alert: 'QueueNoAvailableAgents',
       // `unless … > 0` rather than `== 0`: Genesys may leave out a routing status no agent is in, so a
       // missing idle series must count as no idle agent.
-      expr: raw(`${waiting} >= ${QueueNoAvailableAgents.minWaiting} unless ${on(QUEUE_KEY)} ${idleAgents} > 0`),
+      // Per media type: the oldest waiting contact must be past its target, so a backlog of emails well
+      // inside their hours-long target does not page while every agent is on calls.
+      expr: raw(
+        `(${waitingPerMedia()} >= ${QueueNoAvailableAgents.minWaiting} unless ${on(QUEUE_KEY)} ${idleAgents} > 0) ` +
+          `and ${on(QUEUE_MEDIA_KEY)} (${longestWait()} > ${on(QUEUE_MEDIA_KEY)} ${longestWaitLimit})`,
+      ),
       severity: 'warning',
-      summary: 'Queue {{ $labels.queue_name }} has contacts waiting and no available agent',
+      summary: 'Queue {{ $labels.queue_name }} ({{ $labels.media_type }}) has contacts waiting past their target and no available agent',
       description:
-        '{{ $value }} contacts are waiting in queue {{ $labels.queue_name }} and none of its agents has been ' +
-        `idle (available) for at least ${QueueNoAvailableAgents.for}.`,
+        '{{ $value }} {{ $labels.media_type }} contacts are waiting in queue {{ $labels.queue_name }}, the oldest longer than ' +
+        `the queue's service-level time for {{ $labels.media_type }} (without one: ${perMediaText(QueueNoAvailableAgents.maxLongestWaitSeconds)}), ` +
+        `and none of its agents has been idle (available) for at least ${QueueNoAvailableAgents.for}.`,
       keepFiringFor,
       dashboard: { key: 'queueDetail', perQueue: true },
     }),

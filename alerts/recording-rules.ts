@@ -7,7 +7,7 @@ import { type RecordingRule, type RuleSource, sourceModule } from '../generator/
 import { overSlaWindow, SLA_WINDOW, slaCompliance, WAIT_RATE_WINDOW } from '../metrics/kpis.ts';
 import { histogramQuantile, range, raw, rate, series, sumBy, type Vector } from '../metrics/promql.ts';
 import type { AlertsConfig } from './config.ts';
-import { QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
+import { type QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
 
 const MODULE = sourceModule(import.meta.url);
 
@@ -20,13 +20,12 @@ export interface RecordedSeries<L extends string> {
   readonly labels: readonly L[];
 }
 
-const queueLevel = <N extends string>(name: N) => ({ name, labels: QUEUE_KEY }) as const;
 const queueMediaLevel = <N extends string>(name: N) => ({ name, labels: QUEUE_MEDIA_KEY }) as const;
 
 /** The recorded series the alerts use. SLA series exist only where the queue had offers. */
 export const RECORDED = {
-  /** p95 wait per queue (all media types, as the overview panel), 5-minute rate window. */
-  waitTimeP95: queueLevel(`queue_name:genesys_queue_wait_time_seconds:p95_rate${WAIT_RATE_WINDOW}`),
+  /** p95 wait per queue and media type (an email's wait says nothing about a call's), 5-minute rate window. */
+  waitTimeP95: queueMediaLevel(`queue_name_media_type:genesys_queue_wait_time_seconds:p95_rate${WAIT_RATE_WINDOW}`),
   /** Contacts offered per queue and media type in the last 15 minutes. */
   offers15m: queueMediaLevel(`queue_name_media_type:genesys_queue_offer:increase${SLA_WINDOW}`),
   /** Contacts answered later than the target per queue and media type in the last 15 minutes. */
@@ -48,7 +47,8 @@ function rules(config: AlertsConfig): RecordingRule[] {
   return [
     {
       record: RECORDED.waitTimeP95.name,
-      expr: histogramQuantile(0.95, sumBy([...QUEUE_KEY, 'le'], rate(range(series('genesys_queue_wait_time_seconds_bucket', { job }), WAIT_RATE_WINDOW)))).text,
+      expr: histogramQuantile(0.95, sumBy([...QUEUE_MEDIA_KEY, 'le'], rate(range(series('genesys_queue_wait_time_seconds_bucket', { job }), WAIT_RATE_WINDOW))))
+        .text,
     },
     {
       record: RECORDED.offers15m.name,

@@ -13,9 +13,11 @@ function yellowFromHalfRedAt(alertThreshold: number): readonly dashboard.Thresho
   ];
 }
 
-/** Waits (p95, longest wait), against WaitTimeDegradation's p95 limit. */
+/** Waits (p95, longest wait), against WaitTimeDegradation's p95 limit for voice: the alert's limits are per
+ * queue and media type (a multiple of each queue's own target time), which one static colour scale cannot
+ * show; voice's is the strictest default, so a panel never looks calmer than the alert for calls. */
 export function waitSteps(config: AlertsConfig): readonly dashboard.Threshold[] {
-  return yellowFromHalfRedAt(config.rules.WaitTimeDegradation.maxP95WaitSeconds);
+  return yellowFromHalfRedAt(config.rules.WaitTimeDegradation.maxP95WaitSeconds.voice);
 }
 
 /** Contacts waiting, against QueueDepthCritical's limit. */
