@@ -9,6 +9,7 @@
 import { Command, Option } from 'commander';
 import { loadInputs, SourceLoadError } from './generator/load-sources.ts';
 import { run, type Mode } from './generator/run.ts';
+import { formatTypeProblem, TYPE_CHECKED_FOLDERS, typeCheckSources } from './generator/type-check.ts';
 
 interface CliOptions {
   readonly out: string;
@@ -26,6 +27,14 @@ function withSharedOptions(command: Command): Command {
 }
 
 async function execute(mode: Mode, options: CliOptions): Promise<void> {
+  // tsx ran the modules without checking their types: a wrong unit or threshold type must not reach out/.
+  const typeProblems = typeCheckSources({ root: import.meta.dirname });
+  if (typeProblems.length > 0) {
+    for (const problem of typeProblems) process.stderr.write(`${formatTypeProblem(problem)}\n`);
+    process.stderr.write(`generate: ${typeProblems.length} type error(s) in ${TYPE_CHECKED_FOLDERS.join('/, ')}/: nothing written\n`);
+    process.exitCode = 1;
+    return;
+  }
   try {
     const inputs = loadInputs(options.config);
     const result = run({ mode, outDir: options.out, readme: options.readme === false ? undefined : options.readme }, inputs);

@@ -10,8 +10,30 @@ import { recordingRules } from './recording-rules.ts';
 export { alertmanagerSource } from './alertmanager.ts';
 export { defaultAlertsConfig, parseAlertsConfigOverride, type AlertsConfig } from './config.ts';
 
+/**
+ * The config with its `rules` guarded: a rule module reading the settings of an alert the config does not
+ * declare gets an error naming the alert and where to add it, instead of `Cannot read properties of
+ * undefined (reading 'for')` from wherever the module first used them.
+ */
+function guarded(config: AlertsConfig): AlertsConfig {
+  const rules = new Proxy(config.rules, {
+    get(target, key, receiver) {
+      // Alert names are CamelCase; anything else (toJSON, then, …) is left to behave as on a plain object.
+      if (typeof key === 'string' && /^[A-Z]/.test(key) && !(key in target)) {
+        throw new Error(
+          `alert ${key}: no settings in the alerts config: add ${key}: { for: '5m', … } to AlertsConfig['rules'], ` +
+            'defaultAlertsConfig.rules and alertsConfigSchema.rules in alerts/config.ts',
+        );
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  return { ...config, rules };
+}
+
 export function ruleSources(config: AlertsConfig): RuleSource[] {
-  return [recordingRules(config), queueAlerts(config), exporterAlerts(config)];
+  const checked = guarded(config);
+  return [recordingRules(checked), queueAlerts(checked), exporterAlerts(checked)];
 }
 
 /** Every alerting rule of every module, flattened (for checks that go over all alerts). */

@@ -138,3 +138,22 @@ describe('queue alerts outlive a dead exporter until its page has fired', () => 
     assert.doesNotThrow(() => alertingRules(override({ queueAlertsKeepFiringFor: '3m', rules: { GenesysExporterDown: { for: '2m' } } })));
   });
 });
+
+describe('an alert missing from the config', () => {
+  test('is named with where to add it, not a TypeError about `for`', () => {
+    const { QueueDepthCritical: _dropped, ...rules } = defaultAlertsConfig.rules;
+    const missing = { ...defaultAlertsConfig, rules: rules as typeof defaultAlertsConfig.rules };
+    assert.throws(
+      () => alertingRules(missing),
+      (error: Error) => {
+        assert.doesNotMatch(error.message, /Cannot read properties/);
+        assert.match(
+          error.message,
+          /^alert QueueDepthCritical: no settings in the alerts config: add QueueDepthCritical: \{ for: '5m', … \} to AlertsConfig\['rules'\]/,
+        );
+        assert.match(error.message, /alerts\/config\.ts$/);
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,40 @@
+// generate type-checks the dashboard, alert and metric modules (tsx runs them unchecked) with ts-morph's own
+// compiler, reading the repository's tsconfig.json, and reports file:line:column and the compiler's message.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatTypeProblem, typeCheckSources } from '../../generator/type-check.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DETAIL = 'dashboards/queue-detail.ts';
+
+describe('type check of the generator sources', () => {
+  test('the repository modules compile under the bundled compiler with tsconfig.json', () => {
+    const problems = typeCheckSources({ root: ROOT });
+    assert.deepEqual(problems.map(formatTypeProblem), []);
+  });
+
+  test("a misspelt unit ('percentunitt') is reported with file, line and the compiler's message", () => {
+    const original = readFileSync(resolve(ROOT, DETAIL), 'utf8');
+    const at = original.indexOf("unit: 'percentunit',");
+    assert.ok(at >= 0, `${DETAIL} sets unit: 'percentunit' somewhere (fixture)`);
+    const line = original.slice(0, at).split('\n').length;
+    const broken = `${original.slice(0, at)}unit: 'percentunitt',${original.slice(at + "unit: 'percentunit',".length)}`;
+    const problems = typeCheckSources({ root: ROOT, replacements: new Map([[DETAIL, broken]]) });
+    assert.equal(problems.length, 1, problems.map(formatTypeProblem).join('\n'));
+    const [problem] = problems;
+    assert.equal(problem?.file, DETAIL);
+    assert.equal(problem?.line, line);
+    assert.match(problem?.message ?? '', /'"percentunitt"' is not assignable to type 'Unit'/);
+    assert.match(formatTypeProblem(problem ?? { file: '', line: 0, column: 0, message: '' }), new RegExp(`^${DETAIL}:${line}:\\d+: `));
+  });
+
+  test('a replacement outside the checked folders is refused, naming them', () => {
+    assert.throws(
+      () => typeCheckSources({ root: ROOT, replacements: new Map([['exporter/main.ts', '']]) }),
+      /exporter\/main\.ts is not under dashboards, alerts, metrics/,
+    );
+  });
+});
