@@ -26,12 +26,27 @@ type LeafKindFor<V> = undefined extends V
     ? 'count' | 'ratio' | 'seconds'
     : 'duration' | 'url' | 'path' | 'text' | 'weekdays' | 'clockRanges' | 'timeZone';
 
-/** A schema mirrors its config: every key present, each leaf with a kind that fits its type. */
-export type Schema<T> = {
-  readonly [K in keyof T]-?: NonNullable<T[K]> extends string | number ? LeafKindFor<T[K]> : Schema<T[K]>;
-};
+/** Schema key of a map whose keys the user chooses (queue-name patterns, checked as regular expressions):
+ * every entry has this shape. */
+export const ANY_KEY = '*';
+
+/** A schema mirrors its config: every key present, each leaf with a kind that fits its type; a map with
+ * free keys (Record<string, V>) has one schema for all its entries under ANY_KEY. */
+export type Schema<T> = string extends keyof T ? { readonly [ANY_KEY]: SchemaOf<T[keyof T]> } : { readonly [K in keyof T]-?: SchemaOf<T[K]> };
+type SchemaOf<V> = NonNullable<V> extends string | number ? LeafKindFor<V> : Schema<NonNullable<V>>;
 
 type SchemaNode = LeafKind | { readonly [key: string]: SchemaNode };
+
+/** A map key that must be a regular expression (anchored by Prometheus like `=~`). */
+function regexKeyProblem(key: string): string | undefined {
+  if (key === '') return 'an empty pattern would match every queue';
+  try {
+    new RegExp(`^(?:${key})$`);
+    return undefined;
+  } catch (error) {
+    return `${JSON.stringify(key)} is not a regular expression (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -135,8 +150,15 @@ function mergeNode(schema: SchemaNode, base: unknown, input: unknown, path: stri
   }
   if (!isPlainObject(input)) throw new Error(`alerts config: ${path || '(root)'}: expected an object, got ${describe(input)}`);
   const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  const anyKey = schema[ANY_KEY];
   for (const [key, value] of Object.entries(input)) {
     const keyPath = path === '' ? key : `${path}.${key}`;
+    if (anyKey !== undefined) {
+      const problem = regexKeyProblem(key);
+      if (problem !== undefined) throw new Error(`alerts config: ${keyPath}: ${problem}`);
+      merged[key] = mergeNode(anyKey, merged[key] ?? {}, value, keyPath);
+      continue;
+    }
     const child = schema[key];
     if (child === undefined) {
       throw new Error(`alerts config: ${keyPath}: unknown key (expected one of: ${Object.keys(schema).join(', ')})`);

@@ -6,7 +6,7 @@
 
 import { EXPORTER_JOB } from '../config/project.ts';
 import type { MediaType } from '../metrics/vocabulary.ts';
-import { mergeOverride, type Schema } from './config-override.ts';
+import { ANY_KEY, mergeOverride, type Schema } from './config-override.ts';
 
 /** A Prometheus duration such as '30s', '5m' or '1h30m' (checked by parseAlertsConfigOverride). */
 export type Duration = string;
@@ -29,6 +29,10 @@ export interface AlertsConfig {
    * would send [RESOLVED] before GenesysExporterDown (which then inhibits them) has fired. Must exceed
    * rules.GenesysExporterDown.for by at least EXPORTER_DOWN_MARGIN (checked when the rules are built). */
   readonly queueAlertsKeepFiringFor: Duration;
+  /** Per-queue limits, keyed by a regular expression on queue_name (anchored, as PromQL's `=~`), e.g.
+   * `{ 'VIP .*': { QueueDepthCritical: { maxWaiting: 10 } } }`. The alert and the panels that mirror it use
+   * the first pattern (in this object's order) that matches a queue, the rules' default otherwise. */
+  readonly queueOverrides: Readonly<Record<string, QueueOverride>>;
   /** Per alert, keyed by alert name so an override reads like the rule file. */
   readonly rules: {
     readonly QueueDepthCritical: { readonly for: Duration; readonly maxWaiting: number };
@@ -98,11 +102,24 @@ export interface AlertsConfig {
 
 export type AlertName = keyof AlertsConfig['rules'];
 
+/** QueueDepthCritical's per-queue limits, first match first: the alert and the depth panels both use this. */
+export function queueDepthOverrides(config: AlertsConfig): { readonly queueNamePattern: string; readonly maxWaiting: number }[] {
+  return Object.entries(config.queueOverrides).flatMap(([queueNamePattern, override]) =>
+    override.QueueDepthCritical?.maxWaiting === undefined ? [] : [{ queueNamePattern, maxWaiting: override.QueueDepthCritical.maxWaiting }],
+  );
+}
+
+/** What a queue-name pattern can change. */
+export interface QueueOverride {
+  readonly QueueDepthCritical?: { readonly maxWaiting: number };
+}
+
 export const defaultAlertsConfig: AlertsConfig = {
   selectors: { job: EXPORTER_JOB },
   runbookBaseUrl: 'https://github.com/your-org/genesys-queue-observability/blob/main/docs/runbooks.md',
   grafanaBaseUrl: 'http://localhost:3000',
   queueAlertsKeepFiringFor: '5m',
+  queueOverrides: {},
   rules: {
     QueueDepthCritical: { for: '5m', maxWaiting: 50 },
     WaitTimeDegradation: {
@@ -147,6 +164,7 @@ const alertsConfigSchema: Schema<AlertsConfig> = {
   runbookBaseUrl: 'url',
   grafanaBaseUrl: 'url',
   queueAlertsKeepFiringFor: 'duration',
+  queueOverrides: { [ANY_KEY]: { QueueDepthCritical: { maxWaiting: 'count' } } },
   rules: {
     QueueDepthCritical: { ...ruleWithFor, maxWaiting: 'count' },
     WaitTimeDegradation: { ...ruleWithFor, slaTargetFactor: 'count', maxP95WaitSeconds: perMediaSeconds },

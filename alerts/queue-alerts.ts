@@ -6,7 +6,7 @@ import { aggregateBy, raw, series, sumBy, type Vector } from '../metrics/promql.
 import { MEDIA_TYPES, type MediaType, routingStatusLabel } from '../metrics/vocabulary.ts';
 import { SLA_WINDOW_MINUTES, WAIT_RATE_WINDOW_MINUTES } from '../metrics/kpis.ts';
 import { parseDurationMs } from '../config/duration.ts';
-import type { AlertsConfig, Duration, PerMedia } from './config.ts';
+import { type AlertsConfig, type Duration, type PerMedia, queueDepthOverrides } from './config.ts';
 import { alertingRule, on, QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
 import { RECORDED, recorded } from './recording-rules.ts';
 
@@ -61,6 +61,20 @@ function rules(config: AlertsConfig): AlertingRule[] {
   const keepFiringFor = queueKeepFiringFor(config);
   // Depth over all media types of the queue, as the overview panel shows it.
   const waiting = sumBy(QUEUE_KEY, series('genesys_queue_depth', { job }));
+  // Per-queue limits: the first matching pattern's, else the default (an `or` keeps the left side's series).
+  const depthOverrides = queueDepthOverrides(config);
+  const depthLimitOverrides = depthOverrides.map(
+    ({ queueNamePattern, maxWaiting }) =>
+      `(0 * ${sumBy(QUEUE_KEY, series('genesys_queue_depth', { job, queue_name: { re: queueNamePattern } }))} + ${maxWaiting})`,
+  );
+  const depthLimit =
+    depthOverrides.length === 0
+      ? `${QueueDepthCritical.maxWaiting}`
+      : `${on(QUEUE_KEY)} (${[...depthLimitOverrides, `(0 * ${waiting} + ${QueueDepthCritical.maxWaiting})`].join(' or ')})`;
+  const depthThresholdText =
+    depthOverrides.length === 0
+      ? `${QueueDepthCritical.maxWaiting}`
+      : `${QueueDepthCritical.maxWaiting}, or ${depthOverrides.map((o) => `${o.maxWaiting} for queues matching ${o.queueNamePattern}`).join(', ')}`;
   const waitingPerMedia = (media?: MediaType) => sumBy(QUEUE_MEDIA_KEY, series('genesys_queue_depth', { job, media_type: media }));
   const longestWait = (media?: MediaType) => aggregateBy('max', QUEUE_MEDIA_KEY, series('genesys_queue_longest_wait_seconds', { job, media_type: media }));
   const p95 = (media?: MediaType) =>
@@ -75,12 +89,13 @@ function rules(config: AlertsConfig): AlertingRule[] {
   return [
     alertingRule(config, {
       alert: 'QueueDepthCritical',
-      expr: raw(`${waiting} > ${QueueDepthCritical.maxWaiting}`),
+      expr: raw(`${waiting} > ${depthLimit}`),
       severity: 'critical',
-      summary: `Queue {{ $labels.queue_name }} has more than ${QueueDepthCritical.maxWaiting} contacts waiting`,
-      description:
-        `{{ $value }} contacts are waiting in queue {{ $labels.queue_name }} ` +
-        `(threshold ${QueueDepthCritical.maxWaiting}) for at least ${QueueDepthCritical.for}.`,
+      summary:
+        depthOverrides.length === 0
+          ? `Queue {{ $labels.queue_name }} has more than ${QueueDepthCritical.maxWaiting} contacts waiting`
+          : 'Queue {{ $labels.queue_name }} has more contacts waiting than its limit',
+      description: `{{ $value }} contacts are waiting in queue {{ $labels.queue_name }} (threshold ${depthThresholdText}) for at least ${QueueDepthCritical.for}.`,
       keepFiringFor,
       dashboard: { key: 'queueDetail', perQueue: true },
     }),

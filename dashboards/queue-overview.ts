@@ -15,6 +15,7 @@ import {
   composeDashboard,
   dashedThresholdLines,
   datasourceVariable,
+  depthOverrides,
   depthSteps,
   depthPerQueue,
   longestWaitPerQueue,
@@ -118,7 +119,7 @@ function slaComplianceByQueuePanel() {
 // A true 0 for a listed queue with nothing waiting (zero-filled from genesys_queue_info while the poll
 // succeeds); when the exporter or its poll is down the queue has no bar rather than a false 0.
 function waitingNowPanel(config: AlertsConfig) {
-  return barGaugePanel({
+  const panel = barGaugePanel({
     id: PANEL.waitingNow,
     title: 'Contacts waiting now',
     description: 'Contacts waiting in each selected queue now. Click a bar for the queue detail.',
@@ -129,6 +130,9 @@ function waitingNowPanel(config: AlertsConfig) {
     .thresholds(thresholds(depthSteps(config)))
     .colorScheme(colorByThresholds())
     .dataLinks([queueDetailDataLink()]);
+  // Bars are named by queue: each queue with its own QueueDepthCritical limit colours against that limit.
+  for (const { regexp, steps } of depthOverrides(config)) panel.overrideByRegexp(regexp, [{ id: 'thresholds', value: thresholds(steps).build() }]);
+  return panel;
 }
 
 // Same zero-fill as "Contacts waiting now": the exporter reports 0 s when nobody waits, and a listed

@@ -3,7 +3,7 @@
 // half of it.
 
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { AlertsConfig } from '../../alerts/config.ts';
+import { type AlertsConfig, queueDepthOverrides } from '../../alerts/config.ts';
 
 function yellowFromHalfRedAt(alertThreshold: number): readonly dashboard.Threshold[] {
   return [
@@ -23,6 +23,16 @@ export function waitSteps(config: AlertsConfig): readonly dashboard.Threshold[] 
 /** Contacts waiting, against QueueDepthCritical's limit. */
 export function depthSteps(config: AlertsConfig): readonly dashboard.Threshold[] {
   return yellowFromHalfRedAt(config.rules.QueueDepthCritical.maxWaiting);
+}
+
+/** Per-queue depth limits (alerts config queueOverrides) as Grafana field overrides: a panel whose series are
+ * named by queue (legend {{queue_name}}) colours each queue against its own limit, as the alert judges it.
+ * Listed last-match-first, because Grafana applies overrides in order and the last one wins, while the
+ * alert takes the first matching pattern. */
+export function depthOverrides(config: AlertsConfig): { readonly regexp: string; readonly steps: readonly dashboard.Threshold[] }[] {
+  return queueDepthOverrides(config)
+    .map(({ queueNamePattern, maxWaiting }) => ({ regexp: `^(?:${queueNamePattern})$`, steps: yellowFromHalfRedAt(maxWaiting) }))
+    .reverse();
 }
 
 /** A collector's data age as a share of GenesysExporterDataStale's limit: red at 1, where the alert's condition holds. */
