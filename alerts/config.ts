@@ -7,6 +7,7 @@
 import { EXPORTER_JOB } from '../config/project.ts';
 import type { MediaType } from '../metrics/vocabulary.ts';
 import { ANY_KEY, mergeOverride, type Schema } from './config-override.ts';
+import { type RuleSettings, ruleDefaults, ruleSchema } from './rule-settings.ts';
 
 /** A Prometheus duration such as '30s', '5m' or '1h30m' (checked by parseAlertsConfigOverride). */
 export type Duration = string;
@@ -33,42 +34,9 @@ export interface AlertsConfig {
    * `{ 'VIP .*': { QueueDepthCritical: { maxWaiting: 10 } } }`. The alert and the panels that mirror it use
    * the first pattern (in this object's order) that matches a queue, the rules' default otherwise. */
   readonly queueOverrides: Readonly<Record<string, QueueOverride>>;
-  /** Per alert, keyed by alert name so an override reads like the rule file. */
-  readonly rules: {
-    readonly QueueDepthCritical: { readonly for: Duration; readonly maxWaiting: number };
-    /** Per queue and media type: p95 wait above slaTargetFactor × the queue's own service-level time for that
-     * media type (genesys_queue_sla_target_seconds), or above maxP95WaitSeconds of the media type where the
-     * queue has no target. An email queue with a 1-hour target is not degraded at a 10-minute p95. */
-    readonly WaitTimeDegradation: { readonly for: Duration; readonly slaTargetFactor: number; readonly maxP95WaitSeconds: PerMedia<number> };
-    /** Fires only when the queue had at least minOffers offers in the SLA window: a quiet queue never fires. */
-    readonly QueueSlaBelowTarget: { readonly for: Duration; readonly minOffers: number };
-    /** Per queue and media type: at least minWaiting contacts of the media type waiting, no idle agent on the
-     * queue, and the oldest of them already past the queue's service-level time for it (or
-     * maxLongestWaitSeconds of the media type without a target): one email waiting in a closed inbox is not
-     * an emergency, a caller on hold with nobody free is. */
-    readonly QueueNoAvailableAgents: { readonly for: Duration; readonly minWaiting: number; readonly maxLongestWaitSeconds: PerMedia<number> };
-    readonly GenesysExporterDown: { readonly for: Duration };
-    readonly GenesysExporterAbsent: { readonly for: Duration };
-    /** A collector's data is stale when older than missedPolls of its own poll interval, and at least
-     * minAgeSeconds (so a fast collector's scrape jitter never counts). Per collector, because the queue
-     * catalog refreshes every few minutes while observations poll every few seconds: one fixed age limit
-     * is either too tight for the first (flapping, and this alert inhibits every queue alert) or too loose
-     * for the second. */
-    readonly GenesysExporterDataStale: { readonly for: Duration; readonly missedPolls: number; readonly minAgeSeconds: number };
-    readonly GenesysExporterCollectorFailing: { readonly for: Duration };
-    /** The exporter serves its embedded simulated org (demo mode): every queue number is made up. */
-    readonly GenesysExporterSimulatedData: { readonly for: Duration };
-    /** The queue filters match no queue: the exporter runs, but watches nothing. */
-    readonly GenesysExporterNoQueues: { readonly for: Duration };
-    /** Queues matched the filters but --collector.queues.max left them out: they are not watched. */
-    readonly GenesysExporterQueuesDroppedByCap: { readonly for: Duration };
-    /** More than maxResponses 429s within window (the client retries a few; a steady stream means over budget). */
-    readonly GenesysApiRateLimited: { readonly for: Duration; readonly window: Duration; readonly maxResponses: number };
-    /** Share of API requests failing (timeouts, network errors, 4xx/5xx other than 429) over window. */
-    readonly GenesysApiErrors: { readonly for: Duration; readonly window: Duration; readonly maxErrorRatio: number };
-    /** Token grants failing with no success within window, or the login circuit breaker open. */
-    readonly GenesysAuthenticationFailing: { readonly for: Duration; readonly window: Duration };
-  };
+  /** Per alert, keyed by alert name so an override reads like the rule file; declared (with defaults and
+   * override kinds) once per alert in alerts/rule-settings.ts. */
+  readonly rules: RuleSettings;
   readonly alertmanager: {
     readonly groupWait: Duration;
     readonly groupInterval: Duration;
@@ -120,31 +88,7 @@ export const defaultAlertsConfig: AlertsConfig = {
   grafanaBaseUrl: 'http://localhost:3000',
   queueAlertsKeepFiringFor: '5m',
   queueOverrides: {},
-  rules: {
-    QueueDepthCritical: { for: '5m', maxWaiting: 50 },
-    WaitTimeDegradation: {
-      for: '10m',
-      slaTargetFactor: 2,
-      maxP95WaitSeconds: { voice: 120, callback: 3600, chat: 300, message: 3600, email: 14_400 },
-    },
-    QueueSlaBelowTarget: { for: '15m', minOffers: 10 },
-    QueueNoAvailableAgents: {
-      for: '5m',
-      minWaiting: 1,
-      maxLongestWaitSeconds: { voice: 30, callback: 1800, chat: 120, message: 1800, email: 7200 },
-    },
-    // Short: while it is pending, a live queue incident is covered only by queueAlertsKeepFiringFor.
-    GenesysExporterDown: { for: '2m' },
-    GenesysExporterAbsent: { for: '5m' },
-    GenesysExporterDataStale: { for: '5m', missedPolls: 3, minAgeSeconds: 120 },
-    GenesysExporterCollectorFailing: { for: '10m' },
-    GenesysExporterSimulatedData: { for: '1m' },
-    GenesysExporterNoQueues: { for: '5m' },
-    GenesysExporterQueuesDroppedByCap: { for: '15m' },
-    GenesysApiRateLimited: { for: '10m', window: '10m', maxResponses: 10 },
-    GenesysApiErrors: { for: '10m', window: '10m', maxErrorRatio: 0.1 },
-    GenesysAuthenticationFailing: { for: '5m', window: '15m' },
-  },
+  rules: ruleDefaults(),
   alertmanager: {
     groupWait: '30s',
     groupInterval: '5m',
@@ -156,31 +100,13 @@ export const defaultAlertsConfig: AlertsConfig = {
   },
 };
 
-const ruleWithFor = { for: 'duration' } as const;
-const perMediaSeconds = { voice: 'seconds', callback: 'seconds', chat: 'seconds', message: 'seconds', email: 'seconds' } as const;
-
 const alertsConfigSchema: Schema<AlertsConfig> = {
   selectors: { job: 'text' },
   runbookBaseUrl: 'url',
   grafanaBaseUrl: 'url',
   queueAlertsKeepFiringFor: 'duration',
   queueOverrides: { [ANY_KEY]: { QueueDepthCritical: { maxWaiting: 'count' } } },
-  rules: {
-    QueueDepthCritical: { ...ruleWithFor, maxWaiting: 'count' },
-    WaitTimeDegradation: { ...ruleWithFor, slaTargetFactor: 'count', maxP95WaitSeconds: perMediaSeconds },
-    QueueSlaBelowTarget: { ...ruleWithFor, minOffers: 'count' },
-    QueueNoAvailableAgents: { ...ruleWithFor, minWaiting: 'count', maxLongestWaitSeconds: perMediaSeconds },
-    GenesysExporterDown: ruleWithFor,
-    GenesysExporterAbsent: ruleWithFor,
-    GenesysExporterDataStale: { ...ruleWithFor, missedPolls: 'count', minAgeSeconds: 'seconds' },
-    GenesysExporterCollectorFailing: ruleWithFor,
-    GenesysExporterSimulatedData: ruleWithFor,
-    GenesysExporterNoQueues: ruleWithFor,
-    GenesysExporterQueuesDroppedByCap: ruleWithFor,
-    GenesysApiRateLimited: { ...ruleWithFor, window: 'duration', maxResponses: 'count' },
-    GenesysApiErrors: { ...ruleWithFor, window: 'duration', maxErrorRatio: 'ratio' },
-    GenesysAuthenticationFailing: { ...ruleWithFor, window: 'duration' },
-  },
+  rules: ruleSchema(),
   alertmanager: {
     groupWait: 'duration',
     groupInterval: 'duration',

@@ -20,10 +20,7 @@ function guarded(config: AlertsConfig): AlertsConfig {
     get(target, key, receiver) {
       // Alert names are CamelCase; anything else (toJSON, then, …) is left to behave as on a plain object.
       if (typeof key === 'string' && /^[A-Z]/.test(key) && !(key in target)) {
-        throw new Error(
-          `alert ${key}: no settings in the alerts config: add ${key}: { for: '5m', … } to AlertsConfig['rules'], ` +
-            'defaultAlertsConfig.rules and alertsConfigSchema.rules in alerts/config.ts',
-        );
+        throw new Error(`alert ${key}: no settings in the alerts config: add ${key}: { for: duration('5m'), … } to RULE_SETTINGS in alerts/rule-settings.ts`);
       }
       return Reflect.get(target, key, receiver) as unknown;
     },

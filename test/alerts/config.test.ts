@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { load } from 'js-yaml';
 import { alertingRules, defaultAlertsConfig, parseAlertsConfigOverride } from '../../alerts/index.ts';
+import { RULE_SETTINGS } from '../../alerts/rule-settings.ts';
 import { renderToTemp } from './support/rule-files.ts';
 import { runTool } from '../support/prometheus-tools.ts';
 
@@ -149,11 +150,27 @@ describe('an alert missing from the config', () => {
         assert.doesNotMatch(error.message, /Cannot read properties/);
         assert.match(
           error.message,
-          /^alert QueueDepthCritical: no settings in the alerts config: add QueueDepthCritical: \{ for: '5m', … \} to AlertsConfig\['rules'\]/,
+          /^alert QueueDepthCritical: no settings in the alerts config: add QueueDepthCritical: \{ for: duration\('5m'\), … \} to RULE_SETTINGS/,
         );
-        assert.match(error.message, /alerts\/config\.ts$/);
+        assert.match(error.message, /alerts\/rule-settings\.ts$/);
         return true;
       },
     );
+  });
+});
+
+describe('one declaration per alert (alerts/rule-settings.ts)', () => {
+  test("the config's rules, their defaults and their override checks all come from RULE_SETTINGS", () => {
+    assert.deepEqual(Object.keys(defaultAlertsConfig.rules), Object.keys(RULE_SETTINGS));
+    for (const [alert, settings] of Object.entries(RULE_SETTINGS)) {
+      assert.deepEqual(Object.keys(defaultAlertsConfig.rules[alert as keyof typeof RULE_SETTINGS]), Object.keys(settings), alert);
+    }
+    assert.equal(defaultAlertsConfig.rules.WaitTimeDegradation.maxP95WaitSeconds.email, RULE_SETTINGS.WaitTimeDegradation.maxP95WaitSeconds.email.default);
+    // A declared kind is what an override is checked as, down to one media type's seconds.
+    assert.throws(
+      () => override({ rules: { WaitTimeDegradation: { maxP95WaitSeconds: { email: 0 } } } }),
+      /rules\.WaitTimeDegradation\.maxP95WaitSeconds\.email: must be more than 0 seconds/,
+    );
+    assert.throws(() => override({ rules: { GenesysApiErrors: { maxErrorRatio: 2 } } }), /maxErrorRatio: is a ratio between 0 and 1/);
   });
 });
