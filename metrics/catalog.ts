@@ -269,20 +269,6 @@ export const catalog = {
     labels: [],
     source: 'exporter',
   },
-  genesys_exporter_shard_count: {
-    type: 'gauge',
-    group: 'exporter',
-    help: 'N of --collector.queues.shard=i/N: how many replicas share the queues (1 when not sharded). Fewer distinct shard_index values than this under one job means a shard is not scraped.',
-    labels: [],
-    source: 'exporter',
-  },
-  genesys_exporter_shard_index: {
-    type: 'gauge',
-    group: 'exporter',
-    help: "This replica's shard i of --collector.queues.shard=i/N (0 when not sharded): it exports the queues whose id hashes to i.",
-    labels: [],
-    source: 'exporter',
-  },
   genesys_exporter_shards: {
     type: 'gauge',
     group: 'exporter',
