@@ -336,7 +336,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     assert.deepEqual(counterAlerts.map((a) => `${a.labels.alertname} ${a.state}`), [], 'no counter-based alert is pending or firing after the restart');
   });
 
-  test('stopping the exporter fires GenesysExporterDown, pages it, and Alertmanager inhibits the queue alerts', async () => {
+  test('stopping the exporter fires GenesysExporterDown, pages it, Alertmanager inhibits the queue alerts, and no queue is falsely resolved', async (t) => {
     const stoppedMs = Date.now();
     await stack.exporter.stop();
     try {
@@ -368,6 +368,25 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
           : (n.message.attachments ?? []).some((a) => String(a.title ?? '').startsWith('[FIRING') && aboutAQueue(JSON.stringify(a)))),
       );
       assert.deepEqual(queueNotifications.map((n) => (n.kind === 'pagerduty' ? n.event.payload?.summary : n.message.attachments?.[0]?.title)), []);
+      // No false "resolved" for the queues when their series vanished with the exporter: queue alerts keep
+      // firing (keep_firing_for) until GenesysExporterDown inhibits them. A PagerDuty resolve names no queue,
+      // so it is matched to the queue incidents by dedup_key (one per Alertmanager group).
+      const queueIncidents = new Set(
+        stack.sink.pagerDutyEvents.filter((e) => e.event_action === 'trigger' && aboutAQueue(e.payload?.summary ?? '')).map((e) => e.dedup_key),
+      );
+      const falseResolved = stack.sink.notifications.filter(
+        (n) =>
+          n.receivedAt.getTime() > stoppedMs &&
+          (n.kind === 'pagerduty'
+            ? n.event.event_action === 'resolve' && queueIncidents.has(n.event.dedup_key)
+            : (n.message.attachments ?? []).some((a) => String(a.title ?? '').startsWith('[RESOLVED') && aboutAQueue(JSON.stringify(a)))),
+      );
+      assert.deepEqual(
+        falseResolved.map((n) => (n.kind === 'pagerduty' ? `PagerDuty resolve ${n.event.dedup_key}` : n.message.attachments?.[0]?.title)),
+        [],
+        'no [RESOLVED] for a queue while the exporter is down',
+      );
+      t.diagnostic(`exporter stopped → GenesysExporterDown paged after ${((pagedAt - stoppedMs) / 1000).toFixed(1)} s`);
     } finally {
       await stack.exporter.start();
       await recordExporterRestart(stoppedMs);
