@@ -43,34 +43,6 @@ export async function measure(workload: Workload, options: MeasureOptions): Prom
   return { cpuSecondsPerOp: spreadOf(cpu), wallSecondsPerOp: spreadOf(wall), samples: options.samples };
 }
 
-export interface PairedMeasurement {
-  readonly a: Measurement;
-  readonly b: Measurement;
-  /** CPU time of `a` over `b`, per pair of neighbouring samples (load drifts cancel out within a pair). */
-  readonly cpuRatio: Spread;
-}
-
-/** Measures two workloads in alternating samples, for a ratio that machine noise affects less. */
-export async function measurePaired(a: Workload, b: Workload, options: MeasureOptions): Promise<PairedMeasurement> {
-  const cpu: [number[], number[]] = [[], []];
-  const wall: [number[], number[]] = [[], []];
-  for (let i = 0; i < options.warmupSamples; i++) {
-    await sample(a, options.opsPerSample);
-    await sample(b, options.opsPerSample);
-  }
-  for (let i = 0; i < options.samples; i++) {
-    // Alternate which goes first, so neither always runs right after the other's garbage.
-    const order: [Workload, 0 | 1][] = i % 2 === 0 ? [[a, 0], [b, 1]] : [[b, 1], [a, 0]];
-    for (const [workload, index] of order) {
-      const taken = await sample(workload, options.opsPerSample);
-      cpu[index].push(taken.cpuSeconds / options.opsPerSample);
-      wall[index].push(taken.wallSeconds / options.opsPerSample);
-    }
-  }
-  const measurementOf = (index: 0 | 1): Measurement => ({ cpuSecondsPerOp: spreadOf(cpu[index]), wallSecondsPerOp: spreadOf(wall[index]), samples: options.samples });
-  return { a: measurementOf(0), b: measurementOf(1), cpuRatio: spreadOf(cpu[0].map((value, i) => value / cpu[1][i]!)) };
-}
-
 async function sample(workload: Workload, ops: number): Promise<{ cpuSeconds: number; wallSeconds: number }> {
   let cpuMicros = 0;
   let wallMs = 0;

@@ -9,5 +9,5 @@ export function configReferenceMarkdown(): string {
   const rows = configReference().map(
     (entry) => `| \`${entry.name}\` | ${entry.default === undefined ? '' : `\`${cell(entry.default)}\``} | ${cell(entry.help)} |`,
   );
-  return ['| flag / environment variable | default | meaning |', '|---|---|---|', ...rows].join('\n') + '\n';
+  return `${['| flag / environment variable | default | meaning |', '|---|---|---|', ...rows].join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 // Series as collectors produce them: whole snapshots per collector, typed by the catalog, so a collector
 // cannot emit a metric or a label the catalog does not declare.
 import type { Catalog, DeclaredLabel, MetricName } from '../metrics/catalog.ts';
+import { getOrInsertComputed } from '../lib/map.ts';
 
 /** Metrics whose series come from collector snapshots (all queue and agent metrics, plus the queue counts). */
 export const SNAPSHOT_METRICS = [
@@ -47,12 +48,13 @@ export type Snapshot = { readonly [N in SnapshotMetric]?: readonly SampleOf<N>[]
 
 /** A mutable builder for a snapshot, so collectors push series one by one. */
 export class SnapshotBuilder {
-  readonly #samples: { [N in SnapshotMetric]?: SampleOf<N>[] } = {};
+  // One list per metric, typed per metric by add()'s signature; TypeScript cannot relate a generic key of the
+  // mapped Snapshot type to its value type on assignment, so the lists are kept untyped here and only here.
+  readonly #samples = new Map<SnapshotMetric, unknown[]>();
   add<N extends SnapshotMetric>(metric: N, sample: SampleOf<N>): void {
-    const list = (this.#samples[metric] ??= []) as SampleOf<N>[];
-    list.push(sample);
+    getOrInsertComputed(this.#samples, metric, () => []).push(sample);
   }
   build(): Snapshot {
-    return this.#samples;
+    return Object.fromEntries(this.#samples) as Snapshot;
   }
 }

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The test suites.
-#   scripts/test.sh         `npm test`, the full suite (what CI runs): real tools, typecheck, stale-output
-#                           check, then every test file.
-#   scripts/test.sh unit    `npm run test:unit`, the fast lane: every test file outside test/e2e/, several
-#                           files at a time (tests use only ports, folders and processes they started, so
-#                           they can share the machine). The lane is the folder, not a list: test/e2e/
-#                           holds the tests that start a real Prometheus or Alertmanager, the whole stack,
-#                           or run the product's commands as a user does (npm start, npm run generate in a
-#                           subprocess, the installed package); everything else runs here, promtool and
-#                           amtool checks included (they take seconds).
+#   scripts/test.sh         `npm test`, the full suite (what CI runs): real tools, typecheck, lint (biome +
+#                           knip), stale-output check, the fast lane, then the slow lane.
+#   scripts/test.sh unit    `npm run test:unit`, the fast lane only.
+# The lanes are folders, not lists. test/e2e/ is the slow lane: tests that start a real Prometheus or
+# Alertmanager, the whole stack, or run the product's commands as a user does (npm start, npm run generate in a
+# subprocess, the installed package). It runs one file at a time, because its timing margins (scrape and poll
+# lags against ground truth) assume a machine that is not also running other tests. Everything else is the fast
+# lane, several files at a time: those tests use only the ports, folders and processes they started, so they
+# can share the machine (promtool and amtool checks included; they take seconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lane="${1:-full}"
@@ -18,14 +18,22 @@ case "$lane" in
 esac
 bash scripts/ensure-tools.sh
 [ -d node_modules ] || npm ci
+
+run_tests() { # <label> <concurrency> <files...>
+  local label=$1 concurrency=$2
+  shift 2
+  echo "== tests ($label: $# files)"
+  node --import tsx --test --test-concurrency="$concurrency" --test-reporter=spec "$@"
+}
+
+mapfile -t fast < <(find test -name '*.test.ts' -not -path '*/fixtures/*' -not -path 'test/e2e/*' | sort)
 if [ "$lane" = full ]; then
   echo "== typecheck"; npm run -s typecheck
+  echo "== lint (biome: lint + format; knip: unused files, exports, dependencies)"; npm run -s lint
   echo "== generate --check (out/ must match the sources)"; npm run -s generate -- --check
-  mapfile -t files < <(find test -name '*.test.ts' -not -path '*/fixtures/*' | sort)
-  concurrency_flag=() # the runner's default: one file at a time on 2 cores (the e2e timing margins assume it)
-else
-  mapfile -t files < <(find test -name '*.test.ts' -not -path '*/fixtures/*' -not -path 'test/e2e/*' | sort)
-  concurrency_flag=(--test-concurrency="$(($(nproc) * 2))")
 fi
-echo "== tests ($lane: ${#files[@]} files)"
-exec node --import tsx --test ${concurrency_flag[@]+"${concurrency_flag[@]}"} --test-reporter=spec "${files[@]}"
+run_tests "fast lane" "$(($(nproc) * 2))" "${fast[@]}"
+if [ "$lane" = full ]; then
+  mapfile -t slow < <(find test/e2e -name '*.test.ts' -not -path '*/fixtures/*' | sort)
+  run_tests "slow lane: real Prometheus, Alertmanager, processes" 1 "${slow[@]}"
+fi

@@ -20,8 +20,6 @@ import { Simulation } from './simulation.ts';
 export type * from './control-types.ts';
 export type { OrgDefinition, OrgSize } from './org/definition.ts';
 export { OrgDefinitionError } from './org/definition.ts';
-export { ControlInputError } from './control-parse.ts';
-export { ScenarioError } from './model/scenarios.ts';
 
 export interface SimulatorOptions {
   /** TCP port; 0 (default) picks a free one. */

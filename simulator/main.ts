@@ -66,7 +66,7 @@ const options: SimulatorOptions = {
 
 try {
   const sim = await startSimulator(options);
-  process.stdout.write(JSON.stringify({ url: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret }) + '\n');
+  process.stdout.write(`${JSON.stringify({ url: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret })}\n`);
   const queues = sim.queues();
   process.stdout.write(
     [

@@ -30,10 +30,10 @@ function hashString(text: string): number {
 
 export function createRandom(seed: number | string): Random {
   const s = typeof seed === 'number' ? `n${seed}` : `s${seed}`;
-  let a = hashString(s + 'a');
-  let b = hashString(s + 'b');
-  let c = hashString(s + 'c');
-  let d = hashString(s + 'd');
+  let a = hashString(`${s}a`);
+  let b = hashString(`${s}b`);
+  let c = hashString(`${s}c`);
+  let d = hashString(`${s}d`);
   const next = (): number => {
     a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
     const t = (a + b) | 0;

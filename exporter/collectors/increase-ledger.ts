@@ -8,6 +8,8 @@
 // holding a fixed-size array of fields (looked up by queue, series and a numeric interval start) avoids
 // building, hashing and keeping a string key and an object per field on every poll.
 
+import { getOrInsertComputed } from '../../lib/map.ts';
+
 /** Highest value seen per field of one interval. Fields never seen are 0, as are values a poll left out. */
 type IntervalHighs = Float64Array;
 
@@ -63,12 +65,8 @@ export class IncreaseLedger {
   }
 
   #highsOf(queueId: string, series: string, intervalStartMs: number): IntervalHighs {
-    let seriesOfQueue = this.#queues.get(queueId);
-    if (seriesOfQueue === undefined) this.#queues.set(queueId, (seriesOfQueue = new Map()));
-    let intervals = seriesOfQueue.get(series);
-    if (intervals === undefined) seriesOfQueue.set(series, (intervals = new Map()));
-    let highs = intervals.get(intervalStartMs);
-    if (highs === undefined) intervals.set(intervalStartMs, (highs = new Float64Array(this.#fieldCount)));
-    return highs;
+    const seriesOfQueue = getOrInsertComputed(this.#queues, queueId, () => new Map<string, Map<number, IntervalHighs>>());
+    const intervals = getOrInsertComputed(seriesOfQueue, series, () => new Map<number, IntervalHighs>());
+    return getOrInsertComputed(intervals, intervalStartMs, () => new Float64Array(this.#fieldCount));
   }
 }

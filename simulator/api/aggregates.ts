@@ -9,6 +9,7 @@ import { badRequest } from './errors.ts';
 import { compileFilter, type Dimensions } from './filter.ts';
 import { iso, parseDuration, parseInterval } from './iso.ts';
 import { isPlainObject as isObject } from '../../lib/plain-object.ts';
+import { getOrInsertComputed } from '../../lib/map.ts';
 
 const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle'] as const;
 type TimerMetric = (typeof TIMER_METRICS)[number];
@@ -142,8 +143,7 @@ export function queryAggregates(body: unknown, truth: TruthStore) {
       if (v !== undefined) groupValues[dimension] = v;
     }
     const key = JSON.stringify(groupValues);
-    let entry = groups.get(key);
-    if (entry === undefined) groups.set(key, (entry = { group: groupValues, buckets: new Map() }));
+    const entry = getOrInsertComputed(groups, key, () => ({ group: groupValues, buckets: new Map() }));
     const index = Math.floor((contact.arrivedAt - start) / granularityMs);
     let bucket = entry.buckets.get(index);
     if (bucket === undefined) {

@@ -6,6 +6,7 @@
 
 import { badRequest } from './errors.ts';
 import { isPlainObject as isObject } from '../../lib/plain-object.ts';
+import { getOrInsertComputed } from '../../lib/map.ts';
 
 /** Dimension values of one group or contact; absent dimensions are undefined. */
 export type Dimensions = (dimension: string) => string | undefined;
@@ -42,14 +43,10 @@ function compileNode(value: unknown, allowed: readonly string[], path: string, d
   predicates.forEach((predicate: unknown, i: number) => {
     const compiled = compilePredicate(predicate, allowed, `${path}.predicates[${i}]`);
     if (compiled.operator === 'matches') {
-      let values = seen.get(compiled.dimension);
-      if (values === undefined) seen.set(compiled.dimension, (values = new Set()));
-      values.add(compiled.value!);
+      getOrInsertComputed(seen, compiled.dimension, () => new Set()).add(compiled.value!);
     }
     if (type === 'or' && compiled.operator === 'matches') {
-      let set = sets.get(compiled.dimension);
-      if (set === undefined) sets.set(compiled.dimension, (set = new Set()));
-      set.add(compiled.value!);
+      getOrInsertComputed(sets, compiled.dimension, () => new Set()).add(compiled.value!);
     } else {
       parts.push(compiled.matcher);
     }
@@ -60,7 +57,9 @@ function compileNode(value: unknown, allowed: readonly string[], path: string, d
       return v !== undefined && set.has(v);
     });
   }
-  clauses.forEach((clause: unknown, i: number) => parts.push(compileNode(clause, allowed, `${path}.clauses[${i}]`, depth + 1, seen)));
+  clauses.forEach((clause: unknown, i: number) => {
+    parts.push(compileNode(clause, allowed, `${path}.clauses[${i}]`, depth + 1, seen));
+  });
   return type === 'and' ? (dims) => parts.every((p) => p(dims)) : (dims) => parts.some((p) => p(dims));
 }
 

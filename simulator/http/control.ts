@@ -2,9 +2,13 @@
 // {"error": "..."} naming what was wrong.
 
 import { ControlInputError } from '../control-parse.ts';
+import type { ControlError } from '../control-types.ts';
 import { ScenarioError } from '../model/scenarios.ts';
 import type { Simulation } from '../simulation.ts';
 import { BodyTooLargeError, type Exchange } from './exchange.ts';
+
+/** The one shape of every /sim/ error body. */
+const controlError = (message: string): ControlError => ({ error: message });
 
 async function jsonBody(ex: Exchange): Promise<unknown> {
   const text = await ex.readBody();
@@ -28,7 +32,7 @@ async function route(ex: Exchange, sim: Simulation): Promise<[number, unknown]> 
   if (ex.method === 'DELETE' && idMatch !== null) {
     const [, kind, id] = idMatch;
     const ended = kind === 'scenarios' ? sim.endScenario(id!) : sim.clearFault(id!);
-    return ended ? [200, { ended: id }] : [404, { error: `no active ${kind === 'scenarios' ? 'scenario' : 'fault'} "${id}"` }];
+    return ended ? [200, { ended: id }] : [404, controlError(`no active ${kind === 'scenarios' ? 'scenario' : 'fault'} "${id}"`)];
   }
   switch (key) {
     case 'GET /sim/truth/now':
@@ -65,7 +69,7 @@ async function route(ex: Exchange, sim: Simulation): Promise<[number, unknown]> 
     case 'GET /sim/clock':
       return [200, { time: sim.now().toISOString(), mode: sim.clockMode }];
     default:
-      return [404, { error: `no control route ${key}; see simulator/README.md` }];
+      return [404, controlError(`no control route ${key}; see simulator/README.md`)];
   }
 }
 
@@ -74,8 +78,8 @@ export async function handleControl(ex: Exchange, sim: Simulation): Promise<void
     const [status, body] = await route(ex, sim);
     ex.sendJson(status, body);
   } catch (error) {
-    if (error instanceof ControlInputError || error instanceof ScenarioError) return ex.sendJson(400, { error: error.message });
-    if (error instanceof BodyTooLargeError) return ex.sendJson(413, { error: error.message }, { Connection: 'close' });
+    if (error instanceof ControlInputError || error instanceof ScenarioError) return ex.sendJson(400, controlError(error.message));
+    if (error instanceof BodyTooLargeError) return ex.sendJson(413, controlError(error.message), { Connection: 'close' });
     throw error;
   }
 }

@@ -12,9 +12,7 @@ import { handleControl } from './control.ts';
 import { Exchange, MAX_BODY_BYTES } from './exchange.ts';
 import { handleLogin, type Credentials } from './login.ts';
 
-export interface ServerErrorSink {
-  (message: string, error: unknown): void;
-}
+export type ServerErrorSink = (message: string, error: unknown) => void;
 
 export function createSimulatorServer(sim: Simulation, credentials: Credentials, onError: ServerErrorSink): Server {
   const server = createServer((req, res) => {

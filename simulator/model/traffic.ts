@@ -148,20 +148,26 @@ export class TrafficModel {
   private handle(event: ModelEvent): void {
     switch (event.kind) {
       case 'arrival':
-        return this.onArrival(event.queue, event.media, event.generation);
+        this.onArrival(event.queue, event.media, event.generation);
+        return;
       case 'abandon':
         if (event.contact.state === 'waiting') this.abandon(event.contact, event.media);
         return;
       case 'alert-end':
-        return this.onAlertEnd(event.agent, event.contact, event.queue, event.media, event.answered);
+        this.onAlertEnd(event.agent, event.contact, event.queue, event.media, event.answered);
+        return;
       case 'handle-end':
-        return this.onHandleEnd(event.agent, event.contact, event.media);
+        this.onHandleEnd(event.agent, event.contact, event.media);
+        return;
       case 'shift':
-        return this.onShift(event.agent, event.shiftVersion);
+        this.onShift(event.agent, event.shiftVersion);
+        return;
       case 'status':
-        return this.onStatusTimer(event.agent, event.version, event.to);
+        this.onStatusTimer(event.agent, event.version, event.to);
+        return;
       case 'call':
-        return event.run();
+        event.run();
+        return;
     }
   }
 
@@ -236,7 +242,10 @@ export class TrafficModel {
 
   private onStatusTimer(agent: AgentState, version: number, to: 'COMMUNICATING' | 'AVAILABLE'): void {
     if (version !== agent.version) return;
-    if (to === 'AVAILABLE') return this.agentFree(agent);
+    if (to === 'AVAILABLE') {
+      this.agentFree(agent);
+      return;
+    }
     if (agent.status !== 'IDLE') return;
     this.setStatus(agent, 'COMMUNICATING');
     this.events.push(this.nowMs + this.random.exponential(this.org.behaviour.meanNonAcdSeconds * 1000), {

@@ -43,9 +43,9 @@ function lineOf(text: string, index: number): number {
 
 // Spelled in pieces so that this file does not match itself.
 const OUTSIDE_PATTERNS: readonly { pattern: RegExp; what: string }[] = [
-  { pattern: new RegExp(['\\.\\.', 'shared'].join('/') + '\\b'), what: 'a sibling "shared" folder of the workspace' },
-  { pattern: new RegExp(['', 'work', 'shared'].join('/') + '\\b'), what: 'the workspace\'s shared folder' },
-  { pattern: new RegExp(['', 'tmp', 'team'].join('/') + '\\b'), what: 'team notes outside the repository' },
+  { pattern: new RegExp(`${['\\.\\.', 'shared'].join('/')}\\b`), what: 'a sibling "shared" folder of the workspace' },
+  { pattern: new RegExp(`${['', 'work', 'shared'].join('/')}\\b`), what: 'the workspace\'s shared folder' },
+  { pattern: new RegExp(`${['', 'tmp', 'team'].join('/')}\\b`), what: 'team notes outside the repository' },
 ];
 
 test('no tracked file points outside the repository', () => {

@@ -5,15 +5,30 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import type { SimulatorHandle } from '../../simulator/index.ts';
+import type { ChannelTopic } from '../../simulator/notifications/service.ts';
 import { assertErrorBody, call, login, startManual } from './support/helpers.ts';
 
 const CHANNELS = '/api/v2/notifications/channels';
 const topicOf = (queueId: string): string => `v2.analytics.queues.${queueId}.observations`;
 
+interface MetricStats {
+  readonly metric: string;
+  readonly qualifier?: string;
+  readonly stats: { readonly count: number };
+}
+
+/** An observations eventBody as the simulator sends it (heartbeats and the closing warning leave group out). */
+interface ObservationBody {
+  readonly group: { readonly queueId: string; readonly mediaType?: string };
+  readonly data: readonly { readonly interval: string; readonly metrics: readonly MetricStats[] }[];
+  /** Heartbeat, pong and closing-warning bodies carry only this. */
+  readonly message?: string;
+}
+
 interface Message {
   readonly topicName: string;
   readonly version?: string;
-  readonly eventBody: any;
+  readonly eventBody: ObservationBody;
   readonly metadata?: { CorrelationId: string };
 }
 
@@ -111,15 +126,15 @@ describe('simulator: notification service', () => {
     const channel = await createChannel();
     const put = await subscribe(channel.id, 'PUT', [topicOf(q1!.id), topicOf('no-such-queue'), 'v2.users.x.presence']);
     assert.equal(put.status, 200, put.text);
-    const byId = new Map((put.json.entities as any[]).map((t) => [t.id, t]));
-    assert.equal(byId.get(topicOf(q1!.id)).state, 'Permitted');
-    assert.equal(byId.get(topicOf('no-such-queue')).state, 'Rejected');
-    assert.match(byId.get(topicOf('no-such-queue')).rejectionReason, /no-such-queue was not found/);
-    assert.equal(byId.get('v2.users.x.presence').state, 'Rejected');
+    const byId = new Map((put.json.entities as ChannelTopic[]).map((t) => [t.id, t]));
+    assert.equal(byId.get(topicOf(q1!.id))?.state, 'Permitted');
+    assert.equal(byId.get(topicOf('no-such-queue'))?.state, 'Rejected');
+    assert.match(byId.get(topicOf('no-such-queue'))?.rejectionReason ?? '', /no-such-queue was not found/);
+    assert.equal(byId.get('v2.users.x.presence')?.state, 'Rejected');
     await subscribe(channel.id, 'POST', [topicOf(q2!.id)]);
     const listed = await subscribe(channel.id, 'GET');
     assert.deepEqual(
-      (listed.json.entities as any[])
+      (listed.json.entities as ChannelTopic[])
         .filter((t) => t.state === 'Permitted')
         .map((t) => t.id)
         .sort(),
@@ -127,7 +142,7 @@ describe('simulator: notification service', () => {
     );
     await subscribe(channel.id, 'PUT', [topicOf(q3!.id)]);
     assert.deepEqual(
-      ((await subscribe(channel.id, 'GET')).json.entities as any[]).map((t) => t.id),
+      ((await subscribe(channel.id, 'GET')).json.entities as ChannelTopic[]).map((t) => t.id),
       [topicOf(q3!.id)],
     );
     const notAList = await call(`${sim.url}${CHANNELS}/${channel.id}/subscriptions`, { method: 'PUT', headers, body: JSON.stringify({ id: topicOf(q1!.id) }) });
@@ -148,15 +163,15 @@ describe('simulator: notification service', () => {
     assert.equal(first.version, '2');
     assert.equal(typeof first.metadata?.CorrelationId, 'string');
     assert.deepEqual(first.eventBody.group, { queueId: queue.id, mediaType: media.mediaType });
-    const metrics = new Map((first.eventBody.data[0].metrics as any[]).map((m) => [m.metric, m.stats.count]));
+    const metrics = new Map(first.eventBody.data[0]!.metrics.map((m) => [m.metric, m.stats.count]));
     assert.equal(metrics.get('oWaiting'), media.waiting);
     assert.equal(metrics.get('oInteracting'), media.interacting);
-    assert.match(first.eventBody.data[0].interval, /^\d{4}-.*Z\/\d{4}-.*Z$/);
+    assert.match(first.eventBody.data[0]?.interval ?? '', /^\d{4}-.*Z\/\d{4}-.*Z$/);
     const users = await client.until('the members group', () =>
       client.messages.find((m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === undefined),
     );
-    const idle = (users.eventBody.data[0].metrics as any[]).find((m) => m.metric === 'oUserRoutingStatuses' && m.qualifier === 'IDLE');
-    assert.equal(idle.stats.count, truth.agents.IDLE);
+    const idle = users.eventBody.data[0]!.metrics.find((m) => m.metric === 'oUserRoutingStatuses' && m.qualifier === 'IDLE');
+    assert.equal(idle?.stats.count, truth.agents.IDLE);
 
     // A surge: the next message for the queue carries the new waiting count.
     sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 50 });
@@ -171,7 +186,7 @@ describe('simulator: notification service', () => {
         (m) =>
           m.topicName === topicOf(queue.id) &&
           m.eventBody.group.mediaType === media.mediaType &&
-          m.eventBody.data[0].metrics.find((x: any) => x.metric === 'oWaiting').stats.count === waitingNow,
+          m.eventBody.data[0]?.metrics.find((x) => x.metric === 'oWaiting')?.stats.count === waitingNow,
       ),
     );
     sim.endScenarios();
@@ -213,19 +228,20 @@ describe('simulator: notification service', () => {
     const other = await createChannel();
     const fault = await inject({ fault: 'notification-topic-reject', queueId: queue.id });
     const refused = await subscribe(other.id, 'PUT', [topicOf(queue.id), topicOf(sim.queues()[2]!.id)]);
-    const states = (refused.json.entities as any[]).map((t) => t.state);
+    const states = (refused.json.entities as ChannelTopic[]).map((t) => t.state);
     assert.deepEqual(states, ['Rejected', 'Permitted'], 'only the named queue is refused');
     assert.match(refused.json.entities[0].rejectionReason, /notification-topic-reject/);
     await call(`${sim.url}/sim/faults/${fault.json.id}`, { method: 'DELETE' });
     assert.equal(
-      (await subscribe(other.id, 'POST', [topicOf(queue.id)])).json.entities.every((t: any) => t.state === 'Permitted'),
+      (await subscribe(other.id, 'POST', [topicOf(queue.id)])).json.entities.every((t: ChannelTopic) => t.state === 'Permitted'),
       true,
       'retried after the fault: permitted',
     );
     const malformedOn = await connect(other.connectUri);
     await inject({ fault: 'notification-malformed-message' });
     const odd = await malformedOn.until('the malformed message', () =>
-      malformedOn.messages.find((m) => m.eventBody?.data?.[0]?.metrics?.[0]?.stats?.count === 'many'),
+      // The malformed message breaks the declared shape on purpose: its count is a string.
+      malformedOn.messages.find((m) => String(m.eventBody?.data?.[0]?.metrics?.[0]?.stats?.count) === 'many'),
     );
     assert.equal(odd.topicName, topicOf(queue.id));
     malformedOn.ws.close();
@@ -235,15 +251,15 @@ describe('simulator: notification service', () => {
   });
 
   test('20 channels per client: the 21st removes the least recently used unconnected channel', async () => {
-    const existing = (await call(`${sim.url}${CHANNELS}`, { headers })).json.entities as any[];
+    const existing = (await call(`${sim.url}${CHANNELS}`, { headers })).json.entities as { id: string }[];
     const created = [];
     for (let i = existing.length; i < 20; i++) created.push(await createChannel());
     const connected = created.at(-1)!;
     await connect(connected.connectUri);
-    const all = ((await call(`${sim.url}${CHANNELS}`, { headers })).json.entities as any[]).map((c) => c.id);
+    const all = ((await call(`${sim.url}${CHANNELS}`, { headers })).json.entities as { id: string }[]).map((c) => c.id);
     assert.equal(all.length, 20);
     await createChannel();
-    const after21 = ((await call(`${sim.url}${CHANNELS}`, { headers })).json.entities as any[]).map((c) => c.id);
+    const after21 = ((await call(`${sim.url}${CHANNELS}`, { headers })).json.entities as { id: string }[]).map((c) => c.id);
     assert.equal(after21.length, 20);
     const removed = all.filter((id) => !after21.includes(id));
     assert.equal(removed.length, 1);
@@ -265,10 +281,10 @@ describe('simulator: 1,000 topics per channel', () => {
     const topics = sim.queues().map((q) => ({ id: topicOf(q.id) }));
     assert.equal(topics.length, 1001);
     const reply = await call(`${sim.url}${CHANNELS}/${channel.id}/subscriptions`, { method: 'PUT', headers, body: JSON.stringify(topics) });
-    const entities = reply.json.entities as any[];
+    const entities = reply.json.entities as ChannelTopic[];
     assert.equal(entities.filter((t) => t.state === 'Permitted').length, 1000);
     const rejected = entities.filter((t) => t.state === 'Rejected');
     assert.equal(rejected.length, 1);
-    assert.match(rejected[0].rejectionReason, /maximum of 1000 topics/);
+    assert.match(rejected[0]?.rejectionReason ?? '', /maximum of 1000 topics/);
   });
 });

@@ -34,6 +34,7 @@ describe('built-in interval variables', () => {
   });
 
   test('$__interval, $__range and their _ms/_s forms, in every syntax', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} variable syntax, not a JavaScript template
     const out = interpolate('a[$__interval] b[${__interval}] c[[[__range]]] $__interval_ms $__range_s $__range_ms', context());
     assert.equal(out, 'a[30s] b[30s] c[3600s] 30000 3600 3600000');
   });
@@ -53,11 +54,13 @@ describe('user variables', () => {
   test('All without a custom all value lists every option; with one it inserts it verbatim', () => {
     const all = { all: true, options: ['A', 'B.C'] } as const;
     assert.equal(interpolate('x{queue_name=~"$queue"}', context({ variables: { queue: { definition: queue, selection: all } } })), 'x{queue_name=~"(A|B\\\\.C)"}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} variable syntax, not a JavaScript template
     assert.equal(interpolate('x{queue_name=~"${queue}"}', context({ variables: { queue: { definition: queueWithAllValue, selection: all } } })), 'x{queue_name=~".*"}');
   });
 
   test('explicit formats', () => {
     const ctx = context({ variables: { queue: { definition: queue, selection: { values: ['a.b', 'c'] } } } });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} variable syntax, not a JavaScript template
     assert.equal(interpolate('${queue:pipe} ${queue:csv} ${queue:regex}', ctx), 'a.b|c a.b,c (a\\.b|c)');
   });
 

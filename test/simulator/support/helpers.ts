@@ -15,6 +15,7 @@ export interface Reply {
   readonly headers: Headers;
   readonly text: string;
   /** Parsed JSON body (undefined when the body is not JSON). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response shapes; a wrong field fails their assertion.
   readonly json: any;
 }
 
@@ -31,7 +32,7 @@ export async function call(url: string, init: RequestInit = {}): Promise<Reply> 
 }
 
 export function basic(clientId: string, clientSecret: string): string {
-  return 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
 }
 
 export async function login(sim: SimulatorHandle): Promise<string> {
