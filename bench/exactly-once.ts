@@ -53,7 +53,10 @@ async function pollBenchmark(variant: Variant): Promise<BenchRow> {
       prepare() {
         poll += 1;
         responses = new Map(
-          batches(queues.map((q) => q.id), AGGREGATE_DEFAULTS.batchSize).map((ids) => {
+          batches(
+            queues.map((q) => q.id),
+            AGGREGATE_DEFAULTS.batchSize,
+          ).map((ids) => {
             const response = aggregateResponse(ids, window, poll);
             return [ids[0]!, variant === 'collector' ? response : JSON.stringify(response)];
           }),

@@ -31,7 +31,9 @@ export async function generateBenchmark(): Promise<BenchRow[]> {
       result: `${formatSpread({ median: measurement.cpuSecondsPerOp.median * 1000, min: measurement.cpuSecondsPerOp.min * 1000, max: measurement.cpuSecondsPerOp.max * 1000 }, 'ms CPU/run')}; ${formatNumber(ratePerSecond(measurement.cpuSecondsPerOp).median)} runs/CPU-s`,
       reference: 'baseline for later runs',
       verdict: { kind: 'baseline' },
-      details: [`generate: ${formatNumber(measurement.wallSecondsPerOp.median * 1000)} ms wall per run (median of ${measurement.samples}); module loading not included`],
+      details: [
+        `generate: ${formatNumber(measurement.wallSecondsPerOp.median * 1000)} ms wall per run (median of ${measurement.samples}); module loading not included`,
+      ],
     },
   ];
 }

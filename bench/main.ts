@@ -24,7 +24,10 @@ function selected(names: readonly string[]): string[] {
   return names.length > 0 ? [...names] : Object.keys(BENCHMARKS);
 }
 
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 const names = selected(process.argv.slice(2));
 const started = performance.now();
@@ -49,6 +52,8 @@ const lines = [
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 if (failed.length > 0) {
-  process.stderr.write(`bench: ${failed.length} benchmark(s) missed their floor by more than ${NOISE_MARGIN}×: ${failed.map((row) => row.benchmark).join(', ')}\n`);
+  process.stderr.write(
+    `bench: ${failed.length} benchmark(s) missed their floor by more than ${NOISE_MARGIN}×: ${failed.map((row) => row.benchmark).join(', ')}\n`,
+  );
   process.exitCode = 1;
 }

@@ -31,7 +31,8 @@ export interface Measurement {
 }
 
 export async function measure(workload: Workload, options: MeasureOptions): Promise<Measurement> {
-  if (options.samples < 3 || options.opsPerSample < 1) throw new Error(`measure: need >= 3 samples of >= 1 op, got ${options.samples} × ${options.opsPerSample}`);
+  if (options.samples < 3 || options.opsPerSample < 1)
+    throw new Error(`measure: need >= 3 samples of >= 1 op, got ${options.samples} × ${options.opsPerSample}`);
   for (let i = 0; i < options.warmupSamples; i++) await sample(workload, options.opsPerSample);
   const cpu: number[] = [];
   const wall: number[] = [];

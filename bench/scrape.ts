@@ -69,8 +69,13 @@ async function benchSize(size: Size): Promise<BenchRow[]> {
   const change = (): void => org.republish('observations');
 
   const server = await startServer({
-    listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG, exposition,
-    readiness: () => ({ ready: true }), logger: createLogger({ write: () => {} }), dataSource: 'bench',
+    listen: { host: '127.0.0.1', port: 0 },
+    telemetryPath: '/metrics',
+    webConfig: NO_WEB_CONFIG,
+    exposition,
+    readiness: () => ({ ready: true }),
+    logger: createLogger({ write: () => {} }),
+    dataSource: 'bench',
   });
   let one: ScrapeRun;
   let four: ScrapeRun;
@@ -86,9 +91,13 @@ async function benchSize(size: Size): Promise<BenchRow[]> {
   // Measured after the scrape runs: dropping its 550,000 series objects is a large GC that would land in them.
   const plain = plainRegistryLike(exporter);
   const plainSeries = countSeries([Buffer.from(await plain.metrics())]);
-  if (plainSeries !== series) throw new Error(`scrape bench: the plain registry renders ${plainSeries} series, ours ${series}; the comparison would not be like for like`);
+  if (plainSeries !== series)
+    throw new Error(`scrape bench: the plain registry renders ${plainSeries} series, ours ${series}; the comparison would not be like for like`);
   // No warm-up at 10,000 queues: one plain render there is seconds of CPU, and the JIT is warm from the smaller size.
-  const plainRender = await measure({ run: () => plain.metrics().then(() => undefined) }, { warmupSamples: queues >= 10_000 ? 0 : 1, samples: size.renderSamples, opsPerSample: 1 });
+  const plainRender = await measure(
+    { run: () => plain.metrics().then(() => undefined) },
+    { warmupSamples: queues >= 10_000 ? 0 : 1, samples: size.renderSamples, opsPerSample: 1 },
+  );
   plain.clear();
 
   const renderMs = render.cpuSecondsPerOp.median * 1000;
@@ -113,7 +122,9 @@ async function benchSize(size: Size): Promise<BenchRow[]> {
       result: `${formatNumber(perScrapeMs)} ms CPU per scrape = ${formatNumber(perScrapeMs / plainMs)}× plain prom-client`,
       reference: `baseline: plain prom-client ${formatNumber(plainMs)} ms CPU per scrape (render only, no HTTP, no gzip)`,
       verdict: { kind: 'baseline' },
-      details: [`${formatNumber(queues)} queues: ${formatNumber(perScrapeMs)} ms CPU per served scrape over HTTP (${one.scrapes} scrapes in ${formatNumber(size.runMs / 1000)} s)`],
+      details: [
+        `${formatNumber(queues)} queues: ${formatNumber(perScrapeMs)} ms CPU per served scrape over HTTP (${one.scrapes} scrapes in ${formatNumber(size.runMs / 1000)} s)`,
+      ],
     },
     {
       benchmark: `scrape latency (${formatNumber(queues)} queues)`,
@@ -155,10 +166,13 @@ interface ScrapeRun {
 async function scrapeRun(url: string, scrapers: number, runMs: number, change: (() => void) | undefined): Promise<ScrapeRun> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   let changes = 0;
-  const changer = change === undefined ? undefined : setInterval(() => {
-    change();
-    changes++;
-  }, CHANGE_EVERY_MS);
+  const changer =
+    change === undefined
+      ? undefined
+      : setInterval(() => {
+          change();
+          changes++;
+        }, CHANGE_EVERY_MS);
   const cpuStart = process.cpuUsage();
   delay.enable();
   try {
@@ -215,7 +229,9 @@ function runScrapers(url: string, scrapers: number, runMs: number): Promise<{ la
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout) as { latencies: number[] }) : reject(new Error(`scrape bench client exited with ${code}: ${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(stdout) as { latencies: number[] }) : reject(new Error(`scrape bench client exited with ${code}: ${stderr}`)),
+    );
   });
 }
 

@@ -114,7 +114,12 @@ async function storm(rows: Row[]): Promise<void> {
     const startedAt = Date.now();
     await rig.sim.startFault({ fault: 'rate-limit-storm', retryAfterSeconds: retryAfter, durationSeconds: stormMs / 1000 });
     const down = await secondsUntil(up(rig, 0), 30_000);
-    rows.push({ fault: '429 storm (2 min, Retry-After 10 s)', expected: 'genesys_up 0 within 15 s', observed: `genesys_up 0 after ${fmt(down)}`, pass: down !== undefined && down < 15 });
+    rows.push({
+      fault: '429 storm (2 min, Retry-After 10 s)',
+      expected: 'genesys_up 0 within 15 s',
+      observed: `genesys_up 0 after ${fmt(down)}`,
+      pass: down !== undefined && down < 15,
+    });
     await sleep(Math.max(0, startedAt + stormMs - Date.now()));
     const log = (await apiLog(rig, startedAt)).filter((r) => r.endpoint !== 'oauth_token' && r.at < startedAt + stormMs);
     const limited = log.filter((r) => r.status === 429);
@@ -178,7 +183,14 @@ async function loginOutage(rows: Row[]): Promise<void> {
 
 // 10,000 campaign queues created and deleted in waves of 1,000 (each lives 40 s): memory must level off.
 async function churn(rows: Row[]): Promise<void> {
-  const rig = await startRig({ args: ['--collector.queues.max=2000', '--collector.queues.refresh-interval=10s', '--collector.observations.interval=10s', '--collector.aggregates.interval=30s'] });
+  const rig = await startRig({
+    args: [
+      '--collector.queues.max=2000',
+      '--collector.queues.refresh-interval=10s',
+      '--collector.observations.interval=10s',
+      '--collector.aggregates.interval=30s',
+    ],
+  });
   try {
     await secondsUntil(ready(rig), 60_000);
     const baseline = rig.rssMb();
@@ -285,7 +297,12 @@ async function main(): Promise<void> {
     try {
       await SCENARIOS[name]!(rows);
     } catch (error) {
-      rows.push({ fault: name, expected: 'runs', observed: `scenario failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200), pass: false });
+      rows.push({
+        fault: name,
+        expected: 'runs',
+        observed: `scenario failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200),
+        pass: false,
+      });
     }
   }
   printTable(rows);

@@ -112,7 +112,9 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
       exposition: metrics.exposition,
       readiness: () => runner.readiness(),
       logger,
-      dataSource: endpoint.simulated ? 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.' : `Data from ${endpoint.apiUrl}.`,
+      dataSource: endpoint.simulated
+        ? 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.'
+        : `Data from ${endpoint.apiUrl}.`,
     });
     cleanups.push(() => server.close());
 

@@ -63,7 +63,9 @@ export class BasicAuthenticator {
     const credentials = parseBasic(authorization);
     if (credentials === undefined) return 'denied';
     const hash = this.#users.get(credentials.user);
-    const cacheKey = createHash('sha256').update(`${credentials.user}\u0000${credentials.password}\u0000${hash ?? ''}`).digest('hex');
+    const cacheKey = createHash('sha256')
+      .update(`${credentials.user}\u0000${credentials.password}\u0000${hash ?? ''}`)
+      .digest('hex');
     if (this.#cached(cacheKey)) return 'ok';
     if (this.#tokens() < 1 || this.#waiting >= this.#limits.maxWaiting) return 'throttled';
 

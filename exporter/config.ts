@@ -95,7 +95,6 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const OBSERVATIONS_MODES = ['polling', 'streaming', 'auto'] as const;
 export type ObservationsMode = (typeof OBSERVATIONS_MODES)[number];
 
-
 /**
  * Every setting the environment can give, under each name it is accepted by: ours, then the names the
  * Genesys CLI and CX-as-Code use (so an existing setup works as it is). Each also as NAME_FILE: a file
@@ -130,7 +129,10 @@ function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
     .allowExcessArguments(false)
-    .option('--genesys.region <region>', 'Genesys Cloud region: eu_west_1, eu-west-1, mypurecloud.ie or api.mypurecloud.ie (sets both base URLs); or GENESYSCLOUD_REGION.')
+    .option(
+      '--genesys.region <region>',
+      'Genesys Cloud region: eu_west_1, eu-west-1, mypurecloud.ie or api.mypurecloud.ie (sets both base URLs); or GENESYSCLOUD_REGION.',
+    )
     .option('--genesys.api-url <url>', 'API base URL (private gateway, simulator); overrides the region.')
     .option('--genesys.login-url <url>', 'Login (OAuth) base URL; required with --genesys.api-url.')
     .option('--genesys.requests-per-minute <n>', 'Request budget per minute, shared by all collectors (org limit: 300).', String(DEFAULT_REQUESTS_PER_MINUTE))
@@ -140,9 +142,22 @@ function buildProgram(): Command {
     .option('--web.telemetry-path <path>', 'Path of the metrics endpoint.', '/metrics')
     .option('--collector.queues.include <regex>', 'Export only queues whose name fully matches.', '.*')
     .option('--collector.queues.exclude <regex>', 'Do not export queues whose name fully matches.')
-    .option('--collector.queues.division <name or id>', 'Export only queues of this division, by name or id (repeatable). An unknown one makes the exporter not ready.', collect, [])
-    .option('--collector.queues.shard <i/N>', 'Export only the queues of shard i out of N replicas (by a stable hash of the queue id; applied before --collector.queues.max). Run N exporters with 0/N … N-1/N to split an org; see "Sharding" in the README.', '0/1')
-    .option('--collector.queues.max <n>', 'Export at most this many queues: queues already exported keep their place, new ones fill free places by name; the rest are counted as dropped.', '1000')
+    .option(
+      '--collector.queues.division <name or id>',
+      'Export only queues of this division, by name or id (repeatable). An unknown one makes the exporter not ready.',
+      collect,
+      [],
+    )
+    .option(
+      '--collector.queues.shard <i/N>',
+      'Export only the queues of shard i out of N replicas (by a stable hash of the queue id; applied before --collector.queues.max). Run N exporters with 0/N … N-1/N to split an org; see "Sharding" in the README.',
+      '0/1',
+    )
+    .option(
+      '--collector.queues.max <n>',
+      'Export at most this many queues: queues already exported keep their place, new ones fill free places by name; the rest are counted as dropped.',
+      '1000',
+    )
     .option('--collector.queues.refresh-interval <duration>', 'How often the queue list is re-read.', '5m')
     .option('--collector.observations.interval <duration>', 'Real-time poll interval (minimum 5s).', '10s')
     .option('--collector.observations.batch-size <n>', 'Queue ids per observation query.', '100')
@@ -155,8 +170,16 @@ function buildProgram(): Command {
         .default('polling'),
     )
     .option('--collector.aggregates.interval <duration>', 'History poll interval (minimum 5s).', '30s')
-    .option('--collector.aggregates.window <duration>', 'History re-read each poll; must cover the longest wait (contacts waiting longer are not counted).', '2h')
-    .addOption(new Option('--collector.aggregates.granularity <iso>', 'Interval size of the aggregate query; the window must be a multiple of it.').choices(Object.keys(AGGREGATE_GRANULARITIES)).default('PT15M'))
+    .option(
+      '--collector.aggregates.window <duration>',
+      'History re-read each poll; must cover the longest wait (contacts waiting longer are not counted).',
+      '2h',
+    )
+    .addOption(
+      new Option('--collector.aggregates.granularity <iso>', 'Interval size of the aggregate query; the window must be a multiple of it.')
+        .choices(Object.keys(AGGREGATE_GRANULARITIES))
+        .default('PT15M'),
+    )
     .option('--collector.aggregates.batch-size <n>', 'Queue ids per aggregate query.', '100')
     .option('--collector.staleness <duration>', "How long a failing collector's last good values stay on /metrics.", '5m')
     .option('--collector.unsafe-fast-polling', 'Allow intervals under 5s (tests and simulator demos only).', false)
@@ -230,7 +253,14 @@ export function parseConfig(argv: readonly string[], env: Env = process.env): Ex
     return ms;
   };
 
-  const target = resolveTarget(flags['simulator'] === true, flag('simulator.seed'), flag('genesys.region'), flag('genesys.api-url'), flag('genesys.login-url'), env);
+  const target = resolveTarget(
+    flags['simulator'] === true,
+    flag('simulator.seed'),
+    flag('genesys.region'),
+    flag('genesys.api-url'),
+    flag('genesys.login-url'),
+    env,
+  );
   const aggregatesIntervalMs = interval('collector.aggregates.interval', minInterval);
   const windowMs = duration('collector.aggregates.window', flag('collector.aggregates.window'));
   const granularity = flag('collector.aggregates.granularity') as AggregateGranularity;
@@ -365,7 +395,8 @@ function resolveTarget(
     throw new MissingCredentialsError(`${location}no Genesys Cloud credentials: ${CREDENTIALS_HELP}; ${DEMO_HELP}`);
   }
   if (clientId === undefined) throw new ConfigError(`${clientSecret!.source} is set but no client id: set ${CLIENT_ID_VARIABLES.join(' or ')} (or _FILE)`);
-  if (clientSecret === undefined) throw new ConfigError(`${clientId.source} is set but no client secret: set ${CLIENT_SECRET_VARIABLES.join(' or ')} (or _FILE)`);
+  if (clientSecret === undefined)
+    throw new ConfigError(`${clientId.source} is set but no client secret: set ${CLIENT_SECRET_VARIABLES.join(' or ')} (or _FILE)`);
   const credentials = { clientId: clientId.value, clientSecret: new Secret(clientSecret.value) };
 
   // An explicit API location (private gateway, simulator) wins over a region, which may come from a shell
@@ -390,19 +421,18 @@ interface SourcedValue<T> {
 
 /** The region from the flag or the environment, normalised; sources that name different regions are an error. */
 function readRegion(flagValue: string | undefined, env: Env): SourcedValue<GenesysRegion> | undefined {
-  const candidates = [
-    ...(flagValue === undefined ? [] : [{ source: '--genesys.region', value: flagValue }]),
-    ...readSources(env, REGION_VARIABLES),
-  ].map(({ source, value }) => {
-    const region = normaliseRegion(value);
-    if (region === undefined) {
-      throw new ConfigError(
-        `${source}: Unknown Genesys Cloud region "${value}". Use ${REGION_SPELLINGS}; valid regions: ${GENESYS_REGIONS.join(', ')}. ` +
-          'For a private gateway or the simulator, pass --genesys.api-url and --genesys.login-url instead.',
-      );
-    }
-    return { source, value: region };
-  });
+  const candidates = [...(flagValue === undefined ? [] : [{ source: '--genesys.region', value: flagValue }]), ...readSources(env, REGION_VARIABLES)].map(
+    ({ source, value }) => {
+      const region = normaliseRegion(value);
+      if (region === undefined) {
+        throw new ConfigError(
+          `${source}: Unknown Genesys Cloud region "${value}". Use ${REGION_SPELLINGS}; valid regions: ${GENESYS_REGIONS.join(', ')}. ` +
+            'For a private gateway or the simulator, pass --genesys.api-url and --genesys.login-url instead.',
+        );
+      }
+      return { source, value: region };
+    },
+  );
   return agree(candidates, (a, b) => `${a.source} (${a.value}) and ${b.source} (${b.value}) name different regions; keep one`);
 }
 

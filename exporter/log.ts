@@ -21,7 +21,10 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   // key=value, key: value, "key":"value". A separator (: or =) is required, so prose that merely names a
   // variable ("GENESYS_CLIENT_SECRET (or …_FILE) is not set") stays readable; a value that is a scheme
   // (Authorization: Bearer …) was handled above.
-  [/(access_token|refresh_token|id_token|client_secret|secret|password|passwd|api_?key|authorization)(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic)\s)[^"'\s,&}]+/gi, '$1$2[REDACTED]'],
+  [
+    /(access_token|refresh_token|id_token|client_secret|secret|password|passwd|api_?key|authorization)(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic)\s)[^"'\s,&}]+/gi,
+    '$1$2[REDACTED]',
+  ],
   // A bare "token" key only with a credential-length value, and not as a path ("/oauth/token: the …").
   [/(?<![/\w])(token)(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic)\s)[^"'\s,&}]{8,}/gi, '$1$2[REDACTED]'],
   // A JWT anywhere.

@@ -125,7 +125,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
-  logger.info('listening', { url, tls: tls !== undefined, basic_auth: auth.enabled, telemetry_path: options.telemetryPath, max_connections: limits.maxConnections });
+  logger.info('listening', {
+    url,
+    tls: tls !== undefined,
+    basic_auth: auth.enabled,
+    telemetry_path: options.telemetryPath,
+    max_connections: limits.maxConnections,
+  });
 
   return {
     url,

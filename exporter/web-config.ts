@@ -37,7 +37,13 @@ export const NO_WEB_CONFIG: WebConfig = { tls: undefined, basicAuthUsers: new Ma
 
 const TOP_KEYS = ['tls_server_config', 'http_server_config', 'basic_auth_users'];
 const TLS_KEYS = ['cert_file', 'key_file', 'client_auth_type', 'client_ca_file', 'min_version', 'max_version'];
-const CLIENT_AUTH_TYPES: readonly ClientAuthType[] = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'];
+const CLIENT_AUTH_TYPES: readonly ClientAuthType[] = [
+  'NoClientCert',
+  'RequestClientCert',
+  'RequireAnyClientCert',
+  'VerifyClientCertIfGiven',
+  'RequireAndVerifyClientCert',
+];
 const TLS_VERSIONS: Readonly<Record<string, SecureVersion>> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
 /** bcrypt variants bcryptjs verifies ($2y$ is PHP's/htpasswd's name for $2b$). */
 const BCRYPT_HASH = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
@@ -119,7 +125,10 @@ export function loadWebConfig(path: string): WebConfig {
       }
       const cost = Number(match[1]);
       if (cost < BCRYPT_COST.min || cost > BCRYPT_COST.max) {
-        fail(`basic_auth_users.${user}`, `bcrypt cost ${cost} is outside ${BCRYPT_COST.min}..${BCRYPT_COST.max} (each step doubles the CPU of a check; use e.g. \`htpasswd -nBC 10\`)`);
+        fail(
+          `basic_auth_users.${user}`,
+          `bcrypt cost ${cost} is outside ${BCRYPT_COST.min}..${BCRYPT_COST.max} (each step doubles the CPU of a check; use e.g. \`htpasswd -nBC 10\`)`,
+        );
       }
       basicAuthUsers.set(user, hash as string);
     }

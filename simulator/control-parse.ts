@@ -9,13 +9,30 @@ export class ControlInputError extends Error {
 }
 
 const SCENARIOS: readonly ScenarioName[] = ['surge', 'agents-logoff', 'quiet', 'campaign'];
-const FAULTS: readonly FaultName[] = ['rate-limit-storm', 'login-5xx', 'login-timeout', 'api-5xx', 'slow', 'malformed-json', 'truncated-json', 'revoke-tokens', 'clock-offset',
-  'notification-socket-drop', 'notification-socket-closing', 'notification-channel-expire', 'notification-topic-reject',
-  'notification-malformed-message'];
+const FAULTS: readonly FaultName[] = [
+  'rate-limit-storm',
+  'login-5xx',
+  'login-timeout',
+  'api-5xx',
+  'slow',
+  'malformed-json',
+  'truncated-json',
+  'revoke-tokens',
+  'clock-offset',
+  'notification-socket-drop',
+  'notification-socket-closing',
+  'notification-channel-expire',
+  'notification-topic-reject',
+  'notification-malformed-message',
+];
 const API_ENDPOINTS: readonly ApiEndpoint[] = ['routing_queues', 'queue_observations', 'conversation_aggregates', 'notifications'];
 /** Faults that act once when injected and are not kept. */
 export const ONE_SHOT_FAULTS: readonly FaultName[] = [
-  'revoke-tokens', 'notification-socket-drop', 'notification-socket-closing', 'notification-channel-expire', 'notification-malformed-message',
+  'revoke-tokens',
+  'notification-socket-drop',
+  'notification-socket-closing',
+  'notification-channel-expire',
+  'notification-malformed-message',
 ];
 const ALL_ENDPOINTS: readonly SimEndpoint[] = ['oauth_token', ...API_ENDPOINTS];
 
@@ -36,7 +53,8 @@ class FieldReader {
       if (opts.required === true) throw new ControlInputError(`${this.what}: "${key}" is required`);
       return undefined;
     }
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ControlInputError(`${this.what}: "${key}" must be a number, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new ControlInputError(`${this.what}: "${key}" must be a number, got ${JSON.stringify(value)}`);
     if (opts.integer === true && !Number.isInteger(value)) throw new ControlInputError(`${this.what}: "${key}" must be an integer, got ${value}`);
     if (opts.min !== undefined && value < opts.min) throw new ControlInputError(`${this.what}: "${key}" must be >= ${opts.min}, got ${value}`);
     if (opts.max !== undefined && value > opts.max) throw new ControlInputError(`${this.what}: "${key}" must be <= ${opts.max}, got ${value}`);
@@ -47,7 +65,8 @@ class FieldReader {
     this.known.add(key);
     const value = this.fields[key];
     if (value === undefined && !required) return undefined;
-    if (!(allowed as readonly unknown[]).includes(value)) throw new ControlInputError(`${this.what}: "${key}" must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    if (!(allowed as readonly unknown[]).includes(value))
+      throw new ControlInputError(`${this.what}: "${key}" must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
     return value as T;
   }
 
@@ -121,11 +140,19 @@ export function parseFaultRequest(value: unknown): FaultRequest {
   const fault = new FieldReader(fields, 'fault').oneOf('fault', FAULTS, true)!;
   const r = new FieldReader(fields, `fault "${fault}"`);
   r.oneOf('fault', FAULTS, true);
-  const limits = ONE_SHOT_FAULTS.includes(fault) || fault === 'notification-topic-reject' ? {} : { durationSeconds: r.number('durationSeconds', { min: 0.001 }), count: r.number('count', { min: 1, integer: true }) };
+  const limits =
+    ONE_SHOT_FAULTS.includes(fault) || fault === 'notification-topic-reject'
+      ? {}
+      : { durationSeconds: r.number('durationSeconds', { min: 0.001 }), count: r.number('count', { min: 1, integer: true }) };
   let request: FaultRequest;
   switch (fault) {
     case 'rate-limit-storm':
-      request = { fault, retryAfterSeconds: r.number('retryAfterSeconds', { min: 1, max: 3600, integer: true }), endpoint: r.oneOf('endpoint', API_ENDPOINTS), ...limits };
+      request = {
+        fault,
+        retryAfterSeconds: r.number('retryAfterSeconds', { min: 1, max: 3600, integer: true }),
+        endpoint: r.oneOf('endpoint', API_ENDPOINTS),
+        ...limits,
+      };
       break;
     case 'login-5xx':
       request = { fault, status: r.number('status', { min: 500, max: 599, integer: true }), ...limits };

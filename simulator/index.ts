@@ -5,7 +5,15 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../exporter/log.ts';
 import { silentLogger } from '../exporter/log.ts';
 import type {
-  FaultInfo, FaultRequest, RequestLog, ScenarioInfo, ScenarioRequest, SimQueue, TruthContacts, TruthContactsQuery, TruthNow,
+  FaultInfo,
+  FaultRequest,
+  RequestLog,
+  ScenarioInfo,
+  ScenarioRequest,
+  SimQueue,
+  TruthContacts,
+  TruthContactsQuery,
+  TruthNow,
 } from './control-types.ts';
 import { ControlInputError } from './control-parse.ts';
 import type { ClockMode } from './clock.ts';
@@ -86,13 +94,15 @@ export interface SimulatorHandle {
 
 function positive(name: string, value: number | undefined, fallback: number, min = Number.MIN_VALUE): number {
   const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new ControlInputError(`simulator option ${name} must be a number >= ${min}, got ${String(value)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
+    throw new ControlInputError(`simulator option ${name} must be a number >= ${min}, got ${String(value)}`);
   return v;
 }
 
 function startTimeOf(options: SimulatorOptions, clock: ClockMode): number {
   if (options.startTime === undefined) return clock === 'manual' ? Math.floor(Date.now() / 60_000) * 60_000 : Date.now();
-  const ms = options.startTime instanceof Date ? options.startTime.getTime() : typeof options.startTime === 'number' ? options.startTime : Date.parse(options.startTime);
+  const ms =
+    options.startTime instanceof Date ? options.startTime.getTime() : typeof options.startTime === 'number' ? options.startTime : Date.parse(options.startTime);
   if (!Number.isFinite(ms)) throw new ControlInputError(`simulator option startTime ${JSON.stringify(options.startTime)} is not a valid time`);
   return ms;
 }
@@ -102,7 +112,8 @@ export function createSimulation(options: SimulatorOptions = {}): Simulation {
   const seed = options.seed ?? 1;
   const random = createRandom(seed);
   const clock = options.clock ?? 'realtime';
-  if (clock !== 'realtime' && clock !== 'manual') throw new ControlInputError(`simulator option clock must be "realtime" or "manual", got ${JSON.stringify(clock)}`);
+  if (clock !== 'realtime' && clock !== 'manual')
+    throw new ControlInputError(`simulator option clock must be "realtime" or "manual", got ${JSON.stringify(clock)}`);
   const startTime = startTimeOf(options, clock);
   const definition: OrgDefinition =
     typeof options.org === 'string'

@@ -38,8 +38,19 @@ const program = new Command('simulator')
 
 program.parse();
 const flags = program.opts<{
-  port: number; host: string; seed: string; org?: string; queues?: number; divisions?: number; agents?: number; arrivalsPerMinute?: number;
-  tokenLifetime: number; rateLimit: number; clientId?: string; clientSecret?: string; speed: number;
+  port: number;
+  host: string;
+  seed: string;
+  org?: string;
+  queues?: number;
+  divisions?: number;
+  agents?: number;
+  arrivalsPerMinute?: number;
+  tokenLifetime: number;
+  rateLimit: number;
+  clientId?: string;
+  clientSecret?: string;
+  speed: number;
 }>();
 
 const logger = createLogger();
@@ -92,7 +103,10 @@ try {
       process.stderr.write(`simulator: still closing after ${CLOSE_DEADLINE_MS} ms, exiting\n`);
       process.exit(1);
     }, CLOSE_DEADLINE_MS).unref();
-    sim.close().then(() => process.exit(0), () => process.exit(1));
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

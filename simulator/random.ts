@@ -35,7 +35,10 @@ export function createRandom(seed: number | string): Random {
   let c = hashString(`${s}c`);
   let d = hashString(`${s}d`);
   const next = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -46,7 +49,10 @@ export function createRandom(seed: number | string): Random {
     return (r >>> 0) / 4294967296;
   };
   for (let i = 0; i < 15; i++) next();
-  const hex = (n: number): string => Math.floor(next() * 16 ** n).toString(16).padStart(n, '0');
+  const hex = (n: number): string =>
+    Math.floor(next() * 16 ** n)
+      .toString(16)
+      .padStart(n, '0');
   const random: Random = {
     next,
     exponential: (mean) => -Math.log(1 - next()) * mean,

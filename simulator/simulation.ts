@@ -2,7 +2,16 @@
 // control and ground-truth functions that GET/POST /sim/... serve and SimulatorHandle exposes in process.
 
 import type {
-  ContactTruth, FaultInfo, FaultRequest, RequestLog, ScenarioInfo, ScenarioRequest, SimQueue, TruthContacts, TruthContactsQuery, TruthNow,
+  ContactTruth,
+  FaultInfo,
+  FaultRequest,
+  RequestLog,
+  ScenarioInfo,
+  ScenarioRequest,
+  SimQueue,
+  TruthContacts,
+  TruthContactsQuery,
+  TruthNow,
 } from './control-types.ts';
 import { ControlInputError, parseFaultRequest, parseScenarioRequest } from './control-parse.ts';
 import { parseInstant } from './api/iso.ts';
@@ -37,7 +46,8 @@ export interface SimulationSettings {
 
 const toMs = (time: Date | string | number, what: string): number => {
   const ms = time instanceof Date ? time.getTime() : typeof time === 'number' ? time : parseInstant(time);
-  if (ms === undefined || !Number.isFinite(ms)) throw new ControlInputError(`${what}: ${JSON.stringify(time)} is not an ISO-8601 instant with a zone (e.g. 2026-11-29T15:00:00Z)`);
+  if (ms === undefined || !Number.isFinite(ms))
+    throw new ControlInputError(`${what}: ${JSON.stringify(time)} is not an ISO-8601 instant with a zone (e.g. 2026-11-29T15:00:00Z)`);
   return ms;
 };
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -95,7 +105,8 @@ export class Simulation {
   advanceTo(time: Date | string | number): Date {
     if (this.clock.mode !== 'manual') throw new ControlInputError('advanceTo/advanceBy need clock: "manual"; this simulator follows the wall clock');
     const target = toMs(time, 'advanceTo');
-    if (target < this.model.now) throw new ControlInputError(`advanceTo: ${iso(target)} is before the simulator's time ${iso(this.model.now)}; the clock never goes back`);
+    if (target < this.model.now)
+      throw new ControlInputError(`advanceTo: ${iso(target)} is before the simulator's time ${iso(this.model.now)}; the clock never goes back`);
     this.model.advanceTo(target);
     return new Date(this.model.now);
   }

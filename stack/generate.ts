@@ -26,7 +26,10 @@ export function generatedFiles(dir: string): GeneratedFiles {
     ruleFiles: [join(dir, 'prometheus', 'recording_rules.yaml'), join(dir, 'prometheus', 'alerting_rules.yaml')],
     alertmanagerConfig: join(dir, 'alertmanager', 'alertmanager.yml'),
     dashboards: existsSync(join(dir, 'dashboards'))
-      ? readdirSync(join(dir, 'dashboards')).filter((name) => name.endsWith('.json')).sort().map((name) => join(dir, 'dashboards', name))
+      ? readdirSync(join(dir, 'dashboards'))
+          .filter((name) => name.endsWith('.json'))
+          .sort()
+          .map((name) => join(dir, 'dashboards', name))
       : [],
   };
   const missing = [files.scrapeConfig, ...files.ruleFiles, files.alertmanagerConfig].filter((file) => !existsSync(file));

@@ -24,9 +24,7 @@ export interface VariableDefinition {
 }
 
 /** What is selected in a variable: some values, or "All" with the options Grafana would list. */
-export type VariableSelection =
-  | { readonly values: readonly string[] }
-  | { readonly all: true; readonly options: readonly string[] };
+export type VariableSelection = { readonly values: readonly string[] } | { readonly all: true; readonly options: readonly string[] };
 
 export interface InterpolationContext {
   readonly variables: Readonly<Record<string, { readonly definition: VariableDefinition; readonly selection: VariableSelection }>>;
@@ -46,8 +44,7 @@ const regexEscape = (value: string): string => value.replace(/[\\^$*+?.()|[\]{}/
 /** Prometheus data source: a plain value inside a PromQL string. */
 const prometheusRegularEscape = (value: string): string => value.replace(/\\/g, '\\\\').replace(/'/g, "\\\\'");
 /** Prometheus data source: a value inside a regex inside a PromQL string. */
-const prometheusSpecialRegexEscape = (value: string): string =>
-  value.replace(/\\/g, '\\\\\\\\').replace(/[$^*{}[\]'+?.()|]/g, '\\\\$&');
+const prometheusSpecialRegexEscape = (value: string): string => value.replace(/\\/g, '\\\\\\\\').replace(/[$^*{}[\]'+?.()|]/g, '\\\\$&');
 
 /** The rate interval Grafana computes for a step and a scrape interval, in seconds. */
 export function rateIntervalSeconds(intervalSeconds: number, scrapeIntervalSeconds: number): number {
@@ -74,7 +71,8 @@ function selectedValues(definition: VariableDefinition, selection: VariableSelec
     if (!definition.includeAll) throw new Error(`variable '${definition.name}' has no "All" option (includeAll is false)`);
     return definition.allValue !== undefined && definition.allValue !== '' ? { values: [], allValue: definition.allValue } : { values: selection.options };
   }
-  if (selection.values.length > 1 && !definition.multi) throw new Error(`variable '${definition.name}' is not multi-valued but ${selection.values.length} values were selected`);
+  if (selection.values.length > 1 && !definition.multi)
+    throw new Error(`variable '${definition.name}' is not multi-valued but ${selection.values.length} values were selected`);
   return { values: selection.values };
 }
 
@@ -103,15 +101,18 @@ function formatUserVariable(definition: VariableDefinition, selection: VariableS
 /** `expr` with every Grafana variable replaced as Grafana would replace it before sending it to Prometheus. */
 export function interpolate(expr: string, context: InterpolationContext): string {
   const builtIn = builtIns(context);
-  return expr.replace(VARIABLE_PATTERN, (match, plain?: string, bracket?: string, bracketFormat?: string, braced?: string, _field?: string, bracedFormat?: string) => {
-    const name = plain ?? bracket ?? braced ?? '';
-    const format = bracketFormat ?? bracedFormat;
-    const builtInValue = builtIn[name];
-    if (builtInValue !== undefined) return builtInValue;
-    const variable = context.variables[name];
-    if (variable === undefined) throw new Error(`unknown Grafana variable '${match}' in query: ${expr}`);
-    return formatUserVariable(variable.definition, variable.selection, format);
-  });
+  return expr.replace(
+    VARIABLE_PATTERN,
+    (match, plain?: string, bracket?: string, bracketFormat?: string, braced?: string, _field?: string, bracedFormat?: string) => {
+      const name = plain ?? bracket ?? braced ?? '';
+      const format = bracketFormat ?? bracedFormat;
+      const builtInValue = builtIn[name];
+      if (builtInValue !== undefined) return builtInValue;
+      const variable = context.variables[name];
+      if (variable === undefined) throw new Error(`unknown Grafana variable '${match}' in query: ${expr}`);
+      return formatUserVariable(variable.definition, variable.selection, format);
+    },
+  );
 }
 
 /** The templating variables of a dashboard JSON model (datasource variables included). */

@@ -85,7 +85,11 @@ export class PrometheusApi {
 
   /** A range query as Grafana sends it for a time-series panel. */
   async range(expr: string, start: number, end: number, stepSeconds: number): Promise<readonly RangeSeries[]> {
-    const result = await this.#get<QueryResult>('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(stepSeconds) }, expr);
+    const result = await this.#get<QueryResult>(
+      '/api/v1/query_range',
+      { query: expr, start: String(start), end: String(end), step: String(stepSeconds) },
+      expr,
+    );
     if (result.resultType !== 'matrix') throw new PrometheusQueryError(expr, `expected a matrix, got a ${result.resultType}`);
     return result.result;
   }

@@ -147,13 +147,17 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
           writeFileSync(copy, dump(adaptRuleFile(readYaml(file), file)));
           return copy;
         });
-  const config = adaptScrapeConfig(readYaml(options.scrapeConfigFile), {
-    exporterAddress: options.exporterAddress,
-    alertmanagerAddress: options.alertmanagerAddress,
-    scrapeIntervalSeconds: options.scrapeIntervalSeconds,
-    evaluationIntervalSeconds: options.evaluationIntervalSeconds,
-    ruleFiles: ruleCopies,
-  }, options.scrapeConfigFile);
+  const config = adaptScrapeConfig(
+    readYaml(options.scrapeConfigFile),
+    {
+      exporterAddress: options.exporterAddress,
+      alertmanagerAddress: options.alertmanagerAddress,
+      scrapeIntervalSeconds: options.scrapeIntervalSeconds,
+      evaluationIntervalSeconds: options.evaluationIntervalSeconds,
+      ruleFiles: ruleCopies,
+    },
+    options.scrapeConfigFile,
+  );
   const configFile = join(options.workDir, 'prometheus.yml');
   writeFileSync(configFile, dump(config));
 
@@ -171,5 +175,10 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   const url = httpUrl(options.port);
   await waitForHttp(`${url}/-/ready`, { timeoutMs: options.readyTimeoutMs ?? 30_000, process });
   const job = (config.scrape_configs as YamlMap[]).find((entry) => entry.job_name === EXPORTER_JOB);
-  return { url, process, configFile, scrapeIntervalSeconds: parsePrometheusDuration(String(job?.scrape_interval ?? (config.global as YamlMap).scrape_interval ?? '1m')) };
+  return {
+    url,
+    process,
+    configFile,
+    scrapeIntervalSeconds: parsePrometheusDuration(String(job?.scrape_interval ?? (config.global as YamlMap).scrape_interval ?? '1m')),
+  };
 }

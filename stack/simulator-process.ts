@@ -39,7 +39,14 @@ function parseReadyLine(line: string): SimulatorEndpoint | undefined {
 
 export async function startSimulatorProcess(options: SimulatorProcessOptions): Promise<{ endpoint: SimulatorEndpoint; process: ManagedProcess }> {
   const stdoutFile = join(options.workDir, 'simulator.out');
-  const flags = ['--port', '0', '--seed', String(options.seed), ...(options.orgFile === undefined ? [] : ['--org', options.orgFile]), ...(options.extraFlags ?? [])];
+  const flags = [
+    '--port',
+    '0',
+    '--seed',
+    String(options.seed),
+    ...(options.orgFile === undefined ? [] : ['--org', options.orgFile]),
+    ...(options.extraFlags ?? []),
+  ];
   const { command, args } = tsNodeCommand(SIMULATOR_SCRIPT, flags);
   const child = spawnManaged({ name: 'simulator', command, args, cwd: REPO_ROOT, logFile: join(options.workDir, 'simulator.log'), stdoutFile });
   const firstLine = (): string | undefined => {
@@ -58,7 +65,11 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
       if (parsed === undefined) throw new WaitAborted(`the first stdout line is not {"url","clientId","clientSecret"}: ${line.slice(0, 200)}`);
       return parsed;
     },
-    { timeoutMs: options.readyTimeoutMs ?? 60_000, intervalMs: 100, describeLast: () => `stdout so far: ${firstLine() ?? '(nothing)'}; log: ${child.logTail(5)}` },
+    {
+      timeoutMs: options.readyTimeoutMs ?? 60_000,
+      intervalMs: 100,
+      describeLast: () => `stdout so far: ${firstLine() ?? '(nothing)'}; log: ${child.logTail(5)}`,
+    },
   );
   return { endpoint, process: child };
 }

@@ -114,7 +114,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log('generating dashboards, rules and alertmanager.yml into the stack folder (not out/)');
     const wiring = { alertmanager: { pagerduty: { routingKeyFile, url: sink.pagerDutyUrl }, slack: { apiUrlFile: slackUrlFile } } };
     const generated = await generateInto(join(workDir, 'generated'), deepMerge({ ...(options.alertsOverride ?? {}) }, wiring));
-    const prometheusFiles = options.prometheusFilesFrom === undefined || options.prometheusFilesFrom === 'generated' ? generated : generatedFiles(options.prometheusFilesFrom);
+    const prometheusFiles =
+      options.prometheusFilesFrom === undefined || options.prometheusFilesFrom === 'generated' ? generated : generatedFiles(options.prometheusFilesFrom);
 
     log('starting the simulated Genesys Cloud org');
     const simulatorRun = await startSimulatorProcess({ workDir, seed: options.seed ?? 1, orgFile: options.orgFile, extraFlags: options.simulatorFlags });

@@ -56,7 +56,8 @@ export function pagerDutyProblems(body: unknown): string[] {
   if (!isRecord(body)) return ['the body is not a JSON object'];
   const problems: string[] = [];
   if (typeof body.routing_key !== 'string' || body.routing_key.length === 0) problems.push("'routing_key' is missing or empty");
-  if (typeof body.event_action !== 'string' || !PAGERDUTY_ACTIONS.has(body.event_action)) problems.push("'event_action' must be trigger, acknowledge or resolve");
+  if (typeof body.event_action !== 'string' || !PAGERDUTY_ACTIONS.has(body.event_action))
+    problems.push("'event_action' must be trigger, acknowledge or resolve");
   if (body.event_action === 'trigger') {
     const payload = body.payload;
     if (!isRecord(payload)) problems.push("'payload' is required for trigger events");
@@ -64,7 +65,8 @@ export function pagerDutyProblems(body: unknown): string[] {
       if (typeof payload.summary !== 'string' || payload.summary.length === 0) problems.push("'payload.summary' is missing");
       else if (payload.summary.length > 1024) problems.push("'payload.summary' is longer than 1024 characters");
       if (typeof payload.source !== 'string' || payload.source.length === 0) problems.push("'payload.source' is missing");
-      if (typeof payload.severity !== 'string' || !PAGERDUTY_SEVERITIES.has(payload.severity)) problems.push("'payload.severity' must be critical, error, warning or info");
+      if (typeof payload.severity !== 'string' || !PAGERDUTY_SEVERITIES.has(payload.severity))
+        problems.push("'payload.severity' must be critical, error, warning or info");
     }
   } else if (typeof body.dedup_key !== 'string' || body.dedup_key.length === 0) {
     problems.push(`'dedup_key' is required for ${String(body.event_action)} events`);

@@ -43,7 +43,9 @@ const METRIC_FIELDS: ReadonlyMap<string, { readonly count: number; readonly sum?
   ['nOverSla', { count: FIELD.overSla }],
   ['tWait', { count: FIELD.waitCount, sum: FIELD.waitSumMs }],
 ]);
-const WAIT_BUCKET_FIELDS: ReadonlyMap<string, number> = new Map(WAIT_TIME_BUCKETS_SECONDS.map((bound, bucket) => [waitViewName(bound), FIRST_WAIT_BUCKET + bucket]));
+const WAIT_BUCKET_FIELDS: ReadonlyMap<string, number> = new Map(
+  WAIT_TIME_BUCKETS_SECONDS.map((bound, bucket) => [waitViewName(bound), FIRST_WAIT_BUCKET + bucket]),
+);
 
 /** Fills `values` from one interval; a metric or view Genesys left out is 0. One pass over each list. */
 function readInterval(interval: AggregateInterval, values: Float64Array): void {
@@ -126,8 +128,13 @@ export function createAggregatesCollector(api: GenesysPort, directory: QueueDire
       const granularityMs = AGGREGATE_GRANULARITIES[options.granularity];
       const endMs = Math.floor(now() / granularityMs) * granularityMs + granularityMs;
       const startMs = endMs - options.windowMs;
-      const queueBatches = batches(directory.all().map((queue) => queue.id), options.batchSize);
-      const settled = await Promise.allSettled(queueBatches.map((ids) => api.queryConversationAggregates(aggregateQuery(ids, startMs, endMs, options.granularity))));
+      const queueBatches = batches(
+        directory.all().map((queue) => queue.id),
+        options.batchSize,
+      );
+      const settled = await Promise.allSettled(
+        queueBatches.map((ids) => api.queryConversationAggregates(aggregateQuery(ids, startMs, endMs, options.granularity))),
+      );
 
       // Successful batches are counted even when another failed: the ledger keeps them exactly-once, and
       // the failed queues catch up at the next successful poll (while their intervals are in the window).
@@ -155,9 +162,12 @@ export function createAggregatesCollector(api: GenesysPort, directory: QueueDire
 
       const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failures.length > 0) {
-        throw new Error(`${failures.length} of ${settled.length} aggregate queries failed: ${String((failures[0]!.reason as Error)?.message ?? failures[0]!.reason)}`, {
-          cause: failures[0]!.reason,
-        });
+        throw new Error(
+          `${failures.length} of ${settled.length} aggregate queries failed: ${String((failures[0]!.reason as Error)?.message ?? failures[0]!.reason)}`,
+          {
+            cause: failures[0]!.reason,
+          },
+        );
       }
       return buildSnapshot(directory, totals, baselined);
     },

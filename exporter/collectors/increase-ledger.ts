@@ -30,7 +30,9 @@ export class IncreaseLedger {
    */
   addIncreases(queueId: string, series: string, intervalStartMs: number, values: ArrayLike<number>, totals: Float64Array | undefined): void {
     if (values.length !== this.#fieldCount || (totals !== undefined && totals.length !== this.#fieldCount)) {
-      throw new RangeError(`IncreaseLedger: expected ${this.#fieldCount} values per interval, got ${values.length}${totals === undefined ? '' : ` (totals: ${totals.length})`}`);
+      throw new RangeError(
+        `IncreaseLedger: expected ${this.#fieldCount} values per interval, got ${values.length}${totals === undefined ? '' : ` (totals: ${totals.length})`}`,
+      );
     }
     const highs = this.#highsOf(queueId, series, intervalStartMs);
     for (let field = 0; field < this.#fieldCount; field += 1) {

@@ -17,8 +17,9 @@ export class ObservationGroup {
   constructor(private readonly data: readonly ObservationDatum[]) {}
 
   count(metric: string, qualifier?: string): number {
-    const datum = this.data.find((d) => d.metric === metric && d.qualifier === qualifier && d.observations === undefined)
-      ?? this.data.find((d) => d.metric === metric && d.qualifier === qualifier);
+    const datum =
+      this.data.find((d) => d.metric === metric && d.qualifier === qualifier && d.observations === undefined) ??
+      this.data.find((d) => d.metric === metric && d.qualifier === qualifier);
     return datum?.stats?.count ?? 0;
   }
 
@@ -34,7 +35,10 @@ export class ObservationGroup {
   }
 }
 
-type MediaMetric = Extract<SnapshotMetric, 'genesys_queue_depth' | 'genesys_queue_interacting' | 'genesys_queue_alerting' | 'genesys_queue_longest_wait_seconds'>;
+type MediaMetric = Extract<
+  SnapshotMetric,
+  'genesys_queue_depth' | 'genesys_queue_interacting' | 'genesys_queue_alerting' | 'genesys_queue_longest_wait_seconds'
+>;
 type AgentMetric = Extract<SnapshotMetric, 'genesys_queue_members' | 'genesys_queue_agents_on_queue' | 'genesys_queue_agents_off_queue'>;
 
 const MEDIA_TABLE: readonly { metric: MediaMetric; value: (group: ObservationGroup, nowMs: number) => number }[] = [
@@ -125,7 +129,12 @@ export function createObservationsCollector(api: GenesysPort, directory: QueueDi
       const queues = directory.all();
       // All batches in parallel (the client bounds concurrency and rate); one failed batch fails the run,
       // so the runner keeps the last complete snapshot rather than serving a partial one.
-      const responses = await Promise.all(batches(queues.map((q) => q.id), options.batchSize).map((ids) => api.queryQueueObservations(queueObservationQuery(ids))));
+      const responses = await Promise.all(
+        batches(
+          queues.map((q) => q.id),
+          options.batchSize,
+        ).map((ids) => api.queryQueueObservations(queueObservationQuery(ids))),
+      );
       const byQueue = observationsByQueue(responses.flatMap((response) => response.results ?? []));
       for (const queueId of seenMedia.keys()) if (directory.get(queueId) === undefined) seenMedia.delete(queueId);
       return observationSnapshot(queues, byQueue, seenMedia, now());

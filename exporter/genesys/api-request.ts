@@ -105,9 +105,10 @@ export async function apiRequest<T>(context: ApiRequestContext, request: ApiRequ
     const retryable = retries < context.maxRetries && (verdict.retry !== 'malformed' || malformedRetries < MAX_MALFORMED_RETRIES);
     if (verdict.retry === 'rate_limited') {
       context.telemetry.rateLimited(endpoint, verdict.retryAfterSeconds);
-      const waitMs = verdict.retryAfterSeconds === undefined
-        ? Math.max(1000, fullJitterDelayMs(retries, context.backoff, context.random))
-        : Math.min(verdict.retryAfterSeconds, context.maxRetryAfterSeconds) * 1000;
+      const waitMs =
+        verdict.retryAfterSeconds === undefined
+          ? Math.max(1000, fullJitterDelayMs(retries, context.backoff, context.random))
+          : Math.min(verdict.retryAfterSeconds, context.maxRetryAfterSeconds) * 1000;
       // Every request of the client waits, not only this one: the budget is per token.
       context.limiter.pauseFor(waitMs);
       const fields = { endpoint, retry_after_seconds: verdict.retryAfterSeconds, pause_ms: Math.round(waitMs) };
@@ -127,7 +128,13 @@ export async function apiRequest<T>(context: ApiRequestContext, request: ApiRequ
     }
     if (!retryable) throw verdict.error;
     const delayMs = fullJitterDelayMs(retries, context.backoff, context.random);
-    context.logger.warn('request failed, retrying', { endpoint, error: verdict.error.name, status: verdict.error.status, attempt: attempts, delay_ms: Math.round(delayMs) });
+    context.logger.warn('request failed, retrying', {
+      endpoint,
+      error: verdict.error.name,
+      status: verdict.error.status,
+      attempt: attempts,
+      delay_ms: Math.round(delayMs),
+    });
     retries += 1;
     if (verdict.retry === 'malformed') malformedRetries += 1;
     await sleep(delayMs, context.closeSignal, () => new ClientClosedError({ endpoint }));
@@ -136,7 +143,11 @@ export async function apiRequest<T>(context: ApiRequestContext, request: ApiRequ
 
 // A request that cannot get a token fails before spending budget. The wait for the budget may outlive
 // the token or overlap a pause that began meanwhile, so both are checked again right before sending.
-async function sendWithBudget(context: ApiRequestContext, request: ApiRequest<unknown>, body: string | undefined): Promise<{ result: AttemptResult; token: AccessToken }> {
+async function sendWithBudget(
+  context: ApiRequestContext,
+  request: ApiRequest<unknown>,
+  body: string | undefined,
+): Promise<{ result: AttemptResult; token: AccessToken }> {
   const closedError = (): Error => new ClientClosedError({ endpoint: request.endpoint });
   failIfPausedLong(context, request.endpoint);
   await context.tokens.getToken();
@@ -151,7 +162,14 @@ async function sendWithBudget(context: ApiRequestContext, request: ApiRequest<un
     const headers: Record<string, string> = { Authorization: `Bearer ${token.value}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const result = await sendAttempt(
-      { endpoint: request.endpoint, url: request.url, method: request.method, headers, maxResponseBytes: request.maxResponseBytes, ...(body === undefined ? {} : { body }) },
+      {
+        endpoint: request.endpoint,
+        url: request.url,
+        method: request.method,
+        headers,
+        maxResponseBytes: request.maxResponseBytes,
+        ...(body === undefined ? {} : { body }),
+      },
       { timeoutMs: context.requestTimeoutMs, closeSignal: context.closeSignal, telemetry: context.telemetry },
     );
     return { result, token };
@@ -171,10 +189,13 @@ function failIfPausedLong(context: ApiRequestContext, endpoint: Endpoint): void 
 function judge<T>(result: AttemptResult, request: ApiRequest<T>, attempts: number, context: ApiRequestContext): Verdict<T> {
   const { endpoint } = request;
   if (result.kind === 'timeout') return { retry: 'transient', error: new RequestTimeoutError({ endpoint, timeoutMs: context.requestTimeoutMs, attempts }) };
-  if (result.kind === 'network_error') return { retry: 'transient', error: new NetworkError({ endpoint, reason: result.reason, attempts, cause: result.cause }) };
+  if (result.kind === 'network_error')
+    return { retry: 'transient', error: new NetworkError({ endpoint, reason: result.reason, attempts, cause: result.cause }) };
   if (result.kind === 'redirect') return { fail: new RedirectRefusedError({ endpoint, status: result.status, location: result.location }) };
   if (result.kind === 'too_large') {
-    return { fail: new MalformedResponseError({ endpoint, status: result.status, problem: `body larger than ${result.limitBytes} bytes (aborted while reading)` }) };
+    return {
+      fail: new MalformedResponseError({ endpoint, status: result.status, problem: `body larger than ${result.limitBytes} bytes (aborted while reading)` }),
+    };
   }
   const { status } = result;
   const correlationId = result.headers.get('inin-correlation-id') ?? undefined;

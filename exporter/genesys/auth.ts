@@ -172,7 +172,8 @@ export class TokenManager {
     if (result.kind === 'network_error') return new NetworkError({ endpoint, reason: result.reason, attempts, cause: result.cause });
     // A login redirect could hand the exporter another host's token: refused, and final.
     if (result.kind === 'redirect') return new RedirectRefusedError({ endpoint, status: result.status, location: result.location });
-    if (result.kind === 'too_large') return new MalformedResponseError({ endpoint, status: result.status, problem: `body larger than ${result.limitBytes} bytes` });
+    if (result.kind === 'too_large')
+      return new MalformedResponseError({ endpoint, status: result.status, problem: `body larger than ${result.limitBytes} bytes` });
     const { status } = result;
     const correlationId = result.headers.get('inin-correlation-id') ?? undefined;
     const body = parseJsonOrUndefined(result.body);
@@ -192,10 +193,20 @@ export class TokenManager {
       );
     }
     if (status < 200 || status >= 300) {
-      return new BadRequestError({ endpoint, status, correlationId, genesysMessage: `unexpected status; is ${this.#options.loginUrl} a Genesys Cloud login host?` });
+      return new BadRequestError({
+        endpoint,
+        status,
+        correlationId,
+        genesysMessage: `unexpected status; is ${this.#options.loginUrl} a Genesys Cloud login host?`,
+      });
     }
-    if (!isPlainObject(body) || typeof body.access_token !== 'string' || body.access_token === '' ||
-        typeof body.expires_in !== 'number' || !(body.expires_in > 0)) {
+    if (
+      !isPlainObject(body) ||
+      typeof body.access_token !== 'string' ||
+      body.access_token === '' ||
+      typeof body.expires_in !== 'number' ||
+      !(body.expires_in > 0)
+    ) {
       return new MalformedResponseError({ endpoint, status, correlationId, problem: 'expected {"access_token": string, "expires_in": seconds > 0}' });
     }
     const lifetimeMs = body.expires_in * 1000;

@@ -23,10 +23,13 @@ export function sleep(ms: number, signal: AbortSignal, onAbort: () => Error): Pr
       clearTimeout(timer);
       reject(onAbort());
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', abort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener('abort', abort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal.addEventListener('abort', abort, { once: true });
   });
 }

@@ -20,14 +20,7 @@ export type AggregationMetric = TimerMetric | CountMetric | 'oServiceLevel';
 /** Genesys accepts at most 10 views per aggregate query. */
 export const MAX_AGGREGATION_VIEWS = 10;
 
-export type AggregationDimension =
-  | 'queueId'
-  | 'mediaType'
-  | 'direction'
-  | 'divisionId'
-  | 'userId'
-  | 'wrapUpCode'
-  | 'requestedRoutingSkillId';
+export type AggregationDimension = 'queueId' | 'mediaType' | 'direction' | 'divisionId' | 'userId' | 'wrapUpCode' | 'requestedRoutingSkillId';
 
 export interface AggregationPredicate {
   readonly type?: 'dimension';
@@ -192,7 +185,8 @@ function parseMetric(value: unknown, resultPath: string, index: number, item: nu
     // Checked above: count and sum are the numbers Genesys sent, so the stats are kept as they are.
     return { metric, stats: stats as unknown as TimerStats };
   }
-  if (isCountMetric(metric)) return { metric, stats: { count: isCount(stats.count) ? stats.count : expectCount(stats.count, statPath(resultPath, index, item, 'count')) } };
+  if (isCountMetric(metric))
+    return { metric, stats: { count: isCount(stats.count) ? stats.count : expectCount(stats.count, statPath(resultPath, index, item, 'count')) } };
   if (metric === 'oServiceLevel') {
     const fields = ['ratio', 'numerator', 'denominator', 'target'] as const;
     for (const field of fields) optionalCount(stats[field], statPath(resultPath, index, item, field));
@@ -220,7 +214,14 @@ export async function queryConversationAggregates(context: ApiRequestContext, qu
   const url = new URL(ENDPOINTS.conversation_aggregates.path, context.apiUrl);
   const asked = query.filter === undefined ? new Set<string>() : queueIdsOf(query.filter);
   const parse = (json: unknown): AggregationQueryResponse => parseAggregationResponse(json, asked.size > 0 ? asked : undefined);
-  const response = await apiRequest(context, { endpoint: 'conversation_aggregates', method: 'POST', url, json: query, parse, maxResponseBytes: analyticsMaxResponseBytes(asked.size) });
+  const response = await apiRequest(context, {
+    endpoint: 'conversation_aggregates',
+    method: 'POST',
+    url,
+    json: query,
+    parse,
+    maxResponseBytes: analyticsMaxResponseBytes(asked.size),
+  });
   if (response.droppedMediaTypes !== undefined) reportDropped(context, 'conversation_aggregates', 'media_type', response.droppedMediaTypes);
   return response;
 }

@@ -142,7 +142,9 @@ export function parseObservationResponse(json: unknown, asked?: ReadonlySet<stri
   if (body.systemToOrganizationMappings !== undefined) expectObject(body.systemToOrganizationMappings, 'systemToOrganizationMappings');
   const dropped = droppedMedia.size + droppedStatuses.size > 0 ? { dropped: { mediaTypes: [...droppedMedia], routingStatuses: [...droppedStatuses] } } : {};
   return {
-    ...(body.systemToOrganizationMappings === undefined ? {} : { systemToOrganizationMappings: body.systemToOrganizationMappings as ObservationQueryResponse['systemToOrganizationMappings'] }),
+    ...(body.systemToOrganizationMappings === undefined
+      ? {}
+      : { systemToOrganizationMappings: body.systemToOrganizationMappings as ObservationQueryResponse['systemToOrganizationMappings'] }),
     results,
     ...dropped,
   };
@@ -177,7 +179,14 @@ export async function queryQueueObservations(context: ApiRequestContext, query: 
   const url = new URL(ENDPOINTS.queue_observations.path, context.apiUrl);
   const asked = queueIdsOf(query.filter);
   const parse = (json: unknown): ObservationQueryResponse => parseObservationResponse(json, asked.size > 0 ? asked : undefined);
-  const response = await apiRequest(context, { endpoint: 'queue_observations', method: 'POST', url, json: query, parse, maxResponseBytes: analyticsMaxResponseBytes(asked.size) });
+  const response = await apiRequest(context, {
+    endpoint: 'queue_observations',
+    method: 'POST',
+    url,
+    json: query,
+    parse,
+    maxResponseBytes: analyticsMaxResponseBytes(asked.size),
+  });
   if (response.dropped !== undefined) {
     reportDropped(context, 'queue_observations', 'media_type', response.dropped.mediaTypes);
     reportDropped(context, 'queue_observations', 'routing_status', response.dropped.routingStatuses);
@@ -189,15 +198,23 @@ const reportedValues = new Set<string>();
 const MAX_REPORTED_VALUES = 1_000;
 
 /** Unknown enum values: a warning the first time each is seen (bounded), debug afterwards. */
-export function reportDropped(context: ApiRequestContext, endpoint: 'queue_observations' | 'conversation_aggregates', kind: 'media_type' | 'routing_status', values: readonly string[]): void {
+export function reportDropped(
+  context: ApiRequestContext,
+  endpoint: 'queue_observations' | 'conversation_aggregates',
+  kind: 'media_type' | 'routing_status',
+  values: readonly string[],
+): void {
   for (const value of values) {
     const key = `${kind}\u0000${value}`;
     const first = !reportedValues.has(key) && reportedValues.size < MAX_REPORTED_VALUES;
     if (first) reportedValues.add(key);
-    context.logger[first ? 'warn' : 'debug']('dropped data of an unknown value (it would create series without bound); upgrade the exporter if Genesys added it', {
-      endpoint,
-      kind,
-      value,
-    });
+    context.logger[first ? 'warn' : 'debug'](
+      'dropped data of an unknown value (it would create series without bound); upgrade the exporter if Genesys added it',
+      {
+        endpoint,
+        kind,
+        value,
+      },
+    );
   }
 }

@@ -49,9 +49,13 @@ export class RateLimiter {
     this.#now = options.now ?? (() => performance.now());
     this.#tokens = this.burst;
     this.#refilledAtMs = this.#now();
-    this.#closeSignal.addEventListener('abort', () => {
-      for (const waiter of this.#slotWaiters.splice(0)) waiter.reject();
-    }, { once: true });
+    this.#closeSignal.addEventListener(
+      'abort',
+      () => {
+        for (const waiter of this.#slotWaiters.splice(0)) waiter.reject();
+      },
+      { once: true },
+    );
   }
 
   /**

@@ -53,7 +53,10 @@ export function normaliseRegion(text: string): GenesysRegion | undefined {
   const trimmed = text.trim().toLowerCase();
   const asName = trimmed.replace(/-/g, '_');
   if (isGenesysRegion(asName)) return asName;
-  const host = trimmed.replace(/^https?:\/\//, '').replace(/\/$/, '').replace(/^(?:api|login|apps)\./, '');
+  const host = trimmed
+    .replace(/^https?:\/\//, '')
+    .replace(/\/$/, '')
+    .replace(/^(?:api|login|apps)\./, '');
   return GENESYS_REGIONS.find((region) => REGION_DOMAINS[region] === host);
 }
 

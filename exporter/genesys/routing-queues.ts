@@ -148,7 +148,13 @@ async function listQueuePages(context: ApiRequestContext, filter: QueueListFilte
       throw new MalformedResponseError({ endpoint: 'routing_queues', problem: `paging does not end (page ${pageNumber}, ${url.pathname}${url.search})` });
     }
     seen.add(url.href);
-    const page = await apiRequest(context, { endpoint: 'routing_queues', method: 'GET', url, parse: parseQueuePage, maxResponseBytes: QUEUE_PAGE_MAX_RESPONSE_BYTES });
+    const page = await apiRequest(context, {
+      endpoint: 'routing_queues',
+      method: 'GET',
+      url,
+      parse: parseQueuePage,
+      maxResponseBytes: QUEUE_PAGE_MAX_RESPONSE_BYTES,
+    });
     // A queue created or deleted between pages shifts the others; the map keeps each once.
     for (const queue of page.entities) byId.set(queue.id, queue);
     if (pageNumber === 1 && page.pageCount !== undefined) maxPages = Math.min(MAX_QUEUE_PAGES, Math.max(1, page.pageCount) + 1);

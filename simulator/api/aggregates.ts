@@ -59,7 +59,8 @@ function parseViews(value: unknown): View[] {
     if (typeof name !== 'string' || name === '') throw badRequest(`${at}.name must be a non-empty string`);
     if (names.has(name)) throw badRequest(`${at}.name ${JSON.stringify(name)} is used twice`);
     names.add(name);
-    if (!(TIMER_METRICS as readonly unknown[]).includes(target)) throw badRequest(`${at}.target ${JSON.stringify(target)} must be a timer metric (${TIMER_METRICS.join(', ')})`);
+    if (!(TIMER_METRICS as readonly unknown[]).includes(target))
+      throw badRequest(`${at}.target ${JSON.stringify(target)} must be a timer metric (${TIMER_METRICS.join(', ')})`);
     if (fn !== 'rangeBound') throw badRequest(`${at}.function ${JSON.stringify(fn)} is not supported (only "rangeBound")`);
     if (!isObject(range)) throw badRequest(`${at}.range must be an object with gte and/or lt (milliseconds)`);
     const bound = (key: 'gte' | 'lt'): number | undefined => {
@@ -100,12 +101,18 @@ function parseGroupBy(value: unknown): string[] {
 function contactDimensions(contact: Contact): Dimensions {
   return (dimension) => {
     switch (dimension) {
-      case 'queueId': return contact.queueId;
-      case 'mediaType': return contact.mediaType;
-      case 'divisionId': return contact.divisionId;
-      case 'direction': return 'inbound';
-      case 'userId': return contact.agentId;
-      default: return undefined;
+      case 'queueId':
+        return contact.queueId;
+      case 'mediaType':
+        return contact.mediaType;
+      case 'divisionId':
+        return contact.divisionId;
+      case 'direction':
+        return 'inbound';
+      case 'userId':
+        return contact.agentId;
+      default:
+        return undefined;
     }
   };
 }
@@ -113,10 +120,14 @@ function contactDimensions(contact: Contact): Dimensions {
 /** Timer values the contact has posted so far. */
 function timerValue(contact: Contact, timer: TimerMetric): number | undefined {
   switch (timer) {
-    case 'tAnswered': return contact.answeredAt === undefined ? undefined : contact.answeredAt - contact.arrivedAt;
-    case 'tAbandon': return contact.abandonedAt === undefined ? undefined : contact.abandonedAt - contact.arrivedAt;
-    case 'tWait': return (contact.answeredAt ?? contact.abandonedAt) === undefined ? undefined : (contact.answeredAt ?? contact.abandonedAt)! - contact.arrivedAt;
-    case 'tHandle': return contact.endedAt === undefined || contact.answeredAt === undefined ? undefined : contact.endedAt - contact.answeredAt;
+    case 'tAnswered':
+      return contact.answeredAt === undefined ? undefined : contact.answeredAt - contact.arrivedAt;
+    case 'tAbandon':
+      return contact.abandonedAt === undefined ? undefined : contact.abandonedAt - contact.arrivedAt;
+    case 'tWait':
+      return (contact.answeredAt ?? contact.abandonedAt) === undefined ? undefined : (contact.answeredAt ?? contact.abandonedAt)! - contact.arrivedAt;
+    case 'tHandle':
+      return contact.endedAt === undefined || contact.answeredAt === undefined ? undefined : contact.endedAt - contact.answeredAt;
   }
 }
 
@@ -124,14 +135,18 @@ export function queryAggregates(body: unknown, truth: TruthStore) {
   if (!isObject(body)) throw badRequest('the request body must be a JSON object');
   const { start, end } = parseInterval(body['interval'], 'interval');
   const granularityMs = body['granularity'] === undefined ? end - start : parseDuration(body['granularity'], 'granularity');
-  if ((end - start) % granularityMs !== 0) throw badRequest(`granularity ${String(body['granularity'])} does not evenly divide the interval ${String(body['interval'])}`);
+  if ((end - start) % granularityMs !== 0)
+    throw badRequest(`granularity ${String(body['granularity'])} does not evenly divide the interval ${String(body['interval'])}`);
   const bucketCount = (end - start) / granularityMs;
   if (bucketCount > MAX_BUCKETS) throw badRequest(`interval / granularity gives ${bucketCount} buckets, the maximum is ${MAX_BUCKETS}`);
   const groupBy = parseGroupBy(body['groupBy']);
   const metrics = parseMetrics(body['metrics']);
   const views = parseViews(body['views']);
   const filter = body['filter'] === undefined ? undefined : compileFilter(body['filter'], FILTER_DIMENSIONS);
-  const timersNeeded = new Set<TimerMetric>([...metrics.filter((m): m is TimerMetric => (TIMER_METRICS as readonly string[]).includes(m)), ...views.map((v) => v.target)]);
+  const timersNeeded = new Set<TimerMetric>([
+    ...metrics.filter((m): m is TimerMetric => (TIMER_METRICS as readonly string[]).includes(m)),
+    ...views.map((v) => v.target),
+  ]);
 
   const groups = new Map<string, { group: Record<string, string>; buckets: Map<number, Bucket> }>();
   for (const contact of truth.between(start, end)) {
@@ -211,7 +226,12 @@ function renderBucket(from: number, granularityMs: number, bucket: Bucket, metri
         const [target] = bucket.targets;
         rendered.push({
           metric,
-          stats: { ratio: bucket.answeredWithin / denominator, numerator: bucket.answeredWithin, denominator, ...(bucket.targets.size === 1 ? { target: target! } : {}) },
+          stats: {
+            ratio: bucket.answeredWithin / denominator,
+            numerator: bucket.answeredWithin,
+            denominator,
+            ...(bucket.targets.size === 1 ? { target: target! } : {}),
+          },
         });
         break;
       }

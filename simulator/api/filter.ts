@@ -63,7 +63,11 @@ function compileNode(value: unknown, allowed: readonly string[], path: string, d
   return type === 'and' ? (dims) => parts.every((p) => p(dims)) : (dims) => parts.some((p) => p(dims));
 }
 
-function compilePredicate(value: unknown, allowed: readonly string[], path: string): { dimension: string; operator: Operator; value?: string; matcher: Matcher } {
+function compilePredicate(
+  value: unknown,
+  allowed: readonly string[],
+  path: string,
+): { dimension: string; operator: Operator; value?: string; matcher: Matcher } {
   if (!isObject(value)) throw badRequest(`${path} must be an object`);
   const type = value['type'] ?? 'dimension';
   if (type !== 'dimension') throw badRequest(`${path}.type ${JSON.stringify(type)} is not supported: only "dimension" predicates`);
@@ -72,7 +76,8 @@ function compilePredicate(value: unknown, allowed: readonly string[], path: stri
     throw badRequest(`${path}.dimension ${JSON.stringify(dimension)} is not a valid dimension here (allowed: ${allowed.join(', ')})`);
   }
   const operator = value['operator'] ?? 'matches';
-  if (!(OPERATORS as readonly unknown[]).includes(operator)) throw badRequest(`${path}.operator must be one of ${OPERATORS.join(', ')}, got ${JSON.stringify(operator)}`);
+  if (!(OPERATORS as readonly unknown[]).includes(operator))
+    throw badRequest(`${path}.operator must be one of ${OPERATORS.join(', ')}, got ${JSON.stringify(operator)}`);
   const op = operator as Operator;
   const predicateValue = value['value'];
   if (op === 'matches') {

@@ -17,7 +17,8 @@ export function parseInterval(value: unknown, field: string): { start: number; e
   const parts = value.split('/');
   const start = parts.length === 2 ? parseInstant(parts[0]!) : undefined;
   const end = parts.length === 2 ? parseInstant(parts[1]!) : undefined;
-  if (start === undefined || end === undefined) throw badRequest(`${field} ${JSON.stringify(value)} is not an ISO-8601 interval "start/end" with zoned instants`);
+  if (start === undefined || end === undefined)
+    throw badRequest(`${field} ${JSON.stringify(value)} is not an ISO-8601 interval "start/end" with zoned instants`);
   if (end <= start) throw badRequest(`${field} ${JSON.stringify(value)} ends before it starts`);
   return { start, end };
 }

@@ -11,7 +11,15 @@ import { compileFilter, type Dimensions } from './filter.ts';
 import { iso } from './iso.ts';
 
 const OBSERVATION_METRICS = [
-  'oWaiting', 'oInteracting', 'oAlerting', 'oOnQueueUsers', 'oOffQueueUsers', 'oUserRoutingStatuses', 'oMemberUsers', 'oActiveUsers', 'oUserPresences',
+  'oWaiting',
+  'oInteracting',
+  'oAlerting',
+  'oOnQueueUsers',
+  'oOffQueueUsers',
+  'oUserRoutingStatuses',
+  'oMemberUsers',
+  'oActiveUsers',
+  'oUserPresences',
 ] as const;
 type ObservationMetric = (typeof OBSERVATION_METRICS)[number];
 const CONVERSATION_METRICS: readonly ObservationMetric[] = ['oWaiting', 'oInteracting', 'oAlerting'];
@@ -63,9 +71,10 @@ export function queryObservations(body: unknown, ctx: ObservationContext) {
   for (const state of ctx.queues) {
     // Groups are matched before the (costlier) snapshot: most queues of a large org are not asked for.
     const queueId = state.queue.id;
-    const mediaGroups = conversationMetrics.length > 0 || detailMetrics.length > 0
-      ? [...state.media.keys()].map((mediaType) => ({ queueId, mediaType })).filter((g) => filter.matches(dimensionsOf(g)))
-      : [];
+    const mediaGroups =
+      conversationMetrics.length > 0 || detailMetrics.length > 0
+        ? [...state.media.keys()].map((mediaType) => ({ queueId, mediaType })).filter((g) => filter.matches(dimensionsOf(g)))
+        : [];
     const userGroup = userMetrics.length > 0 && filter.matches(dimensionsOf({ queueId })) ? { queueId } : undefined;
     if (mediaGroups.length === 0 && userGroup === undefined) continue;
     const snapshot = snapshotQueue(state, ctx.now);
@@ -85,7 +94,10 @@ export function queryObservations(body: unknown, ctx: ObservationContext) {
   return { systemToOrganizationMappings, results };
 }
 
-const dimensionsOf = (group: Record<string, string>): Dimensions => (dimension) => group[dimension];
+const dimensionsOf =
+  (group: Record<string, string>): Dimensions =>
+  (dimension) =>
+    group[dimension];
 
 function detailEntry(metric: DetailMetric, contacts: readonly Contact[], offsetMs: number): DataEntry {
   const shown = contacts.slice(0, MAX_OBSERVATIONS);

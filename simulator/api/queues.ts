@@ -46,15 +46,25 @@ export function listQueues(params: URLSearchParams, queues: readonly QueueState[
   if (pageSize > MAX_PAGE_SIZE) throw badRequest(`pageSize ${pageSize} is above the maximum of ${MAX_PAGE_SIZE}`);
   const pageNumber = positiveInteger(params, 'pageNumber', 1);
   const sortOrder = (params.get('sortOrder') ?? 'asc').toLowerCase();
-  if (!['asc', 'desc', 'ascending', 'descending', 'score'].includes(sortOrder)) throw badRequest(`sortOrder must be asc or desc, got ${JSON.stringify(sortOrder)}`);
+  if (!['asc', 'desc', 'ascending', 'descending', 'score'].includes(sortOrder))
+    throw badRequest(`sortOrder must be asc or desc, got ${JSON.stringify(sortOrder)}`);
 
-  const ids = params.getAll('id').flatMap((v) => v.split(',')).filter((v) => v !== '');
-  const divisionIds = params.getAll('divisionId').flatMap((v) => v.split(',')).filter((v) => v !== '');
+  const ids = params
+    .getAll('id')
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '');
+  const divisionIds = params
+    .getAll('divisionId')
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '');
   const name = params.get('name');
   const nameMatches = name === null || name === '' ? () => true : wildcardMatcher(name);
 
   const selected = queues
-    .filter((s) => (ids.length === 0 || ids.includes(s.queue.id)) && (divisionIds.length === 0 || divisionIds.includes(s.queue.division.id)) && nameMatches(s.queue.name))
+    .filter(
+      (s) =>
+        (ids.length === 0 || ids.includes(s.queue.id)) && (divisionIds.length === 0 || divisionIds.includes(s.queue.division.id)) && nameMatches(s.queue.name),
+    )
     .sort((a, b) => a.queue.name.localeCompare(b.queue.name) || a.queue.id.localeCompare(b.queue.id));
   if (sortOrder.startsWith('desc')) selected.reverse();
 

@@ -74,7 +74,10 @@ export async function handleLogin(ex: Exchange, sim: Simulation, credentials: Cr
   const form = new URLSearchParams(formText);
   const grantType = form.get('grant_type');
   if (grantType !== 'client_credentials') {
-    return respond(400, oauthError('unsupported_grant_type', `grant_type must be client_credentials, got ${grantType === null ? 'none' : JSON.stringify(grantType)}`));
+    return respond(
+      400,
+      oauthError('unsupported_grant_type', `grant_type must be client_credentials, got ${grantType === null ? 'none' : JSON.stringify(grantType)}`),
+    );
   }
   const given = basicCredentials(ex.header('authorization'));
   if (given === undefined || !sameText(given.clientId, credentials.clientId) || !sameText(given.clientSecret, credentials.clientSecret)) {

@@ -40,7 +40,9 @@ export function createSimulatorServer(sim: Simulation, credentials: Credentials,
       });
       if (ex.declaresOversizedBody && (isLogin || isApi)) {
         // Refused before token checks and faults, as a gateway in front of the service would.
-        const refusal = payloadTooLarge(`The request body (Content-Length ${ex.header('content-length') ?? '?'}) is above the limit of ${MAX_BODY_BYTES} bytes.`);
+        const refusal = payloadTooLarge(
+          `The request body (Content-Length ${ex.header('content-length') ?? '?'}) is above the limit of ${MAX_BODY_BYTES} bytes.`,
+        );
         entry.status = refusal.status;
         ex.req.resume();
         return ex.sendJson(refusal.status, refusal.body(ex.correlationId), refusal.headers);
@@ -53,7 +55,14 @@ export function createSimulatorServer(sim: Simulation, credentials: Credentials,
     };
     handle().catch((error: unknown) => {
       onError(`unexpected error answering ${ex.method} ${path}`, error);
-      ex.sendJson(500, { message: 'The simulator failed to answer this request.', code: 'internal.server.error', status: 500, contextId: ex.correlationId, details: [], errors: [] });
+      ex.sendJson(500, {
+        message: 'The simulator failed to answer this request.',
+        code: 'internal.server.error',
+        status: 500,
+        contextId: ex.correlationId,
+        details: [],
+        errors: [],
+      });
     });
   });
   // Notification WebSockets (connectUri ws://<host>/channels/<id>) share the port, as in Genesys' streaming host.

@@ -14,7 +14,14 @@ import { TruthStore } from './truth-store.ts';
 type ModelEvent =
   | { readonly kind: 'arrival'; readonly queue: QueueState; readonly media: MediaState; readonly generation: number }
   | { readonly kind: 'abandon'; readonly contact: Contact; readonly media: MediaState }
-  | { readonly kind: 'alert-end'; readonly agent: AgentState; readonly contact: Contact; readonly queue: QueueState; readonly media: MediaState; readonly answered: boolean }
+  | {
+      readonly kind: 'alert-end';
+      readonly agent: AgentState;
+      readonly contact: Contact;
+      readonly queue: QueueState;
+      readonly media: MediaState;
+      readonly answered: boolean;
+    }
   | { readonly kind: 'handle-end'; readonly agent: AgentState; readonly contact: Contact; readonly media: MediaState }
   | { readonly kind: 'shift'; readonly agent: AgentState; readonly shiftVersion: number }
   | { readonly kind: 'status'; readonly agent: AgentState; readonly version: number; readonly to: 'COMMUNICATING' | 'AVAILABLE' }
@@ -213,7 +220,10 @@ export class TrafficModel {
     agent.contact = undefined;
     this.setStatus(agent, 'NOT_RESPONDING');
     this.events.push(this.nowMs + this.random.exponential(this.org.behaviour.meanNotRespondingSeconds * 1000), {
-      kind: 'status', agent, version: agent.version, to: 'AVAILABLE',
+      kind: 'status',
+      agent,
+      version: agent.version,
+      to: 'AVAILABLE',
     });
     if (queue.deleted || this.nowMs >= contact.abandonAt) {
       contact.state = 'abandoned';
@@ -249,7 +259,10 @@ export class TrafficModel {
     if (agent.status !== 'IDLE') return;
     this.setStatus(agent, 'COMMUNICATING');
     this.events.push(this.nowMs + this.random.exponential(this.org.behaviour.meanNonAcdSeconds * 1000), {
-      kind: 'status', agent, version: agent.version, to: 'AVAILABLE',
+      kind: 'status',
+      agent,
+      version: agent.version,
+      to: 'AVAILABLE',
     });
   }
 
@@ -303,7 +316,10 @@ export class TrafficModel {
     agent.idleSince = this.nowMs;
     if (this.takeWork(agent)) return;
     this.events.push(this.nowMs + this.random.exponential(this.org.behaviour.meanMinutesBetweenNonAcdCalls * MINUTE), {
-      kind: 'status', agent, version: agent.version, to: 'COMMUNICATING',
+      kind: 'status',
+      agent,
+      version: agent.version,
+      to: 'COMMUNICATING',
     });
   }
 
@@ -327,7 +343,9 @@ export class TrafficModel {
     agent.offAfterContact = false;
     this.becomeIdle(agent);
     this.events.push(this.nowMs + this.random.exponential(this.org.behaviour.meanOnQueueMinutes * MINUTE), {
-      kind: 'shift', agent, shiftVersion: agent.shiftVersion,
+      kind: 'shift',
+      agent,
+      shiftVersion: agent.shiftVersion,
     });
   }
 
@@ -338,7 +356,9 @@ export class TrafficModel {
     agent.shiftVersion++;
     if (presence === 'OFFLINE') return; // back only when the logoff scenario ends
     this.events.push(this.nowMs + this.random.exponential(this.org.behaviour.meanOffQueueMinutes * MINUTE), {
-      kind: 'shift', agent, shiftVersion: agent.shiftVersion,
+      kind: 'shift',
+      agent,
+      shiftVersion: agent.shiftVersion,
     });
   }
 
@@ -368,7 +388,8 @@ export class TrafficModel {
 
   private addQueueState(queue: Queue, campaignScenarioId: string | undefined): QueueState {
     const media = new Map<MediaType, MediaState>();
-    for (const traffic of queue.traffic) media.set(traffic.mediaType, { traffic, line: new WaitingLine(), alerting: 0, interacting: 0, surge: 1, generation: 0 });
+    for (const traffic of queue.traffic)
+      media.set(traffic.mediaType, { traffic, line: new WaitingLine(), alerting: 0, interacting: 0, surge: 1, generation: 0 });
     const state: QueueState = { queue, media, members: [], deleted: false, ...(campaignScenarioId === undefined ? {} : { campaignScenarioId }) };
     this.queueStates.set(queue.id, state);
     return state;

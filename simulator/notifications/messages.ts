@@ -15,7 +15,6 @@ export function observationTopicQueue(topic: string): string | undefined {
   return OBSERVATION_TOPIC.exec(topic)?.[1];
 }
 
-
 export interface NotificationMessage {
   readonly topicName: string;
   readonly version?: string;

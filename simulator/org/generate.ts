@@ -12,7 +12,14 @@ const DEFAULT_ORG_SIZE: OrgSize = { queues: 8, divisions: 2, arrivalsPerMinute: 
 const DIVISION_NAMES = ['Home', 'Europe', 'Americas', 'APAC', 'Partners', 'Wholesale'];
 const TOPICS = ['Support', 'Sales', 'Billing', 'Retention', 'Claims', 'Onboarding', 'Returns', 'Technical', 'VIP', 'Shipping'];
 const MEDIA_MIXES: readonly (readonly MediaType[])[] = [
-  ['voice', 'callback'], ['chat', 'message'], ['voice'], ['email'], ['voice', 'chat'], ['message'], ['voice', 'callback', 'email'], ['chat'],
+  ['voice', 'callback'],
+  ['chat', 'message'],
+  ['voice'],
+  ['email'],
+  ['voice', 'chat'],
+  ['message'],
+  ['voice', 'callback', 'email'],
+  ['chat'],
 ];
 const MIX_LABEL = (media: readonly MediaType[]): string => media.map((m) => m[0]!.toUpperCase() + m.slice(1)).join(' & ');
 

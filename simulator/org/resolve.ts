@@ -8,9 +8,10 @@ import { generateOrgDefinition } from './generate.ts';
 import { DEFAULT_BEHAVIOUR, MEDIA_DEFAULTS, type Agent, type Division, type MediaSetting, type MediaTraffic, type Org, type Queue } from './model.ts';
 
 export function resolveOrg(definition: OrgDefinition, random: Random, createdAt: number, source: string): Org {
-  const explicit: ExplicitOrgDefinition = 'generate' in definition
-    ? { ...generateOrgDefinition(definition.generate, random.fork('generate')), hourlyFactors: definition.hourlyFactors, behaviour: definition.behaviour }
-    : definition;
+  const explicit: ExplicitOrgDefinition =
+    'generate' in definition
+      ? { ...generateOrgDefinition(definition.generate, random.fork('generate')), hourlyFactors: definition.hourlyFactors, behaviour: definition.behaviour }
+      : definition;
   const fail = (message: string): never => {
     throw new OrgDefinitionError(`invalid org definition in ${source}: ${message}`);
   };

@@ -19,7 +19,13 @@ test('what Prometheus rejects is rejected: decimals, spaces, wrong unit order, b
 });
 
 test('formatting gives the shortest form, which parses back to the same value', () => {
-  for (const [ms, text] of [[90_000, '1m30s'], [500, '500ms'], [7_200_000, '2h'], [0, '0s'], [666, '666ms']] as const) {
+  for (const [ms, text] of [
+    [90_000, '1m30s'],
+    [500, '500ms'],
+    [7_200_000, '2h'],
+    [0, '0s'],
+    [666, '666ms'],
+  ] as const) {
     assert.equal(formatDurationMs(ms), text);
     assert.equal(parseDurationMs(text), ms);
   }

@@ -25,7 +25,10 @@ function gitRevision(): string {
 }
 
 async function scrapeWhenReady(url: string): Promise<string> {
-  await waitFor('/-/ready to answer 200', async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+  await waitFor('/-/ready to answer 200', async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined), {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
   return (await get(`${url}/metrics`)).body;
 }
 
@@ -43,7 +46,16 @@ describe('exporter process (npm start)', () => {
     assert.equal(exporter.logLines.length, 1, exporter.logLines.join('\n'));
     const record = JSON.parse(exporter.logLines[0]!) as { level: string; msg: string };
     assert.equal(record.level, 'error');
-    for (const named of ['GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET', 'GENESYSCLOUD_OAUTHCLIENT_ID', 'GENESYSCLOUD_OAUTHCLIENT_SECRET', '_FILE', 'GENESYSCLOUD_REGION', 'npm run demo', '--simulator']) {
+    for (const named of [
+      'GENESYS_CLIENT_ID',
+      'GENESYS_CLIENT_SECRET',
+      'GENESYSCLOUD_OAUTHCLIENT_ID',
+      'GENESYSCLOUD_OAUTHCLIENT_SECRET',
+      '_FILE',
+      'GENESYSCLOUD_REGION',
+      'npm run demo',
+      '--simulator',
+    ]) {
       assert.ok(record.msg.includes(named), `"${named}" missing from: ${record.msg}`);
     }
   });
@@ -54,17 +66,24 @@ describe('exporter process (npm start)', () => {
     const url = await exporter.url();
     await scrapeWhenReady(url);
     // Ready needs the catalog and one data collector; genesys_up needs every collector's last run to succeed.
-    const metrics = await waitFor('genesys_up 1', async () => {
-      const body = (await get(`${url}/metrics`)).body;
-      return /^genesys_up 1$/m.test(body) ? body : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 200 });
+    const metrics = await waitFor(
+      'genesys_up 1',
+      async () => {
+        const body = (await get(`${url}/metrics`)).body;
+        return /^genesys_up 1$/m.test(body) ? body : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     assert.match(metrics, /^genesys_exporter_simulated 1$/m);
     assert.match(metrics, /^genesys_queue_depth\{queue_id="[^"]+",queue_name="[^"]+",media_type="\w+"\} \d+$/m);
     assert.match((await get(`${url}/`)).body, /SIMULATED data/);
     const warning = exporter.logLines.map((line) => JSON.parse(line) as { level: string; msg: string }).find((r) => /SIMULATED/.test(r.msg));
     assert.equal(warning?.level, 'warn');
     assert.equal(await exporter.stop(), 0);
-    assert.ok(exporter.logLines.some((line) => JSON.parse(line).msg === 'stopped'), 'logs that it stopped');
+    assert.ok(
+      exporter.logLines.some((line) => JSON.parse(line).msg === 'stopped'),
+      'logs that it stopped',
+    );
   });
 
   test('--version prints the version and git revision on stdout and exits 0, without credentials', async () => {
@@ -72,7 +91,10 @@ describe('exporter process (npm start)', () => {
     running.push(exporter);
     const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, { timeoutMs: 60_000, intervalMs: 100 });
     assert.equal(code, 0);
-    await waitFor('stdout to be read to the end', async () => (exporter.stdout.join('').endsWith('\n') ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
+    await waitFor('stdout to be read to the end', async () => (exporter.stdout.join('').endsWith('\n') ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     assert.equal(exporter.stdout.join(''), `genesys-cloud-exporter ${version} (revision ${gitRevision()})\n`);
     assert.deepEqual(exporter.logLines, []);
@@ -95,17 +117,31 @@ describe('exporter process (npm start)', () => {
       const url = await exporter.url();
       const first = await scrapeWhenReady(url);
       assert.match(first, /^genesys_exporter_simulated 0$/m);
-      assert.match(first, new RegExp(`^genesys_exporter_build_info\\{version="[^"]+",revision="${gitRevision()}",nodejs_version="${process.version}"\\} 1$`, 'm'));
-      const revoke = await fetch(`${simulator.url}/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fault: 'revoke-tokens' }) });
+      assert.match(
+        first,
+        new RegExp(`^genesys_exporter_build_info\\{version="[^"]+",revision="${gitRevision()}",nodejs_version="${process.version}"\\} 1$`, 'm'),
+      );
+      const revoke = await fetch(`${simulator.url}/sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ fault: 'revoke-tokens' }),
+      });
       assert.equal(revoke.status < 300, true, `revoke-tokens fault accepted (${revoke.status})`);
-      const metrics = await waitFor('a second successful token grant after revocation', async () => {
-        const body = (await get(`${url}/metrics`)).body;
-        const grants = Number(/^genesys_exporter_token_refreshes_total\{result="success"\} (\d+)$/m.exec(body)?.[1] ?? 0);
-        return grants >= 2 ? body : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 250 });
+      const metrics = await waitFor(
+        'a second successful token grant after revocation',
+        async () => {
+          const body = (await get(`${url}/metrics`)).body;
+          const grants = Number(/^genesys_exporter_token_refreshes_total\{result="success"\} (\d+)$/m.exec(body)?.[1] ?? 0);
+          return grants >= 2 ? body : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
       assert.equal(await exporter.stop(), 0);
 
-      for (const [where, text] of [['logs', exporter.logLines.join('\n')], ['/metrics', metrics]] as const) {
+      for (const [where, text] of [
+        ['logs', exporter.logLines.join('\n')],
+        ['/metrics', metrics],
+      ] as const) {
         assert.ok(!text.includes(CLIENT_SECRET), `client secret in ${where}`);
         assert.doesNotMatch(text, /Bearer\s+[A-Za-z0-9._~+/=-]{8,}/, `bearer token in ${where}`);
         assert.doesNotMatch(text, /access_token["'\s:=]+[^"'\s,&}[]/, `access_token value in ${where}`);
@@ -128,7 +164,11 @@ describe('exporter process (npm start)', () => {
   });
 
   test('configuration error: exits 2 and names the flag', async () => {
-    const exporter = spawnExporter(['--collector.observations.interval=1s', '--web.listen-address=127.0.0.1:0'], { GENESYS_CLIENT_ID: 'x', GENESYS_CLIENT_SECRET: 'y', GENESYSCLOUD_REGION: 'eu_west_1' });
+    const exporter = spawnExporter(['--collector.observations.interval=1s', '--web.listen-address=127.0.0.1:0'], {
+      GENESYS_CLIENT_ID: 'x',
+      GENESYS_CLIENT_SECRET: 'y',
+      GENESYSCLOUD_REGION: 'eu_west_1',
+    });
     running.push(exporter);
     const code = await waitFor('the exporter to exit', async () => exporter.child.exitCode ?? undefined, { timeoutMs: 60_000, intervalMs: 100 });
     assert.equal(code, 2);

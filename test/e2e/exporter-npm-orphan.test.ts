@@ -33,10 +33,14 @@ test('SIGTERM to `npm run demo` stops the exporter too (npm does not forward it)
   const stderr = (): string => readFileSync(logFile, 'utf8');
   const npmExited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
 
-  const url = await waitFor('the exporter to log its listening URL', async () => {
-    if (npm.exitCode !== null) throw new Error(`npm run demo exited (${npm.exitCode}):\n${stderr()}`);
-    return /"msg":"listening","url":"([^"]+)"/.exec(stderr())?.[1];
-  }, { timeoutMs: 60_000, intervalMs: 100 });
+  const url = await waitFor(
+    'the exporter to log its listening URL',
+    async () => {
+      if (npm.exitCode !== null) throw new Error(`npm run demo exited (${npm.exitCode}):\n${stderr()}`);
+      return /"msg":"listening","url":"([^"]+)"/.exec(stderr())?.[1];
+    },
+    { timeoutMs: 60_000, intervalMs: 100 },
+  );
   assert.equal((await get(`${url}/-/healthy`)).status, 200);
   started = processTree(npm.pid!);
   // The node process itself, not npm's `sh -c` that started it (npm's SIGTERM does end that one).

@@ -50,20 +50,28 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     baselineMs = await firstAggregatesPollAfter(0);
     // Prometheus' first scrape of the exporter: whole-life increase() counts from what it read (a poll up
     // to AGGREGATES_LAG before it), not from the exporter's first poll (test/support/panels/panel-checks.ts).
-    const firstScrape = await waitFor('the first scrape of the exporter', async () => {
-      const [series] = await stack.prometheus.range(`timestamp(up{job="${EXPORTER_JOB}"} == 1)`, startedAt - 120, nowSeconds(), 1);
-      return series?.values[0] === undefined ? undefined : Number(series.values[0][1]) * 1000;
-    }, { timeoutMs: 30_000 });
+    const firstScrape = await waitFor(
+      'the first scrape of the exporter',
+      async () => {
+        const [series] = await stack.prometheus.range(`timestamp(up{job="${EXPORTER_JOB}"} == 1)`, startedAt - 120, nowSeconds(), 1);
+        return series?.values[0] === undefined ? undefined : Number(series.values[0][1]) * 1000;
+      },
+      { timeoutMs: 30_000 },
+    );
     countedSpans.push({ fromMs: Math.max(baselineMs, firstScrape - AGGREGATES_LAG_SECONDS * 1000), fromLatestMs: firstScrape, toMs: Infinity });
   });
 
   /** When an exporter process first polled aggregates after `afterMs` (its counters' baseline), from the simulator's request log. */
   async function firstAggregatesPollAfter(afterMs: number): Promise<number> {
-    return waitFor('the exporter\'s first aggregates poll', async () => {
-      const log = await stack.simulator.requests(new Date(afterMs).toISOString());
-      const poll = log.requests.find((r) => r.endpoint === 'conversation_aggregates' && r.status === 200 && Date.parse(r.time) > afterMs);
-      return poll === undefined ? undefined : Date.parse(poll.time);
-    }, { timeoutMs: 30_000 });
+    return waitFor(
+      "the exporter's first aggregates poll",
+      async () => {
+        const log = await stack.simulator.requests(new Date(afterMs).toISOString());
+        const poll = log.requests.find((r) => r.endpoint === 'conversation_aggregates' && r.status === 200 && Date.parse(r.time) > afterMs);
+        return poll === undefined ? undefined : Date.parse(poll.time);
+      },
+      { timeoutMs: 30_000 },
+    );
   }
 
   /** Closes the current counted span at `stoppedMs` and opens the next at the new process's first aggregates poll. */
@@ -86,14 +94,19 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
 
   const pages = (alertname: string, queue?: string): PagerDutyEvent[] =>
     stack.sink.pagerDutyEvents.filter(
-      (e) => e.event_action === 'trigger' && (e.payload?.summary ?? '').includes(alertname) && (queue === undefined || (e.payload?.summary ?? '').includes(queue)),
+      (e) =>
+        e.event_action === 'trigger' && (e.payload?.summary ?? '').includes(alertname) && (queue === undefined || (e.payload?.summary ?? '').includes(queue)),
     );
 
   async function waitForPage(alertname: string, queue?: string): Promise<PagerDutyEvent> {
-    const [page] = await waitFor(`a ${alertname} page${queue === undefined ? '' : ` for ${queue}`}`, async () => {
-      const found = pages(alertname, queue);
-      return found.length > 0 ? found : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 500 });
+    const [page] = await waitFor(
+      `a ${alertname} page${queue === undefined ? '' : ` for ${queue}`}`,
+      async () => {
+        const found = pages(alertname, queue);
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
     assert.ok(page);
     return page;
   }
@@ -107,7 +120,8 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     // Grouped by queue_name: the notification's common labels carry the queue, so the summary names it
     // and no other queue appears in the alerts it lists.
     const details = JSON.stringify(page.payload?.custom_details ?? {});
-    for (const other of simQueues.filter((q) => q.name !== first)) assert.ok(!details.includes(`queue_name = ${other.name}`) && !page.payload?.summary.includes(other.name), `only ${first} in ${details}`);
+    for (const other of simQueues.filter((q) => q.name !== first))
+      assert.ok(!details.includes(`queue_name = ${other.name}`) && !page.payload?.summary.includes(other.name), `only ${first} in ${details}`);
     const groups = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts/groups`)).json()) as {
       labels: Record<string, string>;
       receiver: { name: string };
@@ -117,7 +131,10 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     const group = groups.find((g) => g.labels.queue_name === first && g.receiver.name === 'pagerduty-critical');
     assert.ok(group, `Alertmanager has a PagerDuty group for ${first}: ${JSON.stringify(groups.map((g) => g.labels))}`);
     assert.equal(group.labels.alertname, undefined, 'grouped by queue, not by alert name');
-    assert.ok(group.alerts.some((a) => a.labels.alertname === 'QueueDepthCritical'), JSON.stringify(group.alerts.map((a) => a.labels)));
+    assert.ok(
+      group.alerts.some((a) => a.labels.alertname === 'QueueDepthCritical'),
+      JSON.stringify(group.alerts.map((a) => a.labels)),
+    );
     assert.equal(group.receiver.name, 'pagerduty-critical');
     assert.deepEqual(stack.sink.rejected, [], 'every notification had the shape PagerDuty/Slack require');
   });
@@ -190,7 +207,15 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
    * "Value #refId" column), a value the panel calculates under a check of its own (uid/panelId/<name>),
    * and each value's threshold colour against the colours the truth's range is drawn in.
    */
-  function checkShown(panel: LoadedPanel, shown: readonly ShownValue[], T: number, W: number, events: readonly ContactEvent[], observed: ObservedWindow | undefined, unclassified: string[]): string[] {
+  function checkShown(
+    panel: LoadedPanel,
+    shown: readonly ShownValue[],
+    T: number,
+    W: number,
+    events: readonly ContactEvent[],
+    observed: ObservedWindow | undefined,
+    unclassified: string[],
+  ): string[] {
     const problems: string[] = [];
     const [first] = panel.queries;
     if (first === undefined) return problems;
@@ -217,7 +242,9 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
         if (value?.thresholds === undefined) return;
         const allowed = thresholdColours(value.thresholds, low, high);
         if (!allowed.includes(value.color)) {
-          problems.push(`${queryKey(query)} (${panel.title}) ${JSON.stringify(sample.metric)}: shown as ${value.text} in ${value.color}, but the truth (${low}…${high}) is drawn in ${allowed.join(' or ')}`);
+          problems.push(
+            `${queryKey(query)} (${panel.title}) ${JSON.stringify(sample.metric)}: shown as ${value.text} in ${value.color}, but the truth (${low}…${high}) is drawn in ${allowed.join(' or ')}`,
+          );
         }
       };
       problems.push(...checkQuery(check, { query, results: [{ T, samples, observed }] }, truthContext(query, T, W, events), colours));
@@ -274,7 +301,8 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
           const truthExpr = interpolate(query.expr, truthWindow);
           const times = check.kind === 'gauge' || check.kind === 'agentsByStatus' ? [T - 12, T - 9, T - 6, T - 3, T] : [T];
           const results = [];
-          for (const t of times) results.push({ T: t, samples: await stack.prometheus.vector(truthExpr, t), observed: t === T ? observedAtT : await observationPoll(t) });
+          for (const t of times)
+            results.push({ T: t, samples: await stack.prometheus.vector(truthExpr, t), observed: t === T ? observedAtT : await observationPoll(t) });
           resultsAtT.push({ target: query, samples: results[results.length - 1]?.samples ?? [] });
           problems.push(...checkQuery(check, { query, results }, truthContext(query, T, W, events)));
           checked += 1;
@@ -298,11 +326,15 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     const readyAt = Date.now() / 1000;
     await recordExporterRestart(stoppedAt * 1000);
     // Counters really reset: the new process starts from 0 at its first poll.
-    const after = await waitFor('the restarted exporter to be scraped', async () => {
-      const v = await stack.prometheus.vector('sum(genesys_queue_offer_total)');
-      const ts = await stack.prometheus.vector('max(timestamp(genesys_queue_offer_total))');
-      return ts[0] !== undefined && sampleValue(ts[0]) > readyAt ? v : undefined;
-    }, { timeoutMs: 30_000 });
+    const after = await waitFor(
+      'the restarted exporter to be scraped',
+      async () => {
+        const v = await stack.prometheus.vector('sum(genesys_queue_offer_total)');
+        const ts = await stack.prometheus.vector('max(timestamp(genesys_queue_offer_total))');
+        return ts[0] !== undefined && sampleValue(ts[0]) > readyAt ? v : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     assert.ok(sampleValue(after[0]!) < sampleValue(before[0]!), `counters reset (${sampleValue(before[0]!)} → ${sampleValue(after[0]!)})`);
     await sleep(20_000);
 
@@ -322,18 +354,28 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
         const selected = selectEvents(events, { kind: check.event, queueIds: truthContext(query, T, W, events).queueIds, mediaType: MEDIA });
         for (const s of series) {
           const le = s.metric.le;
-          const scoped = check.byLe === true && le !== undefined && le !== '+Inf' ? selected.filter((e) => (e.waitMs ?? Infinity) < Number(le) * 1000) : selected;
+          const scoped =
+            check.byLe === true && le !== undefined && le !== '+Inf' ? selected.filter((e) => (e.waitMs ?? Infinity) < Number(le) * 1000) : selected;
           for (const [t, v] of s.values) {
             const counted = Number(v) * (check.per === 'second' ? W : 1);
             const { high } = countBounds(scoped, t, W);
-            if (counted > high + 1e-9) problems.push(`${queryKey(query)} ${JSON.stringify(s.metric)} at ${t}: ${counted.toFixed(2)} in ${W} s, more than the ${high.toFixed(2)} the events allow`);
+            if (counted > high + 1e-9)
+              problems.push(
+                `${queryKey(query)} ${JSON.stringify(s.metric)} at ${t}: ${counted.toFixed(2)} in ${W} s, more than the ${high.toFixed(2)} the events allow`,
+              );
           }
         }
       }
     }
     assert.deepEqual(problems, [], 'no rate or increase panel spikes across the restart');
-    const counterAlerts = (await stack.prometheus.alerts()).filter((a) => ['GenesysApiRateLimited', 'GenesysApiErrors', 'GenesysAuthenticationFailing'].includes(a.labels.alertname ?? ''));
-    assert.deepEqual(counterAlerts.map((a) => `${a.labels.alertname} ${a.state}`), [], 'no counter-based alert is pending or firing after the restart');
+    const counterAlerts = (await stack.prometheus.alerts()).filter((a) =>
+      ['GenesysApiRateLimited', 'GenesysApiErrors', 'GenesysAuthenticationFailing'].includes(a.labels.alertname ?? ''),
+    );
+    assert.deepEqual(
+      counterAlerts.map((a) => `${a.labels.alertname} ${a.state}`),
+      [],
+      'no counter-based alert is pending or firing after the restart',
+    );
   });
 
   test('stopping the exporter fires GenesysExporterDown, pages it, Alertmanager inhibits the queue alerts, and no queue is falsely resolved', async (t) => {
@@ -345,29 +387,37 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
       const pagedAt = Date.now();
       // Queue alerts built on windows (p95 wait over 5 minutes) still evaluate on the data from before the
       // outage and keep firing: Alertmanager must hold every active one inhibited by the exporter-down alert.
-      const inhibited = await waitFor('queue alerts inhibited by GenesysExporterDown', async () => {
-        const alerts = await alertmanagerAlerts(stack.urls.alertmanager);
-        const source = alerts.find((a) => a.labels.alertname === 'GenesysExporterDown' && a.status.state === 'active');
-        const queueAlerts = alerts.filter((a) => a.labels.queue_name !== undefined && a.status.state !== 'unprocessed');
-        if (source === undefined || queueAlerts.length === 0) return undefined;
-        return queueAlerts.every((a) => a.status.state === 'suppressed' && a.status.inhibitedBy.includes(source.fingerprint)) ? queueAlerts : undefined;
-      }, {
-        timeoutMs: 60_000,
-        intervalMs: 500,
-      });
+      const inhibited = await waitFor(
+        'queue alerts inhibited by GenesysExporterDown',
+        async () => {
+          const alerts = await alertmanagerAlerts(stack.urls.alertmanager);
+          const source = alerts.find((a) => a.labels.alertname === 'GenesysExporterDown' && a.status.state === 'active');
+          const queueAlerts = alerts.filter((a) => a.labels.queue_name !== undefined && a.status.state !== 'unprocessed');
+          if (source === undefined || queueAlerts.length === 0) return undefined;
+          return queueAlerts.every((a) => a.status.state === 'suppressed' && a.status.inhibitedBy.includes(source.fingerprint)) ? queueAlerts : undefined;
+        },
+        {
+          timeoutMs: 60_000,
+          intervalMs: 500,
+        },
+      );
       const firingInPrometheus = (await stack.prometheus.alerts()).filter((a) => a.state === 'firing' && a.labels.queue_name !== undefined);
       assert.ok(firingInPrometheus.length > 0, 'some queue alert is still firing in Prometheus while the exporter is down');
       assert.ok(inhibited.length > 0);
       // And nothing about a queue is paged or posted while it lasts (two group intervals).
       await sleep(12_000);
       const aboutAQueue = (text: string): boolean => simQueues.some((q) => text.includes(q.name));
-      const queueNotifications = stack.sink.notifications.filter((n) =>
-        n.receivedAt.getTime() > pagedAt &&
-        (n.kind === 'pagerduty'
-          ? n.event.event_action === 'trigger' && aboutAQueue(n.event.payload?.summary ?? '')
-          : (n.message.attachments ?? []).some((a) => String(a.title ?? '').startsWith('[FIRING') && aboutAQueue(JSON.stringify(a)))),
+      const queueNotifications = stack.sink.notifications.filter(
+        (n) =>
+          n.receivedAt.getTime() > pagedAt &&
+          (n.kind === 'pagerduty'
+            ? n.event.event_action === 'trigger' && aboutAQueue(n.event.payload?.summary ?? '')
+            : (n.message.attachments ?? []).some((a) => String(a.title ?? '').startsWith('[FIRING') && aboutAQueue(JSON.stringify(a)))),
       );
-      assert.deepEqual(queueNotifications.map((n) => (n.kind === 'pagerduty' ? n.event.payload?.summary : n.message.attachments?.[0]?.title)), []);
+      assert.deepEqual(
+        queueNotifications.map((n) => (n.kind === 'pagerduty' ? n.event.payload?.summary : n.message.attachments?.[0]?.title)),
+        [],
+      );
       // No false "resolved" for the queues when their series vanished with the exporter: queue alerts keep
       // firing (keep_firing_for) until GenesysExporterDown inhibits them. A PagerDuty resolve names no queue,
       // so it is matched to the queue incidents by dedup_key (one per Alertmanager group).
@@ -397,14 +447,18 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     await fetch(`${stack.urls.simulator}/sim/scenarios`, { method: 'DELETE' });
     await stack.simulator.startScenario({ scenario: 'quiet' });
     // Wait until every queue has drained in the simulator and the exporter has seen it.
-    await waitFor('every queue to drain', async () => {
-      // Nothing waiting and nothing ringing: a ringing contact would still be answered (and post its wait).
-      const truth = await stack.simulator.truthNow();
-      const pending = truth.queues.reduce((n, q) => n + q.media.reduce((m, x) => m + x.waiting + x.alerting, 0), 0);
-      if (pending > 0) return undefined;
-      const depth = await stack.prometheus.vector('sum(genesys_queue_depth) + sum(genesys_queue_alerting)');
-      return depth[0] !== undefined && sampleValue(depth[0]) === 0 ? true : undefined;
-    }, { timeoutMs: 150_000, intervalMs: 1000 });
+    await waitFor(
+      'every queue to drain',
+      async () => {
+        // Nothing waiting and nothing ringing: a ringing contact would still be answered (and post its wait).
+        const truth = await stack.simulator.truthNow();
+        const pending = truth.queues.reduce((n, q) => n + q.media.reduce((m, x) => m + x.waiting + x.alerting, 0), 0);
+        if (pending > 0) return undefined;
+        const depth = await stack.prometheus.vector('sum(genesys_queue_depth) + sum(genesys_queue_alerting)');
+        return depth[0] !== undefined && sampleValue(depth[0]) === 0 ? true : undefined;
+      },
+      { timeoutMs: 150_000, intervalMs: 1000 },
+    );
     await sleep(6_000); // longer than $__rate_interval (4 s at a 1 s step): no contact left a queue in the window
     const T = nowSeconds() - 1;
     const events = await allEvents();
@@ -419,19 +473,24 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
           // Depth: a true 0 for every queue in scope (they exist, nothing waits), never missing.
           const scope = truthContext(query, T, 4, events).queueIds;
           const zeros = samples.filter((s) => sampleValue(s) === 0).map((s) => queuesByName.get(s.metric.queue_name ?? '')?.id);
-          for (const id of scope) if (!zeros.includes(id)) problems.push(`${key}: queue ${id} is not a true 0 while quiet (${JSON.stringify(samples.map((s) => [s.metric.queue_name, s.value[1]]))})`);
+          for (const id of scope)
+            if (!zeros.includes(id))
+              problems.push(`${key}: queue ${id} is not a true 0 while quiet (${JSON.stringify(samples.map((s) => [s.metric.queue_name, s.value[1]]))})`);
         }
         if (check?.kind === 'compliance') {
           // SLA: the last true value of the 15-minute window (or no data), never a 0 % that did not happen.
           for (const s of samples) {
             const id = queuesByName.get(s.metric.queue_name ?? '')?.id;
             if (check.kind === 'compliance' && check.minusTarget !== true && id !== undefined) {
-              problems.push(...complianceProblems(`${key} ${s.metric.queue_name}`, sampleValue(s), complianceCandidates(events, new Set([id]), MEDIA, countedSpans, T)));
+              problems.push(
+                ...complianceProblems(`${key} ${s.metric.queue_name}`, sampleValue(s), complianceCandidates(events, new Set([id]), MEDIA, countedSpans, T)),
+              );
             }
           }
           const noVoice = simQueues.filter((q) => !q.media.includes(MEDIA)).map((q) => q.name);
           const falseZero = samples.filter((s) => noVoice.includes(s.metric.queue_name ?? ''));
-          if (check.kind === 'compliance') for (const s of falseZero) problems.push(`${key}: ${s.metric.queue_name} had no ${MEDIA} contact but shows ${s.value[1]}`);
+          if (check.kind === 'compliance')
+            for (const s of falseZero) problems.push(`${key}: ${s.metric.queue_name} had no ${MEDIA} contact but shows ${s.value[1]}`);
         }
         if (check?.kind === 'quantile') {
           // No contact left a queue in the window: no data, not 0 s.
@@ -454,7 +513,13 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
           const check = PANEL_CHECKS[`${dashboard.uid}/${panel.id}/${value.name}`];
           if (check?.kind !== 'compliance' || check.allQueues !== true) continue;
           const scope = truthContext(panel.queries[0]!, T, 4, events).queueIds;
-          problems.push(...complianceProblems(`${dashboard.uid}/${panel.id} ${value.name} (shown as ${value.text})`, value.numeric, complianceCandidates(events, scope, MEDIA, countedSpans, T)));
+          problems.push(
+            ...complianceProblems(
+              `${dashboard.uid}/${panel.id} ${value.name} (shown as ${value.text})`,
+              value.numeric,
+              complianceCandidates(events, scope, MEDIA, countedSpans, T),
+            ),
+          );
         }
       }
     }

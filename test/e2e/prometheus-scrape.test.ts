@@ -41,8 +41,13 @@ describe('a real Prometheus scraping /metrics (gzip)', () => {
     metrics.store.publish('observations', snapshot.build(), 3_600_000);
     metrics.gauge('genesys_up').set(1);
     server = await startServer({
-      listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG,
-      exposition: metrics.exposition, readiness: () => ({ ready: true }), logger: createLogger({ write: () => {} }), dataSource: 'test data',
+      listen: { host: '127.0.0.1', port: 0 },
+      telemetryPath: '/metrics',
+      webConfig: NO_WEB_CONFIG,
+      exposition: metrics.exposition,
+      readiness: () => ({ ready: true }),
+      logger: createLogger({ write: () => {} }),
+      dataSource: 'test data',
     });
     prometheus = await startPrometheus({
       workDir: dir,
@@ -54,10 +59,14 @@ describe('a real Prometheus scraping /metrics (gzip)', () => {
       evaluationIntervalSeconds: 1,
     });
     api = new PrometheusApi(prometheus.url);
-    await waitFor('a successful scrape', async () => {
-      const up = await api.vector(`up{job="${EXPORTER_JOB}"}`);
-      return up.length === 1 && sampleValue(up[0]!) === 1 ? true : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(
+      'a successful scrape',
+      async () => {
+        const up = await api.vector(`up{job="${EXPORTER_JOB}"}`);
+        return up.length === 1 && sampleValue(up[0]!) === 1 ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
   });
   after(async () => {
     await prometheus?.process.stop();

@@ -69,7 +69,10 @@ async function startNpmStack(t: TestContext, name: string): Promise<NpmStack> {
   processes = processTree(npm.pid!);
   // The snapshot must hold the whole stack, or the "nothing left running" checks below would prove nothing.
   for (const part of ['stack/main.ts', 'simulator/main.ts', 'exporter/main.ts', 'prometheus', 'alertmanager']) {
-    assert.ok(processes.some((p) => p.command.includes(part)), `${name}: a process running ${part} below npm (pid ${npm.pid}): ${JSON.stringify(processes)}`);
+    assert.ok(
+      processes.some((p) => p.command.includes(part)),
+      `${name}: a process running ${part} below npm (pid ${npm.pid}): ${JSON.stringify(processes)}`,
+    );
   }
   return { name, npm, urls, processes, exited, stderr: () => stderr };
 }
@@ -88,10 +91,14 @@ async function stopAndAssertGone(stack: NpmStack): Promise<void> {
   const code = await Promise.race([stack.exited, sleep(60_000, 'timeout' as const, { ref: false })]);
   assert.notEqual(code, 'timeout', `${stack.name}: npm run stack ends on SIGTERM\n${stack.stderr()}`);
   // npm returns at once; the stack notices its parent is gone and stops its children within seconds.
-  await waitFor(`every service of ${stack.name} to stop listening`, async () => {
-    for (const key of KEYS) if ((await answers(`${stack.urls[key]}/`)) !== 'ECONNREFUSED') return undefined;
-    return true;
-  }, { timeoutMs: 60_000 });
+  await waitFor(
+    `every service of ${stack.name} to stop listening`,
+    async () => {
+      for (const key of KEYS) if ((await answers(`${stack.urls[key]}/`)) !== 'ECONNREFUSED') return undefined;
+      return true;
+    },
+    { timeoutMs: 60_000 },
+  );
   const left = (): ProcessId[] => stack.processes.filter(isRunning);
   await waitFor(`no process of ${stack.name} to be left running`, async () => (left().length === 0 ? true : undefined), { timeoutMs: 30_000 }).catch(() => {
     assert.deepEqual(left(), [], `${stack.name}: no process of the stack is left running`);
@@ -102,20 +109,32 @@ test('npm run stack prints the URLs first, serves them all, and SIGTERM leaves n
   assert.ok(existsSync(join(REPO_ROOT, 'out', 'prometheus', 'scrape_config.yaml')), 'out/ is generated (npm run generate)');
   const [stack, bystander] = await Promise.all([startNpmStack(t, 'stack'), startNpmStack(t, 'bystander')]);
   const ports = (s: NpmStack) => KEYS.map((key) => new URL(s.urls[key]).port);
-  assert.deepEqual(ports(stack).filter((port) => ports(bystander).includes(port)), [], 'two stacks on one host share no port');
+  assert.deepEqual(
+    ports(stack).filter((port) => ports(bystander).includes(port)),
+    [],
+    'two stacks on one host share no port',
+  );
 
   await assertServing(stack);
   const event = { routing_key: 'k', event_action: 'trigger', payload: { summary: 'stack test', source: 'test', severity: 'info' } };
   assert.equal(await answers(`${stack.urls.receiver}/pagerduty/v2/enqueue`, { method: 'POST', body: JSON.stringify(event) }), 202);
   // Prometheus scrapes the exporter through the generated job.
-  await waitFor('Prometheus to scrape the exporter', async () => {
-    const body = (await (await fetch(`${stack.urls.prometheus}/api/v1/query?query=up`)).json()) as { data: { result: { value: [number, string] }[] } };
-    return body.data.result[0]?.value[1] === '1' ? true : undefined;
-  }, { timeoutMs: 60_000 });
+  await waitFor(
+    'Prometheus to scrape the exporter',
+    async () => {
+      const body = (await (await fetch(`${stack.urls.prometheus}/api/v1/query?query=up`)).json()) as { data: { result: { value: [number, string] }[] } };
+      return body.data.result[0]?.value[1] === '1' ? true : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
 
   await stopAndAssertGone(stack);
   // The other stack did not notice.
   await assertServing(bystander);
-  assert.deepEqual(bystander.processes.filter((p) => !isRunning(p)), [], 'every process of the other stack still runs');
+  assert.deepEqual(
+    bystander.processes.filter((p) => !isRunning(p)),
+    [],
+    'every process of the other stack still runs',
+  );
   await stopAndAssertGone(bystander);
 });

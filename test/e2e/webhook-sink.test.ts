@@ -32,7 +32,7 @@ describe('webhook sink behind a real Alertmanager', () => {
         '  group_by: [alertname, queue_name]',
         '  group_wait: 0s',
         '  routes:',
-        "    - matchers: ['severity=\"critical\"']",
+        '    - matchers: [\'severity="critical"\']',
         '      receiver: pagerduty',
         'receivers:',
         '  - name: pagerduty',
@@ -66,7 +66,9 @@ describe('webhook sink behind a real Alertmanager', () => {
 
   test('a critical alert arrives as a PagerDuty Events v2 trigger with the key read from the file', async () => {
     await postAlert({ alertname: 'SinkTestCritical', severity: 'critical', queue_name: 'Sales' });
-    const event = await waitFor('a PagerDuty event', async () => sink.pagerDutyEvents.find((e) => e.payload?.summary.includes('SinkTestCritical')), { timeoutMs: 30_000 });
+    const event = await waitFor('a PagerDuty event', async () => sink.pagerDutyEvents.find((e) => e.payload?.summary.includes('SinkTestCritical')), {
+      timeoutMs: 30_000,
+    });
     assert.equal(event.routing_key, routingKey);
     assert.equal(event.event_action, 'trigger');
     assert.match(event.payload?.summary ?? '', /Sales/);
@@ -88,8 +90,13 @@ describe('webhook sink behind a real Alertmanager', () => {
 
 describe('request shapes the real services refuse', () => {
   test('PagerDuty: missing routing key, bad action, trigger without payload fields', () => {
-    assert.deepEqual(pagerDutyProblems({ event_action: 'trigger', payload: { summary: 's', source: 'x', severity: 'critical' } }), ["'routing_key' is missing or empty"]);
-    assert.deepEqual(pagerDutyProblems({ routing_key: 'k', event_action: 'fire' }), ["'event_action' must be trigger, acknowledge or resolve", "'dedup_key' is required for fire events"]);
+    assert.deepEqual(pagerDutyProblems({ event_action: 'trigger', payload: { summary: 's', source: 'x', severity: 'critical' } }), [
+      "'routing_key' is missing or empty",
+    ]);
+    assert.deepEqual(pagerDutyProblems({ routing_key: 'k', event_action: 'fire' }), [
+      "'event_action' must be trigger, acknowledge or resolve",
+      "'dedup_key' is required for fire events",
+    ]);
     assert.deepEqual(pagerDutyProblems({ routing_key: 'k', event_action: 'trigger', payload: { summary: 's', source: 'x', severity: 'page' } }), [
       "'payload.severity' must be critical, error, warning or info",
     ]);

@@ -52,10 +52,14 @@ describe('exporter against the simulator', () => {
     let seen = Date.now() / 1000;
     for (let completions = 0; completions < 2; completions++) {
       const after = seen;
-      seen = await waitFor(`a successful ${collector} run`, async () => {
-        const stamp = await collectorValue('genesys_exporter_collector_last_success_timestamp_seconds', collector);
-        return stamp !== undefined && stamp > after ? stamp : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 50 });
+      seen = await waitFor(
+        `a successful ${collector} run`,
+        async () => {
+          const stamp = await collectorValue('genesys_exporter_collector_last_success_timestamp_seconds', collector);
+          return stamp !== undefined && stamp > after ? stamp : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 50 },
+      );
     }
     return scrape();
   }
@@ -94,7 +98,9 @@ describe('exporter against the simulator', () => {
       // A 429 counter has series only after a 429.
       if (name !== 'genesys_exporter_api_rate_limited_total') assert.ok(sampleNames.has(series), `no series of ${name}`);
     }
-    const allowed = new Set(metricNames().flatMap((name) => (catalog[name].type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])));
+    const allowed = new Set(
+      metricNames().flatMap((name) => (catalog[name].type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])),
+    );
     for (const name of sampleNames) assert.ok(allowed.has(name) || /^(process|nodejs)_/.test(name), `${name} is not in the catalog`);
   });
 
@@ -110,7 +116,11 @@ describe('exporter against the simulator', () => {
         assert.equal(sampleValue(samples, 'genesys_queue_depth', m), media.waiting, `depth ${queue.name} ${media.mediaType}`);
         assert.equal(sampleValue(samples, 'genesys_queue_alerting', m), media.alerting, `alerting ${queue.name} ${media.mediaType}`);
         assert.equal(sampleValue(samples, 'genesys_queue_interacting', m), media.interacting, `interacting ${queue.name} ${media.mediaType}`);
-        assert.equal(sampleValue(samples, 'genesys_queue_longest_wait_seconds', m), (media.longestWaitMs ?? 0) / 1000, `longest wait ${queue.name} ${media.mediaType}`);
+        assert.equal(
+          sampleValue(samples, 'genesys_queue_longest_wait_seconds', m),
+          (media.longestWaitMs ?? 0) / 1000,
+          `longest wait ${queue.name} ${media.mediaType}`,
+        );
         busy += media.waiting + media.interacting;
       }
       assert.equal(sampleValue(samples, 'genesys_queue_members', q), queue.members, `members ${queue.name}`);
@@ -145,7 +155,9 @@ describe('exporter against the simulator', () => {
     const { contacts } = await sim.truthContacts({ since: new Date(baselineMs - 3_600_000), until: new Date(untilMs + 1) });
     const expected = expectedCounters(contacts, baselineMs, untilMs);
     const total = (field: 'offered' | 'answered' | 'abandoned' | 'breaches') => [...expected.values()].reduce((sum, e) => sum + e[field], 0);
-    t.diagnostic(`window ${(untilMs - baselineMs) / 1000}s: offered ${total('offered')}, answered ${total('answered')}, abandoned ${total('abandoned')}, breaches ${total('breaches')}`);
+    t.diagnostic(
+      `window ${(untilMs - baselineMs) / 1000}s: offered ${total('offered')}, answered ${total('answered')}, abandoned ${total('abandoned')}, breaches ${total('breaches')}`,
+    );
     assert.ok(total('offered') > 0 && total('answered') > 0, 'traffic posted in the window');
 
     const seriesKeys = new Set(select(samples, 'genesys_queue_offer_total').map((s) => `${s.labels['queue_id']}/${s.labels['media_type']}`));
@@ -162,7 +174,11 @@ describe('exporter against the simulator', () => {
       const sum = sampleValue(samples, 'genesys_queue_wait_time_seconds_sum', where) ?? NaN;
       assert.ok(Math.abs(sum - want.waits.reduce((a, b) => a + b, 0) / 1000) < 1e-6, `wait sum ${key}: ${sum}`);
       const buckets = WAIT_TIME_BUCKETS_SECONDS.map((le) => sampleValue(samples, 'genesys_queue_wait_time_seconds_bucket', { ...where, le: String(le) }));
-      assert.deepEqual(buckets, WAIT_TIME_BUCKETS_SECONDS.map((le) => want.waits.filter((ms) => ms < le * 1000).length), `wait buckets ${key}`);
+      assert.deepEqual(
+        buckets,
+        WAIT_TIME_BUCKETS_SECONDS.map((le) => want.waits.filter((ms) => ms < le * 1000).length),
+        `wait buckets ${key}`,
+      );
       assert.equal(sampleValue(samples, 'genesys_queue_wait_time_seconds_bucket', { ...where, le: '+Inf' }), want.waits.length, `+Inf bucket ${key}`);
     }
   });
@@ -170,13 +186,19 @@ describe('exporter against the simulator', () => {
   test('a failing aggregates endpoint leaves the observations fresh and reports collector_success 0', async () => {
     await sim.startFault({ fault: 'api-5xx', endpoint: 'conversation_aggregates' });
     try {
-      await waitFor('aggregates to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'aggregates')) === 0 ? true : undefined), { timeoutMs: 60_000 });
+      await waitFor('aggregates to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'aggregates')) === 0 ? true : undefined), {
+        timeoutMs: 60_000,
+      });
       await sim.advanceBy(20_000);
       const samples = await freshRun('observations');
       const truth = await sim.truthNow();
       for (const queue of truth.queues) {
         for (const media of queue.media) {
-          assert.equal(sampleValue(samples, 'genesys_queue_depth', { queue_id: queue.queueId, media_type: media.mediaType }), media.waiting, `fresh depth ${queue.name}`);
+          assert.equal(
+            sampleValue(samples, 'genesys_queue_depth', { queue_id: queue.queueId, media_type: media.mediaType }),
+            media.waiting,
+            `fresh depth ${queue.name}`,
+          );
         }
       }
       assert.equal(sampleValue(samples, 'genesys_exporter_collector_success', { collector: 'observations' }), 1);
@@ -186,24 +208,36 @@ describe('exporter against the simulator', () => {
     } finally {
       await sim.clearFaults();
     }
-    await waitFor('aggregates to recover', async () => ((await collectorValue('genesys_exporter_collector_success', 'aggregates')) === 1 ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor('aggregates to recover', async () => ((await collectorValue('genesys_exporter_collector_success', 'aggregates')) === 1 ? true : undefined), {
+      timeoutMs: 60_000,
+    });
   });
 
   test('values of a failing collector are removed once older than the staleness limit, and come back', async () => {
     await sim.startFault({ fault: 'api-5xx', endpoint: 'queue_observations' });
     try {
-      await waitFor('observations to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'observations')) === 0 ? true : undefined), { timeoutMs: 60_000 });
-      const gone = await waitFor('stale depth series to disappear', async () => {
-        const samples = await scrape();
-        return select(samples, 'genesys_queue_depth').length === 0 ? samples : undefined;
-      }, { timeoutMs: (STALENESS_SECONDS + 45) * 1000, intervalMs: 250 });
+      await waitFor(
+        'observations to fail',
+        async () => ((await collectorValue('genesys_exporter_collector_success', 'observations')) === 0 ? true : undefined),
+        { timeoutMs: 60_000 },
+      );
+      const gone = await waitFor(
+        'stale depth series to disappear',
+        async () => {
+          const samples = await scrape();
+          return select(samples, 'genesys_queue_depth').length === 0 ? samples : undefined;
+        },
+        { timeoutMs: (STALENESS_SECONDS + 45) * 1000, intervalMs: 250 },
+      );
       assert.equal(select(gone, 'genesys_queue_agents').length, 0, 'agent series (same collector) gone too');
       assert.ok(select(gone, 'genesys_queue_info').length > 0, 'other collectors keep their series');
       assert.ok(select(gone, 'genesys_queue_offer_total').length > 0, 'other collectors keep their series');
     } finally {
       await sim.clearFaults();
     }
-    await waitFor('depth series to come back', async () => (select(await scrape(), 'genesys_queue_depth').length > 0 ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor('depth series to come back', async () => (select(await scrape(), 'genesys_queue_depth').length > 0 ? true : undefined), {
+      timeoutMs: 60_000,
+    });
   });
 
   test('queue churn (campaign scenario) leaves no stale series', async () => {
@@ -212,17 +246,32 @@ describe('exporter against the simulator', () => {
     await sim.advanceBy(5_000);
     const campaign = (await sim.queues()).filter((q) => !before.has(q.id)).map((q) => q.id);
     assert.equal(campaign.length, 3, 'the campaign created three queues');
-    await waitFor('campaign queues on /metrics', async () => {
-      const samples = await scrape();
-      return campaign.every((id) => sampleValue(samples, 'genesys_queue_info', { queue_id: id }) === 1 && select(samples, 'genesys_queue_depth', { queue_id: id }).length > 0) ? true : undefined;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      'campaign queues on /metrics',
+      async () => {
+        const samples = await scrape();
+        return campaign.every(
+          (id) => sampleValue(samples, 'genesys_queue_info', { queue_id: id }) === 1 && select(samples, 'genesys_queue_depth', { queue_id: id }).length > 0,
+        )
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     await sim.advanceBy(125_000);
     const live = new Set((await sim.queues()).map((q) => q.id));
-    assert.ok(campaign.every((id) => !live.has(id)), 'the campaign queues were deleted');
-    const samples = await waitFor('no series of deleted queues', async () => {
-      const current = await scrape();
-      return current.some((s) => campaign.includes(s.labels['queue_id'] ?? '')) ? undefined : current;
-    }, { timeoutMs: 60_000 });
+    assert.ok(
+      campaign.every((id) => !live.has(id)),
+      'the campaign queues were deleted',
+    );
+    const samples = await waitFor(
+      'no series of deleted queues',
+      async () => {
+        const current = await scrape();
+        return current.some((s) => campaign.includes(s.labels['queue_id'] ?? '')) ? undefined : current;
+      },
+      { timeoutMs: 60_000 },
+    );
     const exported = new Set(samples.flatMap((s) => (s.labels['queue_id'] === undefined ? [] : [s.labels['queue_id']])));
     assert.deepEqual([...exported].sort(), [...live].sort(), 'exactly the live queues are on /metrics');
     await sim.endScenarios();
@@ -237,10 +286,13 @@ describe('exporter against the simulator', () => {
 
   test('the queue cap, and polling that would exceed the request budget stretched with a log line and metrics', async () => {
     const lines: string[] = [];
-    const config = parseConfig(exporterArgs(simulator.url, ['--collector.observations.batch-size=1', '--genesys.requests-per-minute=60', '--collector.queues.max=3']), {
-      GENESYS_CLIENT_ID: simulator.clientId,
-      GENESYS_CLIENT_SECRET: simulator.clientSecret,
-    });
+    const config = parseConfig(
+      exporterArgs(simulator.url, ['--collector.observations.batch-size=1', '--genesys.requests-per-minute=60', '--collector.queues.max=3']),
+      {
+        GENESYS_CLIENT_ID: simulator.clientId,
+        GENESYS_CLIENT_SECRET: simulator.clientSecret,
+      },
+    );
     const second = await startExporter(config, { logger: createLogger({ write: (line) => lines.push(line) }), now: () => sim.nowMs });
     try {
       const listed = (await sim.queues()).length;
@@ -249,10 +301,14 @@ describe('exporter against the simulator', () => {
       // (catalog), to fit within 90% of 60/min.
       const factor = (queues * 120 + 120 + 60) / (60 * 0.9);
       const expectedSeconds = Math.ceil(500 * factor) / 1000;
-      const samples = await waitFor(`observations stretched to ${expectedSeconds}s`, async () => {
-        const current = parseExposition((await get(`${second.url}/metrics`)).body);
-        return sampleValue(current, 'genesys_exporter_poll_interval_seconds', { collector: 'observations' }) === expectedSeconds ? current : undefined;
-      }, { timeoutMs: 60_000 });
+      const samples = await waitFor(
+        `observations stretched to ${expectedSeconds}s`,
+        async () => {
+          const current = parseExposition((await get(`${second.url}/metrics`)).body);
+          return sampleValue(current, 'genesys_exporter_poll_interval_seconds', { collector: 'observations' }) === expectedSeconds ? current : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
       assert.equal(sampleValue(samples, 'genesys_exporter_poll_schedule_stretched', { collector: 'observations' }), 1);
       assert.equal(sampleValue(samples, 'genesys_exporter_rate_budget_requests_per_minute'), 60);
       assert.equal(sampleValue(samples, 'genesys_exporter_queues'), queues);

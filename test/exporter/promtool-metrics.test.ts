@@ -47,7 +47,11 @@ describe('promtool check metrics on a running exporter', () => {
     exporter = await startExporter(config, { logger: createLogger({ write: () => {} }) });
     await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000 });
     // Queue series, and the histogram, are on /metrics.
-    await waitFor('queue series', async () => (/^genesys_queue_wait_time_seconds_bucket\{/m.test((await get(`${exporter.url}/metrics`)).body) ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor(
+      'queue series',
+      async () => (/^genesys_queue_wait_time_seconds_bucket\{/m.test((await get(`${exporter.url}/metrics`)).body) ? true : undefined),
+      { timeoutMs: 60_000 },
+    );
   });
   after(async () => {
     await exporter?.close();

@@ -28,7 +28,10 @@ describe('selectQueues: divisions by name or id, the cap keeps what is exported'
     const unknown = selectQueues(listed, { ...all, divisions: ['Home', 'Asia', 'id-Nowhere'] });
     assert.deepEqual(names(unknown), ['Archive', 'Billing']);
     assert.deepEqual(unknown.unknownDivisions, ['Asia', 'id-Nowhere']);
-    assert.deepEqual(unknown.visibleDivisions, [{ id: 'id-Europe', name: 'Europe' }, { id: 'id-Home', name: 'Home' }]);
+    assert.deepEqual(unknown.visibleDivisions, [
+      { id: 'id-Europe', name: 'Europe' },
+      { id: 'id-Home', name: 'Home' },
+    ]);
   });
 
   test('the cap keeps the queues already exported; new queues fill free places by name', () => {
@@ -41,7 +44,11 @@ describe('selectQueues: divisions by name or id, the cap keeps what is exported'
     assert.deepEqual(names(next), ['Archive', 'Billing']);
     assert.equal(next.droppedByCap, 4);
     // One exported queue is deleted: its place goes to the first new queue by name.
-    const afterDelete = selectQueues(withCampaign.filter((q) => q.id !== '4'), { ...all, max: 2 }, (id) => exportedIds.has(id));
+    const afterDelete = selectQueues(
+      withCampaign.filter((q) => q.id !== '4'),
+      { ...all, max: 2 },
+      (id) => exportedIds.has(id),
+    );
     assert.deepEqual(names(afterDelete), ['Aaa Campaign 1', 'Billing']);
     assert.equal(afterDelete.droppedByCap, 3);
   });
@@ -91,14 +98,21 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
   async function moreCatalogRuns(exporter: RunningExporter, count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
       const before = await catalogRuns(exporter);
-      await waitFor('another queue catalog run', async () => ((await catalogRuns(exporter)) > before ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor('another queue catalog run', async () => ((await catalogRuns(exporter)) > before ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
     }
   }
   async function notReadyBody(exporter: RunningExporter): Promise<string> {
-    return waitFor('/-/ready to give a selection reason', async () => {
-      const reply = await get(`${exporter.url}/-/ready`);
-      return reply.status === 503 && !/waiting for the first/.test(reply.body) ? reply.body : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 50 });
+    return waitFor(
+      '/-/ready to give a selection reason',
+      async () => {
+        const reply = await get(`${exporter.url}/-/ready`);
+        return reply.status === 503 && !/waiting for the first/.test(reply.body) ? reply.body : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
   }
 
   test('filters matching no queue: 503 with the filters and the visible count, a warning once, genesys_exporter_queues 0', async () => {
@@ -119,13 +133,19 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
     const europe = initialQueues.filter((q) => q.division.name === 'Europe');
     assert.ok(europe.length > 0 && europe.length < initialQueues.length, 'the org has queues in and out of the division');
     const byName = await start(['--collector.queues.division=europe']);
-    await waitFor('/-/ready 200', async () => ((await get(`${byName.exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000, intervalMs: 100 });
+    await waitFor('/-/ready 200', async () => ((await get(`${byName.exporter.url}/-/ready`)).status === 200 ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     const info = select(await scrape(byName.exporter), 'genesys_queue_info');
     assert.deepEqual(info.map((s) => s.labels['queue_id']).sort(), europe.map((q) => q.id).sort());
 
     const unknown = await start(['--collector.queues.division=Europe', '--collector.queues.division=Nowhere']);
     const body = await notReadyBody(unknown.exporter);
-    assert.match(body, /^Not ready: --collector\.queues\.division: no division named or with id "Nowhere" among the divisions of the queues the OAuth client can see: /);
+    assert.match(
+      body,
+      /^Not ready: --collector\.queues\.division: no division named or with id "Nowhere" among the divisions of the queues the OAuth client can see: /,
+    );
     for (const division of new Map(initialQueues.map((q) => [q.division.id, q.division])).values()) {
       assert.ok(body.includes(`"${division.name}" (${division.id})`), `${division.name} listed in: ${body}`);
     }
@@ -140,8 +160,13 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
   test('queues dropped by the cap: a campaign of new queues does not evict the exported ones; warned once per change', async () => {
     const max = 4;
     const { exporter, logs } = await start([`--collector.queues.max=${max}`]);
-    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000, intervalMs: 100 });
-    const exportedBefore = select(await scrape(exporter), 'genesys_queue_info').map((s) => s.labels['queue_id']!).sort();
+    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
+    const exportedBefore = select(await scrape(exporter), 'genesys_queue_info')
+      .map((s) => s.labels['queue_id']!)
+      .sort();
     assert.equal(exportedBefore.length, max);
 
     const campaignSize = 6;
@@ -150,17 +175,35 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
     assert.equal(campaign.length, campaignSize);
     // Meaningful only if "first by name" would have let a campaign queue in.
     const lastExportedName = initialQueues.map((q) => q.name).sort((a, b) => a.localeCompare(b))[max - 1]!;
-    assert.ok(campaign.some((q) => q.name.localeCompare(lastExportedName) < 0), `a campaign queue sorts before "${lastExportedName}"`);
+    assert.ok(
+      campaign.some((q) => q.name.localeCompare(lastExportedName) < 0),
+      `a campaign queue sorts before "${lastExportedName}"`,
+    );
 
     const dropped = initialQueues.length - max + campaignSize;
-    await waitFor(`genesys_exporter_queues_dropped_by_cap ${dropped}`, async () =>
-      sampleValue(await scrape(exporter), 'genesys_exporter_queues_dropped_by_cap', {}) === dropped ? true : undefined, { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(
+      `genesys_exporter_queues_dropped_by_cap ${dropped}`,
+      async () => (sampleValue(await scrape(exporter), 'genesys_exporter_queues_dropped_by_cap', {}) === dropped ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
     await moreCatalogRuns(exporter, 3);
     const samples = await scrape(exporter);
-    assert.deepEqual(select(samples, 'genesys_queue_info').map((s) => s.labels['queue_id']!).sort(), exportedBefore);
+    assert.deepEqual(
+      select(samples, 'genesys_queue_info')
+        .map((s) => s.labels['queue_id']!)
+        .sort(),
+      exportedBefore,
+    );
     assert.equal(sampleValue(samples, 'genesys_exporter_queues', {}), max);
     const warnings = logs().filter((r) => r.msg.startsWith('queues dropped by --collector.queues.max'));
-    assert.deepEqual(warnings.map((r) => [r.level, r.dropped]), [['warn', initialQueues.length - max], ['warn', dropped]], 'one warning per change of the count');
+    assert.deepEqual(
+      warnings.map((r) => [r.level, r.dropped]),
+      [
+        ['warn', initialQueues.length - max],
+        ['warn', dropped],
+      ],
+      'one warning per change of the count',
+    );
     await sim.endScenarios();
   });
 });

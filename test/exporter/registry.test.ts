@@ -50,17 +50,29 @@ describe('registry built from the catalog', () => {
     const text = await exposition.text();
     assert.ok(text.includes('genesys_queue_depth{queue_id="q1",queue_name="Sales \\\\ \\"EU\\"\\nnight shift \\\\n",media_type="voice"} 3\n'), text);
     const depth = parseExposition(text).filter((sample) => sample.name === 'genesys_queue_depth');
-    assert.deepEqual(depth.map((sample) => sample.labels['queue_name']), [name]);
+    assert.deepEqual(
+      depth.map((sample) => sample.labels['queue_name']),
+      [name],
+    );
   });
 
   test('writes NaN and infinities the way the format spells them', async () => {
     const { exposition, store } = createExporterRegistry({ processMetrics: false });
     const snapshot = new SnapshotBuilder();
-    for (const [id, value] of [['a', Number.NaN], ['b', Number.POSITIVE_INFINITY], ['c', Number.NEGATIVE_INFINITY], ['d', 0.000001], ['e', 1e21]] as const) {
+    for (const [id, value] of [
+      ['a', Number.NaN],
+      ['b', Number.POSITIVE_INFINITY],
+      ['c', Number.NEGATIVE_INFINITY],
+      ['d', 0.000001],
+      ['e', 1e21],
+    ] as const) {
       snapshot.add('genesys_queue_longest_wait_seconds', { labels: { queue_id: id, queue_name: id, media_type: 'voice' }, value });
     }
     store.publish('observations', snapshot.build(), 60_000);
-    const values = (await exposition.text()).split('\n').filter((line) => line.startsWith('genesys_queue_longest_wait_seconds{')).map((line) => line.split(' ')[1]);
+    const values = (await exposition.text())
+      .split('\n')
+      .filter((line) => line.startsWith('genesys_queue_longest_wait_seconds{'))
+      .map((line) => line.split(' ')[1]);
     assert.deepEqual(values, ['NaN', '+Inf', '-Inf', '0.000001', '1e+21']);
   });
 
@@ -75,7 +87,10 @@ describe('registry built from the catalog', () => {
     snapshot.add('genesys_exporter_queues', { labels: {}, value: 1 });
     store.publish('observations', snapshot.build(), 10_000);
     const depthLines = async () => (await exposition.text()).split('\n').filter((line) => /^genesys_queue_depth\{|^genesys_exporter_queues /.test(line));
-    const scrapedDepthLines = async () => bodyText((await exposition.scrape('identity')).chunks).split('\n').filter((line) => /^genesys_queue_depth\{/.test(line));
+    const scrapedDepthLines = async () =>
+      bodyText((await exposition.scrape('identity')).chunks)
+        .split('\n')
+        .filter((line) => /^genesys_queue_depth\{/.test(line));
 
     assert.deepEqual(await depthLines(), ['genesys_queue_depth{queue_id="q1",queue_name="Sales",media_type="voice"} 3', 'genesys_exporter_queues 1']);
     // The queue filter is read at render time; a new filter is a change of the store.
@@ -123,15 +138,26 @@ describe('registry built from the catalog', () => {
 
   test('a change re-renders only the collector that published; the others are reused while the queue filter agrees', async () => {
     const { exposition, store } = createExporterRegistry({ processMetrics: false });
-    const exported = new Map([['q1', 'Sales'], ['q2', 'Support']]);
+    const exported = new Map([
+      ['q1', 'Sales'],
+      ['q2', 'Support'],
+    ]);
     store.setQueueFilter((id, name) => exported.get(id) === name);
     const observations = (depth: number) => {
       const snapshot = new SnapshotBuilder();
-      for (const [id, name] of [['q1', 'Sales'], ['q2', 'Support']]) snapshot.add('genesys_queue_depth', { labels: { queue_id: id!, queue_name: name!, media_type: 'voice' }, value: depth });
+      for (const [id, name] of [
+        ['q1', 'Sales'],
+        ['q2', 'Support'],
+      ])
+        snapshot.add('genesys_queue_depth', { labels: { queue_id: id!, queue_name: name!, media_type: 'voice' }, value: depth });
       return snapshot.build();
     };
     const aggregates = new SnapshotBuilder();
-    for (const [id, name] of [['q1', 'Sales'], ['q2', 'Support']]) aggregates.add('genesys_queue_offer_total', { labels: { queue_id: id!, queue_name: name!, media_type: 'voice' }, value: 7 });
+    for (const [id, name] of [
+      ['q1', 'Sales'],
+      ['q2', 'Support'],
+    ])
+      aggregates.add('genesys_queue_offer_total', { labels: { queue_id: id!, queue_name: name!, media_type: 'voice' }, value: 7 });
     store.publish('observations', observations(1), 60_000);
     store.publish('aggregates', aggregates.build(), 60_000);
     const chunkWith = async (needle: string): Promise<Buffer> => {
@@ -150,7 +176,10 @@ describe('registry built from the catalog', () => {
     store.setQueueFilter((id, name) => exported.get(id) === name);
     const after = await chunkWith('genesys_queue_offer_total{');
     assert.notEqual(after, offers);
-    assert.deepEqual(parseExposition(after.toString()).map((sample) => sample.labels['queue_id']), ['q1']);
+    assert.deepEqual(
+      parseExposition(after.toString()).map((sample) => sample.labels['queue_id']),
+      ['q1'],
+    );
     assert.doesNotMatch(await exposition.text(), /queue_id="q2"/);
     exposition.close();
   });

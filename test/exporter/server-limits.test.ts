@@ -28,8 +28,15 @@ const CLOSE_WAIT_MS = 15_000;
 
 async function serve(limits: Partial<ServerLimits>, webConfig: WebConfig = NO_WEB_CONFIG, authLimits = {}): Promise<RunningServer> {
   return startServer({
-    listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig, limits, authLimits,
-    exposition: createExporterRegistry({ processMetrics: false }).exposition, readiness: () => ({ ready: true }), logger, dataSource: 'test data',
+    listen: { host: '127.0.0.1', port: 0 },
+    telemetryPath: '/metrics',
+    webConfig,
+    limits,
+    authLimits,
+    exposition: createExporterRegistry({ processMetrics: false }).exposition,
+    readiness: () => ({ ready: true }),
+    logger,
+    dataSource: 'test data',
   });
 }
 
@@ -64,7 +71,10 @@ describe('exporter HTTP server limits', () => {
       await closedWithin(refused.closed, CLOSE_WAIT_MS, 'the connection over the cap');
       assert.equal(refused.received(), '', 'closed without an answer');
       for (const { socket } of held) assert.equal(socket.destroyed, false, 'the connections under the cap stay open');
-      assert.ok(logLines.some((line) => line.includes('refusing connections') && line.includes('"max_connections":3')), 'the refusal is logged with the limit');
+      assert.ok(
+        logLines.some((line) => line.includes('refusing connections') && line.includes('"max_connections":3')),
+        'the refusal is logged with the limit',
+      );
 
       held[0]!.socket.destroy();
       await held[0]!.closed;
@@ -100,11 +110,31 @@ describe('exporter HTTP server limits', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exporter-limits-'));
     let webConfig: WebConfig;
     before(() => {
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-        '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      ], { stdio: 'ignore' });
-      writeFileSync(join(dir, 'web.yml'), `tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync(PASSWORD, 4)}\n`);
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
+      writeFileSync(
+        join(dir, 'web.yml'),
+        `tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync(PASSWORD, 4)}\n`,
+      );
       webConfig = loadWebConfig(join(dir, 'web.yml'));
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
@@ -125,7 +155,9 @@ describe('exporter HTTP server limits', () => {
       try {
         assert.equal((await get(`${server.url}/metrics`, { ca, auth: { user: 'prometheus', password: PASSWORD } })).status, 200);
         const attempts = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => get(`${server.url}/metrics`, { ca, auth: { user: i % 2 === 0 ? 'prometheus' : `user${i}`, password: `guess ${i}` } })),
+          Array.from({ length: 20 }, (_, i) =>
+            get(`${server.url}/metrics`, { ca, auth: { user: i % 2 === 0 ? 'prometheus' : `user${i}`, password: `guess ${i}` } }),
+          ),
         );
         const statuses = attempts.map((reply) => reply.status);
         assert.equal(statuses.filter((status) => status === 401).length, 3, `only the budget of 3 was checked: ${statuses.join(' ')}`);
@@ -148,7 +180,14 @@ describe('basic-auth checks', () => {
   const header = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
   test('successful checks are cached in a bounded LRU; failures are never cached', async () => {
-    const auth = new BasicAuthenticator(new Map([['a', hash], ['b', hash], ['c', hash]]), { cacheSize: 2, failureBurst: 100 });
+    const auth = new BasicAuthenticator(
+      new Map([
+        ['a', hash],
+        ['b', hash],
+        ['c', hash],
+      ]),
+      { cacheSize: 2, failureBurst: 100 },
+    );
     for (const user of ['a', 'b']) assert.equal(await auth.check(header(user, PASSWORD)), 'ok');
     assert.equal(auth.bcryptChecks, 2);
     assert.equal(await auth.check(header('a', PASSWORD)), 'ok'); // a is now the most recently used

@@ -29,20 +29,58 @@ describe('exporter HTTP server', () => {
   let cert: Buffer;
   before(() => {
     // A real self-signed certificate for 127.0.0.1, made by openssl.
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     cert = readFileSync(join(dir, 'cert.pem'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'other-key.pem'), '-out', join(dir, 'other-cert.pem'), '-days', '1', '-subj', '/CN=other'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'other-key.pem'),
+        '-out',
+        join(dir, 'other-cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=other',
+      ],
+      { stdio: 'ignore' },
+    );
     // Relative paths: resolved against the web config file's directory, as exporter-toolkit does.
-    writeFileSync(join(dir, 'web.yml'), [
-      'tls_server_config:',
-      '  cert_file: cert.pem',
-      '  key_file: key.pem',
-      'basic_auth_users:',
-      `  prometheus: ${bcrypt.hashSync(PASSWORD, 4).replace(/^\$2b\$/, '$2y$')}`,
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'web.yml'),
+      [
+        'tls_server_config:',
+        '  cert_file: cert.pem',
+        '  key_file: key.pem',
+        'basic_auth_users:',
+        `  prometheus: ${bcrypt.hashSync(PASSWORD, 4).replace(/^\$2b\$/, '$2y$')}`,
+      ].join('\n'),
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,8 +88,13 @@ describe('exporter HTTP server', () => {
     let ready = false;
     const metrics = createExporterRegistry({ processMetrics: false });
     const server = await startServer({
-      listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG,
-      exposition: metrics.exposition, readiness: () => (ready ? { ready: true } : { ready: false, reason: 'waiting for the first successful poll of the Genesys Cloud API' }), logger, dataSource: 'test data',
+      listen: { host: '127.0.0.1', port: 0 },
+      telemetryPath: '/metrics',
+      webConfig: NO_WEB_CONFIG,
+      exposition: metrics.exposition,
+      readiness: () => (ready ? { ready: true } : { ready: false, reason: 'waiting for the first successful poll of the Genesys Cloud API' }),
+      logger,
+      dataSource: 'test data',
     });
     try {
       const landing = await get(`${server.url}/`);
@@ -76,12 +119,18 @@ describe('exporter HTTP server', () => {
   test('/metrics: gzip when Accept-Encoding allows it, with Vary; identity otherwise; HEAD without a body', async () => {
     const metrics = createExporterRegistry({ processMetrics: false });
     const snapshot = new SnapshotBuilder();
-    for (let q = 0; q < 500; q++) snapshot.add('genesys_queue_depth', { labels: { queue_id: `q${q}`, queue_name: `Queue "${q}"`, media_type: 'voice' }, value: q });
+    for (let q = 0; q < 500; q++)
+      snapshot.add('genesys_queue_depth', { labels: { queue_id: `q${q}`, queue_name: `Queue "${q}"`, media_type: 'voice' }, value: q });
     metrics.store.publish('observations', snapshot.build(), 60_000);
     metrics.gauge('genesys_up').set(1);
     const server = await startServer({
-      listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG,
-      exposition: metrics.exposition, readiness: () => ({ ready: true }), logger, dataSource: 'test data',
+      listen: { host: '127.0.0.1', port: 0 },
+      telemetryPath: '/metrics',
+      webConfig: NO_WEB_CONFIG,
+      exposition: metrics.exposition,
+      readiness: () => ({ ready: true }),
+      logger,
+      dataSource: 'test data',
     });
     try {
       const plain = await getRaw(`${server.url}/metrics`, {});
@@ -119,14 +168,20 @@ describe('exporter HTTP server', () => {
     const metrics = createExporterRegistry({ processMetrics: false });
     const publish = (value: number): void => {
       const snapshot = new SnapshotBuilder();
-      for (let q = 0; q < 100_000; q++) snapshot.add('genesys_queue_depth', { labels: { queue_id: `q${q}`, queue_name: `Queue ${q}`, media_type: 'voice' }, value });
+      for (let q = 0; q < 100_000; q++)
+        snapshot.add('genesys_queue_depth', { labels: { queue_id: `q${q}`, queue_name: `Queue ${q}`, media_type: 'voice' }, value });
       metrics.store.publish('observations', snapshot.build(), 600_000);
     };
     publish(1);
     await metrics.exposition.refresh();
     const server = await startServer({
-      listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG,
-      exposition: metrics.exposition, readiness: () => ({ ready: true }), logger, dataSource: 'test data',
+      listen: { host: '127.0.0.1', port: 0 },
+      telemetryPath: '/metrics',
+      webConfig: NO_WEB_CONFIG,
+      exposition: metrics.exposition,
+      readiness: () => ({ ready: true }),
+      logger,
+      dataSource: 'test data',
     });
     try {
       const order: string[] = [];
@@ -152,8 +207,13 @@ describe('exporter HTTP server', () => {
     let server: RunningServer;
     before(async () => {
       server = await startServer({
-        listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: loadWebConfig(join(dir, 'web.yml')),
-        exposition: createExporterRegistry({ processMetrics: false }).exposition, readiness: () => ({ ready: true }), logger, dataSource: 'test data',
+        listen: { host: '127.0.0.1', port: 0 },
+        telemetryPath: '/metrics',
+        webConfig: loadWebConfig(join(dir, 'web.yml')),
+        exposition: createExporterRegistry({ processMetrics: false }).exposition,
+        readiness: () => ({ ready: true }),
+        logger,
+        dataSource: 'test data',
         // This suite checks answers, not the failed-login throttle (server-limits.test.ts does).
         authLimits: { failureBurst: 100 },
       });
@@ -195,31 +255,63 @@ describe('exporter HTTP server', () => {
     };
     const cases: [string, RegExp][] = [
       [write('a.yml', 'tls_server_config:\n  cert_file: cert.pem\n'), /a\.yml: tls_server_config\.key_file: is required/],
-      [write('b.yml', 'tls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n'), /b\.yml: tls_server_config\.cert_file: missing\.pem cannot be read \(ENOENT; resolved to \/.*\/missing\.pem\)/],
+      [
+        write('b.yml', 'tls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n'),
+        /b\.yml: tls_server_config\.cert_file: missing\.pem cannot be read \(ENOENT; resolved to \/.*\/missing\.pem\)/,
+      ],
       [write('c.yml', 'basic_auth_users:\n  alice: plaintext\n'), /c\.yml: basic_auth_users\.alice: must be a bcrypt hash/],
       [write('d.yml', 'tls_config:\n  cert_file: x\n'), /d\.yml: tls_config: unknown key/],
-      [write('e.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS99\n'), /tls_server_config\.min_version: must be one of TLS10/],
+      [
+        write('e.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS99\n'),
+        /tls_server_config\.min_version: must be one of TLS10/,
+      ],
       [write('f.yml', 'basic_auth_users: [a, b]\n'), /f\.yml: basic_auth_users: must be a mapping/],
       [join(dir, 'absent.yml'), /absent\.yml: cannot be read \(ENOENT\)/],
       // A directory where a file belongs: the read error names the key and the file.
-      [write('g.yml', 'tls_server_config:\n  cert_file: .\n  key_file: key.pem\n'), /g\.yml: tls_server_config\.cert_file: \. cannot be read \(EISDIR; resolved to \//],
+      [
+        write('g.yml', 'tls_server_config:\n  cert_file: .\n  key_file: key.pem\n'),
+        /g\.yml: tls_server_config\.cert_file: \. cannot be read \(EISDIR; resolved to \//,
+      ],
       // A certificate with another certificate's key: both files named, not just OpenSSL's "key values mismatch".
-      [write('h.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: other-key.pem\n'), /h\.yml: tls_server_config: the certificate in cert\.pem \(\/.*\/cert\.pem\) does not match the private key in other-key\.pem \(\/.*\/other-key\.pem\)/],
-      [write('i.yml', 'tls_server_config:\n  cert_file: key.pem\n  key_file: key.pem\n'), /i\.yml: tls_server_config\.cert_file: key\.pem \(.*\) is not a PEM certificate/],
-      [write('j.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: cert.pem\n'), /j\.yml: tls_server_config\.key_file: cert\.pem \(.*\) is not a PEM private key/],
-      [write('k.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: web.yml\n'), /k\.yml: tls_server_config\.client_ca_file: web\.yml \(.*\) is not a PEM CA certificate/],
+      [
+        write('h.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: other-key.pem\n'),
+        /h\.yml: tls_server_config: the certificate in cert\.pem \(\/.*\/cert\.pem\) does not match the private key in other-key\.pem \(\/.*\/other-key\.pem\)/,
+      ],
+      [
+        write('i.yml', 'tls_server_config:\n  cert_file: key.pem\n  key_file: key.pem\n'),
+        /i\.yml: tls_server_config\.cert_file: key\.pem \(.*\) is not a PEM certificate/,
+      ],
+      [
+        write('j.yml', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: cert.pem\n'),
+        /j\.yml: tls_server_config\.key_file: cert\.pem \(.*\) is not a PEM private key/,
+      ],
+      [
+        write(
+          'k.yml',
+          'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: web.yml\n',
+        ),
+        /k\.yml: tls_server_config\.client_ca_file: web\.yml \(.*\) is not a PEM CA certificate/,
+      ],
       // bcrypt costs outside 4..14: 31 would make one check take days of CPU.
       [write('l.yml', `basic_auth_users:\n  alice: ${bcryptWithCost(31)}\n`), /l\.yml: basic_auth_users\.alice: bcrypt cost 31 is outside 4\.\.14/],
       [write('m.yml', `basic_auth_users:\n  alice: ${bcryptWithCost(15)}\n`), /m\.yml: basic_auth_users\.alice: bcrypt cost 15 is outside 4\.\.14/],
       [write('n.yml', `basic_auth_users:\n  alice: ${bcryptWithCost(3)}\n`), /n\.yml: basic_auth_users\.alice: bcrypt cost 3 is outside 4\.\.14/],
     ];
     for (const [path, expected] of cases) {
-      assert.throws(() => loadWebConfig(path), (error: unknown) => error instanceof WebConfigError && expected.test(error.message), path);
+      assert.throws(
+        () => loadWebConfig(path),
+        (error: unknown) => error instanceof WebConfigError && expected.test(error.message),
+        path,
+      );
     }
     // The bounds themselves are accepted.
-    for (const cost of [4, 14]) assert.equal(loadWebConfig(write(`cost-${cost}.yml`, `basic_auth_users:\n  alice: ${bcryptWithCost(cost)}\n`)).basicAuthUsers.size, 1);
+    for (const cost of [4, 14])
+      assert.equal(loadWebConfig(write(`cost-${cost}.yml`, `basic_auth_users:\n  alice: ${bcryptWithCost(cost)}\n`)).basicAuthUsers.size, 1);
     // A plain-text password must not be echoed back in the error.
-    assert.throws(() => loadWebConfig(join(dir, 'c.yml')), (error: unknown) => !(error as Error).message.includes('plaintext'));
+    assert.throws(
+      () => loadWebConfig(join(dir, 'c.yml')),
+      (error: unknown) => !(error as Error).message.includes('plaintext'),
+    );
   });
 });
 

@@ -186,10 +186,15 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
       .map((s) => s.labels['queue_id']!)
       .sort();
   async function ready(exporter: RunningExporter): Promise<void> {
-    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000, intervalMs: 50 });
+    await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+    });
     await waitFor(
       'a first aggregates run',
-      async () => (sampleValue(await scrape(exporter), 'genesys_exporter_collector_success', { collector: 'aggregates' }) === 1 ? true : undefined), { timeoutMs: 60_000, intervalMs: 50 });
+      async () => (sampleValue(await scrape(exporter), 'genesys_exporter_collector_success', { collector: 'aggregates' }) === 1 ? true : undefined),
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
   }
   /** Scrape after a successful run of `collector` that started after this call (so it saw the current clock). */
   async function freshRun(exporter: RunningExporter, collector: string): Promise<ParsedSample[]> {
@@ -202,7 +207,9 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
         async () => {
           const value = await stamp();
           return value !== undefined && value > after ? value : undefined;
-        }, { timeoutMs: 60_000, intervalMs: 50 });
+        },
+        { timeoutMs: 60_000, intervalMs: 50 },
+      );
     }
     return scrape(exporter);
   }
@@ -307,7 +314,9 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
       async () => {
         const reply = await get(`${exporter.url}/-/ready`);
         return reply.status === 503 && /shard/.test(reply.body) ? reply.body : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 50 });
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
     assert.equal(
       body,
       `Not ready: no queue of shard ${otherShard}/2 (--collector.queues.shard) matches the filters (include=${include}, exclude=(none), ` +

@@ -271,7 +271,10 @@ describe('streaming mode: channels, limits, heartbeats, renewal', () => {
   test('queues are spread over channels of at most topicsPerChannel; past 20 channels the rest are polled', async () => {
     await withExporter(22, 0.5, { topicsPerChannel: 1 }, async (exporter, sim, logLines) => {
       // 40 REST calls (20 channels, 20 subscriptions) within the rate budget take a while.
-      await waitFor('20 queues streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_queues')) === 20 ? true : undefined), { timeoutMs: 90_000, intervalMs: 100 });
+      await waitFor('20 queues streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_queues')) === 20 ? true : undefined), {
+        timeoutMs: 90_000,
+        intervalMs: 100,
+      });
       assert.equal(await channelPosts(sim), 20, 'never more than 20 channels');
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0, 'two queues are polled');
       assert.ok(logLines.some((l) => l.includes('more queues than the notification service takes')));

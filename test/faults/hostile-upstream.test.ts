@@ -29,16 +29,23 @@ describe('exporter behind a fault proxy', () => {
       await check();
     } finally {
       rig.proxy!.rule = () => ({ kind: 'pass' });
-      await waitFor('recovery without a restart', async () => ((await rig.metric('genesys_up')) === 1 ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor('recovery without a restart', async () => ((await rig.metric('genesys_up')) === 1 ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
     }
   }
 
   const failed = async (collector: string): Promise<void> => {
-    await waitFor(`collector ${collector} to report failure and genesys_up 0`, async () => {
-      const success = await rig.metric('genesys_exporter_collector_success', { collector });
-      const up = await rig.metric('genesys_up');
-      return success === 0 && up === 0 ? true : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(
+      `collector ${collector} to report failure and genesys_up 0`,
+      async () => {
+        const success = await rig.metric('genesys_exporter_collector_success', { collector });
+        const up = await rig.metric('genesys_up');
+        return success === 0 && up === 0 ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
   };
 
   test('a body that stalls after the headers: the observations collector fails within the request timeout', async () => {
@@ -81,10 +88,14 @@ describe('exporter behind a fault proxy', () => {
     rig.proxy!.rule = (e) => (e === 'queue_observations' ? { kind: 'rewrite', edit: addPigeons } : { kind: 'pass' });
     try {
       const since = Date.now() / 1000;
-      await waitFor('an observations run with the rewritten answer', async () => {
-        const stamp = await rig.metric('genesys_exporter_collector_last_success_timestamp_seconds', { collector: 'observations' });
-        return stamp !== undefined && stamp > since + 0.5 ? true : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor(
+        'an observations run with the rewritten answer',
+        async () => {
+          const stamp = await rig.metric('genesys_exporter_collector_last_success_timestamp_seconds', { collector: 'observations' });
+          return stamp !== undefined && stamp > since + 0.5 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 50 },
+      );
       const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
       assert.deepEqual(select(samples, 'genesys_queue_depth', { media_type: 'carrier-pigeon' }), []);
       assert.ok(select(samples, 'genesys_queue_depth').length > 0, 'known media types are still served');
@@ -98,11 +109,14 @@ describe('exporter behind a fault proxy', () => {
     const closedAt = Date.now();
     await rig.exporter.close();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    assert.deepEqual(rig.proxy!.log.filter((r) => r.at > closedAt + 50).map((r) => `${r.method} ${r.path}`), []);
+    assert.deepEqual(
+      rig.proxy!.log.filter((r) => r.at > closedAt + 50).map((r) => `${r.method} ${r.path}`),
+      [],
+    );
   });
 });
 
-describe('exporter against the simulator\'s faults', () => {
+describe("exporter against the simulator's faults", () => {
   test('a 429 storm: genesys_up goes to 0 within one Retry-After or two, not after every retry', async () => {
     const rig = await startRig();
     try {
@@ -124,17 +138,29 @@ describe('exporter against the simulator\'s faults', () => {
     try {
       await untilReady(rig);
       const campaign = await rig.sim.startScenario({ scenario: 'campaign', queues: 1, lifetimeSeconds: 3600 });
-      const campaignQueue = await waitFor('the campaign queue on /metrics', async () => {
-        const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
-        return select(samples, 'genesys_queue_agents_on_queue').find((s) => s.labels.queue_name?.startsWith('Campaign'))?.labels.queue_id;
-      }, { timeoutMs: 30_000, intervalMs: 100 });
+      const campaignQueue = await waitFor(
+        'the campaign queue on /metrics',
+        async () => {
+          const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
+          return select(samples, 'genesys_queue_agents_on_queue').find((s) => s.labels.queue_name?.startsWith('Campaign'))?.labels.queue_id;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
       await rig.sim.startFault({ fault: 'api-5xx', endpoint: 'routing_queues' });
-      await waitFor('the queue list to fail', async () => ((await rig.metric('genesys_exporter_collector_success', { collector: 'queues' })) === 0 ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor(
+        'the queue list to fail',
+        async () => ((await rig.metric('genesys_exporter_collector_success', { collector: 'queues' })) === 0 ? true : undefined),
+        { timeoutMs: 30_000, intervalMs: 50 },
+      );
       await rig.sim.stopScenario(campaign.id);
-      await waitFor('the deleted queue\'s observation series to go', async () => {
-        const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
-        return select(samples, 'genesys_queue_agents_on_queue', { queue_id: campaignQueue }).length === 0 ? true : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 100 });
+      await waitFor(
+        "the deleted queue's observation series to go",
+        async () => {
+          const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
+          return select(samples, 'genesys_queue_agents_on_queue', { queue_id: campaignQueue }).length === 0 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
       const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
       assert.ok(select(samples, 'genesys_queue_agents_on_queue').length > 0, 'the other queues are still served');
       assert.equal(await rig.metric('genesys_exporter_collector_success', { collector: 'observations' }), 1);

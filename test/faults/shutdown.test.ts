@@ -9,19 +9,30 @@ import { waitFor } from '../../stack/wait-for.ts';
 
 const CLOSE_BOUND_MS = 10_000;
 
-async function closeUnderFault(t: TestContext, setup: (rig: Awaited<ReturnType<typeof startRig>>) => Promise<void>, until: (log: readonly { status: number | null; endpoint: string | null; fault?: string | null }[]) => boolean) {
+async function closeUnderFault(
+  t: TestContext,
+  setup: (rig: Awaited<ReturnType<typeof startRig>>) => Promise<void>,
+  until: (log: readonly { status: number | null; endpoint: string | null; fault?: string | null }[]) => boolean,
+) {
   const rig = await startRig({ args: ['--genesys.request-timeout=120s'] });
   try {
     await untilReady(rig);
     await setup(rig);
-    await waitFor('a request to be shaped by the fault', async () => (until((await rig.sim.requests()).requests) ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor('a request to be shaped by the fault', async () => (until((await rig.sim.requests()).requests) ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
     const closedAt = Date.now();
     const closeMs = await settleTimeMs(rig.exporter.close(), 60_000);
     t.diagnostic(`close() took ${Math.round(closeMs)} ms`);
     assert.ok(closeMs < CLOSE_BOUND_MS, `close() took ${Number.isFinite(closeMs) ? Math.round(closeMs) : '> 60000'} ms`);
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // anything still scheduled would fire now
     const late = (await rig.sim.requests()).requests.filter((r) => Date.parse(r.time) > closedAt + 50);
-    assert.deepEqual(late.map((r) => `${r.method} ${r.path}`), [], 'requests reached the simulator after close()');
+    assert.deepEqual(
+      late.map((r) => `${r.method} ${r.path}`),
+      [],
+      'requests reached the simulator after close()',
+    );
   } finally {
     await rig.simulator.close();
   }

@@ -20,7 +20,11 @@ const panel = (title: string): LoadedPanel => {
 
 /** `data.result` of a Prometheus /api/v1/query response (resultType vector), as Prometheus writes it. */
 const vector = (...series: [Record<string, string>, string][]): InstantSample[] =>
-  (JSON.parse(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: series.map(([metric, value]) => ({ metric, value: [T, value] })) } })) as { data: { result: InstantSample[] } }).data.result;
+  (
+    JSON.parse(
+      JSON.stringify({ status: 'success', data: { resultType: 'vector', result: series.map(([metric, value]) => ({ metric, value: [T, value] })) } }),
+    ) as { data: { result: InstantSample[] } }
+  ).data.result;
 
 function render(p: LoadedPanel, results: Record<string, InstantSample[]>, model: PanelModel = p.model) {
   const frames = framesFromPrometheus(p.queries.map((query) => ({ target: query, samples: results[query.refId] ?? [] })));
@@ -40,7 +44,7 @@ function withTransformation(p: LoadedPanel, index: number, edit: (options: Trans
   return model;
 }
 
-describe('framing as Grafana\'s Prometheus data source', () => {
+describe("framing as Grafana's Prometheus data source", () => {
   test('series names from legendFormat, the metric otherwise, the expression for {}', () => {
     const target = { refId: 'A', expr: 'sum(x)' };
     assert.equal(seriesName({ ...target, legendFormat: '{{queue_name}} ({{ media_type }})' }, { queue_name: 'Sales', media_type: 'voice' }), 'Sales (voice)');
@@ -52,21 +56,36 @@ describe('framing as Grafana\'s Prometheus data source', () => {
 
   test('several table queries give one frame each with a "Value #refId" column; one alone gives "Value"', () => {
     const sample = vector([{ queue_name: 'Sales' }, '3']);
-    const two = framesFromPrometheus([{ target: { refId: 'a', expr: 'a', format: 'table' }, samples: sample }, { target: { refId: 'b', expr: 'b', format: 'table' }, samples: sample }]);
-    assert.deepEqual(two.map((f) => f.fields.map((x) => x.name)), [['Time', 'queue_name', 'Value #a'], ['Time', 'queue_name', 'Value #b']]);
+    const two = framesFromPrometheus([
+      { target: { refId: 'a', expr: 'a', format: 'table' }, samples: sample },
+      { target: { refId: 'b', expr: 'b', format: 'table' }, samples: sample },
+    ]);
+    assert.deepEqual(
+      two.map((f) => f.fields.map((x) => x.name)),
+      [
+        ['Time', 'queue_name', 'Value #a'],
+        ['Time', 'queue_name', 'Value #b'],
+      ],
+    );
     const one = framesFromPrometheus([{ target: { refId: 'a', expr: 'a', format: 'table' }, samples: sample }]);
-    assert.deepEqual(one[0]?.fields.map((x) => x.name), ['Time', 'queue_name', 'Value']);
+    assert.deepEqual(
+      one[0]?.fields.map((x) => x.name),
+      ['Time', 'queue_name', 'Value'],
+    );
   });
 });
 
-describe('the queue overview through Grafana\'s engine', () => {
+describe("the queue overview through Grafana's engine", () => {
   const sla = () => panel('SLA compliance, rolling 15 min');
   const capacity = () => panel('Agent capacity');
 
   test('the SLA stat: 1 − breaches/offers by its own transformations, formatted as a percentage, coloured by its thresholds', async () => {
     const shown = await render(sla(), { breaches: vector([{}, '30']), offers: vector([{}, '120']) });
     assert.deepEqual(shown.problems, []);
-    assert.deepEqual(shown.values.map((v) => [v.name, v.numeric, v.text]), [['SLA Compliance %', 0.75, '75%']]);
+    assert.deepEqual(
+      shown.values.map((v) => [v.name, v.numeric, v.text]),
+      [['SLA Compliance %', 0.75, '75%']],
+    );
     // 0.6 ≤ 0.75 < 0.8: the yellow step of the generated thresholds, in Grafana's palette.
     const yellow = (await render(sla(), { breaches: vector([{}, '30']), offers: vector([{}, '100']) })).values[0]?.color;
     const green = (await render(sla(), { breaches: vector([{}, '10']), offers: vector([{}, '100']) })).values[0]?.color;
@@ -78,7 +97,10 @@ describe('the queue overview through Grafana\'s engine', () => {
   test('a calculateField operand naming a field that does not exist is reported, and nothing is shown', async () => {
     const broken = withTransformation(sla(), 0, (options) => (options.binary.left.matcher.options = 'breachez'));
     const shown = await render(sla(), { breaches: vector([{}, '30']), offers: vector([{}, '120']) }, broken);
-    assert.ok(shown.problems.some((p) => p.includes('"breachez"') && p.includes('calculateField')), shown.problems.join('\n'));
+    assert.ok(
+      shown.problems.some((p) => p.includes('"breachez"') && p.includes('calculateField')),
+      shown.problems.join('\n'),
+    );
     assert.deepEqual(shown.values, [], 'Grafana shows no value');
   });
 
@@ -86,9 +108,16 @@ describe('the queue overview through Grafana\'s engine', () => {
     const broken = withTransformation(capacity(), 2, (options) => {
       options.renameByName = { ...options.renameByName, 'Value #idel': 'Idle agents' };
     });
-    const results = { waiting: vector([{ queue_name: 'Sales' }, '2']), idle: vector([{ queue_name: 'Sales' }, '1']), onQueue: vector([{ queue_name: 'Sales' }, '5']) };
+    const results = {
+      waiting: vector([{ queue_name: 'Sales' }, '2']),
+      idle: vector([{ queue_name: 'Sales' }, '1']),
+      onQueue: vector([{ queue_name: 'Sales' }, '5']),
+    };
     const shown = await render(capacity(), results, broken);
-    assert.ok(shown.problems.some((p) => p.includes('"Value #idel"')), shown.problems.join('\n'));
+    assert.ok(
+      shown.problems.some((p) => p.includes('"Value #idel"')),
+      shown.problems.join('\n'),
+    );
   });
 
   test('the agent capacity table: spare agents = idle − waiting per queue, red below 0', async () => {
@@ -107,7 +136,7 @@ describe('the queue overview through Grafana\'s engine', () => {
     assert.equal(cell('Sales', 'Idle agents')?.numeric, 1);
   });
 
-  test('every field name the generated dashboards\' transformations use is one this framing produces', async () => {
+  test("every field name the generated dashboards' transformations use is one this framing produces", async () => {
     for (const p of overview.panels.filter((x) => (x.model.transformations ?? []).length > 0)) {
       const results = Object.fromEntries(p.queries.map((q) => [q.refId, vector([{ queue_name: 'Sales' }, '1'])]));
       const shown = await render(p, results);

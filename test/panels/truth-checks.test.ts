@@ -9,7 +9,13 @@ import { bucketOf, complianceCandidates, countBounds, quantileInterval, type Tru
 import { TruthRecorder, type ContactEvent } from '../support/panels/truth.ts';
 import type { SimulatorClient } from '../../stack/simulator-client.ts';
 
-const at = (seconds: number, kind: ContactEvent['kind'] = 'offered', waitMs?: number): ContactEvent => ({ kind, queueId: 'q1', mediaType: 'voice', at: seconds * 1000, waitMs });
+const at = (seconds: number, kind: ContactEvent['kind'] = 'offered', waitMs?: number): ContactEvent => ({
+  kind,
+  queueId: 'q1',
+  mediaType: 'voice',
+  at: seconds * 1000,
+  waitMs,
+});
 
 describe('count bounds for rate(x[W]) × W at T', () => {
   test('inner window (T−W+S, T−lag] for the low bound, outer (T−W−P, T] scaled by W/(W−2S) for the high', () => {
@@ -41,7 +47,10 @@ describe('SLA compliance candidates', () => {
     // Counted from exactly 5 s: 4 offers, 1 breach → 0.75 at every cut-off in [T − 4, T] = [96, 100].
     const candidates = complianceCandidates(events, new Set(['q1']), 'voice', [{ fromMs: 5000, toMs: Infinity }], 100);
     assert.ok(candidates.length > 0);
-    assert.ok(candidates.every((c) => c === 0.75), JSON.stringify([...new Set(candidates)]));
+    assert.ok(
+      candidates.every((c) => c === 0.75),
+      JSON.stringify([...new Set(candidates)]),
+    );
   });
 
   test('an uncertain first start gives one candidate per possible start', () => {
@@ -54,8 +63,20 @@ describe('SLA compliance candidates', () => {
   test('contacts posted while no exporter ran are not part of the truth', () => {
     const events = [at(10), at(20, 'breached'), at(30), at(40), at(50, 'breached')];
     // Spans [0, 25] and [35, ∞): offers at 10 and 40, the breach at 20 → 1 − 1/2; the breach at 50 too → 0.
-    const candidates = complianceCandidates(events, new Set(['q1']), 'voice', [{ fromMs: 0, toMs: 25_000 }, { fromMs: 35_000, toMs: Infinity }], 100);
-    assert.ok(candidates.every((c) => c === 0), JSON.stringify([...new Set(candidates)]));
+    const candidates = complianceCandidates(
+      events,
+      new Set(['q1']),
+      'voice',
+      [
+        { fromMs: 0, toMs: 25_000 },
+        { fromMs: 35_000, toMs: Infinity },
+      ],
+      100,
+    );
+    assert.ok(
+      candidates.every((c) => c === 0),
+      JSON.stringify([...new Set(candidates)]),
+    );
   });
 });
 
@@ -71,7 +92,16 @@ describe('a wrong value is reported', () => {
     recorder,
     countedSpans: [{ fromMs: 0, toMs: Infinity }],
   });
-  const query = { dashboardUid: 'd', dashboardFile: 'd.json', panelId: 1, panelTitle: 'Offered', panelType: 'timeseries', refId: 'offered', expr: 'x', instant: false };
+  const query = {
+    dashboardUid: 'd',
+    dashboardFile: 'd.json',
+    panelId: 1,
+    panelTitle: 'Offered',
+    panelType: 'timeseries',
+    refId: 'offered',
+    expr: 'x',
+    instant: false,
+  };
   const events = Array.from({ length: 100 }, (_, i) => at(905 + i * 0.9));
 
   test('a rate inside the bounds passes, double the events fails, no data fails', () => {
@@ -83,10 +113,14 @@ describe('a wrong value is reported', () => {
   });
 
   test('a gauge with no recorded state around the sample is a problem, not a pass', () => {
-    const problems = checkQuery({ kind: 'gauge', read: (q) => q.members }, { query, results: [{ T: 1000, samples: [{ metric: { queue_name: 'Q' }, value: [1000, '3'] }] }] }, {
-      ...context([]),
-      queuesByName: new Map([['Q', { id: 'q1' } as never]]),
-    });
+    const problems = checkQuery(
+      { kind: 'gauge', read: (q) => q.members },
+      { query, results: [{ T: 1000, samples: [{ metric: { queue_name: 'Q' }, value: [1000, '3'] }] }] },
+      {
+        ...context([]),
+        queuesByName: new Map([['Q', { id: 'q1' } as never]]),
+      },
+    );
     assert.match(problems[0] ?? '', /no ground-truth reading/);
   });
 });

@@ -44,7 +44,7 @@ function lineOf(text: string, index: number): number {
 // Spelled in pieces so that this file does not match itself.
 const OUTSIDE_PATTERNS: readonly { pattern: RegExp; what: string }[] = [
   { pattern: new RegExp(`${['\\.\\.', 'shared'].join('/')}\\b`), what: 'a sibling "shared" folder of the workspace' },
-  { pattern: new RegExp(`${['', 'work', 'shared'].join('/')}\\b`), what: 'the workspace\'s shared folder' },
+  { pattern: new RegExp(`${['', 'work', 'shared'].join('/')}\\b`), what: "the workspace's shared folder" },
   { pattern: new RegExp(`${['', 'tmp', 'team'].join('/')}\\b`), what: 'team notes outside the repository' },
 ];
 
@@ -172,6 +172,8 @@ test('document references are told apart from file names a program writes', () =
 });
 
 test('the anchor rule matches GitHub on the headings the docs link to', () => {
-  const anchors = headingAnchors('# A title\n## History: conversation aggregates\n## Per-conversation details (not used)\n## 5. Check that it works\n```\n# not a heading\n```\n## A title\n');
+  const anchors = headingAnchors(
+    '# A title\n## History: conversation aggregates\n## Per-conversation details (not used)\n## 5. Check that it works\n```\n# not a heading\n```\n## A title\n',
+  );
   assert.deepEqual([...anchors], ['a-title', 'history-conversation-aggregates', 'per-conversation-details-not-used', '5-check-that-it-works', 'a-title-1']);
 });

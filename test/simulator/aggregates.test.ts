@@ -88,9 +88,16 @@ describe('simulator: POST /api/v2/analytics/conversations/aggregates/query', () 
     const email = sim.queues().find((q) => q.media.includes('email'))!;
     const end = Math.floor(sim.now().getTime() / 60_000) * 60_000;
     const interval = `${new Date(end - 600_000).toISOString()}/${new Date(end).toISOString()}`;
-    const body = { interval, groupBy: ['queueId'], filter: { type: 'or', predicates: [{ dimension: 'queueId', value: email.id }] }, metrics: ['nOffered', 'tWait'] };
+    const body = {
+      interval,
+      groupBy: ['queueId'],
+      filter: { type: 'or', predicates: [{ dimension: 'queueId', value: email.id }] },
+      metrics: ['nOffered', 'tWait'],
+    };
     const before = (await post(AGGREGATES, body)).json.results[0].data[0].metrics;
-    const waiting = sim.truthContacts({ since: new Date(end - 600_000), until: new Date(end), queueId: email.id }).contacts.filter((c) => c.outcome === 'waiting');
+    const waiting = sim
+      .truthContacts({ since: new Date(end - 600_000), until: new Date(end), queueId: email.id })
+      .contacts.filter((c) => c.outcome === 'waiting');
     assert.ok(waiting.length > 0, 'some contacts of the interval still wait');
     sim.advanceBy(6 * 3600_000);
     const later = (await post(AGGREGATES, body)).json.results[0].data[0].metrics;
@@ -107,7 +114,11 @@ describe('simulator: POST /api/v2/analytics/conversations/aggregates/query', () 
   test('granularity buckets start at the interval start; no data means no entry, and an empty answer is {}', async () => {
     const end = sim.now().getTime();
     const start = end - 10 * 60_000;
-    const reply = await post(AGGREGATES, { interval: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`, granularity: 'PT1M', metrics: ['nOffered'] });
+    const reply = await post(AGGREGATES, {
+      interval: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
+      granularity: 'PT1M',
+      metrics: ['nOffered'],
+    });
     const data: Result['data'] = reply.json.results[0].data;
     assert.deepEqual(reply.json.results[0].group, {});
     for (const entry of data) {
@@ -117,7 +128,10 @@ describe('simulator: POST /api/v2/analytics/conversations/aggregates/query', () 
     const total = data.reduce((n, d) => n + d.metrics[0]!.stats.count!, 0);
     assert.equal(total, sim.truthContacts({ since: new Date(start), until: new Date(end) }).contacts.length);
 
-    const future = await post(AGGREGATES, { interval: `${new Date(end + 3600_000).toISOString()}/${new Date(end + 7200_000).toISOString()}`, metrics: ['nOffered'] });
+    const future = await post(AGGREGATES, {
+      interval: `${new Date(end + 3600_000).toISOString()}/${new Date(end + 7200_000).toISOString()}`,
+      metrics: ['nOffered'],
+    });
     assert.equal(future.status, 200);
     assert.deepEqual(future.json, {});
   });
@@ -161,7 +175,11 @@ describe('simulator: POST /api/v2/analytics/conversations/aggregates/query', () 
     const since = new Date(end - 1800_000);
     const interval = `${since.toISOString()}/${new Date(end).toISOString()}`;
     const truth = sim.truthContacts({ since, until: new Date(end) }).contacts;
-    const voice = await post(AGGREGATES, { interval, metrics: ['nOffered'], filter: { type: 'and', predicates: [{ dimension: 'mediaType', value: 'voice' }] } });
+    const voice = await post(AGGREGATES, {
+      interval,
+      metrics: ['nOffered'],
+      filter: { type: 'and', predicates: [{ dimension: 'mediaType', value: 'voice' }] },
+    });
     assert.equal(voice.json.results[0].data[0].metrics[0].stats.count, truth.filter((c) => c.mediaType === 'voice').length);
     const byDivision = await post(AGGREGATES, { interval, metrics: ['nOffered'], groupBy: ['divisionId'] });
     const divisionOf = new Map(sim.queues().map((q) => [q.id, q.division.id]));

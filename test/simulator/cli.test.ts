@@ -21,7 +21,6 @@ function startCli(args: string[]): { child: ChildProcess; firstLine: Promise<str
   return { child, firstLine, stderr: () => err };
 }
 
-
 describe('simulator: npm run simulator (main.ts)', () => {
   test('prints one JSON line first, serves login and API in real time, and stops on SIGTERM', async () => {
     const { child, firstLine } = startCli(['--port', '0', '--seed', '42', '--org', FIXTURE]);
@@ -39,7 +38,10 @@ describe('simulator: npm run simulator (main.ts)', () => {
       assert.deepEqual(queues.json.entities.map((q: { name: string }) => q.name).sort(), ['Back Office', 'Front Desk']);
       // The served model follows the wall clock: its time moves forward without anyone advancing it.
       const first = Date.parse((await call(`${ready.url}/sim/truth/now`)).json.time);
-      await waitFor('simulated time to move', async () => (Date.parse((await call(`${ready.url}/sim/truth/now`)).json.time) > first ? true : undefined), { timeoutMs: 20_000, intervalMs: 100 });
+      await waitFor('simulated time to move', async () => (Date.parse((await call(`${ready.url}/sim/truth/now`)).json.time) > first ? true : undefined), {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      });
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);

@@ -19,7 +19,12 @@ async function run(options: SimulatorOptions, steps: readonly number[]): Promise
     const end = sim.now().toISOString();
     seen.push(sim.truthContacts({ since: START, until: end }));
     // The steps add up to whole minutes, so PT1M divides the interval.
-    const aggregates = await client.post(AGGREGATES, { interval: `${START}/${end}`, granularity: 'PT1M', groupBy: ['queueId', 'mediaType'], metrics: ['nOffered', 'tAnswered', 'tAbandon', 'oServiceLevel'] });
+    const aggregates = await client.post(AGGREGATES, {
+      interval: `${START}/${end}`,
+      granularity: 'PT1M',
+      groupBy: ['queueId', 'mediaType'],
+      metrics: ['nOffered', 'tAnswered', 'tAbandon', 'oServiceLevel'],
+    });
     assert.equal(aggregates.status, 200, aggregates.text);
     seen.push(aggregates.json);
     seen.push((await client.get(`${QUEUES}?pageSize=100`)).json);

@@ -103,10 +103,15 @@ describe('simulator: faults switch on and off', () => {
     const shifted = await api(sim, token).post(OBSERVATIONS, body);
     assert.equal(Date.parse(plain.headers.get('date')!) - Date.parse(shifted.headers.get('date')!), 120_000);
     const dates = (reply: typeof plain) =>
-      reply.json.results.flatMap((r: { data: { observations?: { observationDate: string }[] }[] }) => r.data.flatMap((d) => d.observations ?? []).map((o) => Date.parse(o.observationDate)));
+      reply.json.results.flatMap((r: { data: { observations?: { observationDate: string }[] }[] }) =>
+        r.data.flatMap((d) => d.observations ?? []).map((o) => Date.parse(o.observationDate)),
+      );
     const before = dates(plain);
     assert.ok(before.length > 0);
-    assert.deepEqual(dates(shifted), before.map((d: number) => d - 120_000));
+    assert.deepEqual(
+      dates(shifted),
+      before.map((d: number) => d - 120_000),
+    );
   });
 
   test('revoke-tokens is one shot: existing tokens fail, later logins work', async () => {

@@ -24,11 +24,24 @@ const A_THEN_B = `${'a'.repeat(63)}b`;
 describe('simulator: name wildcards without backtracking', () => {
   test('the matcher agrees with the obvious definition on ordinary patterns', () => {
     const cases: [string, string, boolean][] = [
-      ['Support*', 'Support Voice 1', true], ['support*', 'SUPPORT', true], ['*Voice*', 'Support Voice 1', true],
-      ['*voice', 'Support Voice', true], ['*voice', 'Support Voice 1', false], ['Front Desk', 'front desk', true],
-      ['Front Desk', 'Front Desk 2', false], ['*', '', true], ['*', 'anything', true], ['a*a', 'a', false],
-      ['a*a', 'aa', true], ['a**b', 'ab', true], ['*ab*ab*', 'xabyab', true], ['*ab*ab*', 'xaby', false],
-      ['ab*bc', 'abc', false], ['ab*bc', 'abbc', true], ['*aab', 'aaab', true], ['*a*b*c', 'cba', false],
+      ['Support*', 'Support Voice 1', true],
+      ['support*', 'SUPPORT', true],
+      ['*Voice*', 'Support Voice 1', true],
+      ['*voice', 'Support Voice', true],
+      ['*voice', 'Support Voice 1', false],
+      ['Front Desk', 'front desk', true],
+      ['Front Desk', 'Front Desk 2', false],
+      ['*', '', true],
+      ['*', 'anything', true],
+      ['a*a', 'a', false],
+      ['a*a', 'aa', true],
+      ['a**b', 'ab', true],
+      ['*ab*ab*', 'xabyab', true],
+      ['*ab*ab*', 'xaby', false],
+      ['ab*bc', 'abc', false],
+      ['ab*bc', 'abbc', true],
+      ['*aab', 'aaab', true],
+      ['*a*b*c', 'cba', false],
     ];
     for (const [pattern, name, expected] of cases) assert.equal(wildcardMatcher(pattern)(name), expected, `${pattern} vs ${name}`);
   });
@@ -70,12 +83,19 @@ describe('simulator process: hostile name filter and SIGTERM', () => {
         });
       const hostile = await query(HOSTILE);
       assert.equal(hostile.status, 200, hostile.text);
-      assert.deepEqual(hostile.json.entities.map((q: { name: string }) => q.name), [A_THEN_B]);
+      assert.deepEqual(
+        hostile.json.entities.map((q: { name: string }) => q.name),
+        [A_THEN_B],
+      );
       assert.equal((await query(`${HOSTILE.slice(0, -1)}c`)).json.total, 0);
 
       // Also held: a login that never answers and one queue-list call delayed for ten minutes.
       for (const fault of [{ fault: 'login-timeout' }, { fault: 'slow', delayMs: 600_000, endpoint: 'routing_queues', count: 1 }]) {
-        const injected = await call(`${ready.url}/sim/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+        const injected = await call(`${ready.url}/sim/faults`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(fault),
+        });
         assert.equal(injected.status, 201, injected.text);
       }
       const held = [
@@ -88,10 +108,14 @@ describe('simulator process: hostile name filter and SIGTERM', () => {
       ];
       const inFlight = [...held, ...Array.from({ length: 5 }, () => query(HOSTILE).catch(() => undefined))];
       // Both held requests have reached the simulator before the signal.
-      await pollUntil('the held requests to arrive', async () => {
-        const log = (await call(`${ready.url}/sim/requests`)).json.requests as { status: number | null }[];
-        return log.filter((entry) => entry.status === null).length >= 2 ? true : undefined;
-      }, { timeoutMs: 20_000, intervalMs: 50 });
+      await pollUntil(
+        'the held requests to arrive',
+        async () => {
+          const log = (await call(`${ready.url}/sim/requests`)).json.requests as { status: number | null }[];
+          return log.filter((entry) => entry.status === null).length >= 2 ? true : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);

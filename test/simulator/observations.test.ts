@@ -21,7 +21,10 @@ describe('simulator: POST /api/v2/analytics/queues/observations/query', () => {
     const reply = await post(OBSERVATIONS, { filter: queueFilter(queues.map((q) => q.id)), metrics: ALL_OBSERVATION_METRICS, detailMetrics: ['oWaiting'] });
     assert.equal(reply.status, 200, reply.text);
     const truth = sim.truthNow();
-    const results: { group: Record<string, string>; data: { metric: string; qualifier?: string; stats: { count: number }; observations?: { observationDate: string }[] }[] }[] = reply.json.results;
+    const results: {
+      group: Record<string, string>;
+      data: { metric: string; qualifier?: string; stats: { count: number }; observations?: { observationDate: string }[] }[];
+    }[] = reply.json.results;
     let waitingSeen = 0;
     for (const queue of truth.queues) {
       const userGroup = results.find((r) => r.group.queueId === queue.queueId && r.group.mediaType === undefined)!;
@@ -51,12 +54,17 @@ describe('simulator: POST /api/v2/analytics/queues/observations/query', () => {
       }
     }
     assert.ok(waitingSeen > 0, 'the surge left contacts waiting');
-    assert.equal(results.length, truth.queues.reduce((n, q) => n + q.media.length + 1, 0), 'no other groups');
+    assert.equal(
+      results.length,
+      truth.queues.reduce((n, q) => n + q.media.length + 1, 0),
+      'no other groups',
+    );
     const mappings = reply.json.systemToOrganizationMappings;
     assert.equal(mappings.AVAILABLE.length, 1);
     assert.equal(typeof mappings.ON_QUEUE[0], 'string');
     const presenceIds = new Set(Object.values(mappings).flat());
-    for (const r of results) for (const d of r.data) if (d.metric === 'oUserPresences') assert.ok(presenceIds.has(d.qualifier), 'presence qualifiers are mapped ids');
+    for (const r of results)
+      for (const d of r.data) if (d.metric === 'oUserPresences') assert.ok(presenceIds.has(d.qualifier), 'presence qualifiers are mapped ids');
   });
 
   test('a mediaType predicate narrows the groups; voice is the analytics name', async () => {

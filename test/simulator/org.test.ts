@@ -24,10 +24,11 @@ describe('simulator: the org', () => {
     let withDepth = 0;
     for (let i = 0; i < 360; i++) {
       sim.advanceBy(10_000);
-      for (const q of sim.truthNow().queues) for (const m of q.media) {
-        samples++;
-        if (m.waiting > 0) withDepth++;
-      }
+      for (const q of sim.truthNow().queues)
+        for (const m of q.media) {
+          samples++;
+          if (m.waiting > 0) withDepth++;
+        }
     }
     const contacts = sim.truthContacts({ since: '2026-11-29T08:00:00Z', until: sim.now() }).contacts;
     const abandoned = contacts.filter((c) => c.outcome === 'abandoned').length;
@@ -40,7 +41,10 @@ describe('simulator: the org', () => {
   test('an org file in YAML: names, divisions, media, SLA and agents', () => {
     const sim = createSimulation({ org: FIXTURE, clock: 'manual' });
     const queues = sim.queues();
-    assert.deepEqual(queues.map((q) => q.name), ['Front Desk', 'Back Office']);
+    assert.deepEqual(
+      queues.map((q) => q.name),
+      ['Front Desk', 'Back Office'],
+    );
     assert.deepEqual(queues[0]!.media, ['voice', 'chat']);
     assert.deepEqual(queues[0]!.serviceLevels.voice, { percentage: 0.9, durationMs: 15000 });
     assert.equal(queues[1]!.division.name, 'Europe');
@@ -68,7 +72,10 @@ describe('simulator: the org', () => {
       return path;
     };
     const cases: [string, RegExp][] = [
-      [write('a.yaml', 'queues: [{name: Q, media: {voice: {arrivalsPerMinute: -1}}}]\nagents: []'), /a\.yaml[\s\S]*\/queues\/0\/media\/voice\/arrivalsPerMinute: must be >= 0/],
+      [
+        write('a.yaml', 'queues: [{name: Q, media: {voice: {arrivalsPerMinute: -1}}}]\nagents: []'),
+        /a\.yaml[\s\S]*\/queues\/0\/media\/voice\/arrivalsPerMinute: must be >= 0/,
+      ],
       [write('b.yaml', 'queues: [{name: Q, media: {video: {arrivalsPerMinute: 1}}}]\nagents: []'), /\/queues\/0\/media: unknown key "video"/],
       [write('c.yaml', 'queues: [{name: Q, media: {}}]\nagents: [{name: A, queues: [Nope]}]'), /\/agents\/0\/queues\/0: unknown queue "Nope"/],
       [write('d.yaml', 'queues: [{name: Q, division: Mars, media: {}}]\nagents: []'), /\/queues\/0\/division: unknown division "Mars"/],
@@ -77,7 +84,11 @@ describe('simulator: the org', () => {
       [join(dir, 'missing.yaml'), /cannot read org file/],
     ];
     for (const [path, message] of cases) {
-      assert.throws(() => createSimulation({ org: path, clock: 'manual' }), (error: Error) => error instanceof OrgDefinitionError && message.test(error.message), path);
+      assert.throws(
+        () => createSimulation({ org: path, clock: 'manual' }),
+        (error: Error) => error instanceof OrgDefinitionError && message.test(error.message),
+        path,
+      );
     }
   });
 

@@ -90,7 +90,11 @@ describe('simulator: GET /api/v2/routing/queues', () => {
 
     const one = all[7]!;
     const exact = await get(`${QUEUES}?name=${encodeURIComponent(one.name.toUpperCase())}`);
-    assert.deepEqual(exact.json.entities.map((q: { id: string }) => q.id), [one.id], 'exact match, case-insensitive');
+    assert.deepEqual(
+      exact.json.entities.map((q: { id: string }) => q.id),
+      [one.id],
+      'exact match, case-insensitive',
+    );
     const middle = await get(`${QUEUES}?pageSize=100&name=${encodeURIComponent('*Voice*')}`);
     assert.equal(middle.json.total, all.filter((q) => q.name.includes('Voice')).length);
 

@@ -26,7 +26,7 @@ describe('simulator: scenarios switch on and off', () => {
     assert.ok(arrivalsIn(30 * 60_000) > 100);
   });
 
-  test('surge multiplies one queue\'s arrivals and ends after durationSeconds', () => {
+  test("surge multiplies one queue's arrivals and ends after durationSeconds", () => {
     const queue = sim.queues()[0]!;
     const baseline = arrivalsIn(60 * 60_000, queue.id);
     sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 10, durationSeconds: 3600 });
@@ -36,7 +36,7 @@ describe('simulator: scenarios switch on and off', () => {
     assert.ok(surged > 4 * Math.max(baseline, after, 5), `baseline ${baseline}, surge ${surged}, after ${after}`);
   });
 
-  test('agents-logoff takes a queue\'s members off queue (busy ones after their contact) and brings them back', () => {
+  test("agents-logoff takes a queue's members off queue (busy ones after their contact) and brings them back", () => {
     const queue = sim.queues()[1]!;
     const info = sim.startScenario({ scenario: 'agents-logoff', queueId: queue.id });
     sim.advanceBy(3 * 3600_000); // long enough for every interaction in hand to end
@@ -61,9 +61,14 @@ describe('simulator: scenarios switch on and off', () => {
     sim.advanceBy(300_000);
     assert.equal(sim.queues().filter((q) => q.campaignScenarioId === info.id).length, 60, 'a second wave');
     sim.advanceBy(300_000);
-    const campaignIds = sim.queues().filter((q) => q.campaignScenarioId === info.id).map((q) => q.id);
+    const campaignIds = sim
+      .queues()
+      .filter((q) => q.campaignScenarioId === info.id)
+      .map((q) => q.id);
     assert.equal(campaignIds.length, 60, 'the first wave is deleted as the third is created');
-    const offered = sim.truthContacts({ since: new Date(sim.now().getTime() - 600_000), until: sim.now() }).contacts.filter((c) => campaignIds.includes(c.queueId));
+    const offered = sim
+      .truthContacts({ since: new Date(sim.now().getTime() - 600_000), until: sim.now() })
+      .contacts.filter((c) => campaignIds.includes(c.queueId));
     assert.ok(offered.length > 0, 'campaign queues get traffic');
     sim.endScenarios();
     assert.equal(sim.queues().filter((q) => q.campaignScenarioId !== undefined).length, 0);

@@ -53,9 +53,15 @@ describe('user variables', () => {
 
   test('All without a custom all value lists every option; with one it inserts it verbatim', () => {
     const all = { all: true, options: ['A', 'B.C'] } as const;
-    assert.equal(interpolate('x{queue_name=~"$queue"}', context({ variables: { queue: { definition: queue, selection: all } } })), 'x{queue_name=~"(A|B\\\\.C)"}');
+    assert.equal(
+      interpolate('x{queue_name=~"$queue"}', context({ variables: { queue: { definition: queue, selection: all } } })),
+      'x{queue_name=~"(A|B\\\\.C)"}',
+    );
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} variable syntax, not a JavaScript template
-    assert.equal(interpolate('x{queue_name=~"${queue}"}', context({ variables: { queue: { definition: queueWithAllValue, selection: all } } })), 'x{queue_name=~".*"}');
+    assert.equal(
+      interpolate('x{queue_name=~"${queue}"}', context({ variables: { queue: { definition: queueWithAllValue, selection: all } } })),
+      'x{queue_name=~".*"}',
+    );
   });
 
   test('explicit formats', () => {
@@ -84,8 +90,11 @@ test('dashboardVariables reads multi, includeAll and allValue from a dashboard m
     },
   };
   const variables = dashboardVariables(model);
-  assert.deepEqual(variables.map((v) => [v.name, v.type, v.multi, v.includeAll, v.allValue]), [
-    ['datasource', 'datasource', false, false, undefined],
-    ['queue', 'query', true, true, '.+'],
-  ]);
+  assert.deepEqual(
+    variables.map((v) => [v.name, v.type, v.multi, v.includeAll, v.allValue]),
+    [
+      ['datasource', 'datasource', false, false, undefined],
+      ['queue', 'query', true, true, '.+'],
+    ],
+  );
 });

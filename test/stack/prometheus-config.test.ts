@@ -25,7 +25,13 @@ test('only the target, intervals, Alertmanager and rule files change; the rest i
       writeFileSync(copy, dump(adaptRuleFile(load(readFileSync(file, 'utf8')), file)));
       return copy;
     });
-    const adapted = adaptScrapeConfig(generated, { exporterAddress: '127.0.0.1:40001', alertmanagerAddress: '127.0.0.1:40002', scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, ruleFiles: rules });
+    const adapted = adaptScrapeConfig(generated, {
+      exporterAddress: '127.0.0.1:40001',
+      alertmanagerAddress: '127.0.0.1:40002',
+      scrapeIntervalSeconds: 1,
+      evaluationIntervalSeconds: 1,
+      ruleFiles: rules,
+    });
     const [job, original] = [jobOf(adapted), jobOf(generated)];
     assert.deepEqual(job.static_configs, [{ targets: ['127.0.0.1:40001'], labels: (original.static_configs as Json[])[0]!.labels }]);
     assert.equal(job.scrape_interval, '1s');
@@ -54,6 +60,9 @@ test('without intervals (the demo) the generated intervals stay', () => {
 });
 
 test('a config without the exporter job is refused, naming the job', () => {
-  assert.throws(() => adaptScrapeConfig({ scrape_configs: [{ job_name: 'other' }] }, { exporterAddress: 'x:1', ruleFiles: [] }, 'my.yaml'), /my\.yaml: no scrape job named 'genesys-cloud-exporter'/);
+  assert.throws(
+    () => adaptScrapeConfig({ scrape_configs: [{ job_name: 'other' }] }, { exporterAddress: 'x:1', ruleFiles: [] }, 'my.yaml'),
+    /my\.yaml: no scrape job named 'genesys-cloud-exporter'/,
+  );
   assert.throws(() => parsePrometheusDuration('15 s'), /not a Prometheus duration: '15 s'/);
 });

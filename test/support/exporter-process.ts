@@ -41,11 +41,15 @@ export function spawnExporter(args: readonly string[], env: Readonly<Record<stri
     logLines,
     stdout,
     url: () =>
-      waitFor('the exporter to log its listening URL', async () => {
-        if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}: ${logLines.join('\n')}`);
-        const record = logLines.map((line) => JSON.parse(line) as { msg: string; url?: string }).find((r) => r.msg === 'listening');
-        return record?.url;
-      }, { timeoutMs: 60_000 }),
+      waitFor(
+        'the exporter to log its listening URL',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}: ${logLines.join('\n')}`);
+          const record = logLines.map((line) => JSON.parse(line) as { msg: string; url?: string }).find((r) => r.msg === 'listening');
+          return record?.url;
+        },
+        { timeoutMs: 60_000 },
+      ),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -5,7 +5,7 @@ import { GenesysApiError, type GenesysApiErrorDetails } from './genesys-api-erro
 export class PermissionDeniedError extends GenesysApiError {
   constructor(details: GenesysApiErrorDetails & { readonly genesysMessage?: string }) {
     const permission = ENDPOINTS[details.endpoint].permission;
-    const fix = permission === undefined ? 'check the OAuth client\'s roles' : `grant the OAuth client's role the "${permission}" permission`;
+    const fix = permission === undefined ? "check the OAuth client's roles" : `grant the OAuth client's role the "${permission}" permission`;
     super(`access denied${quote(details.genesysMessage)}; ${fix}`, details);
   }
 }

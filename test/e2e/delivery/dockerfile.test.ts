@@ -119,13 +119,17 @@ describe('container image', () => {
       const readiness = container.readinessProbe?.httpGet?.path;
       assert.ok(liveness !== undefined && readiness !== undefined);
       assert.equal((await get(`${url}${liveness}`)).status, 200, `liveness probe ${liveness}`);
-      await waitFor(`readiness probe ${readiness} to answer 200`, async () => ((await get(`${url}${readiness}`)).status === 200 ? true : undefined), { timeoutMs: 60_000 });
+      await waitFor(`readiness probe ${readiness} to answer 200`, async () => ((await get(`${url}${readiness}`)).status === 200 ? true : undefined), {
+        timeoutMs: 60_000,
+      });
       const body = await waitFor(
         'queue depth series on /metrics',
         async () => {
           const reply = await get(`${url}/metrics`);
           return /^genesys_queue_depth\{/m.test(reply.body) ? reply.body : undefined;
-        }, { timeoutMs: 60_000 });
+        },
+        { timeoutMs: 60_000 },
+      );
       assert.match(body, /^genesys_exporter_simulated 0$/m, 'credentials mode, not the demo');
     } finally {
       const exit = await exporter.stop();

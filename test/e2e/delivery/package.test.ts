@@ -188,7 +188,9 @@ describe('systemd unit', () => {
         async () => {
           const reply = await get(`${url}/metrics`);
           return /^genesys_up 1$/m.test(reply.body) ? reply.body : undefined;
-        }, { timeoutMs: 60_000 });
+        },
+        { timeoutMs: 60_000 },
+      );
       assert.match(body, /^genesys_exporter_simulated 0$/m, 'credentials mode, not the demo');
       assert.ok(!exporter.logLines.join('\n').includes(simulator.endpoint.clientSecret), 'the secret is not logged');
     } finally {

@@ -12,7 +12,12 @@ const interval = () => ({
   ],
   views: [{ name: 'tWaitLt1000', stats: { count: 1 } }],
 });
-const body = () => ({ results: [{ group: { queueId: 'q1', mediaType: 'voice' }, data: [interval()] }, { group: { queueId: 'q2', mediaType: 'chat' }, data: [interval(), interval()] }] });
+const body = () => ({
+  results: [
+    { group: { queueId: 'q1', mediaType: 'voice' }, data: [interval()] },
+    { group: { queueId: 'q2', mediaType: 'chat' }, data: [interval(), interval()] },
+  ],
+});
 
 describe('parseAggregationResponse', () => {
   test('keeps the asked-for metrics and views, drops unknown metrics and extra view fields', () => {
@@ -21,29 +26,68 @@ describe('parseAggregationResponse', () => {
     (first.metrics as unknown[]).push({ metric: 'nSomethingNew', stats: { count: 1 } });
     (first.views[0]!.stats as Record<string, number>).extra = 3;
     const parsed = parseAggregationResponse(json).results[1]!.data[1]!;
-    assert.deepEqual(parsed.metrics.map((m) => m.metric), ['nOffered', 'tWait']);
+    assert.deepEqual(
+      parsed.metrics.map((m) => m.metric),
+      ['nOffered', 'tWait'],
+    );
     assert.deepEqual(parsed.metrics[1]!.stats, { max: 9000, count: 4, sum: 20_000 });
     assert.deepEqual(parsed.views, [{ name: 'tWaitLt1000', stats: { count: 1 } }]);
   });
 
   test('names the exact path of a bad value deep in a later result', () => {
     const cases: [string, (json: ReturnType<typeof body>) => void, string][] = [
-      ['view count', (j) => ((j.results[1]!.data[1]!.views[0]!.stats as Record<string, unknown>).count = 'many'), 'results[1].data[1].views[0].stats.count should be a finite number ≥ 0, got string'],
-      ['view name', (j) => ((j.results[1]!.data[0]!.views[0] as Record<string, unknown>).name = 7), 'results[1].data[0].views[0].name should be a string, got number'],
-      ['timer sum', (j) => ((j.results[1]!.data[1]!.metrics[1]!.stats as Record<string, unknown>).sum = null), 'results[1].data[1].metrics[1].stats.sum should be a finite number ≥ 0, got null'],
-      ['count metric', (j) => ((j.results[0]!.data[0]!.metrics[0]!.stats as Record<string, unknown>).count = Infinity), 'results[0].data[0].metrics[0].stats.count should be a finite number ≥ 0, got Infinity'],
-      ['metric stats', (j) => ((j.results[1]!.data[1]!.metrics[0] as Record<string, unknown>).stats = []), 'results[1].data[1].metrics[0].stats should be an object'],
+      [
+        'view count',
+        (j) => ((j.results[1]!.data[1]!.views[0]!.stats as Record<string, unknown>).count = 'many'),
+        'results[1].data[1].views[0].stats.count should be a finite number ≥ 0, got string',
+      ],
+      [
+        'view name',
+        (j) => ((j.results[1]!.data[0]!.views[0] as Record<string, unknown>).name = 7),
+        'results[1].data[0].views[0].name should be a string, got number',
+      ],
+      [
+        'timer sum',
+        (j) => ((j.results[1]!.data[1]!.metrics[1]!.stats as Record<string, unknown>).sum = null),
+        'results[1].data[1].metrics[1].stats.sum should be a finite number ≥ 0, got null',
+      ],
+      [
+        'count metric',
+        (j) => ((j.results[0]!.data[0]!.metrics[0]!.stats as Record<string, unknown>).count = Infinity),
+        'results[0].data[0].metrics[0].stats.count should be a finite number ≥ 0, got Infinity',
+      ],
+      [
+        'metric stats',
+        (j) => ((j.results[1]!.data[1]!.metrics[0] as Record<string, unknown>).stats = []),
+        'results[1].data[1].metrics[0].stats should be an object',
+      ],
       ['interval', (j) => ((j.results[1]!.data as unknown[])[1] = 'x'), 'results[1].data[1] should be an object, got string'],
-      ['interval text', (j) => ((j.results[1]!.data[1] as Record<string, unknown>).interval = undefined), 'results[1].data[1].interval should be a string, got undefined'],
-      ['negative count', (j) => ((j.results[0]!.data[0]!.metrics[0]!.stats as Record<string, unknown>).count = -3), 'results[0].data[0].metrics[0].stats.count should be a finite number ≥ 0, got -3'],
-      ['string number', (j) => ((j.results[1]!.data[1]!.metrics[1]!.stats as Record<string, unknown>).count = '4'), 'results[1].data[1].metrics[1].stats.count should be a finite number ≥ 0, got string'],
+      [
+        'interval text',
+        (j) => ((j.results[1]!.data[1] as Record<string, unknown>).interval = undefined),
+        'results[1].data[1].interval should be a string, got undefined',
+      ],
+      [
+        'negative count',
+        (j) => ((j.results[0]!.data[0]!.metrics[0]!.stats as Record<string, unknown>).count = -3),
+        'results[0].data[0].metrics[0].stats.count should be a finite number ≥ 0, got -3',
+      ],
+      [
+        'string number',
+        (j) => ((j.results[1]!.data[1]!.metrics[1]!.stats as Record<string, unknown>).count = '4'),
+        'results[1].data[1].metrics[1].stats.count should be a finite number ≥ 0, got string',
+      ],
       ['queue id', (j) => ((j.results[1]!.group as Record<string, unknown>).queueId = 12), 'results[1].group.queueId should be a string, got number'],
       ['views list', (j) => ((j.results[1]!.data[1] as Record<string, unknown>).views = {}), 'results[1].data[1].views should be an array, got object'],
     ];
     for (const [what, spoil, message] of cases) {
       const json = body();
       spoil(json);
-      assert.throws(() => parseAggregationResponse(json), (error: unknown) => error instanceof ShapeError && error.message === message, what);
+      assert.throws(
+        () => parseAggregationResponse(json),
+        (error: unknown) => error instanceof ShapeError && error.message === message,
+        what,
+      );
     }
   });
 

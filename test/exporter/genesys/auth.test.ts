@@ -34,7 +34,10 @@ describe('token manager', () => {
       const [call] = fake.apiCalls();
       assert.equal(call?.token, fake.issuedTokens[0]);
       assert.equal(call?.tokenValid, true);
-      assert.deepEqual(telemetry.record.tokenRefreshes.map((r) => r.result), ['success']);
+      assert.deepEqual(
+        telemetry.record.tokenRefreshes.map((r) => r.result),
+        ['success'],
+      );
       assert.ok(telemetry.record.tokenRefreshes[0]?.expiresAt instanceof Date);
     });
   });
@@ -43,7 +46,10 @@ describe('token manager', () => {
     const fake = await startFakeGenesys();
     const client = clientFor(fake, { credentials: { clientId: fake.clientId, clientSecret: 'wrong-secret-value' } });
     await withFake(fake, client, async () => {
-      const error = await client.start().then(() => undefined, (e: unknown) => e);
+      const error = await client.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof AuthenticationError, `got ${String(error)}`);
       assert.match(error.message, /POST \/oauth\/token → HTTP 401/);
       assert.match(error.message, /invalid_client/);
@@ -59,7 +65,10 @@ describe('token manager', () => {
     await withFake(fake, client, async () => {
       await client.start();
       assert.equal(fake.logins().length, 3);
-      assert.deepEqual(telemetry.record.requests.map((r) => r.outcome), ['503', '503', '200']);
+      assert.deepEqual(
+        telemetry.record.requests.map((r) => r.outcome),
+        ['503', '503', '200'],
+      );
       assert.deepEqual(telemetry.record.circuit, [], 'two failures stay under the threshold of three');
     });
   });
@@ -70,7 +79,10 @@ describe('token manager', () => {
     const telemetry = recordingTelemetry();
     const client = clientFor(fake, { telemetry, loginCircuit: { failureThreshold: 3, openBaseMs: 1_000, openMaxMs: 1_000 } });
     await withFake(fake, client, async () => {
-      const first = await client.start().then(() => undefined, (e: unknown) => e);
+      const first = await client.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(first instanceof LoginCircuitOpenError, `got ${String(first)}`);
       assert.match(first.message, /kept failing/);
       assert.equal(first.status, 503);
@@ -79,7 +91,10 @@ describe('token manager', () => {
 
       // While open, callers fail fast without touching the login endpoint.
       for (let i = 0; i < 5; i += 1) {
-        const error = await client.listQueues().then(() => undefined, (e: unknown) => e);
+        const error = await client.listQueues().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         assert.ok(error instanceof LoginCircuitOpenError);
       }
       assert.equal(fake.logins().length, 3);
@@ -100,9 +115,15 @@ describe('token manager', () => {
     const telemetry = recordingTelemetry();
     const client = clientFor(fake, { telemetry, requestTimeoutMs: 150 });
     await withFake(fake, client, async () => {
-      const error = await client.start().then(() => undefined, (e: unknown) => e);
+      const error = await client.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof LoginCircuitOpenError, `got ${String(error)}`);
-      assert.deepEqual(telemetry.record.requests.map((r) => r.outcome), ['timeout', 'timeout', 'timeout']);
+      assert.deepEqual(
+        telemetry.record.requests.map((r) => r.outcome),
+        ['timeout', 'timeout', 'timeout'],
+      );
     });
   });
 
@@ -119,8 +140,14 @@ describe('token manager', () => {
       }
       const calls = fake.apiCalls();
       assert.ok(calls.length > 10);
-      assert.deepEqual(calls.filter((c) => c.status === 401), []);
-      assert.ok(calls.every((c) => c.tokenValid), 'every request carried a valid token on arrival');
+      assert.deepEqual(
+        calls.filter((c) => c.status === 401),
+        [],
+      );
+      assert.ok(
+        calls.every((c) => c.tokenValid),
+        'every request carried a valid token on arrival',
+      );
       assert.ok(new Set(calls.map((c) => c.token)).size >= 2, 'the calls moved on to the refreshed token');
       // Refreshes happen in the background: the login count grows while no request failed.
       assert.ok(telemetry.record.tokenRefreshes.every((r) => r.result === 'success'));
@@ -143,10 +170,15 @@ describe('token manager', () => {
   });
 
   test('a 401 on a freshly issued token is final: AuthenticationError after exactly one refresh', async () => {
-    const fake = await startFakeGenesys({ api: () => ({ status: 401, body: { message: 'Invalid login credentials.', code: 'bad.credentials', status: 401 } }) });
+    const fake = await startFakeGenesys({
+      api: () => ({ status: 401, body: { message: 'Invalid login credentials.', code: 'bad.credentials', status: 401 } }),
+    });
     const client = clientFor(fake);
     await withFake(fake, client, async () => {
-      const error = await client.listQueues().then(() => undefined, (e: unknown) => e);
+      const error = await client.listQueues().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof AuthenticationError, `got ${String(error)}`);
       assert.match(error.message, /GET \/api\/v2\/routing\/queues → HTTP 401: the API rejected a freshly issued token/);
       assert.equal(fake.apiCalls().length, 2);
@@ -163,12 +195,18 @@ describe('token manager', () => {
     await withFake(fake, client, async () => {
       await client.start();
       failLogins = true;
-      await waitFor('a failed background refresh', () => telemetry.record.tokenRefreshes.some((r) => r.result === 'failure'), { timeoutMs: 15_000, intervalMs: 20 });
+      await waitFor('a failed background refresh', () => telemetry.record.tokenRefreshes.some((r) => r.result === 'failure'), {
+        timeoutMs: 15_000,
+        intervalMs: 20,
+      });
       await client.listQueues();
       assert.equal(fake.apiCalls().at(-1)?.token, fake.issuedTokens[0], 'the first token is still served');
       failLogins = false;
       // The fake records a token when it grants it, before the client has read the answer: wait for the client's side.
-      await waitFor('the retried background refresh', () => telemetry.record.tokenRefreshes.filter((r) => r.result === 'success').length === 2, { timeoutMs: 15_000, intervalMs: 20 });
+      await waitFor('the retried background refresh', () => telemetry.record.tokenRefreshes.filter((r) => r.result === 'success').length === 2, {
+        timeoutMs: 15_000,
+        intervalMs: 20,
+      });
       await client.listQueues();
       assert.equal(fake.apiCalls().at(-1)?.token, fake.issuedTokens[1]);
       assert.ok(fake.apiCalls().every((c) => c.tokenValid));

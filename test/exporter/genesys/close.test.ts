@@ -10,15 +10,24 @@ test('close() rejects requests in flight and requests waiting for a slot, and la
   const client = clientFor(fake, { maxConcurrency: 1, requestTimeoutMs: 60_000 });
   try {
     await client.start();
-    const inFlight = client.listQueues().then(() => undefined, (e: unknown) => e);
-    const waiting = client.listQueues().then(() => undefined, (e: unknown) => e);
+    const inFlight = client.listQueues().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const waiting = client.listQueues().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await waitFor('the first request to reach the server', () => fake.apiCalls().length === 1, { timeoutMs: 15_000, intervalMs: 20 });
     await client.close();
     const [first, second] = await Promise.all([inFlight, waiting]);
     assert.ok(first instanceof ClientClosedError, `in flight: got ${String(first)}`);
     assert.ok(second instanceof ClientClosedError, `waiting: got ${String(second)}`);
     assert.match(first.message, /closed/);
-    const later = await client.listQueues().then(() => undefined, (e: unknown) => e);
+    const later = await client.listQueues().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(later instanceof ClientClosedError, `after close: got ${String(later)}`);
     assert.equal(fake.apiCalls().length, 1);
   } finally {

@@ -8,7 +8,11 @@ import { resolveClientOptions } from '../../../exporter/genesys/client-options.t
 test('the client and the command line default to the same budget and request timeout', () => {
   const env = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret' };
   const config = parseConfig(['--genesys.region=eu_west_1'], env);
-  const client = resolveClientOptions({ apiUrl: 'https://api.mypurecloud.ie', loginUrl: 'https://login.mypurecloud.ie', credentials: { clientId: 'id', clientSecret: 'secret' } });
+  const client = resolveClientOptions({
+    apiUrl: 'https://api.mypurecloud.ie',
+    loginUrl: 'https://login.mypurecloud.ie',
+    credentials: { clientId: 'id', clientSecret: 'secret' },
+  });
   assert.equal(config.genesys.requestsPerMinute, client.requestsPerMinute);
   assert.equal(config.genesys.requestTimeoutMs, client.requestTimeoutMs);
 });

@@ -19,7 +19,11 @@ import { queueObservationQuery } from '../../../exporter/genesys/queue-observati
 import { noTelemetry } from '../../../exporter/genesys/telemetry.ts';
 import { sendAttempt } from '../../../exporter/genesys/transport.ts';
 
-const settle = (promise: Promise<unknown>): Promise<unknown> => promise.then((value) => ({ value }), (error: unknown) => error);
+const settle = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => error,
+  );
 
 /** `promise`'s outcome, or 'still pending' after `ms` (a hang is a failure, not a test timeout). */
 async function within(ms: number, promise: Promise<unknown>): Promise<unknown> {
@@ -123,7 +127,10 @@ describe('response size limit', () => {
 describe('limits: Retry-After, repeated auth failures', () => {
   test('a long Retry-After is honoured in full: the request fails at once, nothing is sent inside the window, and it is logged', async () => {
     const fake = await startFakeGenesys({
-      api: (n) => (n === 1 ? { status: 429, headers: { 'Retry-After': '90' }, body: { message: 'Rate limit exceeded', code: 'too.many.requests.retry.after', status: 429 } } : undefined),
+      api: (n) =>
+        n === 1
+          ? { status: 429, headers: { 'Retry-After': '90' }, body: { message: 'Rate limit exceeded', code: 'too.many.requests.retry.after', status: 429 } }
+          : undefined,
     });
     const { logger, lines } = capturingLogger();
     const client = clientFor(fake, { logger });
@@ -136,7 +143,10 @@ describe('limits: Retry-After, repeated auth failures', () => {
       const until = /no requests before (\S+) \(Retry-After\)/.exec(second.message)?.[1];
       assert.ok(until !== undefined && Date.parse(until) > Date.now() + 80_000, `paused until ${until}`);
       assert.equal(fake.apiCalls().length, 1, 'a request was sent inside the Retry-After window');
-      assert.ok(lines.some((line) => line.includes('long Retry-After') && line.includes('"retry_after_seconds":90')), 'no log line for the long Retry-After');
+      assert.ok(
+        lines.some((line) => line.includes('long Retry-After') && line.includes('"retry_after_seconds":90')),
+        'no log line for the long Retry-After',
+      );
     } finally {
       await client.close();
       await fake.close();
@@ -145,7 +155,8 @@ describe('limits: Retry-After, repeated auth failures', () => {
 
   test('a request already waiting for a slot when a long Retry-After starts fails at once instead of waiting it out', async () => {
     const fake = await startFakeGenesys({
-      api: (n) => (n === 1 ? { status: 429, headers: { 'Retry-After': '90' }, body: { message: 'Rate limit exceeded', status: 429 }, delayMs: 200 } : undefined),
+      api: (n) =>
+        n === 1 ? { status: 429, headers: { 'Retry-After': '90' }, body: { message: 'Rate limit exceeded', status: 429 }, delayMs: 200 } : undefined,
     });
     const client = clientFor(fake, { maxConcurrency: 1 });
     try {
@@ -163,7 +174,9 @@ describe('limits: Retry-After, repeated auth failures', () => {
   });
 
   test('a persistent 401 does not fetch a new token on every request: the client backs off', async () => {
-    const fake = await startFakeGenesys({ api: () => ({ status: 401, body: { message: 'Invalid login credentials.', code: 'bad.credentials', status: 401 } }) });
+    const fake = await startFakeGenesys({
+      api: () => ({ status: 401, body: { message: 'Invalid login credentials.', code: 'bad.credentials', status: 401 } }),
+    });
     const client = clientFor(fake, { loginCircuit: { failureThreshold: 3, openBaseMs: 60_000, openMaxMs: 60_000 } });
     try {
       await client.start();
@@ -230,7 +243,10 @@ describe('answers are validated against what the exporter relies on', () => {
   });
 
   test('string, negative and non-finite numbers fail with their JSON path', async () => {
-    for (const [count, shown] of [['7', 'string'], [-1, '-1']] as const) {
+    for (const [count, shown] of [
+      ['7', 'string'],
+      [-1, '-1'],
+    ] as const) {
       const outcome = await observe({ results: [userGroup('q1'), userGroup('q2', count)] });
       assert.ok(outcome instanceof MalformedResponseError, `count ${count}: got ${String(outcome)}`);
       assert.match(outcome.message, new RegExp(`results\\[1\\]\\.data\\[0\\]\\.stats\\.count should be a finite number ≥ 0, got ${shown}`));
@@ -242,19 +258,34 @@ describe('answers are validated against what the exporter relies on', () => {
       results: [
         userGroup('q1'),
         { group: { queueId: 'q1', mediaType: 'carrier-pigeon' }, data: [{ metric: 'oWaiting', stats: { count: 3 } }] },
-        { group: { queueId: 'q2' }, data: [{ metric: 'oUserRoutingStatuses', qualifier: 'DAYDREAMING', stats: { count: 2 } }, { metric: 'oUserRoutingStatuses', qualifier: 'IDLE', stats: { count: 1 } }] },
+        {
+          group: { queueId: 'q2' },
+          data: [
+            { metric: 'oUserRoutingStatuses', qualifier: 'DAYDREAMING', stats: { count: 2 } },
+            { metric: 'oUserRoutingStatuses', qualifier: 'IDLE', stats: { count: 1 } },
+          ],
+        },
       ],
     });
     const response = (outcome as { value: Awaited<ReturnType<ReturnType<typeof clientFor>['queryQueueObservations']>> }).value;
     assert.ok(response !== undefined, `got ${String(outcome)}`);
-    assert.deepEqual(response.results.map((r) => r.group), [{ queueId: 'q1' }, { queueId: 'q2' }]);
-    assert.deepEqual(response.results[1]!.data.map((d) => d.qualifier), ['IDLE']);
+    assert.deepEqual(
+      response.results.map((r) => r.group),
+      [{ queueId: 'q1' }, { queueId: 'q2' }],
+    );
+    assert.deepEqual(
+      response.results[1]!.data.map((d) => d.qualifier),
+      ['IDLE'],
+    );
     assert.deepEqual(response.dropped, { mediaTypes: ['carrier-pigeon'], routingStatuses: ['DAYDREAMING'] });
   });
 
   test('a queue page with a service level that is not a number fails (no "NaN" label)', async () => {
     const fake = await startFakeGenesys({
-      api: () => ({ status: 200, body: { entities: [{ id: 'q1', name: 'Sales', mediaSettings: { call: { serviceLevel: { percentage: 0.8, durationMs: 'soon' } } } }], pageCount: 1 } }),
+      api: () => ({
+        status: 200,
+        body: { entities: [{ id: 'q1', name: 'Sales', mediaSettings: { call: { serviceLevel: { percentage: 0.8, durationMs: 'soon' } } } }], pageCount: 1 },
+      }),
     });
     const client = clientFor(fake, { maxRetries: 0 });
     try {

@@ -10,7 +10,10 @@ const queues = Array.from({ length: 250 }, (_, i) => ({
   division: { id: i < 100 ? 'div-a' : 'div-b', name: i < 100 ? 'A' : 'B' },
 }));
 
-async function withClient(options: FakeGenesysOptions, body: (client: ReturnType<typeof clientFor>, fake: Awaited<ReturnType<typeof startFakeGenesys>>) => Promise<void>): Promise<void> {
+async function withClient(
+  options: FakeGenesysOptions,
+  body: (client: ReturnType<typeof clientFor>, fake: Awaited<ReturnType<typeof startFakeGenesys>>) => Promise<void>,
+): Promise<void> {
   const fake = await startFakeGenesys(options);
   const client = clientFor(fake);
   try {
@@ -25,9 +28,16 @@ describe('queue paging', () => {
   test('follows nextUri across three pages of 100 and returns every queue once', async () => {
     await withClient({ queues }, async (client, fake) => {
       const listed = await client.listQueues();
-      assert.deepEqual(listed.map((q) => q.id).sort(), queues.map((q) => q.id));
+      assert.deepEqual(
+        listed.map((q) => q.id).sort(),
+        queues.map((q) => q.id),
+      );
       const pages = fake.apiCalls().map((c) => [c.url.searchParams.get('pageSize'), c.url.searchParams.get('pageNumber')]);
-      assert.deepEqual(pages, [['100', '1'], ['100', '2'], ['100', '3']]);
+      assert.deepEqual(pages, [
+        ['100', '1'],
+        ['100', '2'],
+        ['100', '3'],
+      ]);
     });
   });
 
@@ -47,7 +57,10 @@ describe('queue paging', () => {
     await withClient({ queues }, async (client, fake) => {
       const listed = await client.listQueues({ ids: queues.map((q) => q.id) });
       assert.equal(listed.length, 250);
-      assert.deepEqual(fake.apiCalls().map((c) => c.url.searchParams.getAll('id').length), [100, 100, 50]);
+      assert.deepEqual(
+        fake.apiCalls().map((c) => c.url.searchParams.getAll('id').length),
+        [100, 100, 50],
+      );
     });
   });
 
@@ -55,15 +68,24 @@ describe('queue paging', () => {
     const page = (n: number) => ({ status: 200, body: { entities: [{ id: `q${n}`, name: `Q${n}` }], pageSize: 100, pageNumber: n, pageCount: 3, total: 3 } });
     await withClient({ api: (n) => page(n) }, async (client, fake) => {
       const listed = await client.listQueues();
-      assert.deepEqual(listed.map((q) => q.id), ['q1', 'q2', 'q3']);
-      assert.deepEqual(fake.apiCalls().map((c) => c.url.searchParams.get('pageNumber')), ['1', '2', '3']);
+      assert.deepEqual(
+        listed.map((q) => q.id),
+        ['q1', 'q2', 'q3'],
+      );
+      assert.deepEqual(
+        fake.apiCalls().map((c) => c.url.searchParams.get('pageNumber')),
+        ['1', '2', '3'],
+      );
     });
   });
 
   test('a nextUri to another host is refused (the token would leak there)', async () => {
     const body = { entities: [{ id: 'q1', name: 'Q1' }], pageNumber: 1, pageCount: 2, nextUri: 'https://evil.example/api/v2/routing/queues?pageNumber=2' };
     await withClient({ api: () => ({ status: 200, body }) }, async (client, fake) => {
-      const error = await client.listQueues().then(() => undefined, (e: unknown) => e);
+      const error = await client.listQueues().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof MalformedResponseError, `got ${String(error)}`);
       assert.match(error.message, /nextUri points outside the API host \(https:\/\/evil\.example\)/);
       assert.equal(fake.apiCalls().length, 1);
@@ -73,7 +95,10 @@ describe('queue paging', () => {
   test('paging that repeats itself fails instead of looping', async () => {
     const body = { entities: [{ id: 'q1', name: 'Q1' }], pageNumber: 1, pageCount: 5, nextUri: '/api/v2/routing/queues?pageSize=100&pageNumber=1' };
     await withClient({ api: () => ({ status: 200, body }) }, async (client) => {
-      const error = await client.listQueues().then(() => undefined, (e: unknown) => e);
+      const error = await client.listQueues().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof MalformedResponseError, `got ${String(error)}`);
       assert.match(error.message, /paging does not end/);
     });
@@ -81,7 +106,10 @@ describe('queue paging', () => {
 
   test('a page without entities is malformed', async () => {
     await withClient({ api: () => ({ status: 200, body: { pageNumber: 1, pageCount: 1 } }) }, async (client) => {
-      const error = await client.listQueues().then(() => undefined, (e: unknown) => e);
+      const error = await client.listQueues().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof MalformedResponseError, `got ${String(error)}`);
       assert.match(error.message, /body\.entities is missing/);
     });

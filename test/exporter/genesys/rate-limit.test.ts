@@ -8,8 +8,14 @@ import { queueObservationQuery } from '../../../exporter/genesys/queue-observati
 
 const rateLimited = (seconds: string | undefined): Scripted => ({
   status: 429,
-  headers: seconds === undefined ? {} : { 'Retry-After': seconds } as Record<string, string>,
-  body: { message: `Rate limit exceeded the maximum. Retry the request in [${seconds ?? 1}] seconds`, code: 'too.many.requests.retry.after', status: 429, details: [], errors: [] },
+  headers: seconds === undefined ? {} : ({ 'Retry-After': seconds } as Record<string, string>),
+  body: {
+    message: `Rate limit exceeded the maximum. Retry the request in [${seconds ?? 1}] seconds`,
+    code: 'too.many.requests.retry.after',
+    status: 429,
+    details: [],
+    errors: [],
+  },
 });
 
 const AGGREGATE_QUERY = { interval: '2026-11-29T15:00:00.000Z/2026-11-29T15:05:00.000Z', metrics: ['nOffered' as const] };
@@ -27,7 +33,10 @@ describe('rate limiter', () => {
     try {
       const response = await client.queryQueueObservations(queueObservationQuery(['q1']));
       await Promise.all(others);
-      assert.deepEqual(response.results.map((r) => r.group.queueId), ['q1']);
+      assert.deepEqual(
+        response.results.map((r) => r.group.queueId),
+        ['q1'],
+      );
       const calls = fake.apiCalls();
       const limited = calls.find((c) => c.status === 429);
       assert.ok(limited?.respondedAt !== undefined);
@@ -64,7 +73,10 @@ describe('rate limiter', () => {
     const client = clientFor(fake, { telemetry });
     try {
       await client.listQueues();
-      assert.deepEqual(fake.apiCalls().map((c) => c.status), [429, 200]);
+      assert.deepEqual(
+        fake.apiCalls().map((c) => c.status),
+        [429, 200],
+      );
       assert.deepEqual(telemetry.record.rateLimited, [{ endpoint: 'routing_queues', retryAfterSeconds: undefined }]);
     } finally {
       await client.close();
@@ -79,13 +91,19 @@ describe('rate limiter', () => {
     const telemetry = recordingTelemetry();
     const client = clientFor(fake, { telemetry, maxRetries: 3 });
     try {
-      const error = await client.listQueues().then(() => undefined, (e: unknown) => e);
+      const error = await client.listQueues().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof RateLimitedError, `got ${String(error)}`);
       assert.equal(error.status, 429);
       assert.match(error.message, /rate limited \(429\) on all 2 attempts/);
       assert.equal(fake.apiCalls().length, 2);
       assert.equal(telemetry.record.rateLimited.length, 2);
-      assert.deepEqual(telemetry.record.requests.filter((r) => r.endpoint === 'routing_queues').map((r) => r.outcome), ['429', '429']);
+      assert.deepEqual(
+        telemetry.record.requests.filter((r) => r.endpoint === 'routing_queues').map((r) => r.outcome),
+        ['429', '429'],
+      );
     } finally {
       await client.close();
       await fake.close();
@@ -101,7 +119,10 @@ describe('rate limiter', () => {
       assert.equal(client.requestsPerMinute, requestsPerMinute);
       await client.start();
       await Promise.all(Array.from({ length: 30 }, () => client.listQueues()));
-      const arrivals = fake.apiCalls().map((c) => c.receivedAt).sort((a, b) => a - b);
+      const arrivals = fake
+        .apiCalls()
+        .map((c) => c.receivedAt)
+        .sort((a, b) => a - b);
       assert.equal(arrivals.length, 30);
       // For every pair of arrivals i ≤ j: requests in [t_i, t_j] ≤ burst (≤ maxConcurrency) + rate × (t_j − t_i),
       // plus two for delivery jitter (at 10 requests/s, 200 ms of it). Only an upper bound: a slow machine can only lower the counts.

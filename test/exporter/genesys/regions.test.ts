@@ -17,7 +17,10 @@ test('bad client options are refused with the key and the fix', () => {
   const base = { apiUrl: 'https://api.mypurecloud.ie', loginUrl: 'https://login.mypurecloud.ie', credentials: { clientId: 'id', clientSecret: 's3cr3t' } };
   assert.throws(() => createGenesysClient({ ...base, apiUrl: 'api.mypurecloud.ie' }), /option apiUrl: "api\.mypurecloud\.ie" is not an absolute URL/);
   assert.throws(() => createGenesysClient({ ...base, loginUrl: 'https://login.mypurecloud.ie/oauth/token' }), /option loginUrl: .* must be a bare origin/);
-  assert.throws(() => createGenesysClient({ ...base, credentials: { clientId: 'id', clientSecret: '' } }), /credentials\.clientSecret is empty: set GENESYS_CLIENT_SECRET/);
+  assert.throws(
+    () => createGenesysClient({ ...base, credentials: { clientId: 'id', clientSecret: '' } }),
+    /credentials\.clientSecret is empty: set GENESYS_CLIENT_SECRET/,
+  );
   assert.throws(() => createGenesysClient({ ...base, requestsPerMinute: 0 }), /requestsPerMinute must be a number ≥ 1, got 0/);
   assert.throws(() => createGenesysClient({ ...base, maxRetries: -1 }), /maxRetries must be an integer ≥ 0, got -1/);
   const client = createGenesysClient({ ...base, requestsPerMinute: 120 });

@@ -34,18 +34,26 @@ async function scenario(
   }
 }
 
-const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => assert.fail('expected a rejection'), (e: unknown) => e);
+const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => assert.fail('expected a rejection'),
+    (e: unknown) => e,
+  );
 const apiOutcomes = (telemetry: ReturnType<typeof recordingTelemetry>): string[] =>
   telemetry.record.requests.filter((r) => r.endpoint !== 'oauth_token').map((r) => r.outcome);
 
 describe('retry policy', () => {
   test('5xx is retried with backoff until it succeeds; every attempt reported', async () => {
-    await scenario({ api: (n) => (n <= 2 ? { status: 503, body: { message: 'unavailable', status: 503 } } : { status: 200, body: OBSERVATIONS }) }, {}, async (client, _fake, telemetry) => {
-      const response = await client.queryQueueObservations(queueObservationQuery(['q1']));
-      assert.deepEqual(response.results[0]?.data[0], { metric: 'oWaiting', stats: { count: 7 } });
-      assert.deepEqual(apiOutcomes(telemetry), ['503', '503', '200']);
-      assert.ok(telemetry.record.requests.every((r) => r.durationSeconds > 0));
-    });
+    await scenario(
+      { api: (n) => (n <= 2 ? { status: 503, body: { message: 'unavailable', status: 503 } } : { status: 200, body: OBSERVATIONS }) },
+      {},
+      async (client, _fake, telemetry) => {
+        const response = await client.queryQueueObservations(queueObservationQuery(['q1']));
+        assert.deepEqual(response.results[0]?.data[0], { metric: 'oWaiting', stats: { count: 7 } });
+        assert.deepEqual(apiOutcomes(telemetry), ['503', '503', '200']);
+        assert.ok(telemetry.record.requests.every((r) => r.durationSeconds > 0));
+      },
+    );
   });
 
   test('5xx on every attempt: ServerError after 1 + maxRetries attempts', async () => {
@@ -60,7 +68,7 @@ describe('retry policy', () => {
     });
   });
 
-  test('400 is not retried and carries Genesys\' message', async () => {
+  test("400 is not retried and carries Genesys' message", async () => {
     const body = { message: 'Metric oLongestWaiting is not supported', code: 'bad.request', status: 400, contextId: 'c1', details: [], errors: [] };
     await scenario({ api: () => ({ status: 400, body }) }, {}, async (client, fake) => {
       const error = await rejection(client.queryQueueObservations(queueObservationQuery(['q1'])));
@@ -72,12 +80,16 @@ describe('retry policy', () => {
   });
 
   test('403 names the permission the OAuth client lacks', async () => {
-    await scenario({ api: () => ({ status: 403, body: { message: 'Missing permission', code: 'missing.permissions', status: 403 } }) }, {}, async (client, fake) => {
-      const error = await rejection(client.queryConversationAggregates({ interval: '2026-11-29T15:00:00Z/2026-11-29T15:05:00Z', metrics: ['nOffered'] }));
-      assert.ok(error instanceof PermissionDeniedError, `got ${String(error)}`);
-      assert.match(error.message, /analytics:conversationAggregate:view/);
-      assert.equal(fake.apiCalls().length, 1);
-    });
+    await scenario(
+      { api: () => ({ status: 403, body: { message: 'Missing permission', code: 'missing.permissions', status: 403 } }) },
+      {},
+      async (client, fake) => {
+        const error = await rejection(client.queryConversationAggregates({ interval: '2026-11-29T15:00:00Z/2026-11-29T15:05:00Z', metrics: ['nOffered'] }));
+        assert.ok(error instanceof PermissionDeniedError, `got ${String(error)}`);
+        assert.match(error.message, /analytics:conversationAggregate:view/);
+        assert.equal(fake.apiCalls().length, 1);
+      },
+    );
   });
 
   test('a hanging server: RequestTimeoutError after every attempt timed out', async () => {
@@ -91,10 +103,14 @@ describe('retry policy', () => {
   });
 
   test('a body that stalls after the headers also times out', async () => {
-    await scenario({ api: (n) => (n === 1 ? { status: 200, body: OBSERVATIONS, stallMidBody: true } : undefined) }, { requestTimeoutMs: 200 }, async (client, _fake, telemetry) => {
-      await client.listQueues();
-      assert.deepEqual(apiOutcomes(telemetry), ['timeout', '200']);
-    });
+    await scenario(
+      { api: (n) => (n === 1 ? { status: 200, body: OBSERVATIONS, stallMidBody: true } : undefined) },
+      { requestTimeoutMs: 200 },
+      async (client, _fake, telemetry) => {
+        await client.listQueues();
+        assert.deepEqual(apiOutcomes(telemetry), ['timeout', '200']);
+      },
+    );
   });
 
   test('truncated JSON is retried at most twice, then MalformedResponseError', async () => {
@@ -114,26 +130,37 @@ describe('retry policy', () => {
   });
 
   test('valid JSON of the wrong shape names the offending path', async () => {
-    await scenario({ api: () => ({ status: 200, body: { results: [{ group: { queueId: 'q1' }, data: [{ metric: 'oWaiting', stats: 'seven' }] }] } }) }, { maxRetries: 0 }, async (client) => {
-      const error = await rejection(client.queryQueueObservations(queueObservationQuery(['q1'])));
-      assert.ok(error instanceof MalformedResponseError, `got ${String(error)}`);
-      assert.match(error.message, /results\[0\]\.data\[0\]\.stats should be an object, got string/);
-    });
+    await scenario(
+      { api: () => ({ status: 200, body: { results: [{ group: { queueId: 'q1' }, data: [{ metric: 'oWaiting', stats: 'seven' }] }] } }) },
+      { maxRetries: 0 },
+      async (client) => {
+        const error = await rejection(client.queryQueueObservations(queueObservationQuery(['q1'])));
+        assert.ok(error instanceof MalformedResponseError, `got ${String(error)}`);
+        assert.match(error.message, /results\[0\]\.data\[0\]\.stats should be an object, got string/);
+      },
+    );
   });
 
   test('nothing listening: NetworkError with the system error code', async () => {
     const port = await freePort();
     const telemetry = recordingTelemetry();
     const client = createGenesysClient({
-      apiUrl: `http://127.0.0.1:${port}`, loginUrl: `http://127.0.0.1:${port}`, credentials: { clientId: 'id', clientSecret: 'secret-xyz' },
-      telemetry, backoff: { baseMs: 10, maxMs: 50 }, loginCircuit: { failureThreshold: 2, openBaseMs: 60_000, openMaxMs: 60_000 },
+      apiUrl: `http://127.0.0.1:${port}`,
+      loginUrl: `http://127.0.0.1:${port}`,
+      credentials: { clientId: 'id', clientSecret: 'secret-xyz' },
+      telemetry,
+      backoff: { baseMs: 10, maxMs: 50 },
+      loginCircuit: { failureThreshold: 2, openBaseMs: 60_000, openMaxMs: 60_000 },
     });
     try {
       const error = await rejection(client.start());
       // Two refused connections trip the login circuit; the cause is the network error.
       assert.ok(error instanceof Error && error.cause instanceof NetworkError, `got ${String(error)}`);
       assert.match(error.cause.message, /ECONNREFUSED/);
-      assert.deepEqual(telemetry.record.requests.map((r) => r.outcome), ['network_error', 'network_error']);
+      assert.deepEqual(
+        telemetry.record.requests.map((r) => r.outcome),
+        ['network_error', 'network_error'],
+      );
     } finally {
       await client.close();
     }
@@ -141,8 +168,15 @@ describe('retry policy', () => {
 
   test('an aggregate query with more than 10 views is refused before any request is sent', async () => {
     await scenario({}, {}, async (client, fake) => {
-      const views = Array.from({ length: 11 }, (_, i) => ({ target: 'tAnswered' as const, function: 'rangeBound' as const, range: { lt: (i + 1) * 1000 }, name: `lt${i}` }));
-      const error = await rejection(client.queryConversationAggregates({ interval: '2026-11-29T15:00:00Z/2026-11-29T15:05:00Z', metrics: ['tAnswered'], views }));
+      const views = Array.from({ length: 11 }, (_, i) => ({
+        target: 'tAnswered' as const,
+        function: 'rangeBound' as const,
+        range: { lt: (i + 1) * 1000 },
+        name: `lt${i}`,
+      }));
+      const error = await rejection(
+        client.queryConversationAggregates({ interval: '2026-11-29T15:00:00Z/2026-11-29T15:05:00Z', metrics: ['tAnswered'], views }),
+      );
       assert.ok(error instanceof BadRequestError, `got ${String(error)}`);
       assert.match(error.message, /at most 10 views are accepted, the query has 11/);
       assert.equal(fake.requests.length, 0);

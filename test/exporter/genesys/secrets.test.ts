@@ -14,13 +14,20 @@ test('secrets and tokens never appear in logs or errors', async () => {
     tokenLifetimeSeconds: 1,
     api: () => {
       switch (script) {
-        case 'ok': return undefined;
-        case 'server-error': return { status: 500, body: { message: 'boom', status: 500 } };
-        case 'unauthorized': return { status: 401, body: { message: 'Invalid login credentials.', code: 'bad.credentials', status: 401 } };
-        case 'rate-limited': return { status: 429, headers: { 'Retry-After': '0' }, body: { message: 'Rate limit exceeded', status: 429 } };
-        case 'hang': return { status: 200, hang: true };
-        case 'forbidden': return { status: 403, body: { message: 'no', status: 403 } };
-        case 'malformed': return { status: 200, body: '{"entities": [' };
+        case 'ok':
+          return undefined;
+        case 'server-error':
+          return { status: 500, body: { message: 'boom', status: 500 } };
+        case 'unauthorized':
+          return { status: 401, body: { message: 'Invalid login credentials.', code: 'bad.credentials', status: 401 } };
+        case 'rate-limited':
+          return { status: 429, headers: { 'Retry-After': '0' }, body: { message: 'Rate limit exceeded', status: 429 } };
+        case 'hang':
+          return { status: 200, hang: true };
+        case 'forbidden':
+          return { status: 403, body: { message: 'no', status: 403 } };
+        case 'malformed':
+          return { status: 200, body: '{"entities": [' };
       }
     },
   });
@@ -46,11 +53,7 @@ test('secrets and tokens never appear in logs or errors', async () => {
 
     const basic = Buffer.from(`${fake.clientId}:${fake.clientSecret}`).toString('base64');
     const forbidden = [fake.clientSecret, 'wrong-but-still-secret-42', basic, ...fake.issuedTokens];
-    const texts = [
-      ...lines,
-      ...errors.map((e) => inspect(e, { depth: Infinity, showHidden: true })),
-      ...errors.map((e) => JSON.stringify(e)),
-    ];
+    const texts = [...lines, ...errors.map((e) => inspect(e, { depth: Infinity, showHidden: true })), ...errors.map((e) => JSON.stringify(e))];
     for (const text of texts) {
       for (const secret of forbidden) assert.ok(!text.includes(secret), `leaked ${secret.slice(0, 6)}… in: ${text.slice(0, 300)}`);
       assert.doesNotMatch(text, /authorization/i);
@@ -66,10 +69,12 @@ test('secrets and tokens never appear in logs or errors', async () => {
 // Authorization header and the form body into error/error_description; the API puts the token, without
 // "Bearer", into a 400 message and a 403 message.
 test('credentials echoed back by the login endpoint or the API reach no log line and no error', async () => {
-  const echo = (request: RecordedRequest): string => `${request.headers.authorization ?? ''} ${request.body} ${Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8')}`;
+  const echo = (request: RecordedRequest): string =>
+    `${request.headers.authorization ?? ''} ${request.body} ${Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8')}`;
   let loginEchoes = true;
   const fake = await startFakeGenesys({
-    login: (_n, request) => (loginEchoes ? { status: 401, body: { error: `bad ${echo(request)}`, error_description: `rejected ${echo(request)}` } } : undefined),
+    login: (_n, request) =>
+      loginEchoes ? { status: 401, body: { error: `bad ${echo(request)}`, error_description: `rejected ${echo(request)}` } } : undefined,
     api: (n, request) => {
       const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
       return n % 2 === 1

@@ -55,7 +55,10 @@ describe('client against the simulator', () => {
       }
       const log = await requestLog(sim.url);
       const calls = apiCalls(log);
-      assert.deepEqual(calls.filter((c) => c.status !== 200).map((c) => `${c.path} ${c.status}`), []);
+      assert.deepEqual(
+        calls.filter((c) => c.status !== 200).map((c) => `${c.path} ${c.status}`),
+        [],
+      );
       assert.ok(new Set(calls.map((c) => c.tokenHash)).size >= 3, 'the calls used several tokens in turn');
       assert.ok(logins(log).every((l) => l.status === 200));
     });
@@ -66,18 +69,28 @@ describe('client against the simulator', () => {
       await client.listQueues();
       await new SimulatorClient(sim.url).startFault({ fault: 'revoke-tokens' });
       const queues = await client.listQueues();
-      assert.deepEqual(queues.map((q) => q.id).sort(), sim.queues().map((q) => q.id).sort());
+      assert.deepEqual(
+        queues.map((q) => q.id).sort(),
+        sim
+          .queues()
+          .map((q) => q.id)
+          .sort(),
+      );
       const log = await requestLog(sim.url);
-      assert.deepEqual(log.map((r) => `${r.endpoint} ${r.status}`), [
-        'oauth_token 200', 'routing_queues 200', 'routing_queues 401', 'oauth_token 200', 'routing_queues 200',
-      ]);
+      assert.deepEqual(
+        log.map((r) => `${r.endpoint} ${r.status}`),
+        ['oauth_token 200', 'routing_queues 200', 'routing_queues 401', 'oauth_token 200', 'routing_queues 200'],
+      );
     });
   });
 
   test('login 5xx: the circuit breaker keeps login calls bounded, then the client recovers', async () => {
     await withSimulator({}, {}, async ({ sim, client, telemetry }) => {
       await new SimulatorClient(sim.url).startFault({ fault: 'login-5xx', status: 503 });
-      const first = await client.start().then(() => undefined, (e: unknown) => e);
+      const first = await client.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(first instanceof LoginCircuitOpenError, `got ${String(first)}`);
       // Callers keep asking for two seconds; the breaker lets through only a few trial logins.
       const until = Date.now() + 2_000;
@@ -97,7 +110,10 @@ describe('client against the simulator', () => {
       let recovered = false;
       const deadline = Date.now() + 10_000;
       while (!recovered && Date.now() < deadline) {
-        recovered = await client.listQueues().then(() => true, () => false);
+        recovered = await client.listQueues().then(
+          () => true,
+          () => false,
+        );
         if (!recovered) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       assert.ok(recovered, 'the client recovered after the login endpoint did');
@@ -117,20 +133,26 @@ describe('client against the simulator', () => {
       assert.equal(limited.length, 2);
       for (const storm of limited) {
         const inside = calls.filter((c) => c.at > storm.at && c.at < storm.at + 1_000);
-        assert.deepEqual(inside.map((c) => `${c.path} at +${c.at - storm.at} ms`), [], 'requests inside the Retry-After window');
+        assert.deepEqual(
+          inside.map((c) => `${c.path} at +${c.at - storm.at} ms`),
+          [],
+          'requests inside the Retry-After window',
+        );
       }
       assert.equal(calls.filter((c) => c.status === 200).length, 3);
       assert.equal(telemetry.record.rateLimited.length, 2);
     });
   });
 
-  test('the request budget holds in every window of the simulator\'s log', async () => {
+  test("the request budget holds in every window of the simulator's log", async () => {
     const requestsPerMinute = 600;
     const maxConcurrency = 4;
     await withSimulator({ rateLimitPerMinute: requestsPerMinute }, { requestsPerMinute, maxConcurrency }, async ({ sim, client }) => {
       await client.start();
       await Promise.all(Array.from({ length: 30 }, () => client.listQueues()));
-      const times = apiCalls(await requestLog(sim.url)).map((c) => c.at).sort((a, b) => a - b);
+      const times = apiCalls(await requestLog(sim.url))
+        .map((c) => c.at)
+        .sort((a, b) => a - b);
       assert.equal(times.length, 30);
       let worst = -Infinity;
       for (let i = 0; i < times.length; i += 1) {
@@ -149,7 +171,10 @@ describe('client against the simulator', () => {
       await new SimulatorClient(sim.url).startFault({ fault: 'slow', delayMs: 1_500, endpoint: 'routing_queues', count: 1 });
       const queues = await client.listQueues();
       assert.equal(queues.length, sim.queues().length);
-      assert.deepEqual(telemetry.record.requests.filter((r) => r.endpoint === 'routing_queues').map((r) => r.outcome), ['timeout', '200']);
+      assert.deepEqual(
+        telemetry.record.requests.filter((r) => r.endpoint === 'routing_queues').map((r) => r.outcome),
+        ['timeout', '200'],
+      );
     });
   });
 
@@ -162,24 +187,37 @@ describe('client against the simulator', () => {
       assert.ok(response.results.every((r) => r.group.queueId === undefined || queueIds.includes(r.group.queueId)));
 
       await new SimulatorClient(sim.url).startFault({ fault: 'malformed-json', endpoint: 'queue_observations', count: 10 });
-      const error = await client.queryQueueObservations(queueObservationQuery(queueIds)).then(() => undefined, (e: unknown) => e);
+      const error = await client.queryQueueObservations(queueObservationQuery(queueIds)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof MalformedResponseError, `got ${String(error)}`);
       const malformed = apiCalls(await requestLog(sim.url)).filter((c) => c.fault === 'malformed-json');
       assert.equal(malformed.length, 3);
     });
   });
 
-  test('paging across several pages returns exactly the simulator\'s queues', async () => {
+  test("paging across several pages returns exactly the simulator's queues", async () => {
     await withSimulator({ orgSize: { queues: 230, divisions: 3, arrivalsPerMinute: 20 } }, {}, async ({ sim, client }) => {
       const listed = await client.listQueues();
-      const expected = sim.queues().map((q) => q.id).sort();
+      const expected = sim
+        .queues()
+        .map((q) => q.id)
+        .sort();
       assert.equal(expected.length, 230);
       assert.deepEqual(listed.map((q) => q.id).sort(), expected);
       const pages = apiCalls(await requestLog(sim.url)).map((c) => new URL(c.path, sim.url).searchParams.get('pageNumber'));
       assert.deepEqual(pages, ['1', '2', '3']);
       const division = listed[0]!.division!.id;
       const inDivision = await client.listQueues({ divisionIds: [division] });
-      assert.deepEqual(inDivision.map((q) => q.id).sort(), sim.queues().filter((q) => q.division.id === division).map((q) => q.id).sort());
+      assert.deepEqual(
+        inDivision.map((q) => q.id).sort(),
+        sim
+          .queues()
+          .filter((q) => q.division.id === division)
+          .map((q) => q.id)
+          .sort(),
+      );
     });
   });
 
@@ -195,9 +233,17 @@ describe('client against the simulator', () => {
         groupBy: ['queueId', 'mediaType'],
         filter: { type: 'or', predicates: sim.queues().map((q) => ({ dimension: 'queueId' as const, value: q.id })) },
         metrics: ['nOffered', 'tAnswered', 'tAbandon', 'nOverSla'],
-        views: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((s) => ({ target: 'tAnswered' as const, function: 'rangeBound' as const, range: { lt: s * 1000 }, name: `tAnsweredLt${s}s` })),
+        views: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((s) => ({
+          target: 'tAnswered' as const,
+          function: 'rangeBound' as const,
+          range: { lt: s * 1000 },
+          name: `tAnsweredLt${s}s`,
+        })),
       });
-      const offered = response.results.flatMap((r) => r.data).flatMap((d) => d.metrics).filter((m) => m.metric === 'nOffered');
+      const offered = response.results
+        .flatMap((r) => r.data)
+        .flatMap((d) => d.metrics)
+        .filter((m) => m.metric === 'nOffered');
       assert.ok(offered.length > 0, 'the busy simulated queues offered contacts in the last hour');
       for (const interval of response.results.flatMap((r) => r.data)) {
         const answered = interval.metrics.flatMap((m) => (m.metric === 'tAnswered' ? [m.stats] : []))[0];

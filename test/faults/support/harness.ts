@@ -84,7 +84,10 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
 
 /** Waits until every collector has succeeded once (the exporter is ready). */
 export async function untilReady(rig: FaultRig): Promise<void> {
-  await waitFor('the exporter to be ready', async () => ((await get(`${rig.exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+  await waitFor('the exporter to be ready', async () => ((await get(`${rig.exporter.url}/-/ready`)).status === 200 ? true : undefined), {
+    timeoutMs: 30_000,
+    intervalMs: 50,
+  });
 }
 
 /** Resolves with `promise`'s settle time in ms, or with Infinity if it does not settle within `limitMs`. */
@@ -92,10 +95,12 @@ export async function settleTimeMs(promise: Promise<unknown>, limitMs: number): 
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const settled = await Promise.race([
-    promise.then(() => true, () => true),
+    promise.then(
+      () => true,
+      () => true,
+    ),
     new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
   ]);
   clearTimeout(timer);
   return settled ? performance.now() - started : Number.POSITIVE_INFINITY;
 }
-

@@ -62,7 +62,15 @@ export function queueFilter(queueIds: readonly string[]) {
 }
 
 export const ALL_OBSERVATION_METRICS = [
-  'oWaiting', 'oInteracting', 'oAlerting', 'oOnQueueUsers', 'oOffQueueUsers', 'oUserRoutingStatuses', 'oMemberUsers', 'oActiveUsers', 'oUserPresences',
+  'oWaiting',
+  'oInteracting',
+  'oAlerting',
+  'oOnQueueUsers',
+  'oOffQueueUsers',
+  'oUserRoutingStatuses',
+  'oMemberUsers',
+  'oActiveUsers',
+  'oUserPresences',
 ];
 
 /** The generic Genesys error body. */

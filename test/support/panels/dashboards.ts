@@ -56,18 +56,20 @@ export function loadDashboard(file: string): LoadedDashboard {
     const targets = Array.isArray(panel.targets) ? panel.targets.filter(isJson) : [];
     const queries = targets
       .filter((target) => typeof target.expr === 'string' && target.expr !== '')
-      .map((target): PanelQuery => ({
-        dashboardUid: uid,
-        dashboardFile: basename(file),
-        panelId: Number(panel.id),
-        panelTitle: String(panel.title ?? ''),
-        panelType: String(panel.type ?? ''),
-        refId: String(target.refId ?? ''),
-        expr: String(target.expr),
-        ...(typeof target.legendFormat === 'string' ? { legendFormat: target.legendFormat } : {}),
-        ...(typeof target.format === 'string' ? { format: target.format } : {}),
-        instant: target.instant === true && target.range !== true,
-      }));
+      .map(
+        (target): PanelQuery => ({
+          dashboardUid: uid,
+          dashboardFile: basename(file),
+          panelId: Number(panel.id),
+          panelTitle: String(panel.title ?? ''),
+          panelType: String(panel.type ?? ''),
+          refId: String(target.refId ?? ''),
+          expr: String(target.expr),
+          ...(typeof target.legendFormat === 'string' ? { legendFormat: target.legendFormat } : {}),
+          ...(typeof target.format === 'string' ? { format: target.format } : {}),
+          instant: target.instant === true && target.range !== true,
+        }),
+      );
     if (queries.length === 0) return [];
     return [{ id: Number(panel.id), title: String(panel.title ?? ''), model: panel as unknown as PanelModel, queries }];
   });

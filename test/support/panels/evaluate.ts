@@ -52,10 +52,16 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
     switch (check.kind) {
       case 'gauge': {
         perQueue(samples, T, (sample, queueId) => {
-          const range = gaugeRange(ctx.recorder, T, observed, (truth) => {
-            const queue = truth.queues.find((q) => q.queueId === queueId);
-            return queue === undefined ? Number.NaN : check.read(queue, ctx.mediaType);
-          }, check.growsWithTime === true);
+          const range = gaugeRange(
+            ctx.recorder,
+            T,
+            observed,
+            (truth) => {
+              const queue = truth.queues.find((q) => q.queueId === queueId);
+              return queue === undefined ? Number.NaN : check.read(queue, ctx.mediaType);
+            },
+            check.growsWithTime === true,
+          );
           const value = sampleValue(sample);
           if (range !== undefined) truthRange(sample, range.min, range.max);
           if (range === undefined) problems.push(`${where(sample, T)}: no ground-truth reading in the window (recorder not running?)`);
@@ -94,7 +100,9 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
           const bounds = countBounds(events, T, W);
           const counted = sampleValue(sample) * (check.per === 'second' ? W : 1);
           if (counted < bounds.low - EPSILON || counted > bounds.high + EPSILON) {
-            problems.push(`${where(sample, T)}: ${fmt(counted)} ${check.event} in ${W} s, but the simulator's events allow ${fmt(bounds.low)}…${fmt(bounds.high)}`);
+            problems.push(
+              `${where(sample, T)}: ${fmt(counted)} ${check.event} in ${W} s, but the simulator's events allow ${fmt(bounds.low)}…${fmt(bounds.high)}`,
+            );
           }
         }
         break;
@@ -108,14 +116,16 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
           const value = sampleValue(sample);
           const low = o.high === 0 ? 0 : a.low / o.high;
           const high = o.low === 0 ? Infinity : a.high / o.low;
-          if (value < low - EPSILON || value > high + EPSILON) problems.push(`${where(sample, T)}: ${fmt(value)}, but the events allow ${fmt(low)}…${fmt(high)}`);
+          if (value < low - EPSILON || value > high + EPSILON)
+            problems.push(`${where(sample, T)}: ${fmt(value)}, but the events allow ${fmt(low)}…${fmt(high)}`);
         }
         if (samples.length === 0 && o.low > 0) problems.push(`${where(undefined, T)}: no data although contacts were offered`);
         break;
       }
       case 'compliance': {
         const judge = (sample: InstantSample, queueIds: ReadonlySet<string>): void => {
-          const target = check.minusTarget === true ? (ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType]?.percentage ?? Number.NaN) : 0;
+          const target =
+            check.minusTarget === true ? (ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType]?.percentage ?? Number.NaN) : 0;
           const candidates = complianceCandidates(ctx.events, queueIds, ctx.mediaType, ctx.countedSpans, T).map((c) => c - target);
           if (candidates.length > 0) truthRange(sample, Math.min(...candidates) - SLA_TOLERANCE, Math.max(...candidates) + SLA_TOLERANCE);
           problems.push(...complianceProblems(where(sample, T), sampleValue(sample), candidates));
@@ -133,7 +143,9 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
           const value = sampleValue(sample);
           if (interval === undefined) problems.push(`${where(sample, T)}: ${fmt(value)} s, but no contact finished waiting in the window`);
           else if (value < interval.lower - EPSILON || value > interval.upper + EPSILON) {
-            problems.push(`${where(sample, T)}: p${check.q * 100} ${fmt(value)} s, but the true quantile's bucket allows ${interval.lower}…${interval.upper} s`);
+            problems.push(
+              `${where(sample, T)}: p${check.q * 100} ${fmt(value)} s, but the true quantile's bucket allows ${interval.lower}…${interval.upper} s`,
+            );
           }
         });
         break;
@@ -144,14 +156,16 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
           const level = ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType];
           const expected = level === undefined ? Number.NaN : check.field === 'ratio' ? level.percentage : level.durationMs / 1000;
           truthRange(sample, expected, expected);
-          if (Math.abs(sampleValue(sample) - expected) > EPSILON) problems.push(`${where(sample, T)}: ${fmt(sampleValue(sample))}, but the queue's target is ${fmt(expected)}`);
+          if (Math.abs(sampleValue(sample) - expected) > EPSILON)
+            problems.push(`${where(sample, T)}: ${fmt(sampleValue(sample))}, but the queue's target is ${fmt(expected)}`);
         }
         break;
       }
       case 'known': {
         if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
         for (const sample of samples) {
-          if (!check.accept(sampleValue(sample), sample.metric, T)) problems.push(`${where(sample, T)}: ${fmt(sampleValue(sample))} contradicts "${check.reason}"`);
+          if (!check.accept(sampleValue(sample), sample.metric, T))
+            problems.push(`${where(sample, T)}: ${fmt(sampleValue(sample))} contradicts "${check.reason}"`);
         }
         break;
       }

@@ -46,8 +46,23 @@ grafana.standardTransformersRegistry.setInit(() =>
 );
 // Field config: the standard options with the processors Grafana uses for them
 // (public/app/core/components/OptionsUI/registry.tsx, getAllStandardFieldConfigs; its editors are React).
-const standardOption = (id: string, process: FieldConfigPropertyItem['process'], shouldApply: (field: Field) => boolean = () => true, defaultValue?: unknown): FieldConfigPropertyItem =>
-  ({ id, path: id, name: id, process, shouldApply, defaultValue, override: () => null, editor: () => null, settings: {} }) as unknown as FieldConfigPropertyItem;
+const standardOption = (
+  id: string,
+  process: FieldConfigPropertyItem['process'],
+  shouldApply: (field: Field) => boolean = () => true,
+  defaultValue?: unknown,
+): FieldConfigPropertyItem =>
+  ({
+    id,
+    path: id,
+    name: id,
+    process,
+    shouldApply,
+    defaultValue,
+    override: () => null,
+    editor: () => null,
+    settings: {},
+  }) as unknown as FieldConfigPropertyItem;
 const isNumber = (field: Field): boolean => field.type === FieldType.number;
 grafana.standardFieldConfigEditorRegistry.setInit(() => [
   standardOption('unit', grafana.stringOverrideProcessor),
@@ -80,7 +95,8 @@ async function withBrowserGlobals<T>(run: () => T | Promise<T>): Promise<T> {
   const globals = globalThis as { window?: unknown; navigator?: unknown };
   const had = { window: 'window' in globalThis, navigator: globals.navigator !== undefined };
   if (!had.window) globals.window = {};
-  if (!had.navigator) Object.defineProperty(globalThis, 'navigator', { value: { language: 'en-US', languages: ['en-US'] }, configurable: true, writable: true });
+  if (!had.navigator)
+    Object.defineProperty(globalThis, 'navigator', { value: { language: 'en-US', languages: ['en-US'] }, configurable: true, writable: true });
   try {
     return await run();
   } finally {
@@ -101,7 +117,9 @@ export interface PanelTarget {
 /** Prometheus' model.Metric.String(): `name{a="1", b="2"}`, `{}` for no labels. */
 function metricName(labels: Readonly<Record<string, string>>): string {
   const { __name__: name = '', ...rest } = labels;
-  const pairs = Object.entries(rest).map(([key, value]) => `${key}=${JSON.stringify(value)}`).sort();
+  const pairs = Object.entries(rest)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .sort();
   if (pairs.length === 0) return name === '' ? '{}' : name;
   return `${name}{${pairs.join(', ')}}`;
 }
@@ -143,7 +161,13 @@ export function framesFromPrometheus(results: readonly { readonly target: PanelT
         length: 1,
         fields: [
           { name: 'Time', type: FieldType.time, config: {}, values: [sample.value[0] * 1000] },
-          { name: 'Value', type: FieldType.number, config: name === '' ? {} : { displayNameFromDS: name }, labels: { ...sample.metric }, values: [parsePrometheusValue(sample.value[1])] },
+          {
+            name: 'Value',
+            type: FieldType.number,
+            config: name === '' ? {} : { displayNameFromDS: name },
+            labels: { ...sample.metric },
+            values: [parsePrometheusValue(sample.value[1])],
+          },
         ],
       });
     }
@@ -155,8 +179,15 @@ export function framesFromPrometheus(results: readonly { readonly target: PanelT
       length: samples.length,
       fields: [
         { name: 'Time', type: FieldType.time, config: {}, values: samples.map((s) => s.value[0] * 1000) },
-        ...labelNames.map((label): Field => ({ name: label, type: FieldType.string, config: { filterable: true }, values: samples.map((s) => s.metric[label] ?? '') })),
-        { name: tables.length > 1 ? `Value #${target.refId}` : 'Value', type: FieldType.number, config: {}, values: samples.map((s) => parsePrometheusValue(s.value[1])) },
+        ...labelNames.map(
+          (label): Field => ({ name: label, type: FieldType.string, config: { filterable: true }, values: samples.map((s) => s.metric[label] ?? '') }),
+        ),
+        {
+          name: tables.length > 1 ? `Value #${target.refId}` : 'Value',
+          type: FieldType.number,
+          config: {},
+          values: samples.map((s) => parsePrometheusValue(s.value[1])),
+        },
       ],
     };
   });
@@ -240,7 +271,8 @@ function fieldExists(name: string, frames: readonly DataFrame[]): boolean {
   return frames.some((frame) => frame.fields.some((field) => matches(field, frame, [...frames])));
 }
 
-const displayNames = (frames: readonly DataFrame[]): string[] => frames.flatMap((frame) => frame.fields.map((field) => grafana.getFieldDisplayName(field, frame, [...frames])));
+const displayNames = (frames: readonly DataFrame[]): string[] =>
+  frames.flatMap((frame) => frame.fields.map((field) => grafana.getFieldDisplayName(field, frame, [...frames])));
 
 function runTransformation(config: DataTransformerConfig, frames: DataFrame[]): Promise<DataFrame[]> {
   // transformDataFrame returns an rxjs Observable that emits once for data that does not stream.
@@ -269,7 +301,9 @@ export function renderPanel(panel: PanelModel, frames: readonly DataFrame[], whe
       }
       for (const name of referencedFieldNames(transformation)) {
         if (!fieldExists(name, current)) {
-          problems.push(`${where}: transformation ${index + 1} (${transformation.id}) names the field "${name}", which its input does not have (fields: ${JSON.stringify(displayNames(current))})`);
+          problems.push(
+            `${where}: transformation ${index + 1} (${transformation.id}) names the field "${name}", which its input does not have (fields: ${JSON.stringify(displayNames(current))})`,
+          );
         }
       }
       current = await runTransformation(transformation, current);
@@ -277,7 +311,14 @@ export function renderPanel(panel: PanelModel, frames: readonly DataFrame[], whe
     const fieldConfig = panel.fieldConfig ?? { defaults: {}, overrides: [] };
     const data = grafana.applyFieldOverrides({ data: current, fieldConfig, replaceVariables: noVariables, theme, timeZone: 'utc' });
     const reduceOptions: ReduceDataOptions = panel.options?.reduceOptions ?? { calcs: ['lastNotNull'], values: panel.type === 'table' };
-    const displayed: FieldDisplay[] = grafana.getFieldDisplayValues({ data, reduceOptions: { limit: 1000, ...reduceOptions }, fieldConfig, replaceVariables: noVariables, theme, timeZone: 'utc' });
+    const displayed: FieldDisplay[] = grafana.getFieldDisplayValues({
+      data,
+      reduceOptions: { limit: 1000, ...reduceOptions },
+      fieldConfig,
+      replaceVariables: noVariables,
+      theme,
+      timeZone: 'utc',
+    });
     const values: ShownValue[] = [];
     for (const shown of displayed) {
       const frame = shown.view?.dataFrame;
@@ -285,7 +326,8 @@ export function renderPanel(panel: PanelModel, frames: readonly DataFrame[], whe
       if (frame === undefined || field === undefined) continue; // Grafana's "no values" placeholder
       const row: Record<string, string> = {};
       if (reduceOptions.values === true && shown.rowIndex !== undefined) {
-        for (const other of frame.fields) if (other.type === FieldType.string) row[grafana.getFieldDisplayName(other, frame, data)] = String(other.values[shown.rowIndex]);
+        for (const other of frame.fields)
+          if (other.type === FieldType.string) row[grafana.getFieldDisplayName(other, frame, data)] = String(other.values[shown.rowIndex]);
       }
       const valueColumn = /^Value #(.+)$/.exec(field.name);
       values.push({
@@ -296,16 +338,25 @@ export function renderPanel(panel: PanelModel, frames: readonly DataFrame[], whe
         numeric: shown.display.numeric,
         text: `${shown.display.prefix ?? ''}${shown.display.text}${shown.display.suffix ?? ''}`,
         color: shown.display.color ?? '',
-        ...((field.config.color?.mode ?? grafana.FieldColorModeId.Thresholds) === grafana.FieldColorModeId.Thresholds && field.config.thresholds !== undefined ? { thresholds: field.config.thresholds } : {}),
+        ...((field.config.color?.mode ?? grafana.FieldColorModeId.Thresholds) === grafana.FieldColorModeId.Thresholds && field.config.thresholds !== undefined
+          ? { thresholds: field.config.thresholds }
+          : {}),
       });
     }
-    if (values.length === 0) problems.push(`${where}: Grafana shows no value ("${fieldConfig.defaults.noValue ?? 'No data'}") from the fields ${JSON.stringify(displayNames(current))}`);
+    if (values.length === 0)
+      problems.push(
+        `${where}: Grafana shows no value ("${fieldConfig.defaults.noValue ?? 'No data'}") from the fields ${JSON.stringify(displayNames(current))}`,
+      );
     return { values, problems, frames: current };
   });
 }
 
 /** The colours Grafana draws values in [low, high] with these absolute thresholds (the steps the interval touches). */
-export function thresholdColours(thresholds: { readonly steps: readonly { readonly value: number | null; readonly color: string }[] }, low: number, high: number): string[] {
+export function thresholdColours(
+  thresholds: { readonly steps: readonly { readonly value: number | null; readonly color: string }[] },
+  low: number,
+  high: number,
+): string[] {
   const steps = thresholds.steps.map((s) => ({ ...s, value: s.value ?? -Infinity }));
   const colours = new Set<string>();
   for (const [index, step] of steps.entries()) {

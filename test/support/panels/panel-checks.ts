@@ -23,7 +23,14 @@
 //    the upper edge for the outer window's.
 import type { MediaType, QueueTruth, SimQueue, TruthNow } from '../../../simulator/control-types.ts';
 import { WAIT_TIME_BUCKETS_SECONDS } from '../../../metrics/catalog.ts';
-import { AGGREGATES_LAG_SECONDS, AGGREGATES_POLL_SECONDS, OBSERVATIONS_LAG_SECONDS, POLL_MARGIN_SECONDS, SCRAPE_MARGIN_SECONDS, SCRAPE_SECONDS } from './timing.ts';
+import {
+  AGGREGATES_LAG_SECONDS,
+  AGGREGATES_POLL_SECONDS,
+  OBSERVATIONS_LAG_SECONDS,
+  POLL_MARGIN_SECONDS,
+  SCRAPE_MARGIN_SECONDS,
+  SCRAPE_SECONDS,
+} from './timing.ts';
 import { countBetween, quantile, selectEvents, type ContactEvent, type EventKind, type TruthRecorder } from './truth.ts';
 
 type QueueReading = (queue: QueueTruth, media: MediaType) => number;
@@ -60,7 +67,11 @@ const members: QueueReading = (q) => q.members;
 /** Agents free for a contact minus contacts waiting for one (the agent capacity table's calculated column). */
 const spare: QueueReading = (q, m) => idle(q, m) - waiting(q, m);
 
-const healthy = (reason: string, accept: (value: number, labels: Readonly<Record<string, string>>, T: number) => boolean): PanelCheck => ({ kind: 'known', reason, accept });
+const healthy = (reason: string, accept: (value: number, labels: Readonly<Record<string, string>>, T: number) => boolean): PanelCheck => ({
+  kind: 'known',
+  reason,
+  accept,
+});
 
 /**
  * Ground truth per dashboard query, keyed uid/panelId/refId, and per value a panel calculates from its
@@ -121,9 +132,14 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-exporter-health/8/success': healthy('no fault is injected, every collector succeeds', (v) => v === 1),
   'genesys-exporter-health/9/age': healthy('no collector is older than its own interval (≤ 5 min for the queue catalog)', (v) => v >= 0 && v <= 300 + 5),
   'genesys-exporter-health/10/duration': { kind: 'dataOnly', reason: 'run durations depend on the machine; only their presence is checked' },
-  'genesys-exporter-health/11/interval': healthy('observations and aggregates poll every 1 s, the queue catalog every 5 min (defaults)', (v, l) => (l.collector === 'queues' || l.collector === 'queue_catalog' ? v === 300 : v === 1)),
+  'genesys-exporter-health/11/interval': healthy('observations and aggregates poll every 1 s, the queue catalog every 5 min (defaults)', (v, l) =>
+    l.collector === 'queues' || l.collector === 'queue_catalog' ? v === 300 : v === 1,
+  ),
   'genesys-exporter-health/12/stretched': healthy('2 requests per second fit the default 200/min budget', (v) => v === 0),
-  'genesys-exporter-health/13/requests': { kind: 'dataOnly', reason: 'request counts by status depend on poll timing; the exporter tests compare them with the simulator log' },
+  'genesys-exporter-health/13/requests': {
+    kind: 'dataOnly',
+    reason: 'request counts by status depend on poll timing; the exporter tests compare them with the simulator log',
+  },
   'genesys-exporter-health/14/errors': healthy('no fault is injected: a true 0 per endpoint called', (v) => v === 0),
   'genesys-exporter-health/15/rateLimited': healthy('2 requests per second stay under the 300/min limit: a true 0', (v) => v === 0),
   'genesys-exporter-health/16/p95': { kind: 'dataOnly', reason: 'latency depends on the machine' },
@@ -212,7 +228,13 @@ const steps = (fromMs: number, toMs: number, stepMs: number): number[] => {
  * A span opened by a restart counts exactly from its first poll: increase() reads the reset as a restart
  * from 0, which is what the new process does.
  */
-export function complianceCandidates(events: readonly ContactEvent[], queueIds: ReadonlySet<string>, media: MediaType, spans: readonly CountedSpan[], T: number): number[] {
+export function complianceCandidates(
+  events: readonly ContactEvent[],
+  queueIds: ReadonlySet<string>,
+  media: MediaType,
+  spans: readonly CountedSpan[],
+  T: number,
+): number[] {
   const offers = timeline(selectEvents(events, { kind: 'offered', queueIds, mediaType: media }));
   const breaches = timeline(selectEvents(events, { kind: 'breached', queueIds, mediaType: media }));
   const lagMs = AGGREGATES_LAG_SECONDS * 1000;

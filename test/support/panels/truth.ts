@@ -46,7 +46,13 @@ export class TruthRecorder {
    * extends each reading to `growUntilMs` (default toMs) for the maximum: a later look at the same contact
    * finds it older.
    */
-  range(fromMs: number, toMs: number, read: (truth: TruthNow) => number, growsWithTime = false, growUntilMs = toMs): { min: number; max: number; readings: number } | undefined {
+  range(
+    fromMs: number,
+    toMs: number,
+    read: (truth: TruthNow) => number,
+    growsWithTime = false,
+    growUntilMs = toMs,
+  ): { min: number; max: number; readings: number } | undefined {
     const readings = this.samples.filter((s) => s.at >= fromMs && s.at <= toMs);
     if (readings.length === 0) return undefined;
     const values = readings.map((s) => read(s.truth));

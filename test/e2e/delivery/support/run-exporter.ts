@@ -56,7 +56,9 @@ export function startBin(command: string, args: readonly string[], options: Star
             if (record.msg === 'listening' && record.url !== undefined) return record.url;
           }
           return undefined;
-        }, { timeoutMs: 60_000 }),
+        },
+        { timeoutMs: 60_000 },
+      ),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -90,7 +90,13 @@ export async function startFakeGenesys(options: FakeGenesysOptions = {}): Promis
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const known = bearer === undefined ? undefined : tokens.get(bearer);
     const record: RecordedRequest = {
-      kind, method: req.method ?? '', path: url.pathname, url, headers: req.headers, body, receivedAt: performance.now(),
+      kind,
+      method: req.method ?? '',
+      path: url.pathname,
+      url,
+      headers: req.headers,
+      body,
+      receivedAt: performance.now(),
       ...(kind === 'api' ? { token: bearer, tokenValid: known !== undefined && !known.revoked && Date.now() < known.expiresAt } : {}),
     };
     requests.push(record);
@@ -182,10 +188,12 @@ function queuePage(url: URL, all: NonNullable<FakeGenesysOptions['queues']>): Sc
   const divisions = url.searchParams.getAll('divisionId');
   const ids = url.searchParams.getAll('id');
   const pattern = name === null ? undefined : new RegExp(`^${name.split('*').map(escapeRegExp).join('.*')}$`, 'i');
-  const matching = all.filter((q) =>
-    (pattern === undefined || pattern.test(q.name)) &&
-    (divisions.length === 0 || (q.division !== undefined && divisions.includes(q.division.id))) &&
-    (ids.length === 0 || ids.includes(q.id)));
+  const matching = all.filter(
+    (q) =>
+      (pattern === undefined || pattern.test(q.name)) &&
+      (divisions.length === 0 || (q.division !== undefined && divisions.includes(q.division.id))) &&
+      (ids.length === 0 || ids.includes(q.id)),
+  );
   const pageCount = Math.max(1, Math.ceil(matching.length / pageSize));
   const link = (n: number): string => {
     const next = new URL(url);
@@ -196,8 +204,13 @@ function queuePage(url: URL, all: NonNullable<FakeGenesysOptions['queues']>): Sc
     status: 200,
     body: {
       entities: matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize),
-      pageSize, pageNumber, total: matching.length, pageCount,
-      firstUri: link(1), lastUri: link(pageCount), selfUri: link(pageNumber),
+      pageSize,
+      pageNumber,
+      total: matching.length,
+      pageCount,
+      firstUri: link(1),
+      lastUri: link(pageCount),
+      selfUri: link(pageNumber),
       ...(pageNumber < pageCount ? { nextUri: link(pageNumber + 1) } : {}),
     },
   };

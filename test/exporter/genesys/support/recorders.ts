@@ -28,4 +28,3 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   return { logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }), lines };
 }
-
