@@ -49,6 +49,9 @@ function queueSeries(layout: Layout): { series: string; values: string }[] {
     out.push({ series: `genesys_queue_offer_total${labels(media)}`, values: '0+2x30' });
     out.push({ series: `genesys_queue_sla_breach_total${labels(media)}`, values: `0+${q.breachesPerMin}x30` });
     out.push({ series: `genesys_queue_sla_target_ratio${labels(media)}`, values: '0.8x30' });
+    // A 20 s target; whoever waits has waited 90 s (past it), so the per-media agent alert applies.
+    out.push({ series: `genesys_queue_sla_target_seconds${labels(media)}`, values: '20x30' });
+    out.push({ series: `genesys_queue_longest_wait_seconds${labels(media)}`, values: `${q.depth > 0 ? 90 : 0}x30` });
     // One wait per minute: slow queues' waits fall between 128 s and 256 s, the others' under 1 s.
     for (const le of BUCKETS) {
       const counts = !q.slowWaits || Number(le) >= 256 || le === '+Inf' ? '0+1x30' : '0x30';
@@ -94,7 +97,10 @@ describe('shipped rules over two shards: the same answers as over one exporter',
         {
           expr: expr('QueueNoAvailableAgents'),
           eval_time: '20m',
-          exp_samples: QUEUES.filter((q) => q.depth >= 1 && q.idle === 0).map((q) => ({ labels: labels(queueKey(q)), value: q.depth })),
+          exp_samples: QUEUES.filter((q) => q.depth >= 1 && q.idle === 0).map((q) => ({
+            labels: labels({ ...queueKey(q), media_type: 'voice' }),
+            value: q.depth,
+          })),
         },
         // 2 offers a minute: 30 in 15 minutes per queue, whichever instance counted them.
         {
@@ -108,11 +114,12 @@ describe('shipped rules over two shards: the same answers as over one exporter',
           eval_time: '20m',
           exp_samples: slow.map((q) => ({ labels: labels({ ...queueKey(q), media_type: 'voice' }), value: 0.5 })),
         },
-        // p95 of waits spread evenly in (128 s, 256 s]: 128 + 0.95 × 128 = 249.6 s (rounded to tenths for float noise).
+        // p95 of waits spread evenly in (128 s, 256 s]: 128 + 0.95 × 128 = 249.6 s (rounded to tenths for float noise),
+        // over twice the 20 s target.
         {
           expr: `round((${expr('WaitTimeDegradation')}) * 10)`,
           eval_time: '20m',
-          exp_samples: slow.map((q) => ({ labels: labels(queueKey(q)), value: 2496 })),
+          exp_samples: slow.map((q) => ({ labels: labels({ ...queueKey(q), media_type: 'voice' }), value: 2496 })),
         },
       ],
     };
