@@ -1,0 +1,40 @@
+// Reads a dashboard JSON, writes its module (formatted by biome, like the rest of the tree), imports the module
+// back and compares what it builds with the input.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Difference, dashboardDifferences } from './equivalence.ts';
+import { importDashboard } from './write-module.ts';
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+
+export interface ImportReport {
+  readonly outFile: string;
+  readonly functionName: string;
+  readonly warnings: readonly string[];
+  readonly differences: readonly Difference[];
+}
+
+/** Formats TypeScript source with the repository's biome configuration. */
+export function formatWithBiome(source: string): string {
+  return execFileSync(join(ROOT, 'node_modules/.bin/biome'), ['format', '--stdin-file-path=imported.ts'], { cwd: ROOT, input: source, encoding: 'utf8' });
+}
+
+export async function importToFile(inputPath: string, outPath?: string): Promise<ImportReport> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(inputPath, 'utf8'));
+  } catch (error) {
+    throw new Error(`${inputPath}: cannot read a dashboard JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const result = importDashboard(json, basename(inputPath));
+  const outFile = resolve(outPath ?? join(ROOT, 'dashboards', `${basename(inputPath, '.json')}.imported.ts`));
+  writeFileSync(outFile, formatWithBiome(result.source));
+  const module = (await import(pathToFileURL(outFile).href)) as Record<string, () => { build(): unknown }>;
+  const builder = module[result.functionName];
+  if (builder === undefined) throw new Error(`${outFile} does not export ${result.functionName}`);
+  const rebuilt = JSON.parse(JSON.stringify(builder().build())) as unknown;
+  return { outFile, functionName: result.functionName, warnings: result.warnings, differences: dashboardDifferences(json, rebuilt) };
+}

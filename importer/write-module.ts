@@ -1,0 +1,240 @@
+// Turns a dashboard's JSON into a TypeScript module that rebuilds it with the foundation SDK's builders. The
+// source is built with ts-morph (imports, the exported function, the helper functions it needs); each builder
+// chain is written with a code writer. What the SDK has no builder or method for becomes a warning and a
+// `// TODO(import): …` comment where it was, never a silent loss.
+
+import { type CodeBlockWriter, Project, type SourceFile } from 'ts-morph';
+import { DASHBOARD, PANELS, PROMETHEUS_QUERY, ROW, VARIABLES, defaultsOf, settersOf, switchesOf, type BuilderKind, type Setter } from './sdk-builders.ts';
+import { deepEqual } from './equivalence.ts';
+import { enumOf, fits } from './sdk-types.ts';
+
+type Json = Record<string, unknown>;
+
+export interface ImportResult {
+  /** The module's source, unformatted (the CLI formats it with biome). */
+  readonly source: string;
+  /** The exported function that returns the dashboard builder. */
+  readonly functionName: string;
+  /** One line per thing the module does not rebuild or rebuilds verbatim, each also a TODO(import) in the module. */
+  readonly warnings: readonly string[];
+}
+
+const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+class ModuleWriter {
+  readonly warnings: string[] = [];
+  readonly modules = new Set<string>(['dashboard']);
+  usesVerbatim = false;
+  usesBuilt = false;
+
+  constructor(private readonly writer: CodeBlockWriter) {}
+
+  private todo(where: string, message: string): void {
+    this.warnings.push(`${where}: ${message}`);
+    this.writer.writeLine(`// TODO(import): ${where}: ${message.replaceAll('\n', ' ')}`);
+  }
+
+  private literal(value: unknown): string {
+    return JSON.stringify(value);
+  }
+
+  /** A literal where it type-checks, an enum member where the type is an enum, verbatim(…) only otherwise. */
+  private typed(value: unknown, typeText: string, module: string): string {
+    if (fits(value, typeText, module)) return this.literal(value);
+    const enumeration = enumOf(typeText, module);
+    const member = enumeration?.members.get(value);
+    if (enumeration !== undefined && member !== undefined) {
+      this.modules.add(enumeration.module);
+      return `${enumeration.module}.${enumeration.name}.${member}`;
+    }
+    this.usesVerbatim = true;
+    return `verbatim(${this.literal(value)})`;
+  }
+
+  private argument(kindOf: BuilderKind, setter: Setter, value: unknown): string {
+    const builderOf = /^cog\.Builder<(.+)>(\[\])?$/s.exec(setter.parameterType.trim())?.[1] ?? 'unknown';
+    if (setter.shape === 'builder') {
+      this.usesBuilt = true;
+      return `built(${this.typed(value, builderOf, kindOf.module)})`;
+    }
+    if (setter.shape === 'builders') {
+      this.usesBuilt = true;
+      return `[${(value as unknown[]).map((v) => `built(${this.typed(v, builderOf, kindOf.module)})`).join(', ')}]`;
+    }
+    return this.typed(value, setter.parameterType, kindOf.module);
+  }
+
+  /**
+   * Writes `.method(value)` for every key of `json` under `prefix` that a setter writes; recurses into objects
+   * the SDK sets field by field; a key no setter writes is a TODO unless it equals what the builder produces anyway.
+   */
+  private setters(kindOf: BuilderKind, json: Json, defaults: unknown, where: string, skip: ReadonlySet<string>, prefix = ''): void {
+    const setters = settersOf(kindOf);
+    for (const [key, value] of Object.entries(json)) {
+      const path = prefix + key;
+      if (skip.has(path)) continue;
+      const fallback = isObject(defaults) ? defaults[key] : undefined;
+      const setter = setters.get(path);
+      if (setter !== undefined && !(setter.shape === 'builders' && !Array.isArray(value))) {
+        this.writer.writeLine(`.${setter.method}(${this.argument(kindOf, setter, value)})`);
+      } else if (isObject(value) && [...setters.keys()].some((p) => p.startsWith(`${path}.`))) {
+        this.setters(kindOf, value, fallback, where, skip, `${path}.`);
+      } else if (!deepEqual(value, fallback)) {
+        this.todo(where, `\`${path}\` = ${this.literal(value)} has no ${kindOf.module}.${kindOf.className} method; not rebuilt`);
+      }
+    }
+  }
+
+  private chain(kindOf: BuilderKind, json: Json, where: string, skip: readonly string[] = []): void {
+    this.modules.add(kindOf.module);
+    const ctorKey = kindOf.constructorKey;
+    const ctorArg = ctorKey === undefined ? '' : this.literal(json[ctorKey] ?? '');
+    this.writer.write(`new ${kindOf.module}.${kindOf.className}(${ctorArg})`).newLine();
+    const covered = new Set([...skip, ...(ctorKey === undefined ? [] : [ctorKey])]);
+    this.writer.indent(() => {
+      // Methods without an argument (instant(), range(), editable()) set several keys at once.
+      for (const [method, writes] of switchesOf(kindOf)) {
+        if (Object.entries(writes).every(([path, value]) => !covered.has(path) && path in json && deepEqual(json[path], value))) {
+          this.writer.writeLine(`.${method}()`);
+          for (const path of Object.keys(writes)) covered.add(path);
+        }
+      }
+      this.setters(kindOf, json, defaultsOf(kindOf), where, covered);
+    });
+  }
+
+  dashboard(json: Json): void {
+    // schemaVersion is the SDK's (see equivalence.ts): Grafana migrates an older dashboard on load.
+    this.chain(DASHBOARD, json, 'dashboard', ['panels', 'templating', 'schemaVersion']);
+    this.writer.indent(() => {
+      const templating = json.templating;
+      const variables = isObject(templating) && Array.isArray(templating.list) ? (templating.list as Json[]) : [];
+      for (const variable of variables) this.variable(variable);
+      for (const panel of Array.isArray(json.panels) ? (json.panels as Json[]) : []) {
+        if (panel.type === 'row') {
+          this.writer.write('.withRow(');
+          this.row(panel);
+          this.writer.writeLine(')');
+        } else this.panelCall(panel);
+      }
+    });
+  }
+
+  private variable(variable: Json): void {
+    const kindOf = VARIABLES.get(String(variable.type));
+    const where = `variable ${this.literal(variable.name)}`;
+    if (kindOf === undefined) {
+      this.todo(where, `variable type ${this.literal(variable.type)} has no SDK builder; copied verbatim`);
+      this.usesBuilt = true;
+      this.usesVerbatim = true;
+      this.writer.writeLine(`.withVariable(built(verbatim(${this.literal(variable)})))`);
+      return;
+    }
+    this.writer.write('.withVariable(');
+    this.chain(kindOf, variable, where, ['type']);
+    this.writer.writeLine(')');
+  }
+
+  private row(row: Json): void {
+    this.chain(ROW, row, `row ${this.literal(row.title)}`, ['type', 'panels']);
+    this.writer.indent(() => {
+      for (const panel of Array.isArray(row.panels) ? (row.panels as Json[]) : []) this.panelCall(panel);
+    });
+  }
+
+  private panelCall(panel: Json): void {
+    const where = `panel ${this.literal(panel.title)} (id ${this.literal(panel.id)})`;
+    if (panel.libraryPanel !== undefined) {
+      this.todo(where, 'library panel: its model lives in Grafana, not in this JSON; not rebuilt');
+      return;
+    }
+    const kindOf = PANELS.get(String(panel.type));
+    if (kindOf === undefined) {
+      this.todo(where, `panel type ${this.literal(panel.type)} has no SDK builder; not rebuilt: ${this.literal(panel)}`);
+      return;
+    }
+    const datasourceType = isObject(panel.datasource) ? panel.datasource.type : undefined;
+    if (datasourceType !== undefined && datasourceType !== 'prometheus' && datasourceType !== '-- Mixed --') {
+      this.todo(where, `datasource type ${this.literal(datasourceType)} is not Prometheus; kept as written`);
+    }
+    this.writer.write('.withPanel(');
+    this.chain(kindOf, panel, where, ['type', 'targets']);
+    this.writer.indent(() => {
+      const panelDatasource = isObject(panel.datasource) ? panel.datasource : undefined;
+      for (const target of Array.isArray(panel.targets) ? (panel.targets as Json[]) : []) this.target(target, panelDatasource, where);
+    });
+    this.writer.writeLine(')');
+  }
+
+  private target(target: Json, panelDatasource: Json | undefined, where: string): void {
+    const datasource = isObject(target.datasource) ? target.datasource : panelDatasource;
+    const type = datasource?.type;
+    if (type !== 'prometheus') {
+      this.todo(`${where} query ${this.literal(target.refId)}`, `datasource type ${this.literal(type)} is not Prometheus; copied verbatim`);
+      this.usesBuilt = true;
+      this.usesVerbatim = true;
+      this.writer.writeLine(`.withTarget(built(verbatim(${this.literal(target)})))`);
+      return;
+    }
+    this.writer.write('.withTarget(');
+    this.chain(PROMETHEUS_QUERY, target, `${where} query ${this.literal(target.refId)}`);
+    this.writer.writeLine(')');
+  }
+}
+
+/** A camelCase function name from the dashboard's title: "Queue overview" → queueOverviewDashboard. */
+export function functionNameFor(title: string): string {
+  const words = title.match(/[A-Za-z0-9]+/g) ?? ['imported'];
+  const camel = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]?.toUpperCase() + w.slice(1).toLowerCase())).join('');
+  return `${/^[0-9]/.test(camel) ? `d${camel}` : camel}Dashboard`;
+}
+
+export function importDashboard(json: unknown, origin: string, project = new Project({ useInMemoryFileSystem: true })): ImportResult {
+  if (!isObject(json) || !Array.isArray(json.panels ?? [])) throw new Error(`${origin}: not a Grafana dashboard (expected a JSON object with a panels array)`);
+  // The API's export wraps the model: {dashboard, meta}.
+  const model = isObject(json.dashboard) ? json.dashboard : json;
+  const functionName = functionNameFor(String(model.title ?? 'imported'));
+  const file: SourceFile = project.createSourceFile('imported.ts', '', { overwrite: true });
+  let emitted: ModuleWriter | undefined;
+  file.addFunction({
+    isExported: true,
+    name: functionName,
+    returnType: 'dashboard.DashboardBuilder',
+    docs: [`Imported from ${origin} by \`npm run import\`. Rebuilds the dashboard with the foundation SDK's builders.`],
+    statements: (writer) => {
+      writer.write('return ');
+      emitted = new ModuleWriter(writer);
+      emitted.dashboard(model);
+      writer.write(';');
+    },
+  });
+  if (emitted === undefined) throw new Error('ts-morph did not write the function body');
+  const used = emitted;
+  file.insertImportDeclarations(
+    0,
+    [...used.modules].sort().map((module) => ({ namespaceImport: module, moduleSpecifier: `@grafana/grafana-foundation-sdk/${module}` })),
+  );
+  if (used.usesBuilt) {
+    file.addImportDeclaration({ namespaceImport: 'cog', moduleSpecifier: '@grafana/grafana-foundation-sdk/cog', isTypeOnly: true });
+    file.addFunction({
+      name: 'built',
+      typeParameters: ['T'],
+      parameters: [{ name: 'value', type: 'T' }],
+      returnType: 'cog.Builder<T>',
+      docs: ['A finished value where the SDK method takes a builder of it.'],
+      statements: 'return { build: () => value as T };',
+    });
+  }
+  if (used.usesVerbatim) {
+    file.addFunction({
+      name: 'verbatim',
+      typeParameters: ['T'],
+      parameters: [{ name: 'value', type: 'unknown' }],
+      returnType: 'T',
+      docs: ['A JSON value passed where the SDK types an enum or a structure (checked by the round trip, not by the types).'],
+      statements: 'return value as T;',
+    });
+  }
+  file.insertStatements(0, `// Imported by \`npm run import\` from ${origin}. TODO(import) comments mark what was not rebuilt.\n`);
+  return { source: file.getFullText(), functionName, warnings: used.warnings };
+}
