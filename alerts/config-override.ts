@@ -18,13 +18,16 @@ export type LeafKind =
   | 'optionalText'
   | 'weekdays'
   | 'clockRanges'
-  | 'timeZone';
+  | 'timeZone'
+  | 'flag';
 
 type LeafKindFor<V> = undefined extends V
   ? 'optionalUrl' | 'optionalText'
   : V extends number
     ? 'count' | 'ratio' | 'seconds'
-    : 'duration' | 'url' | 'path' | 'text' | 'weekdays' | 'clockRanges' | 'timeZone';
+    : V extends boolean
+      ? 'flag'
+      : 'duration' | 'url' | 'path' | 'text' | 'weekdays' | 'clockRanges' | 'timeZone';
 
 /** Schema key of a map whose keys the user chooses (queue-name patterns, checked as regular expressions):
  * every entry has this shape. */
@@ -33,7 +36,7 @@ export const ANY_KEY = '*';
 /** A schema mirrors its config: every key present, each leaf with a kind that fits its type; a map with
  * free keys (Record<string, V>) has one schema for all its entries under ANY_KEY. */
 export type Schema<T> = string extends keyof T ? { readonly [ANY_KEY]: SchemaOf<T[keyof T]> } : { readonly [K in keyof T]-?: SchemaOf<T[K]> };
-type SchemaOf<V> = NonNullable<V> extends string | number ? LeafKindFor<V> : Schema<NonNullable<V>>;
+type SchemaOf<V> = NonNullable<V> extends string | number | boolean ? LeafKindFor<V> : Schema<NonNullable<V>>;
 
 type SchemaNode = LeafKind | { readonly [key: string]: SchemaNode };
 
@@ -124,6 +127,7 @@ function leafProblem(kind: LeafKind, value: unknown): string | undefined {
     if (kind === 'seconds' && value === 0) return 'must be more than 0 seconds';
     return undefined;
   }
+  if (kind === 'flag') return typeof value === 'boolean' ? undefined : `expected true or false, got ${describe(value)}`;
   if (typeof value !== 'string') return `expected a string, got ${describe(value)}`;
   if (kind === 'duration') {
     const ms = parseDurationMs(value);

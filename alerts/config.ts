@@ -4,6 +4,7 @@
 // tests generate a fast variant (e.g. `for: 30s`, group_wait 1s, a local PagerDuty URL) through
 // parseAlertsConfigOverride without touching the modules.
 
+import { ALL_DELIVERY_TARGETS, type DeliveryTargets } from '../config/delivery-targets.ts';
 import { EXPORTER_JOB } from '../config/project.ts';
 import type { MediaType } from '../metrics/vocabulary.ts';
 import { ANY_KEY, mergeOverride, type Schema } from './config-override.ts';
@@ -66,6 +67,9 @@ export interface AlertsConfig {
       readonly location: string;
     };
   };
+  /** Which wrappers `npm run generate` writes besides the plain files (config/delivery-targets.ts), e.g.
+   * `{ targets: { grafanaSidecar: false } }` to drop the sidecar ConfigMaps. */
+  readonly targets: DeliveryTargets;
 }
 
 export type AlertName = keyof AlertsConfig['rules'];
@@ -98,6 +102,7 @@ export const defaultAlertsConfig: AlertsConfig = {
     slack: { apiUrlFile: '/etc/alertmanager/secrets/slack-api-url', channel: '#contact-center-alerts' },
     openingHours: { weekdays: 'monday:friday', times: '08:00-18:00', location: 'UTC' },
   },
+  targets: ALL_DELIVERY_TARGETS,
 };
 
 const alertsConfigSchema: Schema<AlertsConfig> = {
@@ -116,6 +121,7 @@ const alertsConfigSchema: Schema<AlertsConfig> = {
     slack: { apiUrlFile: 'path', channel: 'optionalText' },
     openingHours: { weekdays: 'weekdays', times: 'clockRanges', location: 'timeZone' },
   },
+  targets: { prometheusOperator: 'flag', grafanaOperator: 'flag', grafanaSidecar: 'flag', mimirRuler: 'flag', grafanaApi: 'flag' },
 };
 
 /**

@@ -1,6 +1,7 @@
 // The generator's core: a pure function from the declared modules to the exact bytes of every output
 // file, or the full list of problems. No file system access, so tests can hand it bad modules.
 
+import { ALL_DELIVERY_TARGETS, type DeliveryTargets } from '../config/delivery-targets.ts';
 import { deployArtifacts } from '../deploy/artifacts.ts';
 import type { Artifact, DashboardSource, RuleSource } from './contract.ts';
 import type { Problem } from './problems.ts';
@@ -10,6 +11,7 @@ import { renderScrapeConfig, SCRAPE_CONFIG_PATH } from './render-prometheus-conf
 import { ALERTING_RULES_PATH, RECORDING_RULES_PATH, renderAlertingRules, renderRecordingRules } from './render-rules.ts';
 import { SeriesRegistry } from './series-registry.ts';
 import { renderJson } from './stable-render.ts';
+import { deliveryTargetArtifacts } from './targets/index.ts';
 import { buildDashboard, checkDashboard, linkProblems } from './validate-dashboard.ts';
 import { checkRules } from './validate-rules.ts';
 
@@ -18,6 +20,8 @@ export interface GeneratorInputs {
   readonly ruleSources: readonly RuleSource[];
   /** The Alertmanager configuration and the module that declares it (for the header and errors). */
   readonly alertmanager: { readonly module: string; readonly config: Readonly<Record<string, unknown>> };
+  /** Which wrappers (PrometheusRule, GrafanaDashboard, …) to write too; every one when unset. */
+  readonly targets?: DeliveryTargets;
 }
 
 export type GenerateResult = { readonly ok: true; readonly artifacts: readonly Artifact[] } | { readonly ok: false; readonly problems: readonly Problem[] };
@@ -100,5 +104,9 @@ export function generateArtifacts(inputs: GeneratorInputs): GenerateResult {
     { path: DATASOURCE_PATH, content: renderDatasource() },
     ...deploy.artifacts,
   ];
+  // Wrappers for operators' delivery paths, read back from the files above so they hold exact copies.
+  const targets = deliveryTargetArtifacts(inputs.targets ?? ALL_DELIVERY_TARGETS, artifacts);
+  if (targets.problems.length > 0) return { ok: false, problems: targets.problems };
+  artifacts.push(...targets.artifacts);
   return { ok: true, artifacts: [...artifacts].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }

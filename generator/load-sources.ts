@@ -59,6 +59,7 @@ export function generatorInputs(config: AlertsConfig): GeneratorInputs {
     dashboards: call('dashboards/index.ts', 'dashboardSources', () => dashboardSources(config)),
     ruleSources: call('alerts/index.ts', 'ruleSources', () => ruleSources(config)),
     alertmanager: call('alerts/index.ts', 'alertmanagerSource', () => alertmanagerSource(config)),
+    targets: config.targets,
   };
 }
 
