@@ -3,10 +3,10 @@
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Difference, dashboardDifferences } from './equivalence.ts';
-import { importDashboard } from './write-module.ts';
+import { type Difference, dashboardDifferences, deepEqual } from './equivalence.ts';
+import { importDashboard, sourceNameFor } from './write-module.ts';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
@@ -29,12 +29,24 @@ export async function importToFile(inputPath: string, outPath?: string): Promise
   } catch (error) {
     throw new Error(`${inputPath}: cannot read a dashboard JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  const result = importDashboard(json, basename(inputPath));
   const outFile = resolve(outPath ?? join(ROOT, 'dashboards', `${basename(inputPath, '.json')}.imported.ts`));
+  const specifier = (path: string) => {
+    const from = relative(dirname(outFile), join(ROOT, path));
+    return from.startsWith('.') ? from : `./${from}`;
+  };
+  const result = importDashboard(json, {
+    origin: basename(inputPath),
+    commonModule: specifier('dashboards/common.ts'),
+    contractModule: specifier('generator/contract.ts'),
+  });
   writeFileSync(outFile, formatWithBiome(result.source));
   const module = (await import(pathToFileURL(outFile).href)) as Record<string, () => { build(): unknown }>;
   const builder = module[result.functionName];
   if (builder === undefined) throw new Error(`${outFile} does not export ${result.functionName}`);
   const rebuilt = JSON.parse(JSON.stringify(builder().build())) as unknown;
+  // The DashboardSource must build the same dashboard: `npm run generate` renders through it.
+  const source = (module as unknown as Record<string, () => { build(): unknown }>)[sourceNameFor(result.functionName)];
+  if (source === undefined || !deepEqual(JSON.parse(JSON.stringify(source().build())), rebuilt))
+    throw new Error(`${outFile}: its DashboardSource does not build the dashboard`);
   return { outFile, functionName: result.functionName, warnings: result.warnings, differences: dashboardDifferences(json, rebuilt) };
 }

@@ -6,6 +6,7 @@
 import { type CodeBlockWriter, Project, type SourceFile } from 'ts-morph';
 import { DASHBOARD, PANELS, PROMETHEUS_QUERY, ROW, VARIABLES, defaultsOf, settersOf, switchesOf, type BuilderKind, type Setter } from './sdk-builders.ts';
 import { deepEqual } from './equivalence.ts';
+import { type HelperCall, helperForBuilder, helperForValue } from './project-helpers.ts';
 import { enumOf, fits } from './sdk-types.ts';
 
 type Json = Record<string, unknown>;
@@ -26,6 +27,7 @@ class ModuleWriter {
   readonly modules = new Set<string>(['dashboard']);
   usesVerbatim = false;
   usesBuilt = false;
+  readonly helpers = new Set<string>();
 
   constructor(private readonly writer: CodeBlockWriter) {}
 
@@ -39,7 +41,19 @@ class ModuleWriter {
   }
 
   /** A literal where it type-checks, an enum member where the type is an enum, verbatim(…) only otherwise. */
+  private helper(call: HelperCall): string {
+    this.helpers.add(call.name);
+    return call.expression;
+  }
+
   private typed(value: unknown, typeText: string, module: string): string {
+    const helper = helperForValue(value);
+    if (helper !== undefined) return this.helper(helper);
+    // An array whose elements a helper writes (mergeFrames() among the transformations): element by element.
+    const element = typeText.endsWith('[]') ? typeText.slice(0, -2) : undefined;
+    if (element !== undefined && Array.isArray(value) && value.some((v) => helperForValue(v) !== undefined)) {
+      return `[${value.map((v) => this.typed(v, element, module)).join(', ')}]`;
+    }
     if (fits(value, typeText, module)) return this.literal(value);
     const enumeration = enumOf(typeText, module);
     const member = enumeration?.members.get(value);
@@ -54,6 +68,8 @@ class ModuleWriter {
   private argument(kindOf: BuilderKind, setter: Setter, value: unknown): string {
     const builderOf = /^cog\.Builder<(.+)>(\[\])?$/s.exec(setter.parameterType.trim())?.[1] ?? 'unknown';
     if (setter.shape === 'builder') {
+      const helper = helperForBuilder(value);
+      if (helper !== undefined) return this.helper(helper);
       this.usesBuilt = true;
       return `built(${this.typed(value, builderOf, kindOf.module)})`;
     }
@@ -189,7 +205,21 @@ export function functionNameFor(title: string): string {
   return `${/^[0-9]/.test(camel) ? `d${camel}` : camel}Dashboard`;
 }
 
-export function importDashboard(json: unknown, origin: string, project = new Project({ useInMemoryFileSystem: true })): ImportResult {
+/** queueOverviewDashboard → queueOverviewSource, like the hand-written modules' exports. */
+export function sourceNameFor(functionName: string): string {
+  return functionName.replace(/Dashboard$/, 'Source');
+}
+
+export interface ModuleContext {
+  /** The input's file name, for the header comment and the generated file's name ('team.json'). */
+  readonly origin: string;
+  /** Import specifiers of dashboards/common.ts and generator/contract.ts as seen from where the module is written. */
+  readonly commonModule: string;
+  readonly contractModule: string;
+}
+
+export function importDashboard(json: unknown, context: ModuleContext, project = new Project({ useInMemoryFileSystem: true })): ImportResult {
+  const { origin } = context;
   if (!isObject(json) || !Array.isArray(json.panels ?? [])) throw new Error(`${origin}: not a Grafana dashboard (expected a JSON object with a panels array)`);
   // The API's export wraps the model: {dashboard, meta}.
   const model = isObject(json.dashboard) ? json.dashboard : json;
@@ -214,6 +244,16 @@ export function importDashboard(json: unknown, origin: string, project = new Pro
     0,
     [...used.modules].sort().map((module) => ({ namespaceImport: module, moduleSpecifier: `@grafana/grafana-foundation-sdk/${module}` })),
   );
+  if (used.helpers.size > 0) file.addImportDeclaration({ namedImports: [...used.helpers].sort(), moduleSpecifier: context.commonModule });
+  // The DashboardSource dashboards/index.ts lists: adding it there makes `npm run generate` render and validate it.
+  file.addImportDeclaration({ namedImports: [{ name: 'DashboardSource', isTypeOnly: true }, 'sourceModule'], moduleSpecifier: context.contractModule });
+  file.addFunction({
+    isExported: true,
+    name: sourceNameFor(functionName),
+    returnType: 'DashboardSource',
+    docs: ['For dashboards/index.ts: `npm run generate` writes it to out/dashboards/ after validating it like the others.'],
+    statements: `return { module: sourceModule(import.meta.url), fileName: ${JSON.stringify(origin.endsWith('.json') ? origin : `${origin}.json`)}, build: () => ${functionName}().build() };`,
+  });
   if (used.usesBuilt) {
     file.addImportDeclaration({ namespaceImport: 'cog', moduleSpecifier: '@grafana/grafana-foundation-sdk/cog', isTypeOnly: true });
     file.addFunction({

@@ -41,10 +41,30 @@ describe("this project's generated dashboards round-trip", () => {
   test('the shapes the issue names are rebuilt with their SDK builders', () => {
     const overview = readFileSync(join(dir, 'queue-overview.ts'), 'utf8');
     assert.match(overview, /new table\.PanelBuilder\(\)/);
-    for (const id of ['organize', 'merge', 'calculateField']) assert.match(overview, new RegExp(`id: '${id}'`));
+    for (const id of ['organize', 'calculateField']) assert.match(overview, new RegExp(`id: '${id}'`));
     assert.match(overview, /new timeseries\.PanelBuilder\(\)/);
     assert.match(overview, /new stat\.PanelBuilder\(\)/);
     assert.match(readFileSync(join(dir, 'queue-detail.ts'), 'utf8'), /new heatmap\.PanelBuilder\(\)/);
+  });
+
+  test("this project's helpers replace literals where their output is the same value", () => {
+    const overview = readFileSync(join(dir, 'queue-overview.ts'), 'utf8');
+    assert.match(
+      overview,
+      /import \{ DATASOURCE, colorByThresholds, dashedThresholdLines, mergeFrames, thresholds \} from '\.\.\/\.\.\/\.\.\/dashboards\/common\.ts';/,
+    );
+    assert.match(overview, /\.datasource\(DATASOURCE\)/);
+    assert.match(overview, /\.thresholds\(\s*thresholds\(\[/);
+    assert.match(overview, /mergeFrames\(\)/);
+    assert.doesNotMatch(overview, /id: 'merge'/);
+  });
+
+  test('the module also exports the DashboardSource dashboards/index.ts lists, building the same dashboard', async () => {
+    const module = (await import(join(dir, 'queue-detail.ts'))) as Record<string, () => { build(): unknown; module?: string; fileName?: string }>;
+    const source = module.genesysCloudQueueDetailSource?.();
+    assert.equal(source?.fileName, 'queue-detail.json');
+    const expected = JSON.parse(readFileSync(join(GENERATED, 'queue-detail.json'), 'utf8')) as unknown;
+    assert.deepEqual(dashboardDifferences(expected, JSON.parse(JSON.stringify(source?.build()))), []);
   });
 });
 
@@ -59,6 +79,7 @@ describe('hand-made shapes', () => {
     assert.match(source, /new gauge\.PanelBuilder\(\)/);
     assert.match(source, /new text\.PanelBuilder\(\)/);
     assert.match(source, /\.instant\(\)/);
+    assert.match(source, /\.mode\(text\.TextMode\.Markdown\)/);
   });
 
   test('repeated panels (repeat, repeatDirection, maxPerRow) and query/custom variables round-trip', async () => {
