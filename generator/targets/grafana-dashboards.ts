@@ -8,7 +8,7 @@ import { DELIVERY_TARGET_FOLDERS } from '../../config/delivery-targets.ts';
 import { DASHBOARD_TAG, GRAFANA_FOLDER } from '../../config/project.ts';
 import { renderJson } from '../stable-render.ts';
 import { dashboardFrom, type GeneratedDashboard } from './generated-documents.ts';
-import type { TargetFile, ValidatingObject } from './target-file.ts';
+import { objectNameProblem, type TargetFile, type ValidatingObject } from './target-file.ts';
 
 /** The label on the Grafana instance (kind: Grafana) the operator should put the dashboards in. */
 export const GRAFANA_INSTANCE_SELECTOR = { dashboards: 'grafana' } as const;
@@ -16,8 +16,6 @@ export const GRAFANA_INSTANCE_SELECTOR = { dashboards: 'grafana' } as const;
 export const SIDECAR_LABEL = { grafana_dashboard: '1' } as const;
 /** The sidecar's folder annotation (kube-prometheus-stack `sidecar.dashboards.folderAnnotation`). */
 export const SIDECAR_FOLDER_ANNOTATION = 'grafana_folder';
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export const objectName = (dashboard: GeneratedDashboard): string => `${DASHBOARD_TAG}-${dashboard.stem}`;
 
@@ -38,8 +36,8 @@ export class GrafanaDashboard implements ValidatingObject {
   ) {}
 
   validate(): void {
-    const { name } = this.metadata;
-    if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) throw new Error(`metadata.name "${name}" is not a DNS-1123 subdomain`);
+    const nameProblem = objectNameProblem(this.metadata.name);
+    if (nameProblem !== undefined) throw new Error(nameProblem);
     if (Object.keys(this.spec.instanceSelector.matchLabels).length === 0)
       throw new Error('spec.instanceSelector.matchLabels is empty: it would match no Grafana');
     const model = JSON.parse(this.spec.json) as { uid?: unknown; title?: unknown };

@@ -11,9 +11,18 @@ import { grafanaApiPayload } from './grafana-api.ts';
 import { grafanaDashboardFile, sidecarConfigMapFile } from './grafana-dashboards.ts';
 import { mimirRulerFile } from './mimir-ruler.ts';
 import { prometheusRuleFile } from './prometheus-operator.ts';
-import type { TargetFile } from './target-file.ts';
+import { objectNameProblem, type TargetFile } from './target-file.ts';
 
 function render(file: TargetFile): Artifact | Problem {
+  const nameProblem = objectNameProblem(file.model.metadata?.name ?? '');
+  if (nameProblem !== undefined) {
+    return {
+      module: file.from,
+      item: `${file.model.kind} in out/${file.path}`,
+      message: nameProblem,
+      hint: "a dashboard's object name comes from its fileName: use lower-case letters, digits and '-' (e.g. 'queue-overview.json')",
+    };
+  }
   try {
     file.model.validate();
   } catch (error) {

@@ -14,6 +14,7 @@ import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitorin
 import { dump, load } from 'js-yaml';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { defaultAlertsConfig, parseAlertsConfigOverride } from '../../alerts/index.ts';
+import { ALL_DELIVERY_TARGETS } from '../../config/delivery-targets.ts';
 import type { Artifact } from '../../generator/contract.ts';
 import { generateArtifacts } from '../../generator/generate-artifacts.ts';
 import { generatorInputs } from '../../generator/load-sources.ts';
@@ -22,6 +23,8 @@ import { run } from '../../generator/run.ts';
 import { GrafanaDashboard } from '../../generator/targets/grafana-dashboards.ts';
 import { GRAFANA_FOLDER_UID } from '../../generator/targets/grafana-api.ts';
 import { prometheusRuleFile } from '../../generator/targets/prometheus-operator.ts';
+import { fixtureDashboard } from '../generator/fixtures/dashboard.ts';
+import { fixtureInputs } from '../generator/support/helpers.ts';
 import { changeLines, review } from '../support/review-fixtures.ts';
 
 const execute = promisify(execFile);
@@ -188,4 +191,24 @@ test('npm run review reports a generated change once: the real wrappers of both 
     [],
     'no wrapper is listed: each holds an exact copy of its side',
   );
+});
+
+test('a dashboard file name that cannot name a Kubernetes object stops the generator, naming the file and the fix', () => {
+  const result = generateArtifacts(fixtureInputs({ dashboards: [fixtureDashboard({}, 'test/fixtures/overview.ts', 'queue_overview.json')] }));
+  assert.equal(result.ok, false);
+  const problems = result.ok ? [] : result.problems.map(formatProblem);
+  for (const kind of ['GrafanaDashboard in out/grafana-operator/queue_overview.yaml', 'ConfigMap in out/grafana-sidecar/queue_overview.yaml']) {
+    assert.ok(
+      problems.some(
+        (p) =>
+          p.includes(kind) && p.includes('metadata.name "genesys-cloud-queue_overview" is not a DNS-1123 subdomain') && p.includes("'queue-overview.json'"),
+      ),
+      `${kind}:\n${problems.join('\n')}`,
+    );
+  }
+  const withoutKubernetes = generateArtifacts({
+    ...fixtureInputs({ dashboards: [fixtureDashboard({}, 'test/fixtures/overview.ts', 'queue_overview.json')] }),
+    targets: { ...ALL_DELIVERY_TARGETS, grafanaOperator: false, grafanaSidecar: false },
+  });
+  assert.equal(withoutKubernetes.ok, true, 'the plain files and the other targets do not need Kubernetes names');
 });
