@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import * as barchart from '@grafana/grafana-foundation-sdk/barchart';
+import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as gauge from '@grafana/grafana-foundation-sdk/gauge';
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
@@ -71,6 +72,43 @@ export const VARIABLES: ReadonlyMap<string, BuilderKind> = new Map([
   ['textbox', kind('dashboard', 'TextBoxVariableBuilder', (n) => new dashboard.TextBoxVariableBuilder(n), 'name')],
   ['adhoc', kind('dashboard', 'AdHocVariableBuilder', (n) => new dashboard.AdHocVariableBuilder(n), 'name')],
 ]);
+
+const NAMESPACES: Readonly<Record<string, unknown>> = {
+  bargauge,
+  barchart,
+  common,
+  dashboard,
+  gauge,
+  heatmap,
+  histogram,
+  logs,
+  piechart,
+  prometheus,
+  stat,
+  statetimeline,
+  statushistory,
+  table,
+  text,
+  timeseries,
+};
+const nestedCache = new Map<string, BuilderKind | undefined>();
+
+/**
+ * The SDK builder of a type a method takes as `cog.Builder<module.Name>` (common.VizLegendOptions →
+ * common.VizLegendOptionsBuilder), when there is one without constructor arguments.
+ */
+export function builderFor(typeText: string): BuilderKind | undefined {
+  if (nestedCache.has(typeText)) return nestedCache.get(typeText);
+  const [module, name] = typeText.split('.');
+  const namespace = module === undefined ? undefined : (NAMESPACES[module] as Record<string, unknown> | undefined);
+  const constructor = name === undefined ? undefined : namespace?.[`${name}Builder`];
+  const found =
+    typeof constructor === 'function' && constructor.length === 0 && module !== undefined
+      ? kind(module, `${name}Builder`, () => new (constructor as new () => unknown)())
+      : undefined;
+  nestedCache.set(typeText, found);
+  return found;
+}
 
 /** How a method takes its argument: the value itself, a builder of it, or an array of builders. */
 export type ArgumentShape = 'value' | 'builder' | 'builders';

@@ -4,7 +4,19 @@
 // `// TODO(import): …` comment where it was, never a silent loss.
 
 import { type CodeBlockWriter, Project, type SourceFile } from 'ts-morph';
-import { DASHBOARD, PANELS, PROMETHEUS_QUERY, ROW, VARIABLES, defaultsOf, settersOf, switchesOf, type BuilderKind, type Setter } from './sdk-builders.ts';
+import {
+  DASHBOARD,
+  PANELS,
+  PROMETHEUS_QUERY,
+  ROW,
+  VARIABLES,
+  builderFor,
+  defaultsOf,
+  settersOf,
+  switchesOf,
+  type BuilderKind,
+  type Setter,
+} from './sdk-builders.ts';
 import { deepEqual } from './equivalence.ts';
 import { type HelperCall, helperForBuilder, helperForValue } from './project-helpers.ts';
 import { enumOf, fits } from './sdk-types.ts';
@@ -65,11 +77,35 @@ class ModuleWriter {
     return `verbatim(${this.literal(value)})`;
   }
 
+  /**
+   * `new common.VizLegendOptionsBuilder().displayMode(…)…` for a value its SDK builder rebuilds exactly: every key
+   * has a setter, and replaying the calls on a real builder gives the value back (so no default sneaks in).
+   */
+  private nestedBuilder(typeText: string, value: unknown): string | undefined {
+    const kindOf = builderFor(typeText);
+    if (kindOf === undefined || !isObject(value)) return undefined;
+    const setters = settersOf(kindOf);
+    const replay = kindOf.create('');
+    const calls: [Setter, unknown][] = [];
+    for (const [key, v] of Object.entries(value)) {
+      const setter = setters.get(key);
+      if (setter === undefined || setter.shape === 'builders') return undefined;
+      calls.push([setter, v]);
+      const method = replay[setter.method] as (argument: unknown) => unknown;
+      method.call(replay, setter.shape === 'builder' ? { build: () => v } : v);
+    }
+    if (!deepEqual(JSON.parse(JSON.stringify(replay.build())), value)) return undefined;
+    this.modules.add(kindOf.module);
+    return `new ${kindOf.module}.${kindOf.className}()${calls.map(([setter, v]) => `.${setter.method}(${this.argument(kindOf, setter, v)})`).join('')}`;
+  }
+
   private argument(kindOf: BuilderKind, setter: Setter, value: unknown): string {
     const builderOf = /^cog\.Builder<(.+)>(\[\])?$/s.exec(setter.parameterType.trim())?.[1] ?? 'unknown';
     if (setter.shape === 'builder') {
       const helper = helperForBuilder(value);
       if (helper !== undefined) return this.helper(helper);
+      const nested = this.nestedBuilder(builderOf, value);
+      if (nested !== undefined) return nested;
       this.usesBuilt = true;
       return `built(${this.typed(value, builderOf, kindOf.module)})`;
     }

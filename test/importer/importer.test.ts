@@ -59,6 +59,13 @@ describe("this project's generated dashboards round-trip", () => {
     assert.doesNotMatch(overview, /id: 'merge'/);
   });
 
+  test("nested values become the SDK's own builders where replaying them gives the value back", () => {
+    const detail = readFileSync(join(dir, 'queue-detail.ts'), 'utf8');
+    assert.match(detail, /\.legend\(\s*new common\.VizLegendOptionsBuilder\(\)[\s\S]{0,80}\.displayMode\(common\.LegendDisplayMode\.Table\)/);
+    assert.match(detail, /\.reduceOptions\(\s*new common\.ReduceDataOptionsBuilder\(\)/);
+    assert.match(detail, /\.tooltip\(\s*new common\.VizTooltipOptionsBuilder\(\)/);
+  });
+
   test('the module also exports the DashboardSource dashboards/index.ts lists, building the same dashboard', async () => {
     const module = (await import(join(dir, 'queue-detail.ts'))) as Record<string, () => { build(): unknown; module?: string; fileName?: string }>;
     const source = module.genesysCloudQueueDetailSource?.();
@@ -80,6 +87,8 @@ describe('hand-made shapes', () => {
     assert.match(source, /new text\.PanelBuilder\(\)/);
     assert.match(source, /\.instant\(\)/);
     assert.match(source, /\.mode\(text\.TextMode\.Markdown\)/);
+    // Every value here has a builder or a literal the compiler checks: nothing is passed verbatim.
+    assert.doesNotMatch(source, /verbatim\(/);
   });
 
   test('repeated panels (repeat, repeatDirection, maxPerRow) and query/custom variables round-trip', async () => {
