@@ -79,7 +79,7 @@ describe('npm run review in a temporary clone', () => {
   test('a commit that edits a query, moves a panel and changes an alert: exactly those three changes, the SVG, and JSON', () => {
     edit('dashboards/queue-overview.ts', 'waitQuantilePerQueue(0.95, SELECTED)', 'waitQuantilePerQueue(0.99, SELECTED)');
     edit('dashboards/queue-overview.ts', /, (cell\(agentCapacityPanel\(\), 12, 9\))\],/, '],\n    [$1],');
-    edit('alerts/config.ts', "QueueDepthCritical: { for: '5m',", "QueueDepthCritical: { for: '10m',");
+    edit('alerts/rule-settings.ts', "QueueDepthCritical: { for: duration('5m'),", "QueueDepthCritical: { for: duration('10m'),");
     git('commit', '--quiet', '-am', 'p99, agent capacity on its own line, QueueDepthCritical for 10m');
     const out = join(temp, 'review-out');
     const result = runReview(['--base', 'HEAD~1', '--out', out, '--format', 'json']);
