@@ -8,9 +8,10 @@ import { importToFile } from './importer/import-file.ts';
 const program = new Command('import')
   .description('write a TypeScript module that rebuilds an existing Grafana dashboard JSON')
   .argument('<dashboard.json>', 'a dashboard JSON (the model, or the API export {dashboard, meta})')
-  .option('--out <file.ts>', 'where to write the module (default: dashboards/<uid or title>.ts)')
-  .action(async (input: string, options: { out?: string }) => {
-    const report = await importToFile(input, options.out);
+  .option('--out <file.ts>', 'where to write the module (default: dashboards/<input name>.imported.ts)')
+  .option('--force', 'replace the --out file if it exists')
+  .action(async (input: string, options: { out?: string; force?: boolean }) => {
+    const report = await importToFile(input, options);
     for (const warning of report.warnings) console.warn(`warning: ${warning}`);
     console.log(`wrote ${report.outFile} (export ${report.functionName})`);
     if (report.differences.length === 0) console.log('round trip: equivalent to the input');

@@ -2,7 +2,7 @@
 // back and compares what it builds with the input.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Difference, dashboardDifferences, deepEqual } from './equivalence.ts';
@@ -22,14 +22,22 @@ export function formatWithBiome(source: string): string {
   return execFileSync(join(ROOT, 'node_modules/.bin/biome'), ['format', '--stdin-file-path=imported.ts'], { cwd: ROOT, input: source, encoding: 'utf8' });
 }
 
-export async function importToFile(inputPath: string, outPath?: string): Promise<ImportReport> {
+export interface ImportOptions {
+  /** Where to write the module; default dashboards/<input name>.imported.ts. */
+  readonly out?: string;
+  /** Replace an existing file (an earlier import may have been edited since: refused without it). */
+  readonly force?: boolean;
+}
+
+export async function importToFile(inputPath: string, options: ImportOptions = {}): Promise<ImportReport> {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(inputPath, 'utf8'));
   } catch (error) {
     throw new Error(`${inputPath}: cannot read a dashboard JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  const outFile = resolve(outPath ?? join(ROOT, 'dashboards', `${basename(inputPath, '.json')}.imported.ts`));
+  const outFile = resolve(options.out ?? join(ROOT, 'dashboards', `${basename(inputPath, '.json')}.imported.ts`));
+  if (existsSync(outFile) && options.force !== true) throw new Error(`${outFile} exists: choose another --out, or pass --force to replace it`);
   const specifier = (path: string) => {
     const from = relative(dirname(outFile), join(ROOT, path));
     return from.startsWith('.') ? from : `./${from}`;

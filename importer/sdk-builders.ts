@@ -101,10 +101,10 @@ export function builderFor(typeText: string): BuilderKind | undefined {
   if (nestedCache.has(typeText)) return nestedCache.get(typeText);
   const [module, name] = typeText.split('.');
   const namespace = module === undefined ? undefined : (NAMESPACES[module] as Record<string, unknown> | undefined);
-  const constructor = name === undefined ? undefined : namespace?.[`${name}Builder`];
+  const builderClass = name === undefined ? undefined : namespace?.[`${name}Builder`];
   const found =
-    typeof constructor === 'function' && constructor.length === 0 && module !== undefined
-      ? kind(module, `${name}Builder`, () => new (constructor as new () => unknown)())
+    typeof builderClass === 'function' && builderClass.length === 0 && module !== undefined
+      ? kind(module, `${name}Builder`, () => new (builderClass as new () => unknown)())
       : undefined;
   nestedCache.set(typeText, found);
   return found;

@@ -23,7 +23,7 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const moduleFor = (json: string, name: string) => importToFile(json, join(dir, `${name}.ts`));
+const moduleFor = (json: string, name: string) => importToFile(json, { out: join(dir, `${name}.ts`), force: true });
 
 describe("this project's generated dashboards round-trip", () => {
   for (const file of readdirSync(GENERATED).filter((f) => f.endsWith('.json'))) {
@@ -141,6 +141,39 @@ test('every written module passes the typecheck and the biome format check', () 
     });
     assert.equal(formatted, text, `${file} is not biome-formatted`);
   }
+});
+
+describe('the command', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'import.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  test('prints each warning, where it wrote the module and each round-trip difference', () => {
+    const result = run(join(FIXTURES, 'unsupported.json'), '--out', join(dir, 'cli-unsupported.ts'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('warning: ')).length, 5, result.stderr);
+    assert.match(result.stdout, /^wrote .*cli-unsupported\.ts \(export unsupportedPiecesDashboard\)$/m);
+    assert.match(result.stdout, /^round trip: 3 difference\(s\)/m);
+    assert.match(result.stdout, /^ {2}panels\[id=2\]: expected \{"type":"grafana-worldmap-panel"/m);
+  });
+
+  test('refuses to replace an existing module without --force, and names the fix', () => {
+    const out = join(dir, 'cli-existing.ts');
+    writeFileSync(out, '// edited by hand\n');
+    const refused = run(join(FIXTURES, 'rows.json'), '--out', out);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /cli-existing\.ts exists: choose another --out, or pass --force to replace it/);
+    assert.equal(readFileSync(out, 'utf8'), '// edited by hand\n');
+    const forced = run(join(FIXTURES, 'rows.json'), '--out', out, '--force');
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.match(forced.stdout, /round trip: equivalent to the input/);
+  });
+
+  test('a file that is not JSON is an error naming the file', () => {
+    const bad = join(dir, 'not-json.json');
+    writeFileSync(bad, '{ "title": ');
+    const result = run(bad, '--out', join(dir, 'never-written.ts'));
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /not-json\.json: cannot read a dashboard JSON/);
+  });
 });
 
 describe('equivalence is strict', () => {
