@@ -57,8 +57,8 @@ describe('user variables', () => {
       interpolate('x{queue_name=~"$queue"}', context({ variables: { queue: { definition: queue, selection: all } } })),
       'x{queue_name=~"(A|B\\\\.C)"}',
     );
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} variable syntax, not a JavaScript template
     assert.equal(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} variable syntax, not a JavaScript template
       interpolate('x{queue_name=~"${queue}"}', context({ variables: { queue: { definition: queueWithAllValue, selection: all } } })),
       'x{queue_name=~".*"}',
     );

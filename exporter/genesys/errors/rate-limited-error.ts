@@ -11,7 +11,7 @@ export class RateLimitedError extends GenesysApiError {
         ? `rate limited (429) on ${details.attempts === 1 ? 'the only attempt' : `all ${details.attempts} attempts`}`
         : `not sent: Genesys Cloud asked for no requests before ${details.pausedUntil.toISOString()} (Retry-After)`;
     super(
-      `${what}; lower the exporter's requests-per-minute budget ` + "or check which other integrations share this OAuth client's budget of 300 per minute",
+      `${what}; lower the exporter's requests-per-minute budget or check which other integrations share this OAuth client's budget of 300 per minute`,
       details,
     );
     this.retryAfterSeconds = details.retryAfterSeconds;
