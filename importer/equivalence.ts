@@ -2,7 +2,8 @@
 //
 // Equivalent means: after ignoring the dashboard's own `id`, `version` and `iteration` (Grafana's bookkeeping,
 // set per instance and per save) and `schemaVersion` (the SDK writes the schema version it models; Grafana
-// migrates an older dashboard to it on load, so the imported one says what it is at once), every key present on both sides has a structurally equal value (objects by
+// migrates an older dashboard to it on load, so the imported one says what it is at once), and each panel's
+// `pluginVersion` (the version of the plugin that last saved it, rewritten by Grafana on every load), every key present on both sides has a structurally equal value (objects by
 // key, arrays element by element in order, numbers/strings/booleans/null by ===), and a key present on one side
 // only is allowed only when its value equals the SDK's default for that key (what an empty builder of the same
 // kind produces: the dashboard, a row, a panel of that type, a variable of that type, a Prometheus query). Panel
@@ -33,6 +34,7 @@ export interface Difference {
 }
 
 const IGNORED_AT_ROOT = new Set(['id', 'version', 'iteration', 'schemaVersion']);
+const IGNORED_IN_PANELS = new Set(['pluginVersion']);
 
 /** The defaults for the elements of the arrays whose elements are builders of their own. */
 function elementDefaults(parentPath: string, key: string, element: unknown): unknown {
@@ -71,6 +73,7 @@ function compare(expected: unknown, actual: unknown, defaults: unknown, path: st
   if (isObject(expected) && isObject(actual)) {
     for (const key of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
       if (path === '' && IGNORED_AT_ROOT.has(key)) continue;
+      if (/panels(\[id=\d+\]|\.\d+)$/.test(path) && IGNORED_IN_PANELS.has(key)) continue;
       const fallback = isObject(defaults) ? defaults[key] : undefined;
       const childPath = path === '' ? key : `${path}.${key}`;
       if (!(key in actual)) {

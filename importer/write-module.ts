@@ -210,7 +210,8 @@ class ModuleWriter {
       this.todo(where, `datasource type ${this.literal(datasourceType)} is not Prometheus; kept as written`);
     }
     this.writer.write('.withPanel(');
-    this.chain(kindOf, panel, where, ['type', 'targets']);
+    // pluginVersion is Grafana's bookkeeping, rewritten on load (see equivalence.ts).
+    this.chain(kindOf, panel, where, ['type', 'targets', 'pluginVersion']);
     this.writer.indent(() => {
       const panelDatasource = isObject(panel.datasource) ? panel.datasource : undefined;
       for (const target of Array.isArray(panel.targets) ? (panel.targets as Json[]) : []) this.target(target, panelDatasource, where);

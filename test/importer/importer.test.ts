@@ -101,13 +101,24 @@ describe('hand-made shapes', () => {
     assert.match(source, /\.repeatDirection\('v'\)/);
     assert.match(source, /new dashboard\.QueryVariableBuilder\('queue'\)/);
     assert.match(source, /new dashboard\.CustomVariableBuilder\('window'\)/);
+    assert.match(source, /new dashboard\.RowBuilder\('Queue \$queue'\)[\s\S]{0,120}\.repeat\('queue'\)/);
+  });
+
+  test("the API's export ({dashboard, meta}) imports like the bare model", async () => {
+    const model = JSON.parse(readFileSync(join(FIXTURES, 'repeated.json'), 'utf8')) as unknown;
+    const wrapped = join(dir, 'wrapped.json');
+    writeFileSync(wrapped, JSON.stringify({ dashboard: model, meta: { folderUid: 'ops', version: 3 } }));
+    const report = await moduleFor(wrapped, 'wrapped');
+    assert.deepEqual(report.warnings, []);
+    assert.deepEqual(report.differences, []);
+    assert.match(readFileSync(report.outFile, 'utf8'), /new dashboard\.DashboardBuilder\('Repeated panels'\)/);
   });
 
   test('unsupported pieces are warnings and TODOs, and the round trip reports exactly those losses', async () => {
     const report = await moduleFor(join(FIXTURES, 'unsupported.json'), 'unsupported');
     const source = readFileSync(report.outFile, 'utf8');
     const expectedWarnings = [
-      /^panel "Kept" \(id 1\): `pluginVersion` = "10\.4\.0" has no timeseries\.PanelBuilder method/,
+      /^panel "Kept" \(id 1\): `ownerTeam` = "contact-center" has no timeseries\.PanelBuilder method/,
       /^panel "World map" \(id 2\): panel type "grafana-worldmap-panel" has no SDK builder/,
       /^panel "Shared panel" \(id 3\): library panel/,
       /^panel "Logs" \(id 4\): datasource type "loki" is not Prometheus/,
@@ -122,7 +133,7 @@ describe('hand-made shapes', () => {
     assert.match(source, /sum by \(country\) \(visits\)/);
     assert.deepEqual(
       report.differences.map((d) => d.path),
-      ['panels[id=1].pluginVersion', 'panels[id=2]', 'panels[id=3]'],
+      ['panels[id=1].ownerTeam', 'panels[id=2]', 'panels[id=3]'],
     );
   });
 });
@@ -150,6 +161,7 @@ describe('the command', () => {
     const result = run(join(FIXTURES, 'unsupported.json'), '--out', join(dir, 'cli-unsupported.ts'));
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('warning: ')).length, 5, result.stderr);
+    assert.match(result.stdout, /^ {2}panels\[id=1\]\.ownerTeam: expected "contact-center", rebuilt undefined$/m);
     assert.match(result.stdout, /^wrote .*cli-unsupported\.ts \(export unsupportedPiecesDashboard\)$/m);
     assert.match(result.stdout, /^round trip: 3 difference\(s\)/m);
     assert.match(result.stdout, /^ {2}panels\[id=2\]: expected \{"type":"grafana-worldmap-panel"/m);
