@@ -95,17 +95,25 @@ const nestedCache = new Map<string, BuilderKind | undefined>();
 
 /**
  * The SDK builder of a type a method takes as `cog.Builder<module.Name>` (common.VizLegendOptions →
- * common.VizLegendOptionsBuilder), when there is one without constructor arguments.
+ * common.VizLegendOptionsBuilder), with no constructor argument or one that lands on a single key
+ * (dashboard.DashboardLinkBuilder(title)).
  */
 export function builderFor(typeText: string): BuilderKind | undefined {
   if (nestedCache.has(typeText)) return nestedCache.get(typeText);
   const [module, name] = typeText.split('.');
   const namespace = module === undefined ? undefined : (NAMESPACES[module] as Record<string, unknown> | undefined);
   const builderClass = name === undefined ? undefined : namespace?.[`${name}Builder`];
-  const found =
-    typeof builderClass === 'function' && builderClass.length === 0 && module !== undefined
-      ? kind(module, `${name}Builder`, () => new (builderClass as new () => unknown)())
-      : undefined;
+  let found: BuilderKind | undefined;
+  if (typeof builderClass === 'function' && module !== undefined && builderClass.length <= 1) {
+    const Builder = builderClass as new (argument?: string) => { build(): unknown };
+    if (builderClass.length === 0) found = kind(module, `${name}Builder`, () => new Builder());
+    else {
+      const marker = 'importer-constructor-sentinel';
+      const built = new Builder(marker).build();
+      const key = typeof built === 'object' && built !== null ? Object.entries(built).find(([, v]) => v === marker)?.[0] : undefined;
+      if (key !== undefined) found = kind(module, `${name}Builder`, (argument) => new Builder(argument), key);
+    }
+  }
   nestedCache.set(typeText, found);
   return found;
 }

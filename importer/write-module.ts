@@ -85,9 +85,13 @@ class ModuleWriter {
     const kindOf = builderFor(typeText);
     if (kindOf === undefined || !isObject(value)) return undefined;
     const setters = settersOf(kindOf);
-    const replay = kindOf.create('');
+    const ctorKey = kindOf.constructorKey;
+    if (ctorKey !== undefined && typeof value[ctorKey] !== 'string') return undefined;
+    const ctorArg = ctorKey === undefined ? '' : String(value[ctorKey]);
+    const replay = kindOf.create(ctorArg);
     const calls: [Setter, unknown][] = [];
     for (const [key, v] of Object.entries(value)) {
+      if (key === ctorKey) continue;
       const setter = setters.get(key);
       if (setter === undefined || setter.shape === 'builders') return undefined;
       calls.push([setter, v]);
@@ -96,7 +100,7 @@ class ModuleWriter {
     }
     if (!deepEqual(JSON.parse(JSON.stringify(replay.build())), value)) return undefined;
     this.modules.add(kindOf.module);
-    return `new ${kindOf.module}.${kindOf.className}()${calls.map(([setter, v]) => `.${setter.method}(${this.argument(kindOf, setter, v)})`).join('')}`;
+    return `new ${kindOf.module}.${kindOf.className}(${ctorKey === undefined ? '' : this.literal(ctorArg)})${calls.map(([setter, v]) => `.${setter.method}(${this.argument(kindOf, setter, v)})`).join('')}`;
   }
 
   private argument(kindOf: BuilderKind, setter: Setter, value: unknown): string {
@@ -110,8 +114,13 @@ class ModuleWriter {
       return `built(${this.typed(value, builderOf, kindOf.module)})`;
     }
     if (setter.shape === 'builders') {
-      this.usesBuilt = true;
-      return `[${(value as unknown[]).map((v) => `built(${this.typed(v, builderOf, kindOf.module)})`).join(', ')}]`;
+      const elements = (value as unknown[]).map((v) => {
+        const nested = this.nestedBuilder(builderOf, v);
+        if (nested !== undefined) return nested;
+        this.usesBuilt = true;
+        return `built(${this.typed(v, builderOf, kindOf.module)})`;
+      });
+      return `[${elements.join(', ')}]`;
     }
     return this.typed(value, setter.parameterType, kindOf.module);
   }
