@@ -14,6 +14,7 @@ const program = new Command('import')
     const report = await importToFile(input, options);
     for (const warning of report.warnings) console.warn(`warning: ${warning}`);
     console.log(`wrote ${report.outFile} (export ${report.functionName})`);
+    console.log(`to generate it with the others: list ${report.sourceName}() in dashboards/index.ts`);
     if (report.differences.length === 0) console.log('round trip: equivalent to the input');
     else {
       console.log(`round trip: ${report.differences.length} difference(s), from the warnings above:`);

@@ -2,7 +2,7 @@
 // back and compares what it builds with the input.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Difference, dashboardDifferences, deepEqual } from './equivalence.ts';
@@ -10,9 +10,13 @@ import { importDashboard, sourceNameFor } from './write-module.ts';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
+let imports = 0;
+
 export interface ImportReport {
   readonly outFile: string;
   readonly functionName: string;
+  /** The exported DashboardSource factory, for dashboards/index.ts. */
+  readonly sourceName: string;
   readonly warnings: readonly string[];
   readonly differences: readonly Difference[];
 }
@@ -48,7 +52,17 @@ export async function importToFile(inputPath: string, options: ImportOptions = {
     contractModule: specifier('generator/contract.ts'),
   });
   writeFileSync(outFile, formatWithBiome(result.source));
-  const module = (await import(pathToFileURL(outFile).href)) as Record<string, () => { build(): unknown }>;
+  // Imported through a copy with a fresh name next to it (its relative imports resolve the same): a module
+  // imported earlier from the same path (--force) would otherwise be the cached one.
+  imports += 1;
+  const copy = join(dirname(outFile), `.${basename(outFile, '.ts')}.round-trip-${process.pid}-${imports}.ts`);
+  copyFileSync(outFile, copy);
+  let module: Record<string, () => { build(): unknown }>;
+  try {
+    module = (await import(pathToFileURL(copy).href)) as Record<string, () => { build(): unknown }>;
+  } finally {
+    rmSync(copy, { force: true });
+  }
   const builder = module[result.functionName];
   if (builder === undefined) throw new Error(`${outFile} does not export ${result.functionName}`);
   const rebuilt = JSON.parse(JSON.stringify(builder().build())) as unknown;
@@ -56,5 +70,11 @@ export async function importToFile(inputPath: string, options: ImportOptions = {
   const source = (module as unknown as Record<string, () => { build(): unknown }>)[sourceNameFor(result.functionName)];
   if (source === undefined || !deepEqual(JSON.parse(JSON.stringify(source().build())), rebuilt))
     throw new Error(`${outFile}: its DashboardSource does not build the dashboard`);
-  return { outFile, functionName: result.functionName, warnings: result.warnings, differences: dashboardDifferences(json, rebuilt) };
+  return {
+    outFile,
+    functionName: result.functionName,
+    sourceName: sourceNameFor(result.functionName),
+    warnings: result.warnings,
+    differences: dashboardDifferences(json, rebuilt),
+  };
 }

@@ -158,6 +158,15 @@ test('every written module passes the typecheck and the biome format check', () 
   }
 });
 
+test('importing again to the same path with force rebuilds from the new file, not a cached module', async () => {
+  const out = join(dir, 'twice.ts');
+  const first = await importToFile(join(FIXTURES, 'rows.json'), { out, force: true });
+  const second = await importToFile(join(FIXTURES, 'repeated.json'), { out, force: true });
+  assert.equal(first.functionName, 'rowsCollapsedAndExpandedDashboard');
+  assert.equal(second.functionName, 'repeatedPanelsDashboard');
+  assert.deepEqual(second.differences, []);
+});
+
 describe('the command', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'import.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
 
@@ -181,6 +190,7 @@ describe('the command', () => {
     const forced = run(join(FIXTURES, 'rows.json'), '--out', out, '--force');
     assert.equal(forced.status, 0, forced.stderr);
     assert.match(forced.stdout, /round trip: equivalent to the input/);
+    assert.match(forced.stdout, /list rowsCollapsedAndExpandedSource\(\) in dashboards\/index\.ts/);
   });
 
   test('a file that is not JSON is an error naming the file', () => {
