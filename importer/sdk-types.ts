@@ -42,19 +42,31 @@ function topLevel(text: string, separator: string): string[] {
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-function fieldsFit(value: unknown, fields: readonly { name: string; type: string; optional: boolean }[], module: string): boolean {
-  if (!isObject(value)) return false;
-  const byName = new Map(fields.map((f) => [f.name, f]));
-  if (fields.some((f) => !f.optional && !(f.name in value))) return false;
-  return Object.entries(value).every(([key, v]) => {
-    const field = byName.get(key);
-    return field !== undefined && fits(v, field.type, module);
-  });
+interface Field {
+  readonly name: string;
+  readonly type: string;
+  readonly optional: boolean;
 }
 
-function inlineFields(text: string): { name: string; type: string; optional: boolean }[] | undefined {
+const propertyName = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key));
+
+function objectLiteral(value: unknown, fields: readonly Field[], module: string, used: Set<string>): string | undefined {
+  if (!isObject(value)) return undefined;
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  if (fields.some((f) => !f.optional && !(f.name in value))) return undefined;
+  const parts: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    const field = byName.get(key);
+    const expression = field === undefined ? undefined : typedLiteral(v, field.type, module, used);
+    if (expression === undefined) return undefined;
+    parts.push(`${propertyName(key)}: ${expression}`);
+  }
+  return `{ ${parts.join(', ')} }`;
+}
+
+function inlineFields(text: string): Field[] | undefined {
   const body = text.trim().replace(/^\{/, '').replace(/\}$/, '');
-  const fields = [];
+  const fields: Field[] = [];
   for (const member of topLevel(body.replaceAll('\n', ' '), ';')) {
     const match = /^(\w+)(\?)?:\s*(.+)$/s.exec(member);
     if (!match?.[1] || !match[3]) return undefined;
@@ -75,29 +87,68 @@ export function enumOf(
   return { module: owner, name, members: new Map(declaration.getMembers().map((m) => [m.getValue(), m.getName()])) };
 }
 
-/** Whether `value`, written as a JSON literal, type-checks against `typeText` (declared in `module`'s types). */
-export function fits(value: unknown, typeText: string, module: string): boolean {
+/**
+ * A TypeScript expression for `value` that type-checks against `typeText` (declared in `module`'s types): a JSON
+ * literal, with enum members where the type says enum (`dashboard.MappingType.ValueToText`); undefined when the
+ * value does not fit the type as far as the declarations tell. The modules whose enums it names are added to `used`.
+ */
+export function typedLiteral(value: unknown, typeText: string, module: string, used: Set<string>): string | undefined {
   const text = typeText.trim();
   const union = topLevel(text, '|');
-  if (union.length > 1) return union.some((t) => fits(value, t, module));
-  if (text === 'any' || text === 'unknown') return true;
-  if (text === 'string' || text === 'number' || text === 'boolean') return typeof value === text;
-  if (text === 'null') return value === null;
-  if (/^"[^"]*"$/.test(text)) return value === JSON.parse(text);
-  if (/^-?\d+(\.\d+)?$/.test(text)) return value === Number(text);
-  if (/^Record<string, any>$/.test(text)) return isObject(value);
-  if (text.endsWith('[]')) return Array.isArray(value) && value.every((v) => fits(v, text.slice(0, -2), module));
+  if (union.length > 1) {
+    for (const alternative of union) {
+      // A failed alternative must not leave its enums' modules behind (an unused import).
+      const tried = new Set<string>();
+      const expression = typedLiteral(value, alternative, module, tried);
+      if (expression === undefined) continue;
+      for (const name of tried) used.add(name);
+      return expression;
+    }
+    return undefined;
+  }
+  const literal = JSON.stringify(value);
+  if (text === 'any' || text === 'unknown') return literal;
+  if (text === 'string' || text === 'number' || text === 'boolean') return typeof value === text ? literal : undefined;
+  if (text === 'null') return value === null ? literal : undefined;
+  if (/^"[^"]*"$/.test(text)) return value === JSON.parse(text) ? literal : undefined;
+  if (/^-?\d+(\.\d+)?$/.test(text)) return value === Number(text) ? literal : undefined;
+  if (text === 'Record<string, any>') return isObject(value) ? literal : undefined;
+  const record = /^Record<string, (.+)>$/s.exec(text)?.[1];
+  if (record !== undefined) {
+    if (!isObject(value)) return undefined;
+    const parts = Object.entries(value).map(([k, v]) => [k, typedLiteral(v, record, module, used)] as const);
+    return parts.every(([, e]) => e !== undefined) ? `{ ${parts.map(([k, e]) => `${propertyName(k)}: ${e}`).join(', ')} }` : undefined;
+  }
+  if (text.endsWith('[]')) {
+    if (!Array.isArray(value)) return undefined;
+    const elements = value.map((v) => typedLiteral(v, text.slice(0, -2), module, used));
+    return elements.every((e) => e !== undefined) ? `[${elements.join(', ')}]` : undefined;
+  }
   if (text.startsWith('{')) {
     const fields = inlineFields(text);
-    return fields !== undefined && fieldsFit(value, fields, module);
+    return fields === undefined ? undefined : objectLiteral(value, fields, module, used);
   }
-  const [owner, name] = text.includes('.') ? text.split('.') : [module, text];
-  if (owner === undefined || name === undefined || !/^\w+$/.test(name)) return false;
-  const file = typesOf(owner);
-  const alias = file?.getTypeAlias(name);
-  if (alias !== undefined) return fits(value, alias.getTypeNode()?.getText() ?? 'unknown', owner);
-  const declaration = file?.getInterface(name);
-  if (declaration === undefined || declaration.getExtends().length > 0) return false;
+  const [first, second] = text.includes('.') ? text.split('.') : [module, text];
+  if (first === undefined || second === undefined || !/^\w+$/.test(second)) return undefined;
+  // `MappingType.ValueToText` (an enum member of this module) or `common.Name` (a type of another module).
+  const memberOf = typesOf(first) === undefined ? typesOf(module)?.getEnum(first) : undefined;
+  if (memberOf !== undefined) {
+    if (memberOf.getMember(second)?.getValue() !== value) return undefined;
+    used.add(module);
+    return `${module}.${first}.${second}`;
+  }
+  const enumeration = enumOf(text, module);
+  if (enumeration !== undefined) {
+    const member = enumeration.members.get(value);
+    if (member === undefined) return undefined;
+    used.add(enumeration.module);
+    return `${enumeration.module}.${enumeration.name}.${member}`;
+  }
+  const file = typesOf(first);
+  const alias = file?.getTypeAlias(second);
+  if (alias !== undefined) return typedLiteral(value, alias.getTypeNode()?.getText() ?? 'unknown', first, used);
+  const declaration = file?.getInterface(second);
+  if (declaration === undefined || declaration.getExtends().length > 0) return undefined;
   const fields = declaration.getProperties().map((p) => ({ name: p.getName(), type: p.getTypeNode()?.getText() ?? 'unknown', optional: p.hasQuestionToken() }));
-  return fieldsFit(value, fields, owner);
+  return objectLiteral(value, fields, first, used);
 }

@@ -19,7 +19,7 @@ import {
 } from './sdk-builders.ts';
 import { deepEqual } from './equivalence.ts';
 import { type HelperCall, helperForBuilder, helperForValue } from './project-helpers.ts';
-import { enumOf, fits } from './sdk-types.ts';
+import { typedLiteral } from './sdk-types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -66,12 +66,12 @@ class ModuleWriter {
     if (element !== undefined && Array.isArray(value) && value.some((v) => helperForValue(v) !== undefined)) {
       return `[${value.map((v) => this.typed(v, element, module)).join(', ')}]`;
     }
-    if (fits(value, typeText, module)) return this.literal(value);
-    const enumeration = enumOf(typeText, module);
-    const member = enumeration?.members.get(value);
-    if (enumeration !== undefined && member !== undefined) {
-      this.modules.add(enumeration.module);
-      return `${enumeration.module}.${enumeration.name}.${member}`;
+    // The modules of the enum members it names are imported (only when the whole value fits).
+    const used = new Set<string>();
+    const expression = typedLiteral(value, typeText, module, used);
+    if (expression !== undefined) {
+      for (const name of used) this.modules.add(name);
+      return expression;
     }
     this.usesVerbatim = true;
     return `verbatim(${this.literal(value)})`;
