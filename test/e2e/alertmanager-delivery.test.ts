@@ -110,7 +110,14 @@ describe('the generated alertmanager.yml under a real Alertmanager', () => {
   let open: Delivery;
 
   before(async () => {
-    [closed, open] = await Promise.all([startDelivery(false), startDelivery(true)]);
+    // Both start at once; if one fails, the other is stopped here (after() never sees it), so no Alertmanager outlives the test.
+    const started = await Promise.allSettled([startDelivery(false), startDelivery(true)]);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed !== undefined) {
+      await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.dispose() : undefined)));
+      throw failed.reason;
+    }
+    [closed, open] = started.map((result) => (result as PromiseFulfilledResult<Delivery>).value) as [Delivery, Delivery];
   });
   after(async () => {
     await Promise.all([closed?.dispose(), open?.dispose()]);

@@ -17,23 +17,17 @@ import type { ParsedSample } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
+import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
 
 const STALENESS_SECONDS = 15;
 
 function exporterArgs(simulatorUrl: string, extra: readonly string[] = []): string[] {
-  return [
-    `--genesys.api-url=${simulatorUrl}`,
-    `--genesys.login-url=${simulatorUrl}`,
-    '--web.listen-address=127.0.0.1:0',
-    '--collector.unsafe-fast-polling',
-    '--collector.queues.refresh-interval=1s',
-    '--collector.observations.interval=500ms',
-    '--collector.aggregates.interval=500ms',
+  return simulatorArgs(simulatorUrl, { queues: '1s', observations: '500ms', aggregates: '500ms' }, [
     '--collector.aggregates.window=2h',
     `--collector.staleness=${STALENESS_SECONDS}s`,
     '--genesys.requests-per-minute=300',
     ...extra,
-  ];
+  ]);
 }
 
 describe('exporter against the simulator', () => {
@@ -77,7 +71,7 @@ describe('exporter against the simulator', () => {
 
   test('/-/ready is 503 until the first successful poll, then 200', async () => {
     await sim.startFault({ fault: 'api-5xx', endpoint: 'routing_queues' });
-    const config = parseConfig(exporterArgs(simulator.url), { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret });
+    const config = parseConfig(exporterArgs(simulator.url), simulatorCredentials(simulator));
     exporter = await startExporter(config, { logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }), now: () => sim.nowMs });
     await waitFor('the queue catalog to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'queues')) === 0 ? true : undefined));
     assert.equal((await get(`${exporter.url}/-/ready`)).status, 503);
@@ -288,10 +282,7 @@ describe('exporter against the simulator', () => {
     const lines: string[] = [];
     const config = parseConfig(
       exporterArgs(simulator.url, ['--collector.observations.batch-size=1', '--genesys.requests-per-minute=60', '--collector.queues.max=3']),
-      {
-        GENESYS_CLIENT_ID: simulator.clientId,
-        GENESYS_CLIENT_SECRET: simulator.clientSecret,
-      },
+      simulatorCredentials(simulator),
     );
     const second = await startExporter(config, { logger: createLogger({ write: (line) => lines.push(line) }), now: () => sim.nowMs });
     try {

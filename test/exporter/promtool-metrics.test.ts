@@ -13,6 +13,7 @@ import { startSimulator } from '../../simulator/index.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { promtoolCheckMetrics } from './support/promtool-check.ts';
+import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
 
 function scrape(url: string, acceptEncoding: string | undefined): Promise<{ encoding: string | undefined; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -33,17 +34,7 @@ describe('promtool check metrics on a running exporter', () => {
 
   before(async () => {
     simulator = await startSimulator({ port: 0, seed: 7, orgSize: { queues: 6, divisions: 2, arrivalsPerMinute: 60, agents: 30 } });
-    const config = parseConfig(
-      [
-        `--genesys.api-url=${simulator.url}`,
-        `--genesys.login-url=${simulator.url}`,
-        '--web.listen-address=127.0.0.1:0',
-        '--collector.unsafe-fast-polling',
-        '--collector.observations.interval=500ms',
-        '--collector.aggregates.interval=500ms',
-      ],
-      { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret },
-    );
+    const config = parseConfig(simulatorArgs(simulator.url, { queues: '5m', observations: '500ms', aggregates: '500ms' }), simulatorCredentials(simulator));
     exporter = await startExporter(config, { logger: createLogger({ write: () => {} }) });
     await waitFor('/-/ready 200', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined), { timeoutMs: 60_000 });
     // Queue series, and the histogram, are on /metrics.

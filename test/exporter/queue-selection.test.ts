@@ -15,6 +15,7 @@ import { parseExposition, select, sampleValue } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
+import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
 
 describe('selectQueues: divisions by name or id, the cap keeps what is exported', () => {
   const queue = (id: string, name: string, division: string): RoutingQueue => ({ id, name, division: { id: `id-${division}`, name: division } });
@@ -74,17 +75,8 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
   async function start(flags: readonly string[]): Promise<{ exporter: RunningExporter; logs: () => LogRecord[] }> {
     const lines: string[] = [];
     const config = parseConfig(
-      [
-        `--genesys.api-url=${simulator.url}`,
-        `--genesys.login-url=${simulator.url}`,
-        '--web.listen-address=127.0.0.1:0',
-        '--collector.unsafe-fast-polling',
-        '--collector.queues.refresh-interval=300ms',
-        '--collector.observations.interval=500ms',
-        '--collector.aggregates.interval=1s',
-        ...flags,
-      ],
-      { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret },
+      [...simulatorArgs(simulator.url, { queues: '300ms', observations: '500ms', aggregates: '1s' }), ...flags],
+      simulatorCredentials(simulator),
     );
     const exporter = await startExporter(config, { logger: createLogger({ level: 'info', write: (line) => lines.push(line) }) });
     exporters.push(exporter);

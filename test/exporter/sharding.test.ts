@@ -18,6 +18,7 @@ import type { ParsedSample } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
+import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
 
 const SIMULATOR_ENV = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret' };
 const BASE_FLAGS = ['--genesys.api-url=http://127.0.0.1:1', '--genesys.login-url=http://127.0.0.1:1'];
@@ -159,18 +160,8 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
 
   async function start(flags: readonly string[]): Promise<RunningExporter> {
     const config = parseConfig(
-      [
-        `--genesys.api-url=${simulator.url}`,
-        `--genesys.login-url=${simulator.url}`,
-        '--web.listen-address=127.0.0.1:0',
-        '--collector.unsafe-fast-polling',
-        '--collector.queues.refresh-interval=1s',
-        '--collector.observations.interval=500ms',
-        '--collector.aggregates.interval=500ms',
-        '--collector.aggregates.window=2h',
-        ...flags,
-      ],
-      { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret },
+      simulatorArgs(simulator.url, { queues: '1s', observations: '500ms', aggregates: '500ms' }, ['--collector.aggregates.window=2h', ...flags]),
+      simulatorCredentials(simulator),
     );
     const exporter = await startExporter(config, { logger: createLogger({ level: 'error', write: () => {} }), now: () => sim.nowMs });
     running.add(exporter);

@@ -11,21 +11,15 @@ import { parseExposition, sampleValue } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
+import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
 
 function args(simulatorUrl: string, observationsInterval: string, mode = 'streaming'): string[] {
-  return [
-    `--genesys.api-url=${simulatorUrl}`,
-    `--genesys.login-url=${simulatorUrl}`,
-    '--web.listen-address=127.0.0.1:0',
-    '--collector.unsafe-fast-polling',
-    '--collector.queues.refresh-interval=5s',
-    `--collector.observations.interval=${observationsInterval}`,
+  return simulatorArgs(simulatorUrl, { queues: '5s', observations: observationsInterval, aggregates: '60s' }, [
     `--collector.observations.mode=${mode}`,
-    '--collector.aggregates.interval=60s',
     '--collector.aggregates.window=2h',
     '--collector.staleness=5m',
     '--genesys.requests-per-minute=300',
-  ];
+  ]);
 }
 
 const TIMINGS = {
@@ -44,10 +38,7 @@ async function startStreamingExporter(
   mode = 'streaming',
   tuning: { timings?: Partial<typeof TIMINGS>; topicsPerChannel?: number } = {},
 ): Promise<RunningExporter> {
-  const config = parseConfig(args(simulator.url, observationsInterval, mode), {
-    GENESYS_CLIENT_ID: simulator.clientId,
-    GENESYS_CLIENT_SECRET: simulator.clientSecret,
-  });
+  const config = parseConfig(args(simulator.url, observationsInterval, mode), simulatorCredentials(simulator));
   return startExporter(config, {
     logger: createLogger({ level: 'info', write: (line) => logLines.push(line) }),
     now: () => sim.nowMs,

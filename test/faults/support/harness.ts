@@ -10,6 +10,7 @@ import { get } from '../../support/http-client.ts';
 import { waitFor } from '../../../stack/wait-for.ts';
 import { SimulatorClient } from '../../../stack/simulator-client.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import { simulatorArgs, simulatorCredentials } from '../../support/simulator-target.ts';
 
 export interface FaultRig {
   readonly simulator: SimulatorHandle;
@@ -43,19 +44,12 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
   const target = proxy?.url ?? simulator.url;
   const logLines: string[] = [];
   const config = parseConfig(
-    [
-      `--genesys.api-url=${target}`,
-      `--genesys.login-url=${target}`,
-      '--web.listen-address=127.0.0.1:0',
-      '--collector.unsafe-fast-polling',
-      '--collector.queues.refresh-interval=1s',
-      '--collector.observations.interval=300ms',
-      '--collector.aggregates.interval=300ms',
+    simulatorArgs(target, { queues: '1s', observations: '300ms', aggregates: '300ms' }, [
       '--collector.staleness=30s',
       '--genesys.requests-per-minute=300',
       ...(options.args ?? []),
-    ],
-    { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret },
+    ]),
+    simulatorCredentials(simulator),
   );
   let exporter: RunningExporter;
   try {
