@@ -201,7 +201,7 @@ export const catalog = {
   genesys_exporter_api_requests_total: {
     type: 'counter',
     group: 'exporter',
-    help: 'Requests sent to the Genesys Cloud API, by endpoint and HTTP status code (or "timeout", "network_error").',
+    help: 'Requests sent to the Genesys Cloud API, by endpoint and HTTP status code (or "timeout", "network_error", "too_large": the body passed the size limit).',
     labels: ['endpoint', 'status_code'],
     source: 'exporter',
   },
