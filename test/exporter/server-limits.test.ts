@@ -2,7 +2,6 @@
 // a cap on open connections, deadlines that drop slow and silent clients (slowloris), the TLS handshake
 // deadline, and the throttle on failed basic-auth checks. Limits are set low here so the test is quick;
 // the defaults are in DEFAULT_SERVER_LIMITS and the README.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
@@ -19,6 +18,7 @@ import type { RunningServer, ServerLimits } from '../../exporter/server.ts';
 import { loadWebConfig, NO_WEB_CONFIG } from '../../exporter/web-config.ts';
 import type { WebConfig } from '../../exporter/web-config.ts';
 import { get } from '../support/http-client.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 
 const logLines: string[] = [];
 const logger = createLogger({ write: (line) => logLines.push(line) });
@@ -110,27 +110,7 @@ describe('exporter HTTP server limits', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exporter-limits-'));
     let webConfig: WebConfig;
     before(() => {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
+      selfSignedCertificate(dir, { commonName: '127.0.0.1', ipAddress: '127.0.0.1' });
       writeFileSync(
         join(dir, 'web.yml'),
         `tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync(PASSWORD, 4)}\n`,

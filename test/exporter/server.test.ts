@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { startServer } from '../../exporter/server.ts';
 import type { RunningServer } from '../../exporter/server.ts';
 import { loadWebConfig, NO_WEB_CONFIG, WebConfigError } from '../../exporter/web-config.ts';
 import { get } from '../support/http-client.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 
 const logger = createLogger({ write: () => {} });
 const PASSWORD = 'correct horse battery staple';
@@ -29,47 +29,9 @@ describe('exporter HTTP server', () => {
   let cert: Buffer;
   before(() => {
     // A real self-signed certificate for 127.0.0.1, made by openssl.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate(dir, { commonName: '127.0.0.1', ipAddress: '127.0.0.1' });
     cert = readFileSync(join(dir, 'cert.pem'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'other-key.pem'),
-        '-out',
-        join(dir, 'other-cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=other',
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate(dir, { name: 'other', commonName: 'other' });
     // Relative paths: resolved against the web config file's directory, as exporter-toolkit does.
     writeFileSync(
       join(dir, 'web.yml'),
