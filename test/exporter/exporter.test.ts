@@ -296,7 +296,9 @@ describe('exporter against the simulator', () => {
         `observations stretched to ${expectedSeconds}s`,
         async () => {
           const current = parseExposition((await get(`${second.url}/metrics`)).body);
-          return sampleValue(current, 'genesys_exporter_poll_interval_seconds', { collector: 'observations' }) === expectedSeconds ? current : undefined;
+          // The schedule is planned at start, before the queue list has been read: wait for both.
+          const stretched = sampleValue(current, 'genesys_exporter_poll_interval_seconds', { collector: 'observations' }) === expectedSeconds;
+          return stretched && sampleValue(current, 'genesys_exporter_queues') !== undefined ? current : undefined;
         },
         { timeoutMs: 60_000 },
       );
