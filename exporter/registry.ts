@@ -59,6 +59,8 @@ export function createExporterRegistry(options: RegistryOptions = {}): ExporterR
     const common = { name, help: definition.help, labelNames: [...definition.labels], registers: [instruments] };
     if (definition.type === 'gauge') gauges.set(name, new client.Gauge(common));
     else if (definition.type === 'counter') counters.set(name, new client.Counter(common));
+    // Summaries are Genesys timers' {sum, count}, published as snapshots; prom-client's Summary would add quantiles.
+    else if (definition.type === 'summary') throw new Error(`${name}: a summary must be a snapshot metric (exporter/samples.ts SNAPSHOT_METRICS)`);
     else histograms.set(name, new client.Histogram({ ...common, buckets: [...(definition as { buckets: readonly number[] }).buckets] }));
   }
   if (options.processMetrics ?? true) {

@@ -15,12 +15,24 @@ export const SNAPSHOT_METRICS = [
   'genesys_queue_abandoned_total',
   'genesys_queue_sla_breach_total',
   'genesys_queue_wait_time_seconds',
+  'genesys_queue_handle_time_seconds',
+  'genesys_queue_talk_time_seconds',
+  'genesys_queue_hold_time_seconds',
+  'genesys_queue_after_call_work_seconds',
+  'genesys_queue_answer_time_seconds',
+  'genesys_queue_abandon_time_seconds',
+  'genesys_queue_transferred_total',
+  'genesys_queue_blind_transferred_total',
+  'genesys_queue_consult_transferred_total',
+  'genesys_queue_flow_out_total',
+  'genesys_queue_short_abandoned_total',
   'genesys_queue_sla_target_ratio',
   'genesys_queue_sla_target_seconds',
   'genesys_queue_members',
   'genesys_queue_agents_on_queue',
   'genesys_queue_agents_off_queue',
   'genesys_queue_agents',
+  'genesys_queue_members_by_presence',
   'genesys_exporter_queues',
   'genesys_exporter_queues_dropped_by_cap',
 ] as const satisfies readonly MetricName[];
@@ -41,7 +53,18 @@ export interface HistogramSample<N extends MetricName> {
   readonly count: number;
 }
 
-export type SampleOf<N extends MetricName> = Catalog[N]['type'] extends 'histogram' ? HistogramSample<N> : ScalarSample<N>;
+/** A summary without quantiles: the running sum and count of the observed values. */
+export interface SummarySample<N extends MetricName> {
+  readonly labels: LabelsOf<N>;
+  readonly sum: number;
+  readonly count: number;
+}
+
+export type SampleOf<N extends MetricName> = Catalog[N]['type'] extends 'histogram'
+  ? HistogramSample<N>
+  : Catalog[N]['type'] extends 'summary'
+    ? SummarySample<N>
+    : ScalarSample<N>;
 
 /** What one collector run produced: every series it owns (a metric left out has no series). */
 export type Snapshot = { readonly [N in SnapshotMetric]?: readonly SampleOf<N>[] };

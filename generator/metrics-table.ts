@@ -21,6 +21,7 @@ const cell = (value: string): string =>
     .replace(/\s*\n\s*/g, ' ');
 
 function typeCell(definition: MetricDefinition): string {
+  if (definition.type === 'summary') return 'summary (_sum, _count; no quantiles)';
   if (definition.type !== 'histogram' || definition.buckets === undefined) return definition.type;
   return `histogram (le: ${definition.buckets.join(', ')})`;
 }

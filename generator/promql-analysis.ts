@@ -6,7 +6,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { ExprProblem } from './problems.ts';
 import { didYouMean } from './suggest.ts';
-import { histogramBaseName, labelSet, NO_LABELS, UNKNOWN_LABELS, type LabelSet, type SeriesInfo, type SeriesRegistry } from './series-registry.ts';
+import { histogramBaseName, labelSet, summaryBaseName, NO_LABELS, UNKNOWN_LABELS, type LabelSet, type SeriesInfo, type SeriesRegistry } from './series-registry.ts';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
@@ -143,6 +143,11 @@ class Analyzer {
         message: `"${name}" is a histogram, which Prometheus stores as three series`,
         hint: `select ${name}_bucket, ${name}_sum or ${name}_count`,
       });
+    } else if (summaryBaseName(name)) {
+      this.problems.push({
+        message: `"${name}" is a summary (without quantiles), which Prometheus stores as two series`,
+        hint: `select ${name}_sum or ${name}_count; rate(${name}_sum[5m]) / rate(${name}_count[5m]) is the average`,
+      });
     } else {
       this.problems.push({
         message: `unknown metric "${name}": not in metrics/catalog.ts, not a recording rule, not up/ALERTS`,
@@ -170,7 +175,7 @@ class Analyzer {
 
   /** Counters and histogram series only make sense through rate() and friends. */
   private checkRawValueUse(selector: SyntaxNode, info: SeriesInfo): void {
-    const needsRate = info.kind === 'counter' || info.kind.startsWith('histogram_');
+    const needsRate = info.kind === 'counter' || info.kind.startsWith('histogram_') || info.kind.startsWith('summary_');
     if (!needsRate) return;
     const direct = selector.parent;
     const asRange = direct?.name === 'MatrixSelector' ? direct : undefined;
@@ -178,7 +183,7 @@ class Analyzer {
     const fn = call?.name === 'FunctionCall' ? this.functionName(call) : undefined;
     if (fn !== undefined && EXISTENCE_FUNCTIONS.has(fn)) return;
     if (asRange !== undefined && fn !== undefined && COUNTER_FUNCTIONS.has(fn)) return;
-    const what = info.kind === 'counter' ? 'counter' : 'histogram series';
+    const what = info.kind === 'counter' ? 'counter' : info.kind.startsWith('summary_') ? 'summary series' : 'histogram series';
     this.problems.push({
       message: `${what} ${info.name} is used without rate()/increase()/irate(): its raw value only grows and drops to 0 when the exporter restarts`,
       hint: `wrap it: rate(${info.name}[$__rate_interval]) in panels, rate(${info.name}[5m]) in rules`,

@@ -3,7 +3,16 @@
 
 import { catalog, TARGET_LABELS, type MetricDefinition } from '../metrics/catalog.ts';
 
-export type SeriesKind = 'gauge' | 'counter' | 'histogram_bucket' | 'histogram_sum' | 'histogram_count' | 'recorded' | 'synthetic';
+export type SeriesKind =
+  | 'gauge'
+  | 'counter'
+  | 'histogram_bucket'
+  | 'histogram_sum'
+  | 'histogram_count'
+  | 'summary_sum'
+  | 'summary_count'
+  | 'recorded'
+  | 'synthetic';
 
 /** `unknown` when we cannot tell which labels a series has (ALERTS carries the alerts' labels). */
 export type LabelSet = { readonly known: true; readonly labels: ReadonlySet<string> } | { readonly known: false };
@@ -41,6 +50,11 @@ function catalogSeries(name: string, definition: MetricDefinition): SeriesInfo[]
         { name: `${name}_sum`, kind: 'histogram_sum', labels: labelSet(labels), origin },
         { name: `${name}_count`, kind: 'histogram_count', labels: labelSet(labels), origin },
       ];
+    case 'summary':
+      return [
+        { name: `${name}_sum`, kind: 'summary_sum', labels: labelSet(labels), origin },
+        { name: `${name}_count`, kind: 'summary_count', labels: labelSet(labels), origin },
+      ];
   }
 }
 
@@ -76,4 +90,10 @@ export class SeriesRegistry {
 export function histogramBaseName(name: string): boolean {
   const definition = (catalog as Record<string, MetricDefinition>)[name];
   return definition?.type === 'histogram';
+}
+
+/** A summary's base name used bare (`genesys_queue_handle_time_seconds`): say which series exist instead. */
+export function summaryBaseName(name: string): boolean {
+  const definition = (catalog as Record<string, MetricDefinition>)[name];
+  return definition?.type === 'summary';
 }

@@ -5,7 +5,12 @@
 // Conventions (https://prometheus.io/docs/practices/naming/): base units (seconds, ratios 0–1),
 // `_total` on counters, no timestamps or unbounded values in labels.
 
-export type MetricType = 'gauge' | 'counter' | 'histogram';
+/**
+ * `summary` is a Prometheus summary without quantiles: only `_sum` and `_count`, both monotonic, so
+ * `rate(_sum) / rate(_count)` is the average over any window and survives restarts like a counter. Genesys
+ * timers come as {sum, count} per interval, which is exactly that (quantiles cannot be derived from them).
+ */
+export type MetricType = 'gauge' | 'counter' | 'histogram' | 'summary';
 
 /** What a metric is about, used to group the README's metrics table. */
 export type MetricGroup = 'queue' | 'agents' | 'exporter';
@@ -26,8 +31,15 @@ const QUEUE = ['queue_id', 'queue_name', 'media_type'] as const;
 /** Agent metrics are per queue, not per media type (Genesys reports users without mediaType). */
 const QUEUE_AGENTS = ['queue_id', 'queue_name'] as const;
 
-/** 1, 2, 4, … 512 seconds: ten bounds, one rangeBound view each (aggregate queries allow ≤ 10 views). */
-export const WAIT_TIME_BUCKETS_SECONDS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] as const;
+/**
+ * Ten bounds, one rangeBound view each (aggregate queries allow ≤ 10 views), at the service-level times
+ * teams set: 20 s and 30 s (voice), 60 s and 120 s (chat), 300 s (messaging), 600 s (callback), 1,800 s and
+ * 3,600 s (email), so the share answered within such a target is exact from the buckets, not interpolated.
+ * 10 s gives calls a bucket below their target; 14,400 s (4 h) reaches past twice the longest default target
+ * (email 1 h), so an email p95 at its alert limit (2 × target) lies inside a bucket instead of saturating at
+ * the top bound (a quantile in the +Inf bucket reads as the highest bound). See README "Wait-time histogram".
+ */
+export const WAIT_TIME_BUCKETS_SECONDS = [10, 20, 30, 60, 120, 300, 600, 1800, 3600, 14_400] as const;
 
 export const API_REQUEST_DURATION_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
 
@@ -105,6 +117,89 @@ export const catalog = {
     buckets: WAIT_TIME_BUCKETS_SECONDS,
     source: 'aggregates tWait (count, sum) and rangeBound views on tWait (buckets)',
   },
+  // Timers (t… metrics) post when the activity completes (tHandle when after-call work ends, tAnswered at
+  // answer…), so the sums and counts grow for intervals that have already ended; counted exactly once like
+  // the counters above (see exporter/collectors/aggregates.ts).
+  genesys_queue_handle_time_seconds: {
+    type: 'summary',
+    group: 'queue',
+    help: 'Handle time of contacts handled by agents of the queue (talk + hold + after-call work), in seconds; rate(_sum) / rate(_count) is the average handle time (AHT).',
+    labels: QUEUE,
+    source: 'aggregates tHandle (sum, count)',
+  },
+  genesys_queue_talk_time_seconds: {
+    type: 'summary',
+    group: 'queue',
+    help: 'Time agents of the queue spent talking with (or actively working) contacts, hold excluded, in seconds.',
+    labels: QUEUE,
+    source: 'aggregates tTalk (sum, count)',
+  },
+  genesys_queue_hold_time_seconds: {
+    type: 'summary',
+    group: 'queue',
+    help: 'Time contacts of the queue spent on hold, in seconds; _count is the number of holds.',
+    labels: QUEUE,
+    source: 'aggregates tHeld (sum, count)',
+  },
+  genesys_queue_after_call_work_seconds: {
+    type: 'summary',
+    group: 'queue',
+    help: 'After-call work (wrap-up) time of agents of the queue, in seconds.',
+    labels: QUEUE,
+    source: 'aggregates tAcw (sum, count)',
+  },
+  genesys_queue_answer_time_seconds: {
+    type: 'summary',
+    group: 'queue',
+    help: 'Time answered contacts waited in the queue before an agent answered, in seconds; rate(_sum) / rate(_count) is the average speed of answer (ASA).',
+    labels: QUEUE,
+    source: 'aggregates tAnswered (sum, count)',
+  },
+  genesys_queue_abandon_time_seconds: {
+    type: 'summary',
+    group: 'queue',
+    help: 'Time abandoned contacts waited in the queue before hanging up, in seconds.',
+    labels: QUEUE,
+    source: 'aggregates tAbandon (sum, count)',
+  },
+  genesys_queue_transferred_total: {
+    type: 'counter',
+    group: 'queue',
+    help: 'Contacts an agent of the queue transferred (blind or consult).',
+    labels: QUEUE,
+    source: 'aggregates nTransferred',
+  },
+  genesys_queue_blind_transferred_total: {
+    type: 'counter',
+    group: 'queue',
+    help: 'Contacts an agent of the queue transferred blind (without speaking to the target first).',
+    labels: QUEUE,
+    source: 'aggregates nBlindTransferred',
+  },
+  genesys_queue_consult_transferred_total: {
+    type: 'counter',
+    group: 'queue',
+    help: 'Contacts an agent of the queue transferred after consulting the target.',
+    labels: QUEUE,
+    source: 'aggregates nConsultTransferred',
+  },
+  // Flow-outs: the conversation aggregates have no nOverflow or nFlowOutOffered (not in the metrics enum of
+  // the official SDKs' ConversationAggregationQuery); a flow-out is a tFlowOut timer, so its count is the
+  // number of contacts that left the queue unanswered to another queue or flow (in-queue transfer, overflow).
+  genesys_queue_flow_out_total: {
+    type: 'counter',
+    group: 'queue',
+    help: 'Contacts that left the queue without being answered or abandoning: moved to another queue or flow (overflow, in-queue transfer).',
+    labels: QUEUE,
+    source: 'aggregates tFlowOut count',
+  },
+  genesys_queue_short_abandoned_total: {
+    type: 'counter',
+    group: 'queue',
+    help: "Abandoned contacts that hung up within the org's short-abandon threshold (a subset of genesys_queue_abandoned_total; many centers leave them out of service level).",
+    labels: QUEUE,
+    source: 'aggregates tShortAbandon count',
+  },
   genesys_queue_sla_target_ratio: {
     type: 'gauge',
     group: 'queue',
@@ -147,6 +242,13 @@ export const catalog = {
     help: 'Member agents by routing status (idle = available for a contact).',
     labels: [...QUEUE_AGENTS, 'routing_status'],
     source: 'observations oUserRoutingStatuses (qualifier, lower-cased)',
+  },
+  genesys_queue_members_by_presence: {
+    type: 'gauge',
+    group: 'agents',
+    help: 'Member agents by system presence (available, on_queue, break, meal, meeting, training, away, busy, idle, offline; other: an org presence the response does not map).',
+    labels: [...QUEUE_AGENTS, 'presence'],
+    source: 'observations oUserPresences (org presence id qualifiers mapped through systemToOrganizationMappings, lower snake case)',
   },
   // ---- the exporter's own health ----
   genesys_up: {
@@ -321,6 +423,7 @@ export type MetricOfType<T extends MetricType> = {
 export type HistogramName = MetricOfType<'histogram'>;
 export type CounterName = MetricOfType<'counter'>;
 export type GaugeName = MetricOfType<'gauge'>;
+export type SummaryName = MetricOfType<'summary'>;
 
 /** Labels Prometheus attaches to every scraped series (from the scrape config's target labels). */
 export const TARGET_LABELS = ['job', 'instance', 'cluster'] as const;

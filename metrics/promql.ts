@@ -4,21 +4,26 @@
 // It is deliberately not a full PromQL AST: arithmetic between expressions is written with template
 // literals, and `npm run generate` parses every final string with the official PromQL parser.
 
-import type { CounterName, DeclaredLabel, GaugeName, HistogramName, MetricName, TargetLabel } from './catalog.ts';
+import type { CounterName, DeclaredLabel, GaugeName, HistogramName, MetricName, SummaryName, TargetLabel } from './catalog.ts';
 
 type HistogramSuffix = 'bucket' | 'sum' | 'count';
 
-/** Every series name the exporter exposes: gauges and counters as declared, histograms as their three series. */
-export type SeriesName = GaugeName | CounterName | `${HistogramName}_${HistogramSuffix}`;
+/** A summary without quantiles is exposed as these two series. */
+type SummarySuffix = 'sum' | 'count';
+
+/** Every series name the exporter exposes: gauges and counters as declared, histograms as their three series, summaries as their two. */
+export type SeriesName = GaugeName | CounterName | `${HistogramName}_${HistogramSuffix}` | `${SummaryName}_${SummarySuffix}`;
 
 /** The labels a series can be selected or grouped by. */
 export type SeriesLabel<S extends SeriesName> = S extends `${infer H extends HistogramName}_bucket`
   ? DeclaredLabel<H> | 'le' | TargetLabel
   : S extends `${infer H extends HistogramName}_${'sum' | 'count'}`
     ? DeclaredLabel<H> | TargetLabel
-    : S extends MetricName
-      ? DeclaredLabel<S> | TargetLabel
-      : never;
+    : S extends `${infer Q extends SummaryName}_${SummarySuffix}`
+      ? DeclaredLabel<Q> | TargetLabel
+      : S extends MetricName
+        ? DeclaredLabel<S> | TargetLabel
+        : never;
 
 export type LabelMatcher = string | { readonly re: string } | { readonly ne: string } | { readonly nre: string };
 

@@ -11,7 +11,7 @@
 import { catalog } from '../../metrics/catalog.ts';
 import type { MetricName } from '../../metrics/catalog.ts';
 import { SNAPSHOT_METRICS } from '../samples.ts';
-import type { HistogramSample, ScalarSample, SnapshotMetric } from '../samples.ts';
+import type { HistogramSample, ScalarSample, SnapshotMetric, SummarySample } from '../samples.ts';
 import type { LiveSnapshots, SnapshotStore } from '../snapshot-store.ts';
 import { familyHeader, formatValue, LabelSetWriter } from './text-format.ts';
 
@@ -39,6 +39,8 @@ interface Family {
   readonly labels: LabelSetWriter;
   /** Histogram bucket bounds as rendered in `le`, without +Inf; undefined for gauges and counters. */
   readonly bucketBounds: readonly string[] | undefined;
+  /** A summary without quantiles: `_sum` and `_count` lines only. */
+  readonly summary: boolean;
 }
 
 const FAMILIES: readonly Family[] = SNAPSHOT_METRICS.map((name) => {
@@ -49,10 +51,11 @@ const FAMILIES: readonly Family[] = SNAPSHOT_METRICS.map((name) => {
     header: Buffer.from(familyHeader(name, definition.help, definition.type), 'utf8'),
     labels: new LabelSetWriter(definition.labels),
     bucketBounds: definition.type === 'histogram' ? (buckets ?? []).map(formatValue) : undefined,
+    summary: definition.type === 'summary',
   };
 });
 
-type AnySample = ScalarSample<SnapshotMetric> | HistogramSample<SnapshotMetric>;
+type AnySample = ScalarSample<SnapshotMetric> | HistogramSample<SnapshotMetric> | SummarySample<SnapshotMetric>;
 
 /** The rendered lines of one sample array, and which of its samples the queue filter let through. */
 interface Fragment {
@@ -133,7 +136,8 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
       const labels = sample.labels as Readonly<Record<string, string>>;
       if (store.serves(labels)) {
         served[i] = 1;
-        if (family.bucketBounds === undefined) push(scalarLine(family, labels, sample as ScalarSample<SnapshotMetric>));
+        if (family.summary) summaryLines(family, labels, sample as SummarySample<SnapshotMetric>, push);
+        else if (family.bucketBounds === undefined) push(scalarLine(family, labels, sample as ScalarSample<SnapshotMetric>));
         else histogramLines(family, labels, sample as HistogramSample<SnapshotMetric>, push);
       }
       if (sliceOver()) await pause();
@@ -172,6 +176,12 @@ function histogramLines(family: Family, labels: Readonly<Record<string, string>>
   const open = plain === '' ? '{' : `${plain.slice(0, -1)},`;
   for (let i = 0; i < bounds.length; i++) push(`${family.name}_bucket${open}le="${bounds[i]!}"} ${formatValue(sample.bucketCounts[i]!)}\n`);
   push(`${family.name}_bucket${open}le="+Inf"} ${formatValue(sample.count)}\n`);
+  push(`${family.name}_sum${plain} ${formatValue(sample.sum)}\n`);
+  push(`${family.name}_count${plain} ${formatValue(sample.count)}\n`);
+}
+
+function summaryLines(family: Family, labels: Readonly<Record<string, string>>, sample: SummarySample<SnapshotMetric>, push: (line: string) => void): void {
+  const plain = family.labels.write(labels);
   push(`${family.name}_sum${plain} ${formatValue(sample.sum)}\n`);
   push(`${family.name}_count${plain} ${formatValue(sample.count)}\n`);
 }

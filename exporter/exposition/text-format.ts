@@ -26,7 +26,7 @@ export function formatValue(value: number): string {
 }
 
 /** `# HELP` and `# TYPE` lines of a family. */
-export function familyHeader(name: string, help: string, type: 'counter' | 'gauge' | 'histogram'): string {
+export function familyHeader(name: string, help: string, type: 'counter' | 'gauge' | 'histogram' | 'summary'): string {
   return `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`;
 }
 
