@@ -88,12 +88,17 @@ describe('exporter against the simulator', () => {
     const sampleNames = new Set(parseExposition(text).map((s) => s.name));
     for (const name of metricNames()) {
       assert.equal(declared.get(name), catalog[name].type, `# TYPE of ${name}`);
-      const series = catalog[name].type === 'histogram' ? `${name}_count` : name;
+      const type = catalog[name].type;
+      const series = type === 'histogram' || type === 'summary' ? `${name}_count` : name;
       // A 429 counter has series only after a 429.
       if (name !== 'genesys_exporter_api_rate_limited_total') assert.ok(sampleNames.has(series), `no series of ${name}`);
     }
     const allowed = new Set(
-      metricNames().flatMap((name) => (catalog[name].type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])),
+      metricNames().flatMap((name) => {
+        const type = catalog[name].type;
+        if (type === 'histogram') return [`${name}_bucket`, `${name}_sum`, `${name}_count`];
+        return type === 'summary' ? [`${name}_sum`, `${name}_count`] : [name];
+      }),
     );
     for (const name of sampleNames) assert.ok(allowed.has(name) || /^(process|nodejs)_/.test(name), `${name} is not in the catalog`);
   });

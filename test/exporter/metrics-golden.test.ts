@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import client from 'prom-client';
 import { catalog, metricNames } from '../../metrics/catalog.ts';
-import type { HistogramName, MetricName } from '../../metrics/catalog.ts';
+import type { HistogramName, MetricName, SummaryName } from '../../metrics/catalog.ts';
 import { createExporterRegistry } from '../../exporter/registry.ts';
 import type { ExporterRegistry } from '../../exporter/registry.ts';
 import { SNAPSHOT_METRICS, SnapshotBuilder } from '../../exporter/samples.ts';
@@ -31,6 +31,7 @@ function labelValue(label: string, queue: (typeof QUEUES)[number]): string {
     ...queue,
     media_type: 'voice',
     routing_status: 'idle',
+    presence: 'break',
     sla_target_seconds: '20',
     collector: 'observations',
     endpoint: 'analytics_queues_observations',
@@ -49,6 +50,8 @@ function labelsOf(name: MetricName, queue: (typeof QUEUES)[number]): Record<stri
 
 type HistogramSnapshotMetric = Extract<SnapshotMetric, HistogramName>;
 const isHistogram = (name: SnapshotMetric): name is HistogramSnapshotMetric => catalog[name].type === 'histogram';
+type SummarySnapshotMetric = Extract<SnapshotMetric, SummaryName>;
+const isSummary = (name: SnapshotMetric): name is SummarySnapshotMetric => catalog[name].type === 'summary';
 
 /** A fixed value per metric name, so a metric added to the catalog adds lines to the golden file without changing others. */
 function valueFor(name: string): number {
@@ -69,6 +72,8 @@ function publishSnapshots(metrics: ExporterRegistry): void {
         const bounds = catalog[name].buckets;
         const bucketCounts = bounds.map((_, b) => b * (q + 1));
         snapshot.add(name, { labels, bucketCounts, sum: 1234.25 * (q + 1), count: bounds.length * (q + 1) });
+      } else if (isSummary(name)) {
+        snapshot.add(name, { labels, sum: valueFor(name) * 7.5 * (q + 1), count: valueFor(name) + q });
       } else {
         snapshot.add(name, { labels, value: valueFor(name) + q + 0.5 });
       }
