@@ -3,7 +3,7 @@
 // 100 queues) through the real collector and its IncreaseLedger, with and without the client's response
 // parsing (JSON.parse + parseAggregationResponse). Floor: a poll every 30 s uses < 1 % of a core.
 import { createAggregatesCollector } from '../exporter/collectors/aggregates.ts';
-import { batches } from '../exporter/collectors/collector.ts';
+import { batches, collectSnapshot } from '../exporter/collectors/collector.ts';
 import { createQueueCatalogCollector } from '../exporter/collectors/queue-catalog.ts';
 import { QueueDirectory } from '../exporter/collectors/queue-directory.ts';
 import { parseAggregationResponse, type AggregationQueryResponse } from '../exporter/genesys/conversation-aggregates.ts';
@@ -43,7 +43,7 @@ async function pollBenchmark(variant: Variant): Promise<BenchRow> {
     },
   });
   const directory = new QueueDirectory();
-  await createQueueCatalogCollector(port, directory, { include: /.*/, exclude: undefined, divisions: [], max: QUEUES }).collect();
+  await collectSnapshot(createQueueCatalogCollector(port, directory, { include: /.*/, exclude: undefined, divisions: [], max: QUEUES }));
   const collector = createAggregatesCollector(port, directory, { ...AGGREGATE_DEFAULTS, now: () => BENCH_NOW_MS });
 
   let firstCountingPoll: number | undefined;
@@ -63,7 +63,7 @@ async function pollBenchmark(variant: Variant): Promise<BenchRow> {
         );
       },
       async run() {
-        const snapshot = await collector.collect();
+        const snapshot = await collectSnapshot(collector);
         firstCountingPoll ??= poll + 1;
         offeredTotal = (snapshot.genesys_queue_offer_total ?? []).reduce((sum, s: ScalarSample<'genesys_queue_offer_total'>) => sum + s.value, 0);
       },

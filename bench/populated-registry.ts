@@ -2,6 +2,7 @@
 // and aggregates collectors run against the synthetic org and publish into the registry's snapshot store
 // (with the queue filter app.ts installs), so /metrics renders exactly what production would render.
 import { createAggregatesCollector } from '../exporter/collectors/aggregates.ts';
+import { collectSnapshot } from '../exporter/collectors/collector.ts';
 import type { Collector } from '../exporter/collectors/collector.ts';
 import { createObservationsCollector } from '../exporter/collectors/observations.ts';
 import { createQueueCatalogCollector } from '../exporter/collectors/queue-catalog.ts';
@@ -38,7 +39,7 @@ export async function populatedRegistry(queueCount: number): Promise<PopulatedOr
   const now = () => BENCH_NOW_MS;
   const published = new Map<string, Snapshot>();
   const publish = async (collector: Collector): Promise<void> => {
-    const snapshot = await collector.collect();
+    const snapshot = await collectSnapshot(collector);
     published.set(collector.name, snapshot);
     metrics.store.publish(collector.name, snapshot, HOUR_MS);
   };

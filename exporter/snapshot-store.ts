@@ -1,12 +1,20 @@
-// The last good snapshot of each collector. Scrapes read from here (never from the API). A snapshot
-// older than its staleness limit is dropped, so /metrics never serves data that is silently frozen;
-// series of queues no longer exported are hidden at once, whichever collector produced them.
-// Every change (publish, expiry, a new queue filter) bumps `version` and tells the listener, so the
-// exposition renders once per change instead of once per scrape.
-import type { SampleOf, Snapshot, SnapshotMetric } from './samples.ts';
+// The last good values of each collector. Scrapes read from here (never from the API). A collector's
+// values are held in parts, each taken at its own time: a whole snapshot (one part), or one part per
+// batch of queues, published as the batch returns, so a value is served as soon as it is known. A part
+// older than its staleness limit is dropped, so /metrics never serves data that is silently frozen; its
+// time is still remembered (an expired part), so the collector's data age keeps growing until its
+// queues are published again. Series of queues no longer exported are hidden at once, whichever
+// collector produced them.
+// Every change (publish, expiry, a new queue filter) bumps `version` and tells the listeners which
+// collector and which queues changed, so the exposition renders once per change, and only what changed.
+import type { SnapshotMetric, Snapshot } from './samples.ts';
+import type { SampleOf } from './samples.ts';
 
-interface StoredSnapshot {
-  readonly snapshot: Snapshot;
+interface StoredPart {
+  /** undefined once expired: only its time is kept (for the data age), nothing is served. */
+  readonly snapshot: Snapshot | undefined;
+  /** The queues whose series the part holds; undefined for a whole snapshot not yet split. */
+  readonly queueIds: ReadonlySet<string> | undefined;
   readonly takenAtMs: number;
   readonly staleAfterMs: number;
 }
@@ -22,10 +30,17 @@ export interface LiveSnapshots {
   readonly validUntilMs: number;
 }
 
+/** What changed. `owner` is the collector; `queueIds` the queues of a batch (undefined: possibly any). */
+export type StoreChange =
+  | { readonly kind: 'publish'; readonly owner: string; readonly queueIds: readonly string[] | undefined }
+  | { readonly kind: 'expire'; readonly owners: readonly string[] }
+  | { readonly kind: 'queue-filter' };
+
 export class SnapshotStore {
-  readonly #snapshots = new Map<string, StoredSnapshot>();
+  /** owner → its parts, oldest publish first. */
+  readonly #owners = new Map<string, StoredPart[]>();
   readonly #now: () => number;
-  readonly #listeners: (() => void)[] = [];
+  readonly #listeners: ((change: StoreChange) => void)[] = [];
   #queueFilter: QueueSeriesFilter = () => true;
   #version = 0;
 
@@ -44,41 +59,98 @@ export class SnapshotStore {
   }
 
   /** Called after every change, synchronously. */
-  onChange(listener: () => void): void {
+  onChange(listener: (change: StoreChange) => void): void {
     this.#listeners.push(listener);
   }
 
   setQueueFilter(filter: QueueSeriesFilter): void {
     this.#queueFilter = filter;
-    this.#changed();
+    this.#changed({ kind: 'queue-filter' });
   }
 
+  /** Replaces everything `owner` served with one whole snapshot. */
   publish(owner: string, snapshot: Snapshot, staleAfterMs: number): void {
-    this.#snapshots.set(owner, { snapshot, takenAtMs: this.#now(), staleAfterMs });
-    this.#changed();
+    this.#owners.set(owner, [{ snapshot, queueIds: undefined, takenAtMs: this.#now(), staleAfterMs }]);
+    this.#changed({ kind: 'publish', owner, queueIds: undefined });
   }
 
-  /** Drops snapshots older than their limit; returns the owners dropped. */
-  expire(): string[] {
-    const dropped: string[] = [];
-    for (const [owner, stored] of this.#snapshots) {
-      if (this.#now() - stored.takenAtMs > stored.staleAfterMs) {
-        this.#snapshots.delete(owner);
-        dropped.push(owner);
-      }
+  /**
+   * Serves the series of `queueIds` (one batch) from `snapshot`, replacing what `owner` served for those
+   * queues before; its other queues keep their values (and their own age). `snapshot` must hold series
+   * of these queues only.
+   */
+  publishPart(owner: string, queueIds: readonly string[], snapshot: Snapshot, staleAfterMs: number): void {
+    const ids = new Set(queueIds);
+    const parts: StoredPart[] = [];
+    for (const part of this.#owners.get(owner) ?? []) {
+      const rest = withoutQueues(part, ids);
+      if (rest !== undefined) parts.push(rest);
     }
-    if (dropped.length > 0) this.#changed();
+    parts.push({ snapshot, queueIds: ids, takenAtMs: this.#now(), staleAfterMs });
+    this.#owners.set(owner, parts);
+    this.#changed({ kind: 'publish', owner, queueIds });
+  }
+
+  /**
+   * Forgets what `owner` holds from before `sinceMs` (a complete run published every queue it has now
+   * since then: anything older belongs to queues it no longer has). Returns whether anything was dropped.
+   */
+  forgetOlderThan(owner: string, sinceMs: number): boolean {
+    const parts = this.#owners.get(owner);
+    if (parts === undefined) return false;
+    const kept = parts.filter((part) => part.takenAtMs >= sinceMs);
+    if (kept.length === parts.length) return false;
+    this.#owners.set(owner, kept);
+    if (parts.some((part) => part.takenAtMs < sinceMs && part.snapshot !== undefined)) this.#changed({ kind: 'publish', owner, queueIds: undefined });
+    return true;
+  }
+
+  /** Drops values older than their limit; returns the owners that lost values. */
+  expire(): string[] {
+    const now = this.#now();
+    const dropped: string[] = [];
+    for (const [owner, parts] of this.#owners) {
+      let lost = false;
+      const kept = parts.map((part) => {
+        if (part.snapshot === undefined || now - part.takenAtMs <= part.staleAfterMs) return part;
+        lost = true;
+        return { ...part, snapshot: undefined };
+      });
+      if (!lost) continue;
+      this.#owners.set(owner, kept);
+      dropped.push(owner);
+    }
+    if (dropped.length > 0) this.#changed({ kind: 'expire', owners: dropped });
     return dropped;
+  }
+
+  /**
+   * Seconds since the oldest value `owner` holds was taken, expired values included (they are what the
+   * collector owes): undefined before it has published anything.
+   */
+  dataAgeSeconds(owner: string): number | undefined {
+    const parts = this.#owners.get(owner);
+    if (parts === undefined || parts.length === 0) return undefined;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const part of parts) oldest = Math.min(oldest, part.takenAtMs);
+    return Math.max(0, (this.#now() - oldest) / 1000);
+  }
+
+  /** The owners that have published. */
+  owners(): string[] {
+    return [...this.#owners.keys()];
   }
 
   live(): LiveSnapshots {
     const now = this.#now();
     const snapshots: Snapshot[] = [];
     let validUntilMs = Number.POSITIVE_INFINITY;
-    for (const { snapshot, takenAtMs, staleAfterMs } of this.#snapshots.values()) {
-      if (now - takenAtMs > staleAfterMs) continue;
-      snapshots.push(snapshot);
-      validUntilMs = Math.min(validUntilMs, takenAtMs + staleAfterMs);
+    for (const parts of this.#owners.values()) {
+      for (const { snapshot, takenAtMs, staleAfterMs } of parts) {
+        if (snapshot === undefined || now - takenAtMs > staleAfterMs) continue;
+        snapshots.push(snapshot);
+        validUntilMs = Math.min(validUntilMs, takenAtMs + staleAfterMs);
+      }
     }
     return { version: this.#version, snapshots, validUntilMs };
   }
@@ -100,8 +172,56 @@ export class SnapshotStore {
     return out;
   }
 
-  #changed(): void {
+  #changed(change: StoreChange): void {
     this.#version++;
-    for (const listener of this.#listeners) listener();
+    for (const listener of this.#listeners) listener(change);
   }
+}
+
+/**
+ * `part` without the series of `ids` (they moved to a newer part), or undefined when nothing is left.
+ * Untouched sample arrays are kept as they are, so the exposition can reuse what it rendered of them.
+ */
+function withoutQueues(part: StoredPart, ids: ReadonlySet<string>): StoredPart | undefined {
+  const queueIds = part.queueIds ?? queueIdsOf(part.snapshot);
+  let overlaps = false;
+  for (const id of ids) {
+    if (queueIds.has(id)) {
+      overlaps = true;
+      break;
+    }
+  }
+  if (!overlaps) return part.queueIds === undefined ? { ...part, queueIds } : part;
+  const remaining = new Set([...queueIds].filter((id) => !ids.has(id)));
+  // A whole snapshot may also hold series of no queue (e.g. counts): those stay with it.
+  if (remaining.size === 0 && (part.snapshot === undefined || !hasSeriesWithoutQueue(part.snapshot))) return undefined;
+  const snapshot = part.snapshot === undefined ? undefined : filterSnapshot(part.snapshot, ids);
+  return { ...part, snapshot, queueIds: remaining };
+}
+
+function queueIdsOf(snapshot: Snapshot | undefined): Set<string> {
+  const ids = new Set<string>();
+  for (const samples of Object.values(snapshot ?? {}) as readonly (readonly { labels: Readonly<Record<string, string>> }[])[]) {
+    for (const sample of samples) {
+      const id = sample.labels['queue_id'];
+      if (id !== undefined) ids.add(id);
+    }
+  }
+  return ids;
+}
+
+function hasSeriesWithoutQueue(snapshot: Snapshot): boolean {
+  for (const samples of Object.values(snapshot) as readonly (readonly { labels: Readonly<Record<string, string>> }[])[]) {
+    if (samples.some((sample) => sample.labels['queue_id'] === undefined)) return true;
+  }
+  return false;
+}
+
+function filterSnapshot(snapshot: Snapshot, without: ReadonlySet<string>): Snapshot {
+  const out: Record<string, readonly unknown[]> = {};
+  for (const [metric, samples] of Object.entries(snapshot) as [string, readonly { labels: Readonly<Record<string, string>> }[]][]) {
+    const kept = samples.filter((sample) => !without.has(sample.labels['queue_id'] ?? ''));
+    out[metric] = kept.length === samples.length ? samples : kept;
+  }
+  return out as Snapshot;
 }

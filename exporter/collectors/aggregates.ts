@@ -13,7 +13,7 @@ import { WAIT_TIME_BUCKETS_SECONDS } from '../../metrics/catalog.ts';
 import { isMediaType } from '../../metrics/vocabulary.ts';
 import type { AggregateInterval, AggregationQuery } from '../genesys/conversation-aggregates.ts';
 import { SnapshotBuilder } from '../samples.ts';
-import { batches } from './collector.ts';
+import { batches, throwIfAnyFailed } from './collector.ts';
 import type { Collector } from './collector.ts';
 import type { GenesysPort } from './genesys-port.ts';
 import { IncreaseLedger } from './increase-ledger.ts';
@@ -122,56 +122,59 @@ export function createAggregatesCollector(api: GenesysPort, directory: QueueDire
     name: 'aggregates',
     needsQueues: true,
     requestsPerRun: () => Math.ceil(directory.all().length / options.batchSize),
-    async collect() {
+    async collect(run) {
       forgetRemovedQueues(directory, baselined, totals, ledger);
-      // The window ends at the end of the current (partial) interval and starts `window` earlier.
       const granularityMs = AGGREGATE_GRANULARITIES[options.granularity];
-      const endMs = Math.floor(now() / granularityMs) * granularityMs + granularityMs;
-      const startMs = endMs - options.windowMs;
       const queueBatches = batches(
         directory.all().map((queue) => queue.id),
         options.batchSize,
       );
-      const settled = await Promise.allSettled(
-        queueBatches.map((ids) => api.queryConversationAggregates(aggregateQuery(ids, startMs, endMs, options.granularity))),
-      );
-
-      // Successful batches are counted even when another failed: the ledger keeps them exactly-once, and
-      // the failed queues catch up at the next successful poll (while their intervals are in the window).
       const intervalStartOf = intervalStartParser();
-      settled.forEach((outcome, index) => {
-        if (outcome.status !== 'fulfilled') return;
-        for (const result of outcome.value.results) {
-          const { queueId, mediaType } = result.group;
-          if (queueId === undefined || mediaType === undefined || directory.get(queueId) === undefined) continue;
-          const entry = totalsOf(queueId, mediaType);
-          // Before the baseline, values are only remembered, not counted.
-          const countInto = baselined.has(queueId) ? entry : undefined;
-          for (const interval of result.data) {
-            const intervalStartMs = intervalStartOf(interval.interval);
-            if (!Number.isFinite(intervalStartMs) || intervalStartMs < startMs) continue;
-            readInterval(interval, values);
-            ledger.addIncreases(queueId, mediaType, intervalStartMs, values, countInto);
+      /** The earliest window start of the run: the ledger forgets only what no later window reads again. */
+      let runWindowStartMs: number | undefined;
+      // Each batch at its slot of the interval, counted and served as soon as it returns. Successful
+      // batches are counted even when another failed: the ledger keeps them exactly-once, and the failed
+      // queues keep their last values and catch up at their next successful poll (while their intervals
+      // are in the window).
+      const settled = await Promise.allSettled(
+        queueBatches.map(async (ids, index) => {
+          await run.batchSlot(index, queueBatches.length);
+          // The window ends at the end of the current (partial) interval and starts `window` earlier.
+          const endMs = Math.floor(now() / granularityMs) * granularityMs + granularityMs;
+          const startMs = endMs - options.windowMs;
+          runWindowStartMs = Math.min(runWindowStartMs ?? startMs, startMs);
+          const response = await api.queryConversationAggregates(aggregateQuery(ids, startMs, endMs, options.granularity));
+          for (const result of response.results) {
+            const { queueId, mediaType } = result.group;
+            if (queueId === undefined || mediaType === undefined || directory.get(queueId) === undefined) continue;
+            const entry = totalsOf(queueId, mediaType);
+            // Before the baseline, values are only remembered, not counted.
+            const countInto = baselined.has(queueId) ? entry : undefined;
+            for (const interval of result.data) {
+              const intervalStartMs = intervalStartOf(interval.interval);
+              if (!Number.isFinite(intervalStartMs) || intervalStartMs < startMs) continue;
+              readInterval(interval, values);
+              ledger.addIncreases(queueId, mediaType, intervalStartMs, values, countInto);
+            }
           }
-        }
-        // Media seen at the baseline get their series (at 0) from then on, so the first increase is
-        // visible to rate()/increase(); a media type that first posts later starts with its first value.
-        for (const queueId of queueBatches[index] ?? []) baselined.add(queueId);
-      });
-      ledger.forgetBefore(startMs);
-
-      const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-      if (failures.length > 0) {
-        throw new Error(
-          `${failures.length} of ${settled.length} aggregate queries failed: ${String((failures[0]!.reason as Error)?.message ?? failures[0]!.reason)}`,
-          {
-            cause: failures[0]!.reason,
-          },
-        );
-      }
-      return buildSnapshot(directory, totals, baselined);
+          // Media seen at the baseline get their series (at 0) from then on, so the first increase is
+          // visible to rate()/increase(); a media type that first posts later starts with its first value.
+          for (const queueId of ids) baselined.add(queueId);
+          run.publishBatch(ids, buildSnapshot(directory, totalsOfQueues(totals, new Set(ids)), baselined));
+        }),
+      );
+      if (runWindowStartMs !== undefined) ledger.forgetBefore(runWindowStartMs);
+      throwIfAnyFailed('aggregate', settled);
+      return undefined;
     },
   };
+}
+
+/** The totals of `queueIds` only (one batch's series). */
+function totalsOfQueues(totals: ReadonlyMap<string, Totals>, queueIds: ReadonlySet<string>): Map<string, Totals> {
+  const subset = new Map<string, Totals>();
+  for (const [key, entry] of totals) if (queueIds.has(key.slice(0, key.indexOf('\u0000')))) subset.set(key, entry);
+  return subset;
 }
 
 function forgetRemovedQueues(directory: QueueDirectory, baselined: Set<string>, totals: Map<string, Totals>, ledger: IncreaseLedger): void {

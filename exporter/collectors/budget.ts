@@ -34,3 +34,23 @@ export function planSchedule(collectors: readonly PlanInput[], requestsPerMinute
   );
   return { intervals, demandPerMinute, plannedBudgetPerMinute, stretchFactor };
 }
+
+export interface BatchSchedule {
+  /** When each batch of a run starts, from the run's start. */
+  readonly offsetsMs: readonly number[];
+  /** Time between two batch starts. */
+  readonly spacingMs: number;
+}
+
+/**
+ * When the batches of one run start: evenly across the interval, batch i always at the same phase, so a
+ * queue's value is replaced every `intervalMs` and is never older than the interval plus the time its
+ * batch takes. Never closer together than the planned share of `requestsPerMinute` allows (a plan from
+ * planSchedule always leaves them at least that far apart; this guards a caller that did not plan).
+ */
+export function planBatchStarts(batchCount: number, intervalMs: number, requestsPerMinute: number): BatchSchedule {
+  if (batchCount <= 0) return { offsetsMs: [], spacingMs: intervalMs };
+  const budgetSpacingMs = 60_000 / (requestsPerMinute * PLANNED_SHARE_OF_BUDGET);
+  const spacingMs = Math.max(intervalMs / batchCount, budgetSpacingMs);
+  return { offsetsMs: Array.from({ length: batchCount }, (_, index) => index * spacingMs), spacingMs };
+}

@@ -3,7 +3,7 @@
 // Values are read through two tables of {metric, value(group)} (elasticsearch_exporter style).
 import type { SnapshotMetric } from '../samples.ts';
 import { SnapshotBuilder } from '../samples.ts';
-import { batches } from './collector.ts';
+import { batches, throwIfAnyFailed } from './collector.ts';
 import type { Collector } from './collector.ts';
 import { queueObservationQuery } from '../genesys/queue-observations.ts';
 import { ROUTING_STATUSES, routingStatusLabel } from '../../metrics/vocabulary.ts';
@@ -125,19 +125,25 @@ export function createObservationsCollector(api: GenesysPort, directory: QueueDi
     name: 'observations',
     needsQueues: true,
     requestsPerRun: () => Math.ceil(directory.all().length / options.batchSize),
-    async collect() {
-      const queues = directory.all();
-      // All batches in parallel (the client bounds concurrency and rate); one failed batch fails the run,
-      // so the runner keeps the last complete snapshot rather than serving a partial one.
-      const responses = await Promise.all(
-        batches(
-          queues.map((q) => q.id),
-          options.batchSize,
-        ).map((ids) => api.queryQueueObservations(queueObservationQuery(ids))),
-      );
-      const byQueue = observationsByQueue(responses.flatMap((response) => response.results ?? []));
+    async collect(run) {
       for (const queueId of seenMedia.keys()) if (directory.get(queueId) === undefined) seenMedia.delete(queueId);
-      return observationSnapshot(queues, byQueue, seenMedia, now());
+      const queueBatches = batches(
+        directory.all().map((q) => q.id),
+        options.batchSize,
+      );
+      // Each batch at its slot of the interval, served as soon as it returns. A failed batch fails the run
+      // and its queues keep their last good values (until stale); the other batches are served.
+      const settled = await Promise.allSettled(
+        queueBatches.map(async (ids, index) => {
+          await run.batchSlot(index, queueBatches.length);
+          const response = await api.queryQueueObservations(queueObservationQuery(ids));
+          // The queues as exported now (a rename since the run started shows at once).
+          const queues = ids.flatMap((id) => directory.get(id) ?? []);
+          run.publishBatch(ids, observationSnapshot(queues, observationsByQueue(response.results ?? []), seenMedia, now()));
+        }),
+      );
+      throwIfAnyFailed('observation', settled);
+      return undefined;
     },
   };
 }

@@ -2,12 +2,15 @@
 // good snapshot (until older than the staleness limit) and reports collector_success 0, while the others
 // go on. The queue catalog runs first; collectors that need the queue list start once it has loaded.
 // After every catalog run the schedule is re-planned against the request budget (queue counts change).
+// Within a run, batches start evenly across the interval (planBatchStarts) and each is served as soon as
+// it returns, so a value is never older than its interval plus one batch; the age of the oldest value of
+// each collector is exported (genesys_exporter_collector_data_age_seconds).
 import type { Logger } from '../log.ts';
 import type { Readiness } from '../readiness.ts';
 import type { ExporterRegistry } from '../registry.ts';
-import { planSchedule } from './budget.ts';
+import { planBatchStarts, planSchedule } from './budget.ts';
 import type { SchedulePlan } from './budget.ts';
-import type { Collector, CollectorName } from './collector.ts';
+import type { Collector, CollectorName, CollectorRun } from './collector.ts';
 import type { QueueDirectory } from './queue-directory.ts';
 
 export interface ScheduledCollector {
@@ -25,10 +28,22 @@ export interface RunnerOptions {
   readonly logger: Logger;
 }
 
+/** How often the data-age gauges are brought up to date (between runs, data only gets older). */
+const DATA_AGE_REFRESH_MS = 1000;
+
+/** Rejection of a batch slot when the exporter stops under a run. */
+class RunnerStoppedError extends Error {
+  constructor() {
+    super('the collector runner stopped');
+  }
+}
+
 interface CollectorState {
   readonly scheduled: ScheduledCollector;
   timer: NodeJS.Timeout | undefined;
   inFlight: Promise<void> | undefined;
+  /** Aborted when the runner stops, so a run waiting for its next batch slot ends at once. */
+  abort: AbortController | undefined;
   lastRunSucceeded: boolean | undefined;
   everSucceeded: boolean;
 }
@@ -39,13 +54,14 @@ export class CollectorRunner {
   #plan: SchedulePlan;
   #stopped = false;
   #dependentsStarted = false;
+  #ageTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RunnerOptions) {
     this.#options = options;
     this.#states = new Map(
       options.collectors.map((scheduled) => [
         scheduled.collector.name,
-        { scheduled, timer: undefined, inFlight: undefined, lastRunSucceeded: undefined, everSucceeded: false },
+        { scheduled, timer: undefined, inFlight: undefined, abort: undefined, lastRunSucceeded: undefined, everSucceeded: false },
       ]),
     );
     this.#plan = this.#replan();
@@ -56,11 +72,17 @@ export class CollectorRunner {
     const independent = [...this.#states.values()].filter((s) => !s.scheduled.collector.needsQueues);
     for (const state of independent) this.#schedule(state, 0);
     if (independent.length === 0 || this.#options.directory.loaded) this.#startDependents();
+    this.#ageTimer = setInterval(() => this.#updateDataAge(), DATA_AGE_REFRESH_MS);
+    this.#ageTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const state of this.#states.values()) clearTimeout(state.timer);
+    clearInterval(this.#ageTimer);
+    for (const state of this.#states.values()) {
+      clearTimeout(state.timer);
+      state.abort?.abort();
+    }
     await Promise.allSettled([...this.#states.values()].map((s) => s.inFlight));
   }
 
@@ -101,11 +123,17 @@ export class CollectorRunner {
     const { registry, logger } = this.#options;
     const labels = { collector: collector.name };
     const started = performance.now();
+    const startedAtMs = registry.store.now();
+    const abort = new AbortController();
+    state.abort = abort;
     let succeeded = false;
     try {
-      const snapshot = await collector.collect();
+      const snapshot = await collector.collect(this.#runOf(collector, started, abort.signal));
       if (this.#stopped) return;
-      registry.store.publish(collector.name, snapshot, this.#stalenessOf(collector.name));
+      // A run that published batch by batch has now published every queue it has: what is older
+      // belongs to queues it no longer has (the batches were laid out differently before).
+      if (snapshot === undefined) registry.store.forgetOlderThan(collector.name, startedAtMs);
+      else registry.store.publish(collector.name, snapshot, this.#stalenessOf(collector.name));
       registry.gauge('genesys_exporter_collector_last_success_timestamp_seconds').set(labels, Date.now() / 1000);
       succeeded = true;
     } catch (error) {
@@ -123,6 +151,7 @@ export class CollectorRunner {
     registry.gauge('genesys_exporter_collector_duration_seconds').set(labels, elapsedMs / 1000);
     registry.gauge('genesys_up').set([...this.#states.values()].every((s) => s.lastRunSucceeded === true) ? 1 : 0);
     for (const owner of registry.store.expire()) logger.warn('dropped stale values of a failing collector', { collector: owner });
+    this.#updateDataAge();
 
     if (!collector.needsQueues) {
       this.#plan = this.#replan();
@@ -132,6 +161,45 @@ export class CollectorRunner {
     // Until the queue list has loaded once, retry it sooner than its (minutes-long) refresh interval.
     const nextMs = !collector.needsQueues && !this.#options.directory.loaded ? Math.min(intervalMs, 10_000) : intervalMs;
     this.#schedule(state, Math.max(0, nextMs - elapsedMs));
+  }
+
+  /** The run's pacing and per-batch publishing: batch i of n starts at its phase of the interval. */
+  #runOf(collector: Collector, startedAt: number, signal: AbortSignal): CollectorRun {
+    const intervalMs = this.#plan.intervals.get(collector.name)?.intervalMs ?? this.#states.get(collector.name)!.scheduled.intervalMs;
+    const spacing = new Map<number, number>();
+    return {
+      batchSlot: (index, count) => {
+        if (signal.aborted) return Promise.reject(new RunnerStoppedError());
+        const spacingMs = spacing.get(count) ?? planBatchStarts(count, intervalMs, this.#options.requestsPerMinute).spacingMs;
+        spacing.set(count, spacingMs);
+        const delayMs = startedAt + index * spacingMs - performance.now();
+        if (delayMs <= 0) return Promise.resolve();
+        return new Promise<void>((resolve, reject) => {
+          const onAbort = (): void => {
+            clearTimeout(timer);
+            reject(new RunnerStoppedError());
+          };
+          const timer = setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          }, delayMs);
+          signal.addEventListener('abort', onAbort, { once: true });
+        });
+      },
+      publishBatch: (queueIds, snapshot) => {
+        if (this.#stopped) return;
+        this.#options.registry.store.publishPart(collector.name, queueIds, snapshot, this.#stalenessOf(collector.name));
+      },
+    };
+  }
+
+  /** The age of each collector's oldest value (absent until it has published). */
+  #updateDataAge(): void {
+    const { registry } = this.#options;
+    for (const name of this.#states.keys()) {
+      const age = registry.store.dataAgeSeconds(name);
+      if (age !== undefined) registry.gauge('genesys_exporter_collector_data_age_seconds').set({ collector: name }, age);
+    }
   }
 
   #stalenessOf(name: CollectorName): number {
