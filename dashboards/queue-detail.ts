@@ -11,6 +11,7 @@ import {
   RATE_INTERVAL,
   abandonRatioPerQueue,
   cell,
+  contactsPerSecond,
   clusterVariable,
   colorByThresholds,
   composeDashboard,
@@ -22,7 +23,8 @@ import {
   longestWaitPerQueue,
   mediaTypeVariable,
   orZeroForListedQueues,
-  overrideFields,
+  perQueueAndMedia,
+  QUEUE_MEDIA,
   queueMediaSeries,
   queueSeries,
   singleQueueVariable,
@@ -35,8 +37,19 @@ import {
   waitSteps,
   waitQuantilePerQueue,
 } from './common.ts';
-import type { Layout } from './common.ts';
-import { SLA_WINDOW_MINUTES } from '../metrics/kpis.ts';
+import type { Layout, QueueCounter, QueueMedia } from './common.ts';
+import {
+  averageHandleTime,
+  averageSpeedOfAnswer,
+  handleTimePartPerContact,
+  type HandleTimePart,
+  SLA_WINDOW_MINUTES,
+  transferRate,
+} from '../metrics/kpis.ts';
+import type { Vector } from '../metrics/promql.ts';
+
+/** The SLA vs target panel's target series (legend "<media> target"), drawn dashed. */
+const TARGET_SERIES = '.* target$';
 
 /** Panel ids: constant, so reordering the layout renumbers nothing. Never reuse a retired id. */
 export const PANEL = {
@@ -55,21 +68,33 @@ export const PANEL = {
   agentsByStatus: 13,
   agentsOnOffQueue: 14,
   slaTargetTime: 15,
+  averageHandleTime: 16,
+  averageSpeedOfAnswer: 17,
+  abandonRate: 18,
+  transferRate: 19,
+  handleTimeParts: 20,
+  transfersAndFlowOuts: 21,
+  membersByPresence: 22,
 } as const;
 
 const ONE = 'single';
 
-/** The queue's own service-level target ratio (per media type; max over the selected one). */
+/** The queue's own service-level target ratio, per media type (each has its own). */
 function slaTargetRatio() {
-  return aggregateBy('max', ['queue_name'], queueMediaSeries('genesys_queue_sla_target_ratio', ONE));
+  return aggregateBy('max', QUEUE_MEDIA, queueMediaSeries('genesys_queue_sla_target_ratio', ONE));
 }
+
+/** Per media type, for a panel that shows one queue: the media type names the series. */
+const MEDIA_LEGEND = '{{media_type}}';
+/** Said next to every panel that keeps media types apart. */
+const PER_MEDIA = 'One series per media type: calls and emails are not averaged together.';
 
 // Zero-filled: a listed queue with nothing waiting reads 0; "No data" only while the exporter's poll fails.
 function waitingNowPanel(config: AlertsConfig) {
   return statPanel({
     id: PANEL.waitingNow,
     title: 'Contacts waiting now',
-    description: 'Contacts waiting in $queue now ($media_type).',
+    description: 'Contacts waiting in $queue now (the selected media types added up).',
     unit: 'short',
     noValue: 'No data from the exporter',
     reduce: 'lastNotNull',
@@ -84,11 +109,11 @@ function longestWaitNowPanel(config: AlertsConfig) {
   return statPanel({
     id: PANEL.longestWaitNow,
     title: 'Longest wait now',
-    description: 'How long the oldest contact now waiting in $queue has waited.',
+    description: `How long the oldest contact now waiting in $queue has waited. ${PER_MEDIA}`,
     unit: 's',
     noValue: 'No data from the exporter',
     reduce: 'lastNotNull',
-    queries: [{ refId: 'longestWait', expr: longestWaitPerQueue(ONE), legend: 'longest wait' }],
+    queries: [{ refId: 'longestWait', expr: longestWaitPerQueue(ONE), legend: MEDIA_LEGEND }],
   })
     .thresholds(thresholds(waitSteps(config)))
     .colorScheme(colorByThresholds());
@@ -100,11 +125,11 @@ function slaCompliancePanel() {
   return statPanel({
     id: PANEL.slaCompliance,
     title: `SLA compliance, rolling ${SLA_WINDOW_MINUTES} min`,
-    description: `1 - breaches / offers for $queue over the last ${SLA_WINDOW_MINUTES} minutes. Empty when nothing was offered.`,
+    description: `1 - breaches / offers for $queue over the last ${SLA_WINDOW_MINUTES} minutes. ${PER_MEDIA} Empty when nothing was offered.`,
     unit: 'percentunit',
     noValue: `No contacts offered in ${SLA_WINDOW_MINUTES} min`,
     reduce: 'last',
-    queries: [{ refId: 'compliance', expr: slaCompliancePerQueue(ONE), legend: 'compliance' }],
+    queries: [{ refId: 'compliance', expr: slaCompliancePerQueue(ONE), legend: MEDIA_LEGEND }],
   })
     .thresholds(slaComplianceThresholds())
     .colorScheme(colorByThresholds())
@@ -117,11 +142,11 @@ function slaTargetPanel() {
   return statPanel({
     id: PANEL.slaTarget,
     title: 'SLA target',
-    description: "The queue's service-level target: share of contacts to answer within the target time.",
+    description: "The queue's service-level target per media type: share of contacts to answer within the target time.",
     unit: 'percentunit',
-    noValue: 'No target for this media type',
+    noValue: 'No target for the selected media types',
     reduce: 'lastNotNull',
-    queries: [{ refId: 'targetRatio', expr: slaTargetRatio(), legend: 'answered in time' }],
+    queries: [{ refId: 'targetRatio', expr: slaTargetRatio(), legend: MEDIA_LEGEND }],
   });
 }
 
@@ -129,15 +154,15 @@ function slaTargetTimePanel() {
   return statPanel({
     id: PANEL.slaTargetTime,
     title: 'SLA target time',
-    description: "The queue's service-level target time: contacts answered later, or abandoned, count as breaches.",
+    description: "The queue's service-level target time per media type: contacts answered later, or abandoned, count as breaches.",
     unit: 's',
-    noValue: 'No target for this media type',
+    noValue: 'No target for the selected media types',
     reduce: 'lastNotNull',
     queries: [
       {
         refId: 'targetSeconds',
-        expr: aggregateBy('max', ['queue_name'], queueMediaSeries('genesys_queue_sla_target_seconds', ONE)),
-        legend: 'target time',
+        expr: aggregateBy('max', QUEUE_MEDIA, queueMediaSeries('genesys_queue_sla_target_seconds', ONE)),
+        legend: MEDIA_LEGEND,
       },
     ],
   });
@@ -154,11 +179,11 @@ function slaMarginPanel() {
   return statPanel({
     id: PANEL.slaMargin,
     title: 'SLA compliance vs target',
-    description: `Compliance over the last ${SLA_WINDOW_MINUTES} minutes minus the queue's own target: below 0, the queue misses it.`,
+    description: `Compliance over the last ${SLA_WINDOW_MINUTES} minutes minus the queue's own target: below 0, the queue misses it. ${PER_MEDIA}`,
     unit: 'percentunit',
     noValue: `No contacts offered in ${SLA_WINDOW_MINUTES} min`,
     reduce: 'last',
-    queries: [{ refId: 'margin', expr: raw(`${slaCompliancePerQueue(ONE)} - ${slaTargetRatio()}`), legend: 'margin' }],
+    queries: [{ refId: 'margin', expr: raw(`${slaCompliancePerQueue(ONE)} - ${slaTargetRatio()}`), legend: MEDIA_LEGEND }],
   })
     .thresholds(thresholds(MARGIN_STEPS))
     .colorScheme(colorByThresholds());
@@ -188,10 +213,10 @@ function longestWaitPanel(config: AlertsConfig) {
   return timeSeriesPanel({
     id: PANEL.longestWait,
     title: 'Longest wait',
-    description: 'How long the oldest contact waiting in $queue had waited, over time.',
+    description: `How long the oldest contact waiting in $queue had waited, over time. ${PER_MEDIA}`,
     unit: 's',
     missing: 'bridge',
-    queries: [{ refId: 'longestWait', expr: longestWaitPerQueue(ONE), legend: 'longest wait' }],
+    queries: [{ refId: 'longestWait', expr: longestWaitPerQueue(ONE), legend: MEDIA_LEGEND }],
   })
     .min(0)
     .thresholds(thresholds(waitSteps(config)))
@@ -205,7 +230,9 @@ function waitDistributionPanel() {
   return heatmapPanel({
     id: PANEL.waitDistribution,
     title: 'Wait time distribution',
-    description: 'Contacts of $queue by how long they waited before being answered or abandoning (histogram ' + 'buckets 1 s … 512 s), per interval.',
+    description:
+      'Contacts of $queue by how long they waited before being answered or abandoning (histogram buckets 10 s … 4 h), per ' +
+      'interval, the selected media types together: choose one media type to see its own distribution.',
     unit: 'short',
     yUnit: 's',
     queries: [{ refId: 'buckets', expr: sumBy(['le'], buckets), legend: '{{le}}', format: 'heatmap' }],
@@ -217,12 +244,12 @@ function waitQuantilesPanel(config: AlertsConfig) {
   return timeSeriesPanel({
     id: PANEL.waitQuantiles,
     title: 'Wait time p50 and p95',
-    description: 'Median and 95th percentile wait in $queue, estimated from the histogram buckets.',
+    description: `Median and 95th percentile wait in $queue, estimated from the histogram buckets. ${PER_MEDIA}`,
     unit: 's',
     missing: 'gap',
     queries: [
-      { refId: 'p50', expr: waitQuantilePerQueue(0.5, ONE), legend: 'p50' },
-      { refId: 'p95', expr: waitQuantilePerQueue(0.95, ONE), legend: 'p95' },
+      { refId: 'p50', expr: waitQuantilePerQueue(0.5, ONE), legend: `p50 ${MEDIA_LEGEND}` },
+      { refId: 'p95', expr: waitQuantilePerQueue(0.95, ONE), legend: `p95 ${MEDIA_LEGEND}` },
     ],
   })
     .min(0)
@@ -236,17 +263,17 @@ function slaVsTargetPanel() {
   return timeSeriesPanel({
     id: PANEL.slaVsTarget,
     title: 'SLA compliance and target',
-    description: "Rolling 15-minute compliance of $queue against the queue's own service-level target (dashed).",
+    description: `Rolling ${SLA_WINDOW_MINUTES}-minute compliance of $queue against the queue's own service-level target (dashed). ${PER_MEDIA}`,
     unit: 'percentunit',
     missing: 'gap',
     queries: [
-      { refId: 'compliance', expr: slaCompliancePerQueue(ONE), legend: 'compliance' },
-      { refId: 'target', expr: slaTargetRatio(), legend: 'target' },
+      { refId: 'compliance', expr: slaCompliancePerQueue(ONE), legend: `${MEDIA_LEGEND} compliance` },
+      { refId: 'target', expr: slaTargetRatio(), legend: `${MEDIA_LEGEND} target` },
     ],
   })
     .min(0)
     .max(1)
-    .withOverride(overrideFields(['target'], [DASHED_LINE]));
+    .overrideByRegexp(TARGET_SERIES, [DASHED_LINE]);
 }
 
 // No offers in the window → no point (0/0 dropped); no abandon counter yet → 0 % for a queue with offers.
@@ -254,11 +281,132 @@ function abandonRatioPanel() {
   return timeSeriesPanel({
     id: PANEL.abandonRatio,
     title: 'Abandon rate',
-    description: 'Share of contacts offered to $queue that hung up while waiting. Gaps: nothing offered.',
+    description: `Share of contacts offered to $queue that hung up while waiting, short abandons left out of both sides. ${PER_MEDIA} Gaps: nothing offered.`,
     unit: 'percentunit',
     missing: 'gap',
-    queries: [{ refId: 'abandonRatio', expr: abandonRatioPerQueue(ONE), legend: 'abandoned / offered' }],
+    queries: [{ refId: 'abandonRatio', expr: abandonRatioPerQueue(ONE), legend: MEDIA_LEGEND }],
   }).min(0);
+}
+
+// The contact KPIs (metrics/kpis.ts, the definitions the alerts use) over $__rate_interval, per media type. Nothing
+// to average in the window (no contact handled, answered or offered) → "No data" (Last, not Last *): never 0 s or
+// 0 %, and no old value pretending the queue is still measured.
+function kpiStat(spec: { id: number; title: string; description: string; unit: 's' | 'percentunit'; refId: string; expr: Vector<QueueMedia>; noValue: string }) {
+  return statPanel({
+    id: spec.id,
+    title: spec.title,
+    description: `${spec.description} ${PER_MEDIA}`,
+    unit: spec.unit,
+    noValue: spec.noValue,
+    reduce: 'last',
+    queries: [{ refId: spec.refId, expr: spec.expr, legend: MEDIA_LEGEND }],
+  });
+}
+
+function averageHandleTimePanel() {
+  return kpiStat({
+    id: PANEL.averageHandleTime,
+    title: 'Average handle time',
+    description: 'Talk + hold + after-call work per contact of $queue handled (AHT, Genesys tHandle).',
+    unit: 's',
+    refId: 'aht',
+    expr: averageHandleTime(perQueueAndMedia(ONE)),
+    noValue: 'No contact handled in the window',
+  });
+}
+
+function averageSpeedOfAnswerPanel() {
+  return kpiStat({
+    id: PANEL.averageSpeedOfAnswer,
+    title: 'Average speed of answer',
+    description: 'How long answered contacts of $queue waited for an agent (ASA, Genesys tAnswered); abandoned contacts are not in it.',
+    unit: 's',
+    refId: 'asa',
+    expr: averageSpeedOfAnswer(perQueueAndMedia(ONE)),
+    noValue: 'No contact answered in the window',
+  });
+}
+
+function abandonRatePanel() {
+  return kpiStat({
+    id: PANEL.abandonRate,
+    title: 'Abandon rate',
+    description: "Abandoned / offered in $queue, short abandons (hung up within the org's short-abandon threshold) left out of both.",
+    unit: 'percentunit',
+    refId: 'abandonRate',
+    expr: abandonRatioPerQueue(ONE),
+    noValue: 'No contact offered in the window',
+  });
+}
+
+function transferRatePanel() {
+  return kpiStat({
+    id: PANEL.transferRate,
+    title: 'Transfer rate',
+    description: 'Contacts of $queue an agent transferred (blind or consult) / contacts answered.',
+    unit: 'percentunit',
+    refId: 'transferRate',
+    expr: transferRate(perQueueAndMedia(ONE)),
+    noValue: 'No contact answered in the window',
+  });
+}
+
+// Each part per handled contact, so talk + hold + ACW add up to the AHT. Nothing handled in the window → gap.
+function handleTimePartsPanel() {
+  const growth = perQueueAndMedia(ONE);
+  const part = (refId: string, which: HandleTimePart, name: string) => ({
+    refId,
+    expr: handleTimePartPerContact(which, growth),
+    legend: `${name} ${MEDIA_LEGEND}`,
+  });
+  return timeSeriesPanel({
+    id: PANEL.handleTimeParts,
+    title: 'Handle time: talk, hold, after-call work',
+    description:
+      'Average talk, hold and after-call work (wrap-up) per contact of $queue handled: together they make the average ' +
+      `handle time. Hold is per handled contact, not per hold. ${PER_MEDIA} Gaps: nothing handled.`,
+    unit: 's',
+    missing: 'gap',
+    queries: [part('talk', 'talk', 'talk'), part('hold', 'hold', 'hold'), part('acw', 'afterCallWork', 'ACW')],
+  }).min(0);
+}
+
+// rate() of an idle counter is a true 0; no counter yet (nothing transferred since the exporter started) is a gap.
+function transfersAndFlowOutsPanel() {
+  const perSecond = (refId: string, counter: QueueCounter, legend: string) => ({ refId, expr: contactsPerSecond(counter, ONE), legend });
+  return timeSeriesPanel({
+    id: PANEL.transfersAndFlowOuts,
+    title: 'Transfers, flow-outs, short abandons',
+    description:
+      'Contacts per second of $queue that agents transferred blind or after consulting, that left the queue unanswered ' +
+      "to another queue or flow (flow-outs: overflow, in-queue transfer), and that hung up within the org's short-abandon " +
+      'threshold (short abandons), the selected media types added up.',
+    unit: 'cps',
+    missing: 'gap',
+    queries: [
+      perSecond('blindTransferred', 'genesys_queue_blind_transferred_total', 'blind transfers'),
+      perSecond('consultTransferred', 'genesys_queue_consult_transferred_total', 'consult transfers'),
+      perSecond('flowOuts', 'genesys_queue_flow_out_total', 'flow-outs'),
+      perSecond('shortAbandoned', 'genesys_queue_short_abandoned_total', 'short abandons'),
+    ],
+  }).min(0);
+}
+
+// A presence nobody is in may have no series: its band is absent, never a fake count. Short scrape gaps bridged.
+function membersByPresencePanel() {
+  return timeSeriesPanel({
+    id: PANEL.membersByPresence,
+    title: 'Members by presence',
+    description:
+      'Member agents of $queue by presence (on queue, available, break, meal, training, meeting, away, busy, idle, offline): ' +
+      'members on break, meal, training or in a meeting are capacity the queue does not have now. All media types.',
+    unit: 'short',
+    missing: 'bridge',
+    queries: [{ refId: 'byPresence', expr: sumBy(['presence'], queueSeries('genesys_queue_members_by_presence', ONE)), legend: '{{presence}}' }],
+  })
+    .min(0)
+    .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
+    .fillOpacity(60);
 }
 
 // rate() of an idle counter is a true 0; no counter yet is a gap (it may equally mean the exporter is down).
@@ -324,10 +472,13 @@ export function queueDetailLayout(config: AlertsConfig): Layout {
       cell(slaTargetTimePanel(), 4, 5),
       cell(slaMarginPanel(), 4, 5),
     ],
+    [cell(averageHandleTimePanel(), 6, 5), cell(averageSpeedOfAnswerPanel(), 6, 5), cell(abandonRatePanel(), 6, 5), cell(transferRatePanel(), 6, 5)],
     [cell(contactsPanel(), 12, 8), cell(longestWaitPanel(config), 12, 8)],
     [cell(waitDistributionPanel(), 12, 9), cell(waitQuantilesPanel(config), 12, 9)],
     [cell(slaVsTargetPanel(), 12, 8), cell(abandonRatioPanel(), 12, 8)],
+    [cell(handleTimePartsPanel(), 12, 8), cell(transfersAndFlowOutsPanel(), 12, 8)],
     [cell(trafficPanel(), 8, 8), cell(agentsByStatusPanel(), 8, 8), cell(agentsOnOffQueuePanel(), 8, 8)],
+    [cell(membersByPresencePanel(), 24, 8)],
   ];
 }
 
@@ -335,7 +486,7 @@ export function buildQueueDetail(config: AlertsConfig, layout: Layout = queueDet
   return composeDashboard({
     key: 'queueDetail',
     title: 'Genesys Cloud: queue detail',
-    description: 'One queue: depth, wait distribution, SLA against its own target, abandons and agents.',
+    description: 'One queue: depth, wait distribution, SLA against its own target, handle time and its parts, speed of answer, abandons, transfers, flow-outs, agents and presence.',
     variables: [datasourceVariable(), clusterVariable(), singleQueueVariable(), mediaTypeVariable()],
     layout,
   });

@@ -6,6 +6,7 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import type { AlertsConfig } from '../alerts/config.ts';
 import { type DashboardSource, sourceModule } from '../generator/contract.ts';
 import {
+  abandonRatioPerQueue,
   barGaugePanel,
   breachesInWindow,
   calculateField,
@@ -25,6 +26,8 @@ import {
   organizeFields,
   orZeroForListedQueues,
   overrideFields,
+  perQueueAndMedia,
+  QUEUE_MEDIA_LEGEND,
   queueDetailDataLink,
   queueSeries,
   queuesVariable,
@@ -40,8 +43,9 @@ import {
 } from './common.ts';
 import { sumBy } from '../metrics/promql.ts';
 import { routingStatusLabel } from '../metrics/vocabulary.ts';
-import type { Layout } from './common.ts';
-import { SLA_WINDOW_MINUTES } from '../metrics/kpis.ts';
+import type { Layout, QueueMedia } from './common.ts';
+import { averageHandleTime, averageSpeedOfAnswer, SLA_WINDOW_MINUTES, transferRate } from '../metrics/kpis.ts';
+import type { Vector } from '../metrics/promql.ts';
 
 /** Panel ids: constant, so reordering the layout renumbers nothing. Never reuse a retired id. */
 export const PANEL = {
@@ -53,6 +57,11 @@ export const PANEL = {
   p95WaitByQueue: 6,
   traffic: 7,
   agentCapacity: 8,
+  averageHandleTime: 9,
+  averageSpeedOfAnswer: 10,
+  abandonRate: 11,
+  transferRate: 12,
+  membersByPresence: 13,
 } as const;
 
 const SELECTED = 'selected';
@@ -81,7 +90,8 @@ function slaCompliancePanel() {
     description:
       `Share of contacts offered to the selected queues in the last ${SLA_WINDOW_MINUTES} minutes that were answered within their ` +
       "queue's service-level target: 1 - breaches / offers, where a breach is answered late or abandoned. " +
-      'Empty when nothing was offered.',
+      'All selected media types together, each contact judged against the target of its own queue and media type ' +
+      '(per media type: the next panel). Empty when nothing was offered.',
     unit: 'percentunit',
     noValue: `No contacts offered in ${SLA_WINDOW_MINUTES} min`,
     reduce: 'last',
@@ -102,13 +112,14 @@ function slaCompliancePanel() {
 function slaComplianceByQueuePanel() {
   return barGaugePanel({
     id: PANEL.slaComplianceByQueue,
-    title: `SLA compliance by queue, rolling ${SLA_WINDOW_MINUTES} min`,
+    title: `SLA compliance by queue and media type, rolling ${SLA_WINDOW_MINUTES} min`,
     description:
-      `1 - breaches / offers per queue over the last ${SLA_WINDOW_MINUTES} minutes. Queues with no contact offered in the ` +
+      `1 - breaches / offers per queue over the last ${SLA_WINDOW_MINUTES} minutes, one bar per media type: each media type ` +
+      'has its own target, so calls and emails are not averaged. Queues with no contact offered in the ' +
       'window have no bar. Click a bar for the queue detail.',
     unit: 'percentunit',
     noValue: `No contacts offered in ${SLA_WINDOW_MINUTES} min`,
-    queries: [{ refId: 'compliance', expr: slaCompliancePerQueue(SELECTED), legend: '{{queue_name}}', instant: true }],
+    queries: [{ refId: 'compliance', expr: slaCompliancePerQueue(SELECTED), legend: QUEUE_MEDIA_LEGEND, instant: true }],
   })
     .thresholds(slaComplianceThresholds())
     .colorScheme(colorByThresholds())
@@ -141,14 +152,16 @@ function longestWaitNowPanel(config: AlertsConfig) {
   return barGaugePanel({
     id: PANEL.longestWaitNow,
     title: 'Longest wait now',
-    description: 'How long the oldest contact now waiting in each queue has waited.',
+    description:
+      'How long the oldest contact now waiting in each queue has waited, one bar per media type (an email waiting an ' +
+      'hour says nothing about callers). Colours: the voice wait limit.',
     unit: 's',
     noValue: 'No data from the exporter',
     queries: [
       {
         refId: 'longestWait',
         expr: longestWaitPerQueue(SELECTED),
-        legend: '{{queue_name}}',
+        legend: QUEUE_MEDIA_LEGEND,
         instant: true,
       },
     ],
@@ -165,7 +178,7 @@ function depthByQueuePanel() {
   return timeSeriesPanel({
     id: PANEL.depthByQueue,
     title: 'Contacts waiting by queue',
-    description: 'Contacts waiting in each selected queue (genesys_queue_depth, media type $media_type).',
+    description: 'Contacts waiting in each selected queue (genesys_queue_depth, the selected media types added up).',
     unit: 'short',
     missing: 'bridge',
     queries: [{ refId: 'depth', expr: depthPerQueue(SELECTED), legend: '{{queue_name}}' }],
@@ -179,13 +192,14 @@ function depthByQueuePanel() {
 function p95WaitByQueuePanel(config: AlertsConfig) {
   return timeSeriesPanel({
     id: PANEL.p95WaitByQueue,
-    title: 'Wait time p95 by queue',
+    title: 'Wait time p95 by queue and media type',
     description:
-      '95th percentile of the time contacts waited before being answered or abandoning, per queue, ' +
-      'estimated from the histogram buckets (1 s … 512 s). Gaps: no contact left the queue.',
+      '95th percentile of the time contacts waited before being answered or abandoning, per queue and media type ' +
+      '(one percentile over calls and emails together would describe neither), estimated from the histogram ' +
+      'buckets (10 s … 4 h). Gaps: no contact left the queue.',
     unit: 's',
     missing: 'gap',
-    queries: [{ refId: 'p95', expr: waitQuantilePerQueue(0.95, SELECTED), legend: '{{queue_name}}' }],
+    queries: [{ refId: 'p95', expr: waitQuantilePerQueue(0.95, SELECTED), legend: QUEUE_MEDIA_LEGEND }],
   })
     .min(0)
     .thresholds(thresholds(waitSteps(config)))
@@ -229,7 +243,7 @@ function agentCapacityPanel() {
     id: PANEL.agentCapacity,
     title: 'Agent capacity',
     description:
-      'Per queue: contacts waiting now ($media_type) against agents available for a contact (idle) and ' +
+      'Per queue: contacts waiting now (selected media types) against agents available for a contact (idle) and ' +
       'on queue (all media). Spare agents = idle - waiting; below 0, contacts wait for an agent.',
     unit: 'short',
     noValue: 'No data from the exporter',
@@ -256,12 +270,96 @@ function agentCapacityPanel() {
     );
 }
 
+// The contact KPIs (metrics/kpis.ts, the same definitions the alerts use) per queue and media type over
+// $__rate_interval: a queue and media type with nothing to average in the window (no handled, answered or
+// offered contact) has no bar, never 0 s or 0 %. Per media type because an email's handle time or speed of
+// answer is hours where a call's is minutes.
+function kpiBarPanel(spec: { id: number; title: string; description: string; unit: 's' | 'percentunit'; refId: string; expr: Vector<QueueMedia>; noValue: string }) {
+  return barGaugePanel({
+    id: spec.id,
+    title: spec.title,
+    description: `${spec.description} One bar per queue and media type. Click a bar for the queue detail.`,
+    unit: spec.unit,
+    noValue: spec.noValue,
+    queries: [{ refId: spec.refId, expr: spec.expr, legend: QUEUE_MEDIA_LEGEND, instant: true }],
+  }).dataLinks([queueDetailDataLink()]);
+}
+
+function averageHandleTimePanel() {
+  return kpiBarPanel({
+    id: PANEL.averageHandleTime,
+    title: 'Average handle time',
+    description: 'Talk + hold + after-call work per contact handled (AHT, Genesys tHandle).',
+    unit: 's',
+    refId: 'aht',
+    expr: averageHandleTime(perQueueAndMedia(SELECTED)),
+    noValue: 'No contact handled in the window',
+  });
+}
+
+function averageSpeedOfAnswerPanel() {
+  return kpiBarPanel({
+    id: PANEL.averageSpeedOfAnswer,
+    title: 'Average speed of answer',
+    description: 'How long answered contacts waited for an agent (ASA, Genesys tAnswered); abandoned contacts are not in it.',
+    unit: 's',
+    refId: 'asa',
+    expr: averageSpeedOfAnswer(perQueueAndMedia(SELECTED)),
+    noValue: 'No contact answered in the window',
+  });
+}
+
+function abandonRatePanel() {
+  return kpiBarPanel({
+    id: PANEL.abandonRate,
+    title: 'Abandon rate',
+    description:
+      "Abandoned / offered, short abandons (hung up within the org's short-abandon threshold) left out of both.",
+    unit: 'percentunit',
+    refId: 'abandonRate',
+    expr: abandonRatioPerQueue(SELECTED),
+    noValue: 'No contact offered in the window',
+  });
+}
+
+function transferRatePanel() {
+  return kpiBarPanel({
+    id: PANEL.transferRate,
+    title: 'Transfer rate',
+    description: 'Contacts an agent transferred (blind or consult) / contacts answered.',
+    unit: 'percentunit',
+    refId: 'transferRate',
+    expr: transferRate(perQueueAndMedia(SELECTED)),
+    noValue: 'No contact answered in the window',
+  });
+}
+
+// A presence nobody is in may have no series: its band is absent, never a fake count. Short scrape gaps bridged.
+function membersByPresencePanel() {
+  return timeSeriesPanel({
+    id: PANEL.membersByPresence,
+    title: 'Members by presence',
+    description:
+      'Member agents of the selected queues by presence (on queue, available, break, meal, training, meeting, away, …): ' +
+      'members on break, meal or training are capacity the queues do not have now. An agent in several selected queues ' +
+      'counts once per queue.',
+    unit: 'short',
+    missing: 'bridge',
+    queries: [{ refId: 'byPresence', expr: sumBy(['presence'], queueSeries('genesys_queue_members_by_presence', SELECTED)), legend: '{{presence}}' }],
+  })
+    .min(0)
+    .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
+    .fillOpacity(60);
+}
+
 /** The layout, line by line: the only place positions come from. */
 export function queueOverviewLayout(config: AlertsConfig): Layout {
   return [
     [cell(slaCompliancePanel(), 5, 8), cell(slaComplianceByQueuePanel(), 7, 8), cell(waitingNowPanel(config), 6, 8), cell(longestWaitNowPanel(config), 6, 8)],
     [cell(depthByQueuePanel(), 12, 9), cell(p95WaitByQueuePanel(config), 12, 9)],
+    [cell(averageHandleTimePanel(), 6, 8), cell(averageSpeedOfAnswerPanel(), 6, 8), cell(abandonRatePanel(), 6, 8), cell(transferRatePanel(), 6, 8)],
     [cell(trafficPanel(), 12, 9), cell(agentCapacityPanel(), 12, 9)],
+    [cell(membersByPresencePanel(), 24, 8)],
   ];
 }
 
@@ -269,7 +367,7 @@ export function buildQueueOverview(config: AlertsConfig, layout: Layout = queueO
   return composeDashboard({
     key: 'queueOverview',
     title: 'Genesys Cloud: queue overview',
-    description: 'Depth, waits, SLA compliance, traffic and agent capacity of the selected queues.',
+    description: 'Depth, waits, SLA compliance, handle time, speed of answer, abandons, transfers, traffic, agent capacity and presence of the selected queues.',
     variables: [datasourceVariable(), clusterVariable(), queuesVariable(), mediaTypeVariable()],
     layout,
   });

@@ -63,3 +63,87 @@ export function staleLimitSeconds<L extends string>(limit: StaleLimit, pollInter
 export function secondsSince<L extends string>(timestamp: Vector<L>): Vector<L> {
   return raw(`time() - ${timestamp}`);
 }
+
+// ---- contact KPIs: handle time, speed of answer, abandon rate, transfer rate ----
+// Each one is a ratio of two growths over the same window (rate or increase, grouped alike), so it is right
+// across exporter restarts and for any window the caller picks; the caller passes `growth`, which selects
+// a series as it needs (a rule by job, a panel by Grafana variables), takes rate()/increase() over its
+// window and groups by its labels. No contact in the window → no value: never 0 s or 0 %.
+
+/** The series the contact KPIs are computed from. */
+export type ContactKpiSeries =
+  | 'genesys_queue_offer_total'
+  | 'genesys_queue_answered_total'
+  | 'genesys_queue_abandoned_total'
+  | 'genesys_queue_short_abandoned_total'
+  | 'genesys_queue_transferred_total'
+  | 'genesys_queue_handle_time_seconds_sum'
+  | 'genesys_queue_handle_time_seconds_count'
+  | 'genesys_queue_talk_time_seconds_sum'
+  | 'genesys_queue_hold_time_seconds_sum'
+  | 'genesys_queue_after_call_work_seconds_sum'
+  | 'genesys_queue_answer_time_seconds_sum'
+  | 'genesys_queue_answer_time_seconds_count';
+
+/** How much a series grew over the caller's window, grouped by the caller's labels. */
+export type Growth<L extends string> = (series: ContactKpiSeries) => Vector<L>;
+
+/** `total / count` where something was counted: no contact, no average (rather than 0 s or NaN). */
+function averageWhereCounted<L extends string>(total: Vector<L>, count: Vector<L>): Vector<L> {
+  return raw(`${total} / (${count} > 0)`);
+}
+
+/** A counter's growth, or 0 where `reference` grew: a counter appears with its first event, so a queue with
+ * offers and no abandon yet has 0 abandons, not "no data". */
+function orZeroWhere<L extends string>(counter: Vector<L>, reference: Vector<L>): Vector<L> {
+  return raw(`(${counter} or ${reference} * 0)`);
+}
+
+/** Average handle time (AHT): handle time (talk + hold + after-call work, Genesys' tHandle) per handled contact. */
+export function averageHandleTime<L extends string>(growth: Growth<L>): Vector<L> {
+  return averageWhereCounted(growth('genesys_queue_handle_time_seconds_sum'), growth('genesys_queue_handle_time_seconds_count'));
+}
+
+/** The parts of handle time, each per handled contact (tHandle's count), so talk + hold + ACW add up to AHT:
+ * hold per contact, not per hold (a contact put on hold twice counts both, one never held counts 0). */
+export type HandleTimePart = 'talk' | 'hold' | 'afterCallWork';
+const HANDLE_PART_SERIES: Readonly<Record<HandleTimePart, ContactKpiSeries>> = {
+  talk: 'genesys_queue_talk_time_seconds_sum',
+  hold: 'genesys_queue_hold_time_seconds_sum',
+  afterCallWork: 'genesys_queue_after_call_work_seconds_sum',
+};
+export function handleTimePartPerContact<L extends string>(part: HandleTimePart, growth: Growth<L>): Vector<L> {
+  const handled = growth('genesys_queue_handle_time_seconds_count');
+  return averageWhereCounted(orZeroWhere(growth(HANDLE_PART_SERIES[part]), handled), handled);
+}
+
+/** Average speed of answer (ASA): how long answered contacts waited (tAnswered), per answered contact. The
+ * wait of contacts that abandoned is not in it (genesys_queue_abandon_time_seconds). */
+export function averageSpeedOfAnswer<L extends string>(growth: Growth<L>): Vector<L> {
+  return averageWhereCounted(growth('genesys_queue_answer_time_seconds_sum'), growth('genesys_queue_answer_time_seconds_count'));
+}
+
+/**
+ * Abandon rate = (abandoned − short abandoned) / (offered − short abandoned) over the window. Short abandons
+ * (hung up within the org's short-abandon threshold: misdials, callers who change their mind at once) are
+ * left out of both sides, as most centers count it. No offers (other than short abandons) → no value.
+ */
+export function abandonRate<L extends string>(growth: Growth<L>): Vector<L> {
+  const offers = growth('genesys_queue_offer_total');
+  const short = orZeroWhere(growth('genesys_queue_short_abandoned_total'), offers);
+  const abandons = orZeroWhere(growth('genesys_queue_abandoned_total'), offers);
+  return raw(`(${abandons} - ${short}) / ((${offers} - ${short}) > 0)`);
+}
+
+/** Offers over the window that abandonRate divides by (short abandons left out): for a minimum-volume guard. */
+export function offersCountedForAbandonRate<L extends string>(growth: Growth<L>): Vector<L> {
+  const offers = growth('genesys_queue_offer_total');
+  return raw(`(${offers} - ${orZeroWhere(growth('genesys_queue_short_abandoned_total'), offers)})`);
+}
+
+/** Transfer rate = contacts an agent transferred (blind or consult) / contacts answered, over the window. No
+ * answer → no value. */
+export function transferRate<L extends string>(growth: Growth<L>): Vector<L> {
+  const answered = growth('genesys_queue_answered_total');
+  return averageWhereCounted(orZeroWhere(growth('genesys_queue_transferred_total'), answered), answered);
+}

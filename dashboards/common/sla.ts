@@ -7,6 +7,7 @@ import { sum, sumBy } from '../../metrics/promql.ts';
 import type { Vector } from '../../metrics/promql.ts';
 import { thresholds } from './panels.ts';
 import { queueMediaSeries } from './queries.ts';
+import { QUEUE_MEDIA, type QueueMedia } from './queue-queries.ts';
 import type { QueueScope } from './queries.ts';
 
 /** green ≥ 0.80, yellow 0.60–0.79, red < 0.60 (ratios: unit percentunit shows 1.0 as 100 %). */
@@ -20,18 +21,20 @@ export function slaComplianceThresholds(): dashboard.ThresholdsConfigBuilder {
   return thresholds(SLA_COMPLIANCE_STEPS);
 }
 
-/** Contacts offered per queue in the SLA window. */
-function offersPerQueue(scope: QueueScope): Vector<'queue_name'> {
-  return sumBy(['queue_name'], overSlaWindow(queueMediaSeries('genesys_queue_offer_total', scope)));
+/** Contacts offered per queue and media type in the SLA window. */
+function offersPerQueue(scope: QueueScope): Vector<QueueMedia> {
+  return sumBy(QUEUE_MEDIA, overSlaWindow(queueMediaSeries('genesys_queue_offer_total', scope)));
 }
 
-/** Breaches per queue in the SLA window (the breach counter's extra sla_target_seconds summed away). */
-function breachesPerQueue(scope: QueueScope): Vector<'queue_name'> {
-  return sumBy(['queue_name'], overSlaWindow(queueMediaSeries('genesys_queue_sla_breach_total', scope)));
+/** Breaches per queue and media type in the SLA window (the breach counter's extra sla_target_seconds summed away). */
+function breachesPerQueue(scope: QueueScope): Vector<QueueMedia> {
+  return sumBy(QUEUE_MEDIA, overSlaWindow(queueMediaSeries('genesys_queue_sla_breach_total', scope)));
 }
 
-/** SLA compliance per queue (metrics/kpis.ts): no value for a queue with no offers in the window. */
-export function slaCompliancePerQueue(scope: QueueScope): Vector<'queue_name'> {
+/** SLA compliance per queue and media type (metrics/kpis.ts), as the alert judges it: each media type has its own
+ * target, so a queue's calls and emails are not averaged. No value for a queue and media type with no offers in
+ * the window. */
+export function slaCompliancePerQueue(scope: QueueScope): Vector<QueueMedia> {
   return slaCompliance(breachesPerQueue(scope), offersPerQueue(scope));
 }
 

@@ -5,7 +5,7 @@ import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
 import { PROMETHEUS_DATASOURCE_UID } from '../../generator/contract.ts';
 import { series } from '../../metrics/promql.ts';
 import type { LabelMatcher, SeriesLabel, SeriesName } from '../../metrics/promql.ts';
-import { MEDIA_TYPES, type MediaType } from '../../metrics/vocabulary.ts';
+import { MEDIA_TYPES } from '../../metrics/vocabulary.ts';
 
 /** Variable names, in one place: queries and links refer to them through this object. */
 export const VAR = {
@@ -18,9 +18,6 @@ export type VariableName = (typeof VAR)[keyof typeof VAR];
 
 /** Every panel and every query reads from the Prometheus the user picks in $datasource. */
 export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: `\${${VAR.datasource}}` };
-
-/** The default of $media_type: voice, the media type every contact center has. */
-export const DEFAULT_MEDIA_TYPE: MediaType = 'voice';
 
 /** `label_values(metric{…}, label)`, typed like a query: the metric and label must exist. */
 function labelValues<S extends SeriesName>(name: S, matchers: Partial<Record<SeriesLabel<S>, LabelMatcher>>, label: SeriesLabel<S>): string {
@@ -81,14 +78,21 @@ export function singleQueueVariable(): dashboard.QueryVariableBuilder {
   return queryVariable(VAR.queue, 'Queue', 'The queue to show.', QUEUE_NAMES).multi(false).includeAll(false);
 }
 
+/**
+ * Media types, any number or All (the default, as `.*`): a queue that only handles email shows its data without
+ * anyone changing a variable. Panels where adding media types up would mislead (waits, SLA compliance, speed of
+ * answer, handle time: seconds for calls, hours for email) keep media types apart, one series per
+ * media_type, and say so in their descriptions.
+ */
 export function mediaTypeVariable(): dashboard.QueryVariableBuilder {
   return queryVariable(
     VAR.mediaType,
     'Media type',
-    `${MEDIA_TYPES.join(', ')}. Agent panels are not split by media type.`,
+    `${MEDIA_TYPES.join(', ')}; All by default. Agent panels are not split by media type.`,
     labelValues('genesys_queue_depth', { cluster: { re: `$${VAR.cluster}` } }, 'media_type'),
   )
-    .multi(false)
-    .includeAll(false)
-    .current({ text: DEFAULT_MEDIA_TYPE, value: DEFAULT_MEDIA_TYPE, selected: true });
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: ['All'], value: ['$__all'], selected: true });
 }

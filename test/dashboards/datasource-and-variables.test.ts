@@ -57,7 +57,7 @@ describe('variables', () => {
     });
   }
 
-  test('overview: queue is multi-value with All as .*, media type defaults to voice', () => {
+  test('overview: queue is multi-value with All as .*, media type multi-value with All (.*) as the default', () => {
     const variables = dashboardByFile('queue-overview.json').templating.list;
     const queue = variables.find((v) => v.name === 'queue');
     assert.equal(queue?.multi, true);
@@ -65,7 +65,12 @@ describe('variables', () => {
     assert.equal(queue?.allValue, '.*');
     assert.equal(queue?.query, 'label_values(genesys_queue_info{cluster=~"$cluster"}, queue_name)');
     assert.equal(variables.find((v) => v.name === 'cluster')?.query, 'label_values(genesys_up, cluster)');
-    assert.equal(variables.find((v) => v.name === 'media_type')?.current?.value, 'voice');
+    const media = variables.find((v) => v.name === 'media_type');
+    assert.equal(media?.multi, true);
+    assert.equal(media?.includeAll, true);
+    assert.equal(media?.allValue, '.*');
+    // Grafana's "All" selection: an email-only queue shows its data without anyone changing the variable.
+    assert.deepEqual(media?.current?.value, ['$__all']);
   });
 
   test('queue panels filter by cluster, queue and media type; the detail matches its one queue exactly', () => {
