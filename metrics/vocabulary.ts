@@ -28,3 +28,26 @@ export type RoutingStatusLabel = Lowercase<RoutingStatus>;
 export function routingStatusLabel(status: RoutingStatus): RoutingStatusLabel {
   return status.toLowerCase() as RoutingStatusLabel;
 }
+
+/**
+ * System presences: every org presence (`oUserPresences` qualifiers are org presence ids) belongs to one of
+ * these, as the observation answer's `systemToOrganizationMappings` says (system presence → org ids).
+ */
+export const SYSTEM_PRESENCES = ['AVAILABLE', 'AWAY', 'BREAK', 'BUSY', 'IDLE', 'MEAL', 'MEETING', 'OFFLINE', 'ON_QUEUE', 'TRAINING'] as const;
+export type SystemPresence = (typeof SYSTEM_PRESENCES)[number];
+
+export function isSystemPresence(value: unknown): value is SystemPresence {
+  return typeof value === 'string' && (SYSTEM_PRESENCES as readonly string[]).includes(value);
+}
+
+/**
+ * The `presence` label values: each system presence in lower snake case, and `other` for an org presence
+ * id the answer's mappings do not place under a system presence we know (counted, never dropped, so the
+ * presence series of a queue always add up to its members).
+ */
+export const PRESENCE_LABELS = [...SYSTEM_PRESENCES.map((p) => p.toLowerCase() as Lowercase<SystemPresence>), 'other'] as const;
+export type PresenceLabel = Lowercase<SystemPresence> | 'other';
+
+export function presenceLabel(presence: SystemPresence | undefined): PresenceLabel {
+  return presence === undefined ? 'other' : (presence.toLowerCase() as Lowercase<SystemPresence>);
+}

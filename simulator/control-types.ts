@@ -1,9 +1,9 @@
 // The simulator's control and ground-truth API (`/sim/...`, no auth): the types other slices and tests
 // use, over HTTP (JSON) or in process (SimulatorHandle). Times are ISO-8601 strings, durations ms.
 
-import type { MediaType, RoutingStatus } from './vocabulary.ts';
+import type { MediaType, RoutingStatus, SystemPresence } from './vocabulary.ts';
 
-export type { MediaType, RoutingStatus } from './vocabulary.ts';
+export type { MediaType, RoutingStatus, SystemPresence } from './vocabulary.ts';
 
 /** GET /sim/truth/now: conversations of one media in one queue right now. */
 export interface MediaTruth {
@@ -32,6 +32,8 @@ export interface QueueTruth {
   readonly offQueue: number;
   /** oMemberUsers. */
   readonly members: number;
+  /** Members by system presence, every system presence listed (oUserPresences, its org ids mapped back). */
+  readonly presences: Readonly<Record<SystemPresence, number>>;
 }
 
 export interface TruthNow {
@@ -40,7 +42,8 @@ export interface TruthNow {
   readonly queues: readonly QueueTruth[];
 }
 
-export type ContactOutcome = 'answered' | 'abandoned' | 'waiting';
+/** 'flowed_out': the in-queue flow moved the contact out of the queue (tFlowOut) before an answer or abandon. */
+export type ContactOutcome = 'answered' | 'abandoned' | 'flowed_out' | 'waiting';
 
 /** GET /sim/truth/contacts: one contact that arrived in the window. */
 export interface ContactTruth {
@@ -56,6 +59,22 @@ export interface ContactTruth {
   readonly waitMs?: number;
   readonly slaTargetMs: number;
   readonly answeredWithinTarget: boolean;
+  /** An abandon shorter than the org's short-abandon threshold (tShortAbandon). */
+  readonly shortAbandon?: boolean;
+  /** When the in-queue flow moved the contact out (tFlowOut posts then; its value is flowedOutAt - arrivedAt). */
+  readonly flowedOutAt?: string;
+  /** Hold time (tHeld), and when the hold ended (it posts then). */
+  readonly heldMs?: number;
+  readonly holdEndedAt?: string;
+  /** Talk time without hold (tTalk), and when the talk ended (tTalk and the transfer counts post then). */
+  readonly talkMs?: number;
+  readonly disconnectedAt?: string;
+  /** How the agent transferred the contact (nBlindTransferred / nConsultTransferred; both are nTransferred). */
+  readonly transfer?: 'blind' | 'consult';
+  /** After-call work (tAcw) and handle time (tHandle = talk + hold + after-call work), both posting at endedAt. */
+  readonly acwMs?: number;
+  readonly handleMs?: number;
+  readonly endedAt?: string;
 }
 
 export interface TruthContacts {

@@ -19,7 +19,7 @@ import { RateLimiter } from './api/rate-limit.ts';
 import { TokenStore } from './api/tokens.ts';
 import { manualClock, realtimeClock, type ClockMode, type SimClock } from './clock.ts';
 import { FaultBoard } from './faults.ts';
-import { contactWaitMs, answeredWithinTarget, type Contact } from './model/contact.ts';
+import { contactHandleMs, contactWaitMs, answeredWithinTarget, type Contact } from './model/contact.ts';
 import { ScenarioEngine } from './model/scenarios.ts';
 import { snapshotQueue } from './model/snapshot.ts';
 import { TrafficModel } from './model/traffic.ts';
@@ -122,7 +122,7 @@ export class Simulation {
     return {
       time: iso(now),
       queues: this.model.liveQueues().map((state) => {
-        const { presences: _presences, active: _active, ...truth } = snapshotQueue(state, now);
+        const { presenceIdCounts: _presenceIdCounts, active: _active, ...truth } = snapshotQueue(state, now);
         return truth;
       }),
     };
@@ -212,9 +212,22 @@ function contactTruth(contact: Contact): ContactTruth {
     arrivedAt: iso(contact.arrivedAt),
     ...(contact.answeredAt === undefined ? {} : { answeredAt: iso(contact.answeredAt) }),
     ...(contact.abandonedAt === undefined ? {} : { abandonedAt: iso(contact.abandonedAt) }),
-    outcome: contact.answeredAt !== undefined ? 'answered' : contact.abandonedAt !== undefined ? 'abandoned' : 'waiting',
+    outcome:
+      contact.answeredAt !== undefined
+        ? 'answered'
+        : contact.abandonedAt !== undefined
+          ? 'abandoned'
+          : contact.flowedOutAt !== undefined
+            ? 'flowed_out'
+            : 'waiting',
     ...(waitMs === undefined ? {} : { waitMs }),
     slaTargetMs: contact.slaTargetMs,
     answeredWithinTarget: answeredWithinTarget(contact),
+    ...(contact.shortAbandon === undefined ? {} : { shortAbandon: contact.shortAbandon }),
+    ...(contact.flowedOutAt === undefined ? {} : { flowedOutAt: iso(contact.flowedOutAt) }),
+    ...(contact.heldMs === undefined ? {} : { heldMs: contact.heldMs, holdEndedAt: iso(contact.holdEndedAt!) }),
+    ...(contact.talkMs === undefined ? {} : { talkMs: contact.talkMs, disconnectedAt: iso(contact.disconnectedAt!) }),
+    ...(contact.transfer === undefined ? {} : { transfer: contact.transfer }),
+    ...(contact.endedAt === undefined ? {} : { acwMs: contact.acwMs!, handleMs: contactHandleMs(contact)!, endedAt: iso(contact.endedAt) }),
   };
 }

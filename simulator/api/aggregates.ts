@@ -1,9 +1,11 @@
 // POST /api/v2/analytics/conversations/aggregates/query: history of contacts grouped by dimensions and
 // cut into granularity buckets from the interval start. A contact belongs to the bucket in which it
-// arrived at the queue; nOffered counts at arrival, timers and SLA numbers only once the contact was
-// answered or abandoned, so a past bucket keeps growing. Metrics without data are left out.
+// arrived at the queue; nOffered counts at arrival, timers and SLA numbers only once the activity they
+// time completes (tAnswered at answer, tAbandon and tShortAbandon at abandon, tFlowOut at the flow-out,
+// tHeld when the hold ends, tTalk and the transfer counts when the talk ends, tAcw and tHandle when the
+// after-call work ends), so a past bucket keeps growing. Metrics without data are left out.
 
-import type { Contact } from '../model/contact.ts';
+import { contactHandleMs, type Contact } from '../model/contact.ts';
 import type { TruthStore } from '../model/truth-store.ts';
 import { badRequest } from './errors.ts';
 import { compileFilter, type Dimensions } from './filter.ts';
@@ -11,9 +13,11 @@ import { iso, parseDuration, parseInterval } from './iso.ts';
 import { isPlainObject as isObject } from '../../lib/plain-object.ts';
 import { getOrInsertComputed } from '../../lib/map.ts';
 
-const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle'] as const;
+const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle', 'tTalk', 'tHeld', 'tAcw', 'tFlowOut', 'tShortAbandon'] as const;
 type TimerMetric = (typeof TIMER_METRICS)[number];
-const AGGREGATE_METRICS = ['nOffered', 'nOverSla', 'oServiceLevel', ...TIMER_METRICS] as const;
+const TRANSFER_METRICS = ['nTransferred', 'nBlindTransferred', 'nConsultTransferred'] as const;
+type TransferMetric = (typeof TRANSFER_METRICS)[number];
+const AGGREGATE_METRICS = ['nOffered', 'nOverSla', 'oServiceLevel', ...TRANSFER_METRICS, ...TIMER_METRICS] as const;
 type AggregateMetric = (typeof AGGREGATE_METRICS)[number];
 const GROUP_BY_DIMENSIONS = ['queueId', 'mediaType', 'divisionId', 'direction'] as const;
 const FILTER_DIMENSIONS = [...GROUP_BY_DIMENSIONS, 'userId', 'wrapUpCode', 'requestedRoutingSkillId'];
@@ -41,6 +45,8 @@ interface Bucket {
   answered: number;
   answeredWithin: number;
   abandoned: number;
+  /** Transfers by the agents who answered (nTransferred and its blind and consult parts). */
+  readonly transfers: Record<TransferMetric, number>;
   /** Service-level targets seen (oServiceLevel.target is shown when they agree). */
   targets: Set<number>;
   readonly timers: Partial<Record<TimerMetric, TimerStats>>;
@@ -127,7 +133,17 @@ function timerValue(contact: Contact, timer: TimerMetric): number | undefined {
     case 'tWait':
       return (contact.answeredAt ?? contact.abandonedAt) === undefined ? undefined : (contact.answeredAt ?? contact.abandonedAt)! - contact.arrivedAt;
     case 'tHandle':
-      return contact.endedAt === undefined || contact.answeredAt === undefined ? undefined : contact.endedAt - contact.answeredAt;
+      return contactHandleMs(contact);
+    case 'tTalk':
+      return contact.talkMs;
+    case 'tHeld':
+      return contact.heldMs;
+    case 'tAcw':
+      return contact.acwMs;
+    case 'tFlowOut':
+      return contact.flowedOutAt === undefined ? undefined : contact.flowedOutAt - contact.arrivedAt;
+    case 'tShortAbandon':
+      return contact.shortAbandon === true ? contact.abandonedAt! - contact.arrivedAt : undefined;
   }
 }
 
@@ -162,7 +178,17 @@ export function queryAggregates(body: unknown, truth: TruthStore) {
     const index = Math.floor((contact.arrivedAt - start) / granularityMs);
     let bucket = entry.buckets.get(index);
     if (bucket === undefined) {
-      bucket = { offered: 0, overSla: 0, answered: 0, answeredWithin: 0, abandoned: 0, targets: new Set(), timers: {}, views: views.map(() => 0) };
+      bucket = {
+        offered: 0,
+        overSla: 0,
+        answered: 0,
+        answeredWithin: 0,
+        abandoned: 0,
+        transfers: { nTransferred: 0, nBlindTransferred: 0, nConsultTransferred: 0 },
+        targets: new Set(),
+        timers: {},
+        views: views.map(() => 0),
+      };
       entry.buckets.set(index, bucket);
     }
     addContact(bucket, contact, timersNeeded, views);
@@ -192,6 +218,10 @@ function addContact(bucket: Bucket, contact: Contact, timers: ReadonlySet<TimerM
     bucket.abandoned++;
     bucket.targets.add(contact.slaPercentage);
   }
+  if (contact.transfer !== undefined) {
+    bucket.transfers.nTransferred++;
+    bucket.transfers[contact.transfer === 'blind' ? 'nBlindTransferred' : 'nConsultTransferred']++;
+  }
   for (const timer of timers) {
     const value = timerValue(contact, timer);
     if (value === undefined) continue;
@@ -219,6 +249,11 @@ function renderBucket(from: number, granularityMs: number, bucket: Bucket, metri
         break;
       case 'nOverSla':
         if (bucket.overSla > 0) rendered.push({ metric, stats: { count: bucket.overSla } });
+        break;
+      case 'nTransferred':
+      case 'nBlindTransferred':
+      case 'nConsultTransferred':
+        if (bucket.transfers[metric] > 0) rendered.push({ metric, stats: { count: bucket.transfers[metric] } });
         break;
       case 'oServiceLevel': {
         const denominator = bucket.answered + bucket.abandoned;

@@ -34,7 +34,7 @@ export interface ObservationContext {
   readonly now: number;
   /** Added to every date shown (clock-offset fault). */
   readonly clockOffsetMs: number;
-  readonly presenceIds: Readonly<Record<SystemPresence, string>>;
+  readonly presenceIds: Readonly<Record<SystemPresence, readonly string[]>>;
 }
 
 interface DataEntry {
@@ -88,9 +88,9 @@ export function queryObservations(body: unknown, ctx: ObservationContext) {
       }
       results.push({ group, data });
     }
-    if (userGroup !== undefined) results.push({ group: userGroup, data: userMetrics.flatMap((m) => userData(m, snapshot, ctx.presenceIds)) });
+    if (userGroup !== undefined) results.push({ group: userGroup, data: userMetrics.flatMap((m) => userData(m, snapshot)) });
   }
-  const systemToOrganizationMappings = Object.fromEntries(SYSTEM_PRESENCES.map((p) => [p, [ctx.presenceIds[p]]]));
+  const systemToOrganizationMappings = Object.fromEntries(SYSTEM_PRESENCES.map((p) => [p, [...ctx.presenceIds[p]]]));
   return { systemToOrganizationMappings, results };
 }
 
@@ -116,7 +116,7 @@ function detailEntry(metric: DetailMetric, contacts: readonly Contact[], offsetM
   };
 }
 
-function userData(metric: ObservationMetric, s: QueueSnapshot, presenceIds: Readonly<Record<SystemPresence, string>>): DataEntry[] {
+function userData(metric: ObservationMetric, s: QueueSnapshot): DataEntry[] {
   switch (metric) {
     case 'oOnQueueUsers':
       return [{ metric, stats: { count: s.onQueue } }];
@@ -129,7 +129,8 @@ function userData(metric: ObservationMetric, s: QueueSnapshot, presenceIds: Read
     case 'oUserRoutingStatuses':
       return ROUTING_STATUSES.map((status) => ({ metric, qualifier: status, stats: { count: s.agents[status] } }));
     case 'oUserPresences':
-      return SYSTEM_PRESENCES.filter((p) => s.presences.has(p)).map((p) => ({ metric, qualifier: presenceIds[p], stats: { count: s.presences.get(p)! } }));
+      // One datum per org presence someone is in (qualifier: the org presence id), none for the others.
+      return [...s.presenceIdCounts].map(([presenceId, count]) => ({ metric, qualifier: presenceId, stats: { count } }));
     default:
       return [];
   }

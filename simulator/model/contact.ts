@@ -3,7 +3,9 @@
 
 import type { MediaType } from '../vocabulary.ts';
 
-export type ContactState = 'waiting' | 'alerting' | 'interacting' | 'ended' | 'abandoned';
+export type ContactState = 'waiting' | 'alerting' | 'interacting' | 'wrap-up' | 'ended' | 'abandoned' | 'flowed-out';
+
+export type TransferKind = 'blind' | 'consult';
 
 export interface Contact {
   readonly id: string;
@@ -18,12 +20,35 @@ export interface Contact {
   readonly slaTargetMs: number;
   /** The queue's target share (oServiceLevel.target). */
   readonly slaPercentage: number;
+  /** Epoch ms after which a still waiting contact is moved out of the queue by its in-queue flow; undefined: never. */
+  readonly flowOutAt: number | undefined;
   state: ContactState;
   answeredAt?: number;
   abandonedAt?: number;
-  /** End of handling (tHandle). */
+  /** The abandon was within the org's short-abandon threshold (tShortAbandon). */
+  shortAbandon?: boolean;
+  /** Epoch ms at which the in-queue flow moved the contact out of the queue (tFlowOut). */
+  flowedOutAt?: number;
+  /** Hold time (tHeld), set when the hold ends; absent when the contact was never held. */
+  heldMs?: number;
+  /** End of the hold (when tHeld posts). */
+  holdEndedAt?: number;
+  /** Talk time without hold (tTalk), set when the agent's talk ends (hang-up or transfer). */
+  talkMs?: number;
+  /** End of the talk: tTalk and the transfer counts post then. */
+  disconnectedAt?: number;
+  /** How the agent transferred the contact at the end of the talk, if it did. */
+  transfer?: TransferKind;
+  /** After-call work (tAcw), set when it ends, with endedAt. */
+  acwMs?: number;
+  /** End of handling: after-call work done (tHandle = talk + hold + after-call work posts then). */
   endedAt?: number;
   agentId?: string;
+}
+
+/** Handle time (tHandle): from answer to the end of after-call work; undefined until that end. */
+export function contactHandleMs(contact: Contact): number | undefined {
+  return contact.endedAt === undefined || contact.answeredAt === undefined ? undefined : contact.endedAt - contact.answeredAt;
 }
 
 /** Time to answer, or to abandon; undefined while the contact still waits or alerts. */

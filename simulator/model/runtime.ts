@@ -75,6 +75,8 @@ export interface AgentState {
   queues: QueueState[];
   status: RoutingStatus;
   presence: SystemPresence;
+  /** The org presence (one of the org's ids for `presence`) the agent set: what oUserPresences reports. */
+  presenceId: string;
   /** Bumped on every status change; scheduled status events carry it and are dropped when stale. */
   version: number;
   /** Bumped on every on/off-queue change of the shift cycle. */

@@ -2,13 +2,13 @@
 // so that the two can only disagree if the API layer misreports it.
 
 import type { MediaTruth, QueueTruth } from '../control-types.ts';
-import { ROUTING_STATUSES, type RoutingStatus, type SystemPresence } from '../vocabulary.ts';
+import { ROUTING_STATUSES, SYSTEM_PRESENCES, type RoutingStatus, type SystemPresence } from '../vocabulary.ts';
 import type { Contact } from './contact.ts';
 import type { QueueState } from './runtime.ts';
 
 export interface QueueSnapshot extends QueueTruth {
-  /** Members per system presence (only presences someone is in). */
-  readonly presences: ReadonlyMap<SystemPresence, number>;
+  /** Members per org presence id (only presences someone is in): oUserPresences. */
+  readonly presenceIdCounts: ReadonlyMap<string, number>;
   /** Members logged in (presence other than OFFLINE): oActiveUsers. */
   readonly active: number;
 }
@@ -25,11 +25,13 @@ export function snapshotQueue(state: QueueState, now: number): QueueSnapshot {
     };
   });
   const agents = Object.fromEntries(ROUTING_STATUSES.map((s) => [s, 0])) as Record<RoutingStatus, number>;
-  const presences = new Map<SystemPresence, number>();
+  const presences = Object.fromEntries(SYSTEM_PRESENCES.map((p) => [p, 0])) as Record<SystemPresence, number>;
+  const presenceIdCounts = new Map<string, number>();
   let active = 0;
   for (const agent of state.members) {
     agents[agent.status]++;
-    presences.set(agent.presence, (presences.get(agent.presence) ?? 0) + 1);
+    presences[agent.presence]++;
+    presenceIdCounts.set(agent.presenceId, (presenceIdCounts.get(agent.presenceId) ?? 0) + 1);
     if (agent.presence !== 'OFFLINE') active++;
   }
   const members = state.members.length;
@@ -43,6 +45,7 @@ export function snapshotQueue(state: QueueState, now: number): QueueSnapshot {
     offQueue: agents.OFF_QUEUE,
     members,
     presences,
+    presenceIdCounts,
     active,
   };
 }
@@ -58,7 +61,8 @@ export function interactingContacts(state: QueueState, mediaType: string): Conta
   const contacts: Contact[] = [];
   for (const agent of state.members) {
     const c = agent.contact;
-    if (c !== undefined && c.state === 'interacting' && c.queueId === state.queue.id && c.mediaType === mediaType) contacts.push(c);
+    // After-call work still occupies the agent with the conversation (it is counted in oInteracting).
+    if (c !== undefined && (c.state === 'interacting' || c.state === 'wrap-up') && c.queueId === state.queue.id && c.mediaType === mediaType) contacts.push(c);
   }
   return contacts.sort((a, b) => a.answeredAt! - b.answeredAt!);
 }

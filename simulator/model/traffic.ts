@@ -6,7 +6,7 @@
 import type { Agent, Org, Queue } from '../org/model.ts';
 import type { Random } from '../random.ts';
 import { OFF_QUEUE_PRESENCES, type MediaType, type RoutingStatus, type SystemPresence } from '../vocabulary.ts';
-import type { Contact } from './contact.ts';
+import type { Contact, TransferKind } from './contact.ts';
 import { EventQueue } from './event-queue.ts';
 import { WaitingLine, type AgentState, type MediaState, type QueueState } from './runtime.ts';
 import { TruthStore } from './truth-store.ts';
@@ -22,7 +22,18 @@ type ModelEvent =
       readonly media: MediaState;
       readonly answered: boolean;
     }
-  | { readonly kind: 'handle-end'; readonly agent: AgentState; readonly contact: Contact; readonly media: MediaState }
+  | { readonly kind: 'flow-out'; readonly contact: Contact; readonly media: MediaState }
+  | { readonly kind: 'hold-end'; readonly contact: Contact; readonly heldMs: number }
+  | {
+      readonly kind: 'talk-end';
+      readonly agent: AgentState;
+      readonly contact: Contact;
+      readonly media: MediaState;
+      readonly talkMs: number;
+      readonly acwMs: number;
+      readonly transfer: TransferKind | undefined;
+    }
+  | { readonly kind: 'handle-end'; readonly agent: AgentState; readonly contact: Contact; readonly media: MediaState; readonly acwMs: number }
   | { readonly kind: 'shift'; readonly agent: AgentState; readonly shiftVersion: number }
   | { readonly kind: 'status'; readonly agent: AgentState; readonly version: number; readonly to: 'COMMUNICATING' | 'AVAILABLE' }
   | { readonly kind: 'call'; readonly run: () => void };
@@ -163,8 +174,21 @@ export class TrafficModel {
       case 'alert-end':
         this.onAlertEnd(event.agent, event.contact, event.queue, event.media, event.answered);
         return;
+      case 'flow-out':
+        if (event.contact.state === 'waiting') {
+          this.flowOut(event.contact);
+          event.media.line.count--;
+        }
+        return;
+      case 'hold-end':
+        event.contact.heldMs = event.heldMs;
+        event.contact.holdEndedAt = this.nowMs;
+        return;
+      case 'talk-end':
+        this.onTalkEnd(event.agent, event.contact, event.media, event.talkMs, event.acwMs, event.transfer);
+        return;
       case 'handle-end':
-        this.onHandleEnd(event.agent, event.contact, event.media);
+        this.onHandleEnd(event.agent, event.contact, event.media, event.acwMs);
         return;
       case 'shift':
         this.onShift(event.agent, event.shiftVersion);
@@ -188,6 +212,8 @@ export class TrafficModel {
 
   private arrive(queue: QueueState, media: MediaState): void {
     const setting = queue.queue.mediaSettings[media.traffic.mediaType];
+    const b = this.org.behaviour;
+    const flowOutAt = this.random.chance(b.flowOutProbability) ? Math.round(this.nowMs + this.random.exponential(b.meanFlowOutSeconds * 1000)) : undefined;
     const contact: Contact = {
       id: this.random.uuid(),
       sessionId: this.random.uuid(),
@@ -198,11 +224,13 @@ export class TrafficModel {
       abandonAt: Math.round(this.nowMs + this.random.exponential(media.traffic.meanPatienceMs)),
       slaTargetMs: setting.serviceLevel.durationMs,
       slaPercentage: setting.serviceLevel.percentage,
+      flowOutAt,
       state: 'waiting',
     };
     this.truth.add(contact);
     media.line.push(contact);
     this.events.push(contact.abandonAt, { kind: 'abandon', contact, media });
+    if (flowOutAt !== undefined && flowOutAt < contact.abandonAt) this.events.push(flowOutAt, { kind: 'flow-out', contact, media });
     this.routeLine(queue, media);
   }
 
@@ -213,8 +241,7 @@ export class TrafficModel {
       contact.answeredAt = this.nowMs;
       contact.agentId = agent.agent.id;
       media.interacting++;
-      const half = media.traffic.meanHandleMs / 2;
-      this.events.push(this.nowMs + this.random.exponential(half) + this.random.exponential(half), { kind: 'handle-end', agent, contact, media });
+      this.planHandling(agent, contact, media);
       return;
     }
     agent.contact = undefined;
@@ -226,8 +253,11 @@ export class TrafficModel {
       to: 'AVAILABLE',
     });
     if (queue.deleted || this.nowMs >= contact.abandonAt) {
-      contact.state = 'abandoned';
-      contact.abandonedAt = this.nowMs;
+      this.markAbandoned(contact);
+      return;
+    }
+    if (contact.flowOutAt !== undefined && this.nowMs >= contact.flowOutAt) {
+      this.flowOut(contact);
       return;
     }
     contact.state = 'waiting';
@@ -235,8 +265,38 @@ export class TrafficModel {
     this.routeLine(queue, media);
   }
 
-  private onHandleEnd(agent: AgentState, contact: Contact, media: MediaState): void {
+  /**
+   * Splits the handle time (the media's mean, as before) into talk, an optional hold in the middle of the
+   * talk, and after-call work, and schedules their ends; whole milliseconds, as Genesys timers are.
+   */
+  private planHandling(agent: AgentState, contact: Contact, media: MediaState): void {
+    const b = this.org.behaviour;
+    const half = media.traffic.meanHandleMs / 2;
+    const handleMs = Math.max(3, Math.round(this.random.exponential(half) + this.random.exponential(half)));
+    const acwMs = Math.max(1, Math.round(handleMs * this.random.uniform(0.05, 0.25)));
+    const heldMs = this.random.chance(b.holdProbability) ? Math.max(1, Math.round(handleMs * this.random.uniform(0.05, 0.3))) : 0;
+    const talkMs = handleMs - acwMs - heldMs;
+    const transfer: TransferKind | undefined = this.random.chance(b.transferProbability)
+      ? this.random.chance(b.blindTransferShare)
+        ? 'blind'
+        : 'consult'
+      : undefined;
+    if (heldMs > 0) this.events.push(this.nowMs + Math.floor(talkMs / 2) + heldMs, { kind: 'hold-end', contact, heldMs });
+    this.events.push(this.nowMs + talkMs + heldMs, { kind: 'talk-end', agent, contact, media, talkMs, acwMs, transfer });
+  }
+
+  /** The customer is gone (hung up, or transferred away): the talk posts, after-call work begins. */
+  private onTalkEnd(agent: AgentState, contact: Contact, media: MediaState, talkMs: number, acwMs: number, transfer: TransferKind | undefined): void {
+    contact.state = 'wrap-up';
+    contact.talkMs = talkMs;
+    contact.disconnectedAt = this.nowMs;
+    if (transfer !== undefined) contact.transfer = transfer;
+    this.events.push(this.nowMs + acwMs, { kind: 'handle-end', agent, contact, media, acwMs });
+  }
+
+  private onHandleEnd(agent: AgentState, contact: Contact, media: MediaState, acwMs: number): void {
     contact.state = 'ended';
+    contact.acwMs = acwMs;
     contact.endedAt = this.nowMs;
     media.interacting--;
     agent.contact = undefined;
@@ -269,9 +329,21 @@ export class TrafficModel {
   // ---- routing and agents ----------------------------------------------------------------------------
 
   private abandon(contact: Contact, media: MediaState): void {
+    this.markAbandoned(contact);
+    media.line.count--;
+  }
+
+  private markAbandoned(contact: Contact): void {
     contact.state = 'abandoned';
     contact.abandonedAt = this.nowMs;
-    media.line.count--;
+    // Shorter than the org's threshold (an abandon exactly at it is not short).
+    contact.shortAbandon = contact.abandonedAt - contact.arrivedAt < this.org.behaviour.shortAbandonSeconds * 1000;
+  }
+
+  /** The in-queue flow moves a waiting (or just unanswered) contact out of the queue. */
+  private flowOut(contact: Contact): void {
+    contact.state = 'flowed-out';
+    contact.flowedOutAt = this.nowMs;
   }
 
   /** Offers the oldest waiting contacts of a line to idle members while there are both. */
@@ -312,7 +384,7 @@ export class TrafficModel {
 
   private becomeIdle(agent: AgentState): void {
     this.setStatus(agent, 'IDLE');
-    agent.presence = 'ON_QUEUE';
+    this.setPresence(agent, 'ON_QUEUE');
     agent.idleSince = this.nowMs;
     if (this.takeWork(agent)) return;
     this.events.push(this.nowMs + this.random.exponential(this.org.behaviour.meanMinutesBetweenNonAcdCalls * MINUTE), {
@@ -351,7 +423,7 @@ export class TrafficModel {
 
   private goOff(agent: AgentState, presence: SystemPresence): void {
     this.setStatus(agent, 'OFF_QUEUE');
-    agent.presence = presence;
+    this.setPresence(agent, presence);
     agent.offAfterContact = false;
     agent.shiftVersion++;
     if (presence === 'OFFLINE') return; // back only when the logoff scenario ends
@@ -360,6 +432,13 @@ export class TrafficModel {
       agent,
       shiftVersion: agent.shiftVersion,
     });
+  }
+
+  /** An agent picks one of the org's presences under the system presence (a secondary one, such as "Coffee" for BREAK, at random). */
+  private setPresence(agent: AgentState, presence: SystemPresence): void {
+    const ids = this.org.presenceIds[presence];
+    agent.presence = presence;
+    agent.presenceId = ids.length === 1 ? ids[0] : this.random.pick(ids);
   }
 
   private setStatus(agent: AgentState, status: RoutingStatus): void {
@@ -403,6 +482,7 @@ export class TrafficModel {
       queues,
       status: 'OFF_QUEUE',
       presence: 'OFFLINE',
+      presenceId: this.org.presenceIds.OFFLINE[0],
       version: 0,
       shiftVersion: 0,
       idleSince: this.nowMs,

@@ -52,6 +52,21 @@ export interface AgentBehaviour {
   /** Non-ACD (COMMUNICATING) calls: mean minutes between them while idle, and their mean length. */
   readonly meanMinutesBetweenNonAcdCalls: number;
   readonly meanNonAcdSeconds: number;
+  /** Chance that an answered contact is put on hold once (tHeld); the hold takes 5–30 % of its handle time. */
+  readonly holdProbability: number;
+  /** Chance that an agent transfers an answered contact at the end of the talk (nTransferred). */
+  readonly transferProbability: number;
+  /** Share of transfers that are blind (nBlindTransferred); the others are consult transfers. */
+  readonly blindTransferShare: number;
+  /** Chance that a contact's in-queue flow moves it out of the queue if it still waits (tFlowOut). */
+  readonly flowOutProbability: number;
+  /** Mean wait before such a flow-out. */
+  readonly meanFlowOutSeconds: number;
+  /**
+   * The org's short-abandon threshold: an abandon within it is also a tShortAbandon. An org-wide setting in
+   * Genesys Cloud that the API does not return with the aggregates; 10 s here (see docs/genesys-api.md).
+   */
+  readonly shortAbandonSeconds: number;
 }
 
 export interface OrgSize {
@@ -111,6 +126,12 @@ const behaviourSchema = {
     meanAlertSeconds: { type: 'number', exclusiveMinimum: 0 },
     meanMinutesBetweenNonAcdCalls: { type: 'number', exclusiveMinimum: 0 },
     meanNonAcdSeconds: { type: 'number', exclusiveMinimum: 0 },
+    holdProbability: { type: 'number', minimum: 0, maximum: 1 },
+    transferProbability: { type: 'number', minimum: 0, maximum: 1 },
+    blindTransferShare: { type: 'number', minimum: 0, maximum: 1 },
+    flowOutProbability: { type: 'number', minimum: 0, maximum: 1 },
+    meanFlowOutSeconds: { type: 'number', exclusiveMinimum: 0 },
+    shortAbandonSeconds: { type: 'number', minimum: 0 },
   },
 };
 

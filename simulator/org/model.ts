@@ -49,9 +49,13 @@ export interface Org {
   /** 24 multipliers of arrival rates, one per UTC hour. */
   readonly hourlyFactors: readonly number[];
   readonly behaviour: AgentBehaviour;
-  /** System presence → this org's presence id (`systemToOrganizationMappings`). */
-  readonly presenceIds: Readonly<Record<SystemPresence, string>>;
+  /** System presence → this org's presence ids (`systemToOrganizationMappings`): the primary one first, then
+   * the org's own secondary presences under it (e.g. a "Coffee" presence that is a BREAK). */
+  readonly presenceIds: Readonly<Record<SystemPresence, readonly [string, ...string[]]>>;
 }
+
+/** Secondary org presences the simulated org defines, so an answer maps several org ids to one system presence. */
+export const SECONDARY_PRESENCES: Readonly<Partial<Record<SystemPresence, number>>> = { BREAK: 1, MEAL: 1 };
 
 export const DEFAULT_BEHAVIOUR: AgentBehaviour = {
   meanOnQueueMinutes: 50,
@@ -61,6 +65,12 @@ export const DEFAULT_BEHAVIOUR: AgentBehaviour = {
   meanAlertSeconds: 3,
   meanMinutesBetweenNonAcdCalls: 45,
   meanNonAcdSeconds: 120,
+  holdProbability: 0.25,
+  transferProbability: 0.1,
+  blindTransferShare: 0.5,
+  flowOutProbability: 0.05,
+  meanFlowOutSeconds: 90,
+  shortAbandonSeconds: 10,
 };
 
 interface MediaDefaults {

@@ -5,7 +5,7 @@ import type { Random } from '../random.ts';
 import { MEDIA_TYPES, SYSTEM_PRESENCES, type MediaType, type SystemPresence } from '../vocabulary.ts';
 import { OrgDefinitionError, type ExplicitOrgDefinition, type OrgDefinition } from './definition.ts';
 import { generateOrgDefinition } from './generate.ts';
-import { DEFAULT_BEHAVIOUR, MEDIA_DEFAULTS, type Agent, type Division, type MediaSetting, type MediaTraffic, type Org, type Queue } from './model.ts';
+import { DEFAULT_BEHAVIOUR, MEDIA_DEFAULTS, SECONDARY_PRESENCES, type Agent, type Division, type MediaSetting, type MediaTraffic, type Org, type Queue } from './model.ts';
 
 export function resolveOrg(definition: OrgDefinition, random: Random, createdAt: number, source: string): Org {
   const explicit: ExplicitOrgDefinition =
@@ -65,7 +65,8 @@ export function resolveOrg(definition: OrgDefinition, random: Random, createdAt:
     }
   }
 
-  const presenceIds = Object.fromEntries(SYSTEM_PRESENCES.map((p) => [p, random.uuid()])) as Record<SystemPresence, string>;
+  const presenceIds = {} as Record<SystemPresence, readonly [string, ...string[]]>;
+  for (const p of SYSTEM_PRESENCES) presenceIds[p] = [random.uuid(), ...Array.from({ length: SECONDARY_PRESENCES[p] ?? 0 }, () => random.uuid())];
   return {
     divisions,
     queues,
