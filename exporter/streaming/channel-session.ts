@@ -195,7 +195,9 @@ export class ChannelSession {
         await this.#switchChannel();
         continue;
       }
-      if (wake === 'timeout' && Date.now() >= heartbeatDeadline) {
+      // The deadline again: messages that arrived during the wait moved it (the one computed before the
+      // wait would call a socket with regular heartbeats dead once per timeout).
+      if (wake === 'timeout' && Date.now() >= this.#lastMessageAt + this.timings.heartbeatTimeoutMs) {
         this.#offline('heartbeat_missed', `no message for ${this.timings.heartbeatTimeoutMs} ms`);
         this.#ws?.terminate();
         throw new Error('heartbeat missed');

@@ -150,17 +150,25 @@ export function createStreamingObservationsCollector(
 }
 
 /**
- * A streamed group replaces the counts of its group. Messages carry no waiting conversations, so the
- * oldest waiting date of the last poll is kept while anyone waits (and dropped when nobody does).
+ * A streamed group updates the metrics it carries (by metric and qualifier) and keeps the others: whether
+ * a message repeats unchanged metrics is not documented, and a message with only oWaiting must not zero
+ * oInteracting. Messages carry no waiting conversations, so the oldest waiting date of the last poll is
+ * kept while anyone waits (and dropped when nobody does).
  */
 function mergeStreamed(entry: QueueObservations, result: ObservationResult): void {
+  const key = (d: ObservationDatum): string => `${d.metric}|${d.qualifier ?? ''}`;
+  const incoming = new Map(result.data.filter((d) => d.observations === undefined).map((d) => [key(d), d]));
+  const merge = (previous: readonly ObservationDatum[]): ObservationDatum[] => [
+    ...previous.filter((d) => d.observations === undefined && !incoming.has(key(d))),
+    ...incoming.values(),
+  ];
   if (result.group.mediaType === undefined) {
-    entry.users = result.data;
+    entry.users = merge(entry.users);
     return;
   }
   const previous = entry.media.get(result.group.mediaType) ?? [];
-  const counts = result.data.filter((d) => d.observations === undefined);
+  const counts = merge(previous);
   const waiting = counts.find((d) => d.metric === 'oWaiting')?.stats.count ?? 0;
-  const detail: ObservationDatum[] = waiting > 0 ? previous.filter((d) => d.metric === 'oWaiting' && d.observations !== undefined) : [];
+  const detail = waiting > 0 ? previous.filter((d) => d.metric === 'oWaiting' && d.observations !== undefined) : [];
   entry.media.set(result.group.mediaType, [...counts, ...detail]);
 }

@@ -11,7 +11,17 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ApiError, badRequest, notFound } from '../api/errors.ts';
 import type { QueueState } from '../model/runtime.ts';
 import { snapshotQueue } from '../model/snapshot.ts';
-import { envelope, heartbeat, observationBodies, observationTopicQueue, pong, socketClosing, type NotificationMessage } from './messages.ts';
+import {
+  envelope,
+  heartbeat,
+  metricKey,
+  observationBody,
+  observationGroups,
+  observationTopicQueue,
+  pong,
+  socketClosing,
+  type NotificationMessage,
+} from './messages.ts';
 
 export const MAX_TOPICS_PER_CHANNEL = 1000;
 export const MAX_CHANNELS_PER_CLIENT = 20;
@@ -32,8 +42,8 @@ interface Channel {
   lastUsedAt: number;
   topics: Map<string, ChannelTopic>;
   socket: WebSocket | undefined;
-  /** Last body sent per topic and group key, and when (wall ms). */
-  readonly sent: Map<string, { readonly text: string; readonly at: number }>;
+  /** Per topic and group key: the counts last sent (by metric key) and when (wall ms). */
+  readonly sent: Map<string, { readonly counts: ReadonlyMap<string, number>; readonly at: number }>;
 }
 
 export interface NotificationEnvironment {
@@ -213,17 +223,18 @@ export class NotificationService {
         if (topic.state !== 'Permitted') continue;
         const state = this.env.queue(observationTopicQueue(topic.id)!);
         if (state === undefined) continue;
-        for (const { key, body } of observationBodies(snapshotQueue(state, modelNow), modelNow)) {
+        for (const { key, group, metrics } of observationGroups(snapshotQueue(state, modelNow))) {
           const sentKey = `${topic.id}|${key}`;
-          const text = JSON.stringify((body as { group: unknown; data: { metrics: unknown }[] }).data[0]!.metrics);
           const last = channel.sent.get(sentKey);
-          if (last?.text === text) continue;
+          // Only what changed since the last message of this group (all of it first): see messages.ts.
+          const changed = last === undefined ? metrics : metrics.filter((m) => last.counts.get(metricKey(m)) !== m.stats.count);
+          if (changed.length === 0) continue;
           if (last !== undefined && wallNow - last.at < MIN_PUBLISH_SPACING_MS) {
             this.dirty = true; // held back: sent by a later tick
             continue;
           }
-          channel.sent.set(sentKey, { text, at: wallNow });
-          send(channel.socket!, envelope(topic.id, body));
+          channel.sent.set(sentKey, { counts: new Map(metrics.map((m) => [metricKey(m), m.stats.count])), at: wallNow });
+          send(channel.socket!, envelope(topic.id, observationBody(group, changed, modelNow)));
         }
       }
     }

@@ -98,6 +98,27 @@ describe('streaming mode: observations through the notification service', () => 
     await until('agents by routing status', async () =>
       (await metric(exporter, 'genesys_queue_agents', { queue_id: queue.id, routing_status: 'idle' })) === idle ? true : undefined,
     );
+    // Every queue's every value matches the org, although most messages carry only the metrics that
+    // changed: a metric a message leaves out keeps its value (it is not zeroed).
+    await until('every streamed value equal to the org', async () => {
+      const samples = await scrape(exporter);
+      const org = await sim.truthNow();
+      const wrong = org.queues.flatMap((q) => [
+        ...q.media.flatMap((m) =>
+          (
+            [
+              ['genesys_queue_depth', m.waiting],
+              ['genesys_queue_interacting', m.interacting],
+              ['genesys_queue_alerting', m.alerting],
+            ] as const
+          ).filter(([name, value]) => sampleValue(samples, name, { queue_id: q.queueId, media_type: m.mediaType }) !== value),
+        ),
+        ...Object.entries(q.agents).filter(
+          ([status, count]) => sampleValue(samples, 'genesys_queue_agents', { queue_id: q.queueId, routing_status: status.toLowerCase() }) !== count,
+        ),
+      ]);
+      return wrong.length === 0 ? true : undefined;
+    });
     assert.ok((await metric(exporter, 'genesys_exporter_streaming_messages_total'))! > 0);
     // Channel creation and subscriptions went through the exporter's client: its telemetry and token.
     const requests = (await sim.requests()).requests.filter((r) => r.endpoint === 'notifications');
@@ -278,6 +299,17 @@ describe('streaming mode: channels, limits, heartbeats, renewal', () => {
       await until('a heartbeat_missed fallback', async () =>
         ((await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'heartbeat_missed' })) ?? 0) > 0 ? true : undefined,
       );
+    });
+  });
+
+  test('a socket with regular heartbeats outlives the watchdog: no heartbeat_missed, the same channel', async () => {
+    // Heartbeats every 0.2 s against a 1 s watchdog; a frozen org, so heartbeats are the only messages.
+    await withExporter(2, 0.2, { timings: { heartbeatTimeoutMs: 1000 } }, async (exporter, sim) => {
+      await until('streaming', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 3500)); // three watchdog periods and more
+      assert.equal(await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'heartbeat_missed' }), 0);
+      assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 1);
+      assert.equal(await channelPosts(sim), 1, 'the same channel all along');
     });
   });
 
