@@ -190,7 +190,7 @@ const orgSchema = {
           type: 'object',
           additionalProperties: false,
           properties: {
-            queues: { type: 'integer', minimum: 1, maximum: 5000 },
+            queues: { type: 'integer', minimum: 1, maximum: 20000 },
             divisions: { type: 'integer', minimum: 1, maximum: 100 },
             arrivalsPerMinute: { type: 'number', minimum: 0 },
             agents: { type: 'integer', minimum: 0 },
