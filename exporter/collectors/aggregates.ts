@@ -10,9 +10,11 @@
 // posting for an interval older than the window is missed, so the window must cover the longest wait,
 // email included (default 2h).
 import { WAIT_TIME_BUCKETS_SECONDS } from '../../metrics/catalog.ts';
+import type { CounterName, SummaryName } from '../../metrics/catalog.ts';
 import { isMediaType } from '../../metrics/vocabulary.ts';
-import type { AggregateInterval, AggregationQuery } from '../genesys/conversation-aggregates.ts';
+import type { AggregateInterval, AggregationMetric, AggregationQuery } from '../genesys/conversation-aggregates.ts';
 import { SnapshotBuilder } from '../samples.ts';
+import type { SnapshotMetric } from '../samples.ts';
 import { batches, throwIfAnyFailed } from './collector.ts';
 import type { Collector } from './collector.ts';
 import type { GenesysPort } from './genesys-port.ts';
@@ -28,21 +30,62 @@ const waitViewName = (boundSeconds: number): string => `tWaitLt${boundSeconds * 
 
 /** Where each value sits in an interval's field array, which is also the layout of the ledger's
  * highest-seen values and of a (queue, media)'s totals since its baseline. */
-const FIELD = { offered: 0, answered: 1, abandoned: 2, overSla: 3, waitCount: 4, waitSumMs: 5 } as const;
-const FIRST_WAIT_BUCKET = 6;
+const FIELD = {
+  offered: 0,
+  answered: 1,
+  abandoned: 2,
+  overSla: 3,
+  waitCount: 4,
+  waitSumMs: 5,
+  answeredSumMs: 6,
+  abandonSumMs: 7,
+  handleCount: 8,
+  handleSumMs: 9,
+  talkCount: 10,
+  talkSumMs: 11,
+  heldCount: 12,
+  heldSumMs: 13,
+  acwCount: 14,
+  acwSumMs: 15,
+  transferred: 16,
+  blindTransferred: 17,
+  consultTransferred: 18,
+  flowOut: 19,
+  shortAbandoned: 20,
+} as const;
+const FIRST_WAIT_BUCKET = 21;
 const FIELD_COUNT = FIRST_WAIT_BUCKET + WAIT_TIME_BUCKETS_SECONDS.length;
 
 /** What one (queue, media) has accumulated since its baseline, laid out as `FIELD` and the wait buckets. */
 type Totals = Float64Array;
 
-/** Which Genesys metric feeds which field: its count and, for tWait, its sum (milliseconds). */
-const METRIC_FIELDS: ReadonlyMap<string, { readonly count: number; readonly sum?: number }> = new Map([
+/** Which Genesys metric feeds which field: its count and, for the timers exported as sums, its sum (milliseconds). */
+const METRIC_FIELDS: ReadonlyMap<AggregationMetric, { readonly count: number; readonly sum?: number }> = new Map<
+  AggregationMetric,
+  { readonly count: number; readonly sum?: number }
+>([
   ['nOffered', { count: FIELD.offered }],
-  ['tAnswered', { count: FIELD.answered }],
-  ['tAbandon', { count: FIELD.abandoned }],
+  ['tAnswered', { count: FIELD.answered, sum: FIELD.answeredSumMs }],
+  ['tAbandon', { count: FIELD.abandoned, sum: FIELD.abandonSumMs }],
   ['nOverSla', { count: FIELD.overSla }],
   ['tWait', { count: FIELD.waitCount, sum: FIELD.waitSumMs }],
+  ['tHandle', { count: FIELD.handleCount, sum: FIELD.handleSumMs }],
+  ['tTalk', { count: FIELD.talkCount, sum: FIELD.talkSumMs }],
+  ['tHeld', { count: FIELD.heldCount, sum: FIELD.heldSumMs }],
+  ['tAcw', { count: FIELD.acwCount, sum: FIELD.acwSumMs }],
+  // nTransferred counts blind and consult transfers alike (and any other kind Genesys adds): exported as
+  // reported, not as the sum of its two parts.
+  ['nTransferred', { count: FIELD.transferred }],
+  ['nBlindTransferred', { count: FIELD.blindTransferred }],
+  ['nConsultTransferred', { count: FIELD.consultTransferred }],
+  // Flow-outs: the aggregates have no nOverflow or nFlowOutOffered (not in the SDKs' metrics enum of
+  // ConversationAggregationQuery); a flow-out is timed by tFlowOut, so its count is the number of them.
+  ['tFlowOut', { count: FIELD.flowOut }],
+  // Short abandons are timed by tShortAbandon (abandons under the org's threshold, a subset of tAbandon).
+  ['tShortAbandon', { count: FIELD.shortAbandoned }],
 ]);
+/** The metrics asked for: every one the fields read (adding metrics costs no request, only response bytes). */
+const AGGREGATE_METRICS: readonly AggregationMetric[] = [...METRIC_FIELDS.keys()];
 const WAIT_BUCKET_FIELDS: ReadonlyMap<string, number> = new Map(
   WAIT_TIME_BUCKETS_SECONDS.map((bound, bucket) => [waitViewName(bound), FIRST_WAIT_BUCKET + bucket]),
 );
@@ -96,7 +139,7 @@ export function aggregateQuery(queueIds: readonly string[], startMs: number, end
     granularity,
     groupBy: ['queueId', 'mediaType'],
     filter: { type: 'or', predicates: queueIds.map((value) => ({ type: 'dimension', dimension: 'queueId', operator: 'matches', value })) },
-    metrics: ['nOffered', 'tAnswered', 'tAbandon', 'tWait', 'nOverSla'],
+    metrics: AGGREGATE_METRICS,
     views: WAIT_TIME_BUCKETS_SECONDS.map((bound) => ({ target: 'tWait', function: 'rangeBound', range: { lt: bound * 1000 }, name: waitViewName(bound) })),
   };
 }
@@ -186,6 +229,33 @@ function forgetRemovedQueues(directory: QueueDirectory, baselined: Set<string>, 
   }
 }
 
+/** Timers exported as summaries: the metric, its count field and its sum field (ms). */
+const TIMER_SUMMARIES: readonly (readonly [Extract<SummaryName, SnapshotMetric>, number, number])[] = [
+  ['genesys_queue_handle_time_seconds', FIELD.handleCount, FIELD.handleSumMs],
+  ['genesys_queue_talk_time_seconds', FIELD.talkCount, FIELD.talkSumMs],
+  ['genesys_queue_hold_time_seconds', FIELD.heldCount, FIELD.heldSumMs],
+  ['genesys_queue_after_call_work_seconds', FIELD.acwCount, FIELD.acwSumMs],
+  ['genesys_queue_answer_time_seconds', FIELD.answered, FIELD.answeredSumMs],
+  ['genesys_queue_abandon_time_seconds', FIELD.abandoned, FIELD.abandonSumMs],
+];
+
+/** Counters read straight from one field (all with the queue, queue name and media type labels only). */
+type FieldCounter = Extract<
+  CounterName,
+  | 'genesys_queue_transferred_total'
+  | 'genesys_queue_blind_transferred_total'
+  | 'genesys_queue_consult_transferred_total'
+  | 'genesys_queue_flow_out_total'
+  | 'genesys_queue_short_abandoned_total'
+>;
+const COUNTERS: readonly (readonly [FieldCounter, number])[] = [
+  ['genesys_queue_transferred_total', FIELD.transferred],
+  ['genesys_queue_blind_transferred_total', FIELD.blindTransferred],
+  ['genesys_queue_consult_transferred_total', FIELD.consultTransferred],
+  ['genesys_queue_flow_out_total', FIELD.flowOut],
+  ['genesys_queue_short_abandoned_total', FIELD.shortAbandoned],
+];
+
 function buildSnapshot(directory: QueueDirectory, totals: ReadonlyMap<string, Totals>, baselined: ReadonlySet<string>) {
   const snapshot = new SnapshotBuilder();
   for (const [key, entry] of totals) {
@@ -211,6 +281,8 @@ function buildSnapshot(directory: QueueDirectory, totals: ReadonlyMap<string, To
       sum: entry[FIELD.waitSumMs]! / 1000,
       count: entry[FIELD.waitCount]!,
     });
+    for (const [metric, count, sumMs] of TIMER_SUMMARIES) snapshot.add(metric, { labels, sum: entry[sumMs]! / 1000, count: entry[count]! });
+    for (const [metric, field] of COUNTERS) snapshot.add(metric, { labels, value: entry[field]! });
   }
   return snapshot.build();
 }

@@ -6,7 +6,8 @@ import { SnapshotBuilder } from '../samples.ts';
 import { batches, throwIfAnyFailed } from './collector.ts';
 import type { Collector } from './collector.ts';
 import { queueObservationQuery } from '../genesys/queue-observations.ts';
-import { ROUTING_STATUSES, routingStatusLabel } from '../../metrics/vocabulary.ts';
+import { PRESENCE_LABELS, presenceLabel, ROUTING_STATUSES, routingStatusLabel } from '../../metrics/vocabulary.ts';
+import type { PresenceLabel, SystemPresence } from '../../metrics/vocabulary.ts';
 import type { ObservationDatum, ObservationResult } from '../genesys/queue-observations.ts';
 import type { Snapshot } from '../samples.ts';
 import type { GenesysPort } from './genesys-port.ts';
@@ -54,6 +55,23 @@ const AGENT_TABLE: readonly { metric: AgentMetric; value: (group: ObservationGro
   { metric: 'genesys_queue_agents_off_queue', value: (g) => g.count('oOffQueueUsers') },
 ];
 
+/**
+ * Members per presence label. oUserPresences qualifiers are org presence ids: each is read through the
+ * answer's systemToOrganizationMappings as its system presence; an id the mappings do not place under a
+ * known system presence (none sent, a presence created since, a system presence added by Genesys) counts
+ * as `other`: never dropped, so the presences of a queue add up to its members, and an `other` > 0 says
+ * the exporter could not tell. Every label gets a series (0 included), as routing statuses do.
+ */
+export function membersByPresence(users: readonly ObservationDatum[], systemPresenceOf: ReadonlyMap<string, SystemPresence> | undefined): Map<PresenceLabel, number> {
+  const counts = new Map<PresenceLabel, number>();
+  for (const datum of users) {
+    if (datum.metric !== 'oUserPresences' || datum.observations !== undefined) continue;
+    const label = presenceLabel(datum.qualifier === undefined ? undefined : systemPresenceOf?.get(datum.qualifier));
+    counts.set(label, (counts.get(label) ?? 0) + (datum.stats?.count ?? 0));
+  }
+  return counts;
+}
+
 export interface ObservationsOptions {
   readonly batchSize: number;
   readonly now?: () => number;
@@ -63,15 +81,19 @@ export interface ObservationsOptions {
 export interface QueueObservations {
   readonly media: Map<string, readonly ObservationDatum[]>;
   users: readonly ObservationDatum[];
+  /** How to read the users' oUserPresences qualifiers (org presence ids), from the last polled answer. */
+  systemPresenceOf?: ReadonlyMap<string, SystemPresence>;
 }
 
 /** Answer groups by queue. */
 export function observationsByQueue(results: readonly ObservationResult[]): Map<string, QueueObservations> {
   const byQueue = new Map<string, QueueObservations>();
   for (const result of results) {
-    const entry = byQueue.get(result.group.queueId) ?? { media: new Map(), users: [] };
-    if (result.group.mediaType === undefined) entry.users = result.data ?? [];
-    else entry.media.set(result.group.mediaType, result.data ?? []);
+    const entry: QueueObservations = byQueue.get(result.group.queueId) ?? { media: new Map(), users: [] };
+    if (result.group.mediaType === undefined) {
+      entry.users = result.data ?? [];
+      if (result.systemPresenceOf !== undefined) entry.systemPresenceOf = result.systemPresenceOf;
+    } else entry.media.set(result.group.mediaType, result.data ?? []);
     byQueue.set(result.group.queueId, entry);
   }
   return byQueue;
@@ -111,6 +133,10 @@ export function observationSnapshot(
         labels: { ...labels, routing_status: routingStatusLabel(status) },
         value: users.count('oUserRoutingStatuses', status),
       });
+    }
+    const presences = membersByPresence(entry?.users ?? [], entry?.systemPresenceOf);
+    for (const presence of PRESENCE_LABELS) {
+      snapshot.add('genesys_queue_members_by_presence', { labels: { ...labels, presence }, value: presences.get(presence) ?? 0 });
     }
   }
   return snapshot.build();

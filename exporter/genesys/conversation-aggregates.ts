@@ -10,9 +10,9 @@ import { ShapeError, expectCount, expectObject, expectOptionalArray, expectStrin
 import { isPlainObject } from '../../lib/plain-object.ts';
 
 /** Timer metrics: stats in milliseconds. */
-export const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle', 'tTalk', 'tAcw', 'tAlert'] as const;
+export const TIMER_METRICS = ['tAnswered', 'tAbandon', 'tWait', 'tHandle', 'tTalk', 'tHeld', 'tAcw', 'tAlert', 'tFlowOut', 'tShortAbandon'] as const;
 /** Count metrics. */
-export const COUNT_METRICS = ['nOffered', 'nOverSla', 'nTransferred', 'nConnected'] as const;
+export const COUNT_METRICS = ['nOffered', 'nOverSla', 'nTransferred', 'nBlindTransferred', 'nConsultTransferred', 'nConnected'] as const;
 export type TimerMetric = (typeof TIMER_METRICS)[number];
 export type CountMetric = (typeof COUNT_METRICS)[number];
 export type AggregationMetric = TimerMetric | CountMetric | 'oServiceLevel';

@@ -4,7 +4,7 @@ import { apiRequest, type ApiRequestContext } from './api-request.ts';
 import { ENDPOINTS } from './endpoints.ts';
 import { analyticsMaxResponseBytes } from './response-limits.ts';
 import { ShapeError, expectObject, expectOptionalArray, expectString, optionalCount } from './response-shape.ts';
-import { isMediaType, type MediaType, ROUTING_STATUSES } from '../../metrics/vocabulary.ts';
+import { isMediaType, isSystemPresence, type MediaType, ROUTING_STATUSES, type SystemPresence } from '../../metrics/vocabulary.ts';
 
 /** The only metrics this endpoint accepts (others, e.g. oLongestWaiting, get a 400). */
 export const OBSERVATION_METRICS = [
@@ -72,6 +72,13 @@ export interface ObservationResult {
   /** Conversation metrics are grouped by queue and mediaType; user metrics by queue only. */
   readonly group: { readonly queueId: string; readonly mediaType?: MediaType };
   readonly data: readonly ObservationDatum[];
+  /**
+   * On user groups of a polled answer: org presence id → system presence, from the answer's
+   * systemToOrganizationMappings. Carried by the group (not only the answer) so that whoever keeps a
+   * queue's latest data also keeps how to read its oUserPresences qualifiers, e.g. between two polls
+   * while streamed messages (which carry no mappings) replace the counts.
+   */
+  readonly systemPresenceOf?: ReadonlyMap<string, SystemPresence>;
 }
 
 export interface ObservationQueryResponse {
@@ -139,7 +146,10 @@ export function parseObservationResponse(json: unknown, asked?: ReadonlySet<stri
   if (asked !== undefined && asked.size > 0 && reported.size === 0) {
     throw new ShapeError(`results reports none of the ${asked.size} queues asked for (an empty answer is not "zero for every queue")`);
   }
-  if (body.systemToOrganizationMappings !== undefined) expectObject(body.systemToOrganizationMappings, 'systemToOrganizationMappings');
+  const systemPresenceOf = body.systemToOrganizationMappings === undefined ? undefined : parsePresenceMappings(body.systemToOrganizationMappings);
+  if (systemPresenceOf !== undefined) {
+    for (const [index, result] of results.entries()) if (result.group.mediaType === undefined) results[index] = { ...result, systemPresenceOf };
+  }
   const dropped = droppedMedia.size + droppedStatuses.size > 0 ? { dropped: { mediaTypes: [...droppedMedia], routingStatuses: [...droppedStatuses] } } : {};
   return {
     ...(body.systemToOrganizationMappings === undefined
@@ -148,6 +158,22 @@ export function parseObservationResponse(json: unknown, asked?: ReadonlySet<stri
     results,
     ...dropped,
   };
+}
+
+/**
+ * systemToOrganizationMappings (system presence → org presence ids) turned around. Ids under a system
+ * presence this exporter does not know are left out: their members count as `other`, like any id the
+ * mappings do not name (see exporter/collectors/observations.ts).
+ */
+function parsePresenceMappings(value: unknown): Map<string, SystemPresence> {
+  const mappings = expectObject(value, 'systemToOrganizationMappings');
+  const systemPresenceOf = new Map<string, SystemPresence>();
+  for (const [system, ids] of Object.entries(mappings)) {
+    const path = `systemToOrganizationMappings.${system.slice(0, 64)}`;
+    const list = expectOptionalArray(ids, path).map((id, i) => expectString(id, `${path}[${i}]`));
+    if (isSystemPresence(system)) for (const id of list) systemPresenceOf.set(id, system);
+  }
+  return systemPresenceOf;
 }
 
 function parseDatum(value: unknown, path: string): ObservationDatum {
