@@ -83,6 +83,52 @@ describe('simulator: POST /api/v2/analytics/conversations/aggregates/query', () 
     assert.ok(compared > 10 && viewsCompared > 10, `${compared} buckets, ${viewsCompared} views compared`);
   });
 
+  test('handle, talk, hold, after-call work, flow-out and short-abandon timers and the transfer counts equal the ground truth', async () => {
+    const end = sim.now().getTime();
+    const start = end - 40 * 60_000;
+    const interval = `${new Date(start).toISOString()}/${new Date(end).toISOString()}`;
+    const kpis = ['tHandle', 'tTalk', 'tHeld', 'tAcw', 'tFlowOut', 'tShortAbandon', 'nTransferred', 'nBlindTransferred', 'nConsultTransferred'];
+    const reply = await post(AGGREGATES, { interval, granularity: 'PT10M', groupBy: ['queueId', 'mediaType'], metrics: kpis });
+    assert.equal(reply.status, 200, reply.text);
+    const truth = sim.truthContacts({ since: new Date(start), until: new Date(end) }).contacts;
+    const byKey = new Map<string, ContactTruth[]>();
+    for (const c of truth) {
+      const bucket = start + Math.floor((Date.parse(c.arrivedAt) - start) / 600_000) * 600_000;
+      const key = `${c.queueId}|${c.mediaType}|${new Date(bucket).toISOString()}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), c]);
+    }
+    const seen = new Map<string, number>();
+    for (const result of reply.json.results as Result[]) {
+      for (const data of result.data) {
+        const from = data.interval.split('/')[0];
+        const contacts = byKey.get(`${result.group.queueId}|${result.group.mediaType}|${from}`) ?? [];
+        const metric = (name: string) => data.metrics.find((m) => m.metric === name)?.stats;
+        const count = (n: number) => (n === 0 ? undefined : { count: n });
+        const ended = contacts.filter((c) => c.endedAt !== undefined);
+        assert.deepEqual(metric('tHandle'), timer(ended.map((c) => c.handleMs!)));
+        assert.deepEqual(metric('tAcw'), timer(ended.map((c) => c.acwMs!)));
+        assert.deepEqual(metric('tTalk'), timer(contacts.filter((c) => c.talkMs !== undefined).map((c) => c.talkMs!)));
+        assert.deepEqual(metric('tHeld'), timer(contacts.filter((c) => c.heldMs !== undefined).map((c) => c.heldMs!)));
+        const flowedOut = contacts.filter((c) => c.outcome === 'flowed_out');
+        assert.deepEqual(metric('tFlowOut'), timer(flowedOut.map((c) => Date.parse(c.flowedOutAt!) - Date.parse(c.arrivedAt))));
+        const short = contacts.filter((c) => c.shortAbandon === true);
+        assert.deepEqual(metric('tShortAbandon'), timer(short.map((c) => c.waitMs!)));
+        assert.deepEqual(metric('nTransferred'), count(contacts.filter((c) => c.transfer !== undefined).length));
+        assert.deepEqual(metric('nBlindTransferred'), count(contacts.filter((c) => c.transfer === 'blind').length));
+        assert.deepEqual(metric('nConsultTransferred'), count(contacts.filter((c) => c.transfer === 'consult').length));
+        for (const m of data.metrics) seen.set(m.metric, (seen.get(m.metric) ?? 0) + m.stats.count!);
+      }
+    }
+    for (const name of kpis) assert.ok((seen.get(name) ?? 0) > 0, `${name} had data in the window (${JSON.stringify([...seen])})`);
+    // Definitions the exporter relies on, checked on every contact of the window.
+    for (const c of truth) {
+      if (c.handleMs !== undefined) assert.equal(c.handleMs, c.talkMs! + (c.heldMs ?? 0) + c.acwMs!, 'handle = talk + hold + after-call work');
+      if (c.shortAbandon === true) assert.ok(c.outcome === 'abandoned' && c.waitMs! < 10_000, 'a short abandon is an abandon under the 10 s threshold');
+      if (c.outcome === 'abandoned' && c.waitMs! < 10_000) assert.equal(c.shortAbandon, true);
+      if (c.transfer !== undefined) assert.equal(c.outcome, 'answered', 'only answered contacts are transferred');
+    }
+  });
+
   test('a bucket that has ended keeps growing as its contacts are answered or abandoned', async () => {
     // Email waits are long: contacts that arrived in the last minute are mostly still waiting.
     const email = sim.queues().find((q) => q.media.includes('email'))!;
@@ -106,7 +152,7 @@ describe('simulator: POST /api/v2/analytics/conversations/aggregates/query', () 
     const waitingIds = new Set(waiting.map((c) => c.id));
     const completedSince = sim
       .truthContacts({ since: new Date(end - 600_000), until: new Date(end), queueId: email.id })
-      .contacts.filter((c) => waitingIds.has(c.id) && c.outcome !== 'waiting').length;
+      .contacts.filter((c) => waitingIds.has(c.id) && (c.outcome === 'answered' || c.outcome === 'abandoned')).length;
     assert.ok(completedSince > 0);
     assert.equal(count(later, 'tWait'), count(before, 'tWait') + completedSince, 'each contact that completed since posted its wait');
   });

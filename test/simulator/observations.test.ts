@@ -59,12 +59,27 @@ describe('simulator: POST /api/v2/analytics/queues/observations/query', () => {
       truth.queues.reduce((n, q) => n + q.media.length + 1, 0),
       'no other groups',
     );
-    const mappings = reply.json.systemToOrganizationMappings;
-    assert.equal(mappings.AVAILABLE.length, 1);
-    assert.equal(typeof mappings.ON_QUEUE[0], 'string');
-    const presenceIds = new Set(Object.values(mappings).flat());
-    for (const r of results)
-      for (const d of r.data) if (d.metric === 'oUserPresences') assert.ok(presenceIds.has(d.qualifier), 'presence qualifiers are mapped ids');
+    const mappings: Record<string, string[]> = reply.json.systemToOrganizationMappings;
+    assert.equal(mappings.AVAILABLE!.length, 1);
+    assert.equal(typeof mappings.ON_QUEUE![0], 'string');
+    // The org has a secondary presence under BREAK and under MEAL ("Coffee", "Lunch"): two ids each.
+    assert.equal(mappings.BREAK!.length, 2);
+    assert.equal(mappings.MEAL!.length, 2);
+    const systemOf = new Map(Object.entries(mappings).flatMap(([system, ids]) => ids.map((id) => [id, system] as const)));
+    assert.equal(systemOf.size, Object.values(mappings).flat().length, 'an org presence id belongs to one system presence');
+    for (const queue of truth.queues) {
+      const userGroup = results.find((r) => r.group.queueId === queue.queueId && r.group.mediaType === undefined)!;
+      const bySystem: Record<string, number> = {};
+      const qualifiers = new Set<string>();
+      for (const d of userGroup.data.filter((d) => d.metric === 'oUserPresences')) {
+        assert.ok(systemOf.has(d.qualifier!), 'presence qualifiers are mapped org ids');
+        assert.ok(!qualifiers.has(d.qualifier!), 'one datum per org presence');
+        assert.ok(d.stats.count > 0, 'presences nobody is in are left out');
+        qualifiers.add(d.qualifier!);
+        bySystem[systemOf.get(d.qualifier!)!] = (bySystem[systemOf.get(d.qualifier!)!] ?? 0) + d.stats.count;
+      }
+      for (const [system, n] of Object.entries(queue.presences)) assert.equal(bySystem[system] ?? 0, n, `${system} members of ${queue.name}`);
+    }
   });
 
   test('a mediaType predicate narrows the groups; voice is the analytics name', async () => {

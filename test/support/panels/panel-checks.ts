@@ -148,6 +148,9 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-exporter-health/18/refreshes': { kind: 'dataOnly', reason: 'a 24 h token is granted once per process; the window may not include the grant' },
   'genesys-exporter-health/19/circuit': healthy('the login endpoint never fails here', (v) => v === 0),
   'genesys-exporter-health/20/simulated': healthy('the stack runs the exporter on the simulator process with credentials, not --simulator', (v) => v === 0),
+  'genesys-exporter-health/21/ageShare': healthy('the queue catalog refreshes on schedule: below its own stale limit', (v, l) => l.collector === 'queues' && v >= 0 && v < 1),
+  'genesys-exporter-health/22/ageShare': healthy('observations are polled batch by batch on schedule: below their stale limit', (v, l) => l.collector === 'observations' && v >= 0 && v < 1),
+  'genesys-exporter-health/23/ageShare': healthy('aggregates are polled batch by batch on schedule: below their stale limit', (v, l) => l.collector === 'aggregates' && v >= 0 && v < 1),
 };
 
 export interface TruthContext {
