@@ -3,7 +3,7 @@
 // never looks like a burst of errors.
 
 import { type AlertingRule, type RuleSource, sourceModule } from '../generator/contract.ts';
-import { secondsSince, staleLimitSeconds } from '../metrics/kpis.ts';
+import { staleLimitSeconds } from '../metrics/kpis.ts';
 import { aggregateBy, increase, range, rate, raw, series, sumBy, up } from '../metrics/promql.ts';
 import type { AlertName, AlertsConfig } from './config.ts';
 import { alertingRule, EXPORTER_KEY, on } from './conventions.ts';
@@ -27,7 +27,9 @@ function rules(config: AlertsConfig): AlertingRule[] {
   const { job } = config.selectors;
   const { rules: r } = config;
   const scrapeUp = up({ job });
-  const lastSuccess = aggregateBy('max', COLLECTOR_KEY, series('genesys_exporter_collector_last_success_timestamp_seconds', { job }));
+  // The age of the oldest value each collector serves (values dropped as stale included): a batch that keeps
+  // failing ages on its own even while the collector's other batches succeed.
+  const dataAge = aggregateBy('max', COLLECTOR_KEY, series('genesys_exporter_collector_data_age_seconds', { job }));
   // missedPolls of each collector's own (possibly stretched) poll interval, never less than minAgeSeconds:
   // the same limit the exporter-health dashboard draws (metrics/kpis.ts).
   const pollInterval = aggregateBy('max', COLLECTOR_KEY, series('genesys_exporter_poll_interval_seconds', { job }));
@@ -67,11 +69,11 @@ function rules(config: AlertsConfig): AlertingRule[] {
     }),
     alertingRule(config, {
       alert: 'GenesysExporterDataStale',
-      expr: raw(`${secondsSince(lastSuccess)} > ${on(COLLECTOR_KEY)} ${staleLimit}`),
+      expr: raw(`${dataAge} > ${on(COLLECTOR_KEY)} ${staleLimit}`),
       severity: 'critical',
       summary: 'Genesys Cloud data from collector {{ $labels.collector }} is stale',
       description:
-        'Collector {{ $labels.collector }} on {{ $labels.instance }} last succeeded {{ $value | humanizeDuration }} ago ' +
+        'The oldest value collector {{ $labels.collector }} on {{ $labels.instance }} serves (or dropped as stale) is {{ $value | humanizeDuration }} old ' +
         `(limit: ${r.GenesysExporterDataStale.missedPolls} poll intervals, at least ${r.GenesysExporterDataStale.minAgeSeconds} s): ` +
         'the queue metrics it feeds are frozen or gone.',
       dashboard: health,

@@ -5,7 +5,8 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { AlertsConfig } from '../alerts/config.ts';
 import { type DashboardSource, sourceModule } from '../generator/contract.ts';
-import { secondsSince, staleLimitSeconds } from '../metrics/kpis.ts';
+import { staleLimitSeconds } from '../metrics/kpis.ts';
+import type { CollectorName } from '../exporter/collectors/collector.ts';
 import { aggregate, aggregateBy, histogramQuantile, increase, range, rate, raw, sum, sumBy, up } from '../metrics/promql.ts';
 import type { Vector } from '../metrics/promql.ts';
 import {
@@ -18,6 +19,7 @@ import {
   clusterVariable,
   colorByThresholds,
   composeDashboard,
+  dashedThresholdLines,
   datasourceVariable,
   overrideFields,
   stateMappings,
@@ -51,6 +53,9 @@ export const PANEL = {
   tokenRefreshes: 18,
   loginCircuitTimeline: 19,
   dataSource: 20,
+  queuesDataAge: 21,
+  observationsDataAge: 22,
+  aggregatesDataAge: 23,
 } as const;
 
 const UP_DOWN: States = { 0: { text: 'down', color: 'red' }, 1: { text: 'up', color: 'green' } };
@@ -62,14 +67,19 @@ const STRETCHED: States = { 0: { text: 'on schedule', color: 'green' }, 1: { tex
 /** Prometheus' own `up` for the exporter's scrape job (the job the alerts select). */
 const scrapeUp = (config: AlertsConfig) => up({ job: config.selectors.job, cluster: { re: `$${VAR.cluster}` } });
 
-/** Seconds since each collector's last successful run. */
-const sinceLastSuccess = secondsSince(aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_collector_last_success_timestamp_seconds')));
+/** Age of the oldest value each collector serves (values dropped as stale included): what GenesysExporterDataStale reads. */
+const dataAge = (collector?: CollectorName) =>
+  aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_collector_data_age_seconds', collector === undefined ? {} : { collector }));
 
 /** Each collector's data age as a share of GenesysExporterDataStale's limit (metrics/kpis.ts, with the
  * alert's own settings). One scale for collectors that poll every 10 s and every 5 min. */
-function ageShareOfStaleLimit(config: AlertsConfig): Vector<'collector'> {
-  const pollInterval = aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_poll_interval_seconds'));
-  return raw(`(${sinceLastSuccess}) / on(collector) ${staleLimitSeconds(config.rules.GenesysExporterDataStale, pollInterval)}`);
+function ageShareOfStaleLimit(config: AlertsConfig, collector?: CollectorName): Vector<'collector'> {
+  const pollInterval = aggregateBy(
+    'max',
+    ['collector'],
+    clusterSeries('genesys_exporter_poll_interval_seconds', collector === undefined ? {} : { collector }),
+  );
+  return raw(`${dataAge(collector)} / on(collector) ${staleLimitSeconds(config.rules.GenesysExporterDataStale, pollInterval)}`);
 }
 
 /** API requests per second per endpoint (all statuses): which endpoints the exporter is calling. */
@@ -275,20 +285,48 @@ function collectorSuccessPanel() {
   });
 }
 
-// Computed from a timestamp gauge, so it keeps growing while a collector fails; gaps mean no exporter.
+// The exporter's own age gauge: it keeps growing while a collector (or one batch of it) fails; gaps mean no exporter.
 function freshnessByCollectorPanel() {
   return (
     timeSeriesPanel({
       id: PANEL.freshnessByCollector,
       title: 'Data age by collector',
-      description: 'Seconds since each collector last succeeded. A sawtooth is normal; a ramp is a failing collector.',
+      description:
+        'Age of the oldest value each collector serves, in seconds. Polled batch by batch, it stays near the poll ' +
+        'interval plus one batch; a ramp is a failing collector or batch.',
       unit: 's',
       missing: 'gap',
-      queries: [{ refId: 'age', expr: sinceLastSuccess, legend: '{{collector}}' }],
+      queries: [{ refId: 'age', expr: dataAge(), legend: '{{collector}}' }],
     })
       // No threshold lines: each collector has its own limit (see the "Data age vs stale limit" stat).
       .min(0)
   );
+}
+
+const DATA_AGE_PANELS: readonly { readonly collector: CollectorName; readonly id: number; readonly what: string }[] = [
+  { collector: 'queues', id: PANEL.queuesDataAge, what: 'queue list' },
+  { collector: 'observations', id: PANEL.observationsDataAge, what: 'real-time queue state' },
+  { collector: 'aggregates', id: PANEL.aggregatesDataAge, what: 'offers, answers, abandons and waits' },
+];
+
+// One panel per collector, its age as a share of its own stale limit, so one threshold line (100 %) is the
+// alert's condition whatever the collector's interval; gaps mean no exporter (or nothing published yet).
+function dataAgePanel(config: AlertsConfig, panel: (typeof DATA_AGE_PANELS)[number]) {
+  const { missedPolls, minAgeSeconds } = config.rules.GenesysExporterDataStale;
+  return timeSeriesPanel({
+    id: panel.id,
+    title: `Data age vs stale limit: ${panel.collector}`,
+    description:
+      `Age of the oldest ${panel.what} value the ${panel.collector} collector serves, as a share of its stale limit ` +
+      `(GenesysExporterDataStale: ${missedPolls} of its poll intervals, at least ${minAgeSeconds} s). ` +
+      'Above the 100 % line the alert is pending.',
+    unit: 'percentunit',
+    missing: 'gap',
+    queries: [{ refId: 'ageShare', expr: ageShareOfStaleLimit(config, panel.collector), legend: '{{collector}}' }],
+  })
+    .min(0)
+    .thresholds(thresholds(DATA_AGE_SHARE_STEPS))
+    .thresholdsStyle(dashedThresholdLines());
 }
 
 // A gauge per collector; short scrape gaps bridged.
@@ -464,6 +502,7 @@ export function exporterHealthLayout(config: AlertsConfig): Layout {
     ],
     [cell(upTimelinePanel(config), 12, 6), cell(collectorSuccessPanel(), 12, 6)],
     [cell(freshnessByCollectorPanel(), 12, 8), cell(collectorDurationPanel(), 12, 8)],
+    DATA_AGE_PANELS.map((panel) => cell(dataAgePanel(config, panel), 8, 7)),
     [cell(pollIntervalPanel(), 12, 7), cell(pollStretchedPanel(), 12, 7)],
     [cell(apiRequestsPanel(), 12, 8), cell(apiErrorsPanel(), 12, 8)],
     [cell(rateLimitedPanel(), 12, 8), cell(apiLatencyPanel(), 12, 8)],
