@@ -9,6 +9,7 @@ import { parseDurationMs } from '../config/duration.ts';
 import { type AlertsConfig, type Duration, type PerMedia, queueDepthOverrides } from './config.ts';
 import { alertingRule, on, QUEUE_KEY, QUEUE_MEDIA_KEY } from './conventions.ts';
 import { RECORDED, recorded } from './recording-rules.ts';
+import { contactKpiAlerts } from './contact-kpi-alerts.ts';
 
 const MODULE = sourceModule(import.meta.url);
 
@@ -145,6 +146,8 @@ function rules(config: AlertsConfig): AlertingRule[] {
       keepFiringFor,
       dashboard: { key: 'queueDetail', perQueue: true },
     }),
+    // Contact KPI alerts, off by default (alerts/contact-kpi-alerts.ts).
+    ...contactKpiAlerts(config, keepFiringFor),
   ];
 }
 

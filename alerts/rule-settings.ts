@@ -23,6 +23,8 @@ export const count = setting<'count', number>('count');
 export const seconds = setting<'seconds', number>('seconds');
 /** A share between 0 and 1. */
 export const ratio = setting<'ratio', number>('ratio');
+/** On or off (an alert that ships off by default has `enabled: flag(false)`). */
+export const flag = setting<'flag', boolean>('flag');
 
 /** One seconds setting per media type. */
 export function secondsPerMedia(values: { readonly [M in MediaType]: number }): { readonly [M in MediaType]: Setting<number, 'seconds'> } {
@@ -83,6 +85,13 @@ export const RULE_SETTINGS = {
   GenesysApiErrors: { for: duration('10m'), window: duration('10m'), maxErrorRatio: ratio(0.1) },
   /** Token grants failing with no success within window, or the login circuit breaker open. */
   GenesysAuthenticationFailing: { for: duration('5m'), window: duration('15m') },
+  /** Off by default (enabled): what abandon rate a center accepts varies too much for one default to page
+   * anyone. Per queue and media type: (abandoned − short abandoned) / (offered − short abandoned) over window
+   * above maxAbandonRatio, with at least minOffers such offers in the window (a handful of contacts never fires). */
+  QueueAbandonRateHigh: { enabled: flag(false), for: duration('15m'), window: duration('15m'), maxAbandonRatio: ratio(0.1), minOffers: count(20) },
+  /** Off by default (enabled): some queues are staffed only from other queues on purpose. At least minPresent
+   * members logged in (any presence but offline: break, meal, training, meeting, away, …) and none on queue. */
+  QueueNoMembersOnQueue: { enabled: flag(false), for: duration('15m'), minPresent: count(1) },
 } as const satisfies Readonly<Record<string, RuleDeclaration>>;
 
 /** The values of a declaration tree (what the rule modules read). */

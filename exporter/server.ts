@@ -175,8 +175,13 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
       vary: 'Accept-Encoding',
       ...(body.encoding === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
     });
-    // The chunks are the cached body itself: writing them queues references, it copies nothing.
-    if (request.method !== 'HEAD') for (const chunk of body.chunks) response.write(chunk);
+    // The chunks are the cached body itself: writing them queues references, it copies nothing; corked,
+    // they leave in one writev instead of one system call per chunk.
+    if (request.method !== 'HEAD') {
+      response.cork();
+      for (const chunk of body.chunks) response.write(chunk);
+      response.uncork();
+    }
     response.end();
   } else if (path === '/-/healthy') {
     text(response, 200, 'Healthy\n');

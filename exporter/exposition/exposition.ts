@@ -3,23 +3,22 @@
 // The body has two parts of very different size and churn:
 // - the snapshot part (queue and agent series, up to tens of MB): it changes only when a collector
 //   publishes, so it is rendered once per store change, in slices that never hold the event loop for long,
-//   re-using what did not change (render-snapshots.ts), and kept as plain text and, once any scraper has
-//   asked for it, as gzip;
+//   re-rendering and re-compressing only the runs of series that changed (render-snapshots.ts), and kept
+//   as plain text and, once any scraper has asked for it, as deflate segments joined into a few buffers;
 // - the instrument part (the exporter's own health: a few dozen series in a prom-client registry, used
 //   through its public API): it changes on every API request, so it is rendered per scrape; that is cheap.
-// The two are sent one after the other. With gzip, each part is its own gzip member: a gzip stream may hold
-// several members (RFC 1952 §2.2), and Go's gzip reader, which Prometheus uses, reads them as one stream.
+// The two are sent one after the other. With gzip, the body is one gzip member made of separately
+// compressed segments (gzip-segments.ts): the cached ones of the snapshot part, then the instrument part's.
+// (Several members would be valid gzip too, but curl and others read only the first.)
 //
 // A render starts as soon as the store changes (coalesced: one in flight, at most one queued behind it,
 // and never more than half of the time spent rendering). Meanwhile scrapes get the previous body at once,
 // so a scrape never waits for a render, with two exceptions that put correctness first: the very first
 // scrape, and a body that holds a snapshot past its staleness limit (those wait for a fresh render).
-import { once } from 'node:events';
-import { promisify } from 'node:util';
-import { createGzip, gzip } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import type { SnapshotStore } from '../snapshot-store.ts';
-import { FragmentCache, renderSnapshots } from './render-snapshots.ts';
+import { crc32Combine, deflatedOf, GZIP_HEADER, gzipTail, pieceOf, type Piece } from './gzip-segments.ts';
+import { deflateAll, FragmentCache, renderSnapshots } from './render-snapshots.ts';
 import type { RenderedSnapshots } from './render-snapshots.ts';
 import { EXPOSITION_CONTENT_TYPE } from './text-format.ts';
 
@@ -41,15 +40,18 @@ export interface ExpositionOptions {
 
 interface SnapshotBody {
   readonly rendered: RenderedSnapshots;
+  /** The plain pieces, in order. */
+  readonly plain: readonly Buffer[];
+  /** The deflate segments of the pieces, joined into buffers of about GZIP_GROUP_BYTES. */
   gzip: Promise<readonly Buffer[]> | undefined;
 }
 
 interface InstrumentPart {
-  readonly plain: Promise<Buffer>;
-  gzip: Promise<Buffer> | undefined;
+  readonly piece: Promise<Piece>;
 }
 
-const gzipBuffer = promisify(gzip);
+/** Deflate segments are joined into buffers of about this size: few writes per scrape, and each copy well under a ms. */
+const GZIP_GROUP_BYTES = 1 << 20;
 
 export class Exposition {
   readonly contentType: string = EXPOSITION_CONTENT_TYPE;
@@ -88,17 +90,24 @@ export class Exposition {
   /** The body of one scrape. Concurrent scrapes share one snapshot body and one instrument render. */
   async scrape(encoding: BodyEncoding): Promise<ScrapeBody> {
     if (encoding === 'gzip') this.#gzipWanted = true;
-    const [snapshot, instruments] = await Promise.all([this.#servableBody(), this.#instrumentsPart()]);
-    if (encoding === 'identity') return bodyOf('identity', [...snapshot.rendered.chunks, await instruments.plain]);
-    const gzipped = await this.#gzipOf(snapshot);
-    instruments.gzip ??= instruments.plain.then((plain) => gzipBuffer(plain, { level: this.#gzipLevel }));
-    return bodyOf('gzip', [...gzipped, await instruments.gzip]);
+    const [snapshot, instruments] = await Promise.all([this.#servableBody(), this.#instrumentsPart().piece]);
+    if (encoding === 'identity') return bodyOf('identity', [...snapshot.plain, instruments.plain]);
+    const segments = await this.#gzipOf(snapshot);
+    const { rendered } = snapshot;
+    const crc = crc32Combine(rendered.crc, instruments.crc, instruments.plain.length);
+    const tail = gzipTail(crc, rendered.bytes + instruments.plain.length);
+    return bodyOf('gzip', [GZIP_HEADER, ...segments, deflatedOf(instruments, this.#gzipLevel), tail]);
+  }
+
+  /** What the last render cost: samples rendered into new text, of all samples served (the bench's and tests' view of incrementality). */
+  get lastRender(): { readonly renderedSamples: number; readonly totalSamples: number } | undefined {
+    return this.#current?.rendered;
   }
 
   /** The whole exposition as text, up to date with the store (tests, the golden file, the bench). */
   async text(): Promise<string> {
-    const [snapshot, instruments] = await Promise.all([this.#freshBody(), this.#instrumentsPart()]);
-    return Buffer.concat([...snapshot.rendered.chunks, await instruments.plain]).toString('utf8');
+    const [snapshot, instruments] = await Promise.all([this.#freshBody(), this.#instrumentsPart().piece]);
+    return Buffer.concat([...snapshot.plain, instruments.plain]).toString('utf8');
   }
 
   /** Resolves once the body of the store's current state is rendered (and compressed, once gzip was asked for). */
@@ -156,8 +165,11 @@ export class Exposition {
   async #renderVersion(version: number): Promise<SnapshotBody> {
     const started = performance.now();
     try {
-      const rendered = await renderSnapshots(this.#store, this.#fragments, { sliceMs: this.#sliceMs });
-      const body: SnapshotBody = { rendered, gzip: undefined };
+      const rendered = await renderSnapshots(this.#store, this.#fragments, {
+        sliceMs: this.#sliceMs,
+        gzipLevel: this.#gzipWanted ? this.#gzipLevel : undefined,
+      });
+      const body: SnapshotBody = { rendered, plain: rendered.pieces.map((piece) => piece.plain), gzip: undefined };
       if (this.#gzipWanted) await this.#gzipOf(body);
       this.#renders++;
       this.#current = body;
@@ -196,22 +208,19 @@ export class Exposition {
   }
 
   #gzipOf(body: SnapshotBody): Promise<readonly Buffer[]> {
-    body.gzip ??= gzipChunks(body.rendered.chunks, this.#gzipLevel);
+    body.gzip ??= joinedSegments(body.rendered.pieces, this.#gzipLevel, this.#sliceMs);
     return body.gzip;
   }
 
   /** The instrument part of the scrapes in progress: one prom-client render shared by concurrent scrapes. */
   #instrumentsPart(): InstrumentPart {
     if (this.#instrumentPart !== undefined) return this.#instrumentPart;
-    const part: InstrumentPart = {
-      plain: this.#instruments.metrics().then((text) => Buffer.from(text, 'utf8')),
-      gzip: undefined,
-    };
+    const part: InstrumentPart = { piece: this.#instruments.metrics().then((text) => pieceOf(Buffer.from(text, 'utf8'))) };
     this.#instrumentPart = part;
     const release = (): void => {
       if (this.#instrumentPart === part) this.#instrumentPart = undefined;
     };
-    part.plain.then(release, release);
+    part.piece.then(release, release);
     return part;
   }
 }
@@ -222,14 +231,29 @@ function bodyOf(encoding: BodyEncoding, chunks: readonly Buffer[]): ScrapeBody {
   return { encoding, chunks, bytes };
 }
 
-/** gzip of a body in pieces, compressed on libuv's thread pool (the event loop only hands pieces over). */
-async function gzipChunks(chunks: readonly Buffer[], level: number): Promise<readonly Buffer[]> {
-  const stream = createGzip({ level, chunkSize: 64 * 1024 });
-  const out: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => out.push(chunk));
-  const ended = once(stream, 'end');
-  for (const chunk of chunks) if (!stream.write(chunk)) await once(stream, 'drain');
-  stream.end();
-  await ended;
-  return out;
+/** The pieces' deflate segments (made where missing, in slices), joined into a few large buffers. */
+async function joinedSegments(pieces: readonly Piece[], level: number, sliceMs: number): Promise<readonly Buffer[]> {
+  await deflateAll(pieces, level, sliceMs);
+  const joined: Buffer[] = [];
+  let group: Buffer[] = [];
+  let groupBytes = 0;
+  const flush = (): void => {
+    if (group.length > 0) joined.push(group.length === 1 ? group[0]! : Buffer.concat(group, groupBytes));
+    group = [];
+    groupBytes = 0;
+  };
+  let sliceStarted = performance.now();
+  for (const piece of pieces) {
+    const segment = deflatedOf(piece, level);
+    group.push(segment);
+    groupBytes += segment.length;
+    if (groupBytes < GZIP_GROUP_BYTES) continue;
+    flush();
+    if (performance.now() - sliceStarted >= sliceMs) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      sliceStarted = performance.now();
+    }
+  }
+  flush();
+  return joined;
 }

@@ -1,43 +1,61 @@
 // Renders the snapshot metrics (queue and agent series) of the store into exposition text, in slices:
-// at 10,000 queues that is ~550,000 series and tens of MB, far too much for one turn of the event loop.
-// After each slice of `sliceMs` the renderer yields for a moment, so pending I/O such as health checks
-// and scrapes of the previous body run in between. The snapshots are immutable, so a render that spans many
-// ticks still renders the one set of snapshots it started with.
+// at 10,000 queues that is over half a million series and tens of MB, far too much for one turn of the
+// event loop. After each slice of `sliceMs` the renderer yields for a moment, so pending I/O such as health
+// checks and scrapes of the previous body run in between. The snapshots are immutable, so a render that
+// spans many ticks still renders the one set of snapshots it started with.
 //
-// Work is kept between renders per fragment: the lines of one metric family from one collector's snapshot
-// (its sample array). A change is one collector publishing, so the other collectors' fragments are reused
-// as they are, once the queue filter is checked to still decide every one of their samples the same way
-// (a queue renamed or no longer exported makes the fragment render again).
+// Rendering is incremental. The text is cut into runs: consecutive samples of one metric family, up to
+// ~64 KiB of text, each kept with its samples, its CRC-32 and (once gzip is wanted) its own deflate
+// segment (gzip-segments.ts). The next render walks the new samples and re-uses a run wherever the same
+// samples come again, compared by value (label values, value, buckets) and by the queue filter's verdict,
+// so a collector that publishes all-new objects every second (streaming) still costs only the runs it
+// really changed. Runs are found again by the label set of their first sample, so series that moved
+// (a batch published again goes last) or queues removed before them cost nothing either. An array
+// published again as the very same object skips the value comparison (only the filter is checked).
 import { catalog } from '../../metrics/catalog.ts';
 import type { MetricName } from '../../metrics/catalog.ts';
 import { SNAPSHOT_METRICS } from '../samples.ts';
 import type { HistogramSample, ScalarSample, SnapshotMetric, SummarySample } from '../samples.ts';
 import type { LiveSnapshots, SnapshotStore } from '../snapshot-store.ts';
+import { crc32Combine, deflatedOf, pieceOf, type Piece } from './gzip-segments.ts';
 import { familyHeader, formatValue, LabelSetWriter } from './text-format.ts';
 
 interface RenderOptions {
   /** Longest stretch of rendering between two yields to the event loop. */
   readonly sliceMs: number;
+  /** zlib level of the runs' deflate segments; undefined: no gzip (segments are made later if asked). */
+  readonly gzipLevel: number | undefined;
 }
 
 export interface RenderedSnapshots {
-  /** The text, in pieces (never concatenated: copying tens of MB would block the loop again). */
-  readonly chunks: readonly Buffer[];
+  /** The text in pieces, in order (never concatenated: copying tens of MB would block the loop again). */
+  readonly pieces: readonly Piece[];
   readonly bytes: number;
+  /** CRC-32 of the whole text. */
+  readonly crc: number;
   readonly version: number;
   readonly validUntilMs: number;
+  /** Samples rendered into new text by this render (the rest re-used earlier text). */
+  readonly renderedSamples: number;
+  /** All samples of the live snapshots, rendered or re-used. */
+  readonly totalSamples: number;
 }
 
-/** How many samples are rendered (or re-checked) between two looks at the clock (a histogram sample is 13 lines). */
+/** How many samples are rendered (or compared) between two looks at the clock (a histogram sample is 13 lines). */
 const SAMPLES_PER_CLOCK_CHECK = 16;
-/** Text is turned into a Buffer about this often: large enough to keep the chunk count low, small enough to encode in well under a ms. */
-const CHUNK_CHARS = 1 << 18;
+/** A run ends past this much text: the unit of re-rendering and re-compressing (deflate's window is 32 KiB). */
+const RUN_CHARS = 1 << 16;
+/** A new run stops where an earlier run starts once it holds this much (shorter runs compress worse). */
+const MIN_RUN_CHARS = 1 << 13;
+/** A run holds at most this many samples, even when the filter hides them all (no text). */
+const RUN_SAMPLES = 4096;
 
 interface Family {
   readonly name: SnapshotMetric;
-  readonly header: Buffer;
+  readonly header: Piece;
   readonly labels: LabelSetWriter;
-  /** Histogram bucket bounds as rendered in `le`, without +Inf; undefined for gauges and counters. */
+  readonly labelNames: readonly string[];
+  /** Histogram bucket bounds as rendered in `le`, without +Inf; undefined for other types. */
   readonly bucketBounds: readonly string[] | undefined;
   /** A summary without quantiles: `_sum` and `_count` lines only. */
   readonly summary: boolean;
@@ -48,8 +66,9 @@ const FAMILIES: readonly Family[] = SNAPSHOT_METRICS.map((name) => {
   const buckets = (definition as { buckets?: readonly number[] }).buckets;
   return {
     name,
-    header: Buffer.from(familyHeader(name, definition.help, definition.type), 'utf8'),
+    header: pieceOf(Buffer.from(familyHeader(name, definition.help, definition.type), 'utf8')),
     labels: new LabelSetWriter(definition.labels),
+    labelNames: definition.labels,
     bucketBounds: definition.type === 'histogram' ? (buckets ?? []).map(formatValue) : undefined,
     summary: definition.type === 'summary',
   };
@@ -57,33 +76,50 @@ const FAMILIES: readonly Family[] = SNAPSHOT_METRICS.map((name) => {
 
 type AnySample = ScalarSample<SnapshotMetric> | HistogramSample<SnapshotMetric> | SummarySample<SnapshotMetric>;
 
-/** The rendered lines of one sample array, and which of its samples the queue filter let through. */
-interface Fragment {
-  readonly length: number;
+/** Consecutive samples of one family and their text. */
+interface Run extends Piece {
+  readonly samples: readonly AnySample[];
+  /** Which of `samples` the queue filter let through (the others have no text). */
   readonly served: Uint8Array;
-  readonly chunks: readonly Buffer[];
-  readonly bytes: number;
+  /** The label set of the first sample, as rendered: the key the next render finds the run by. */
+  readonly key: string;
 }
 
-/** Fragments of earlier renders, by sample array (dropped with the snapshot that held the array). */
+/** Runs of the last render: by family and first label set, and by sample array for arrays published again as they are. */
 export class FragmentCache {
-  readonly #fragments = new WeakMap<readonly AnySample[], Fragment>();
+  #byKey: Map<string, Run>[] = FAMILIES.map(() => new Map());
+  readonly #byArray = new WeakMap<readonly AnySample[], readonly Run[]>();
 
-  get(samples: readonly AnySample[]): Fragment | undefined {
-    const fragment = this.#fragments.get(samples);
-    // A builder that kept appending to a published array would change its length: render it again.
-    return fragment?.length === samples.length ? fragment : undefined;
+  /** The runs an array was rendered into, if the array did not change since. */
+  runsOf(samples: readonly AnySample[]): readonly Run[] | undefined {
+    const runs = this.#byArray.get(samples);
+    if (runs === undefined) return undefined;
+    let length = 0;
+    for (const run of runs) length += run.samples.length;
+    // A builder that kept appending to a published array would change its length: compare it again.
+    return length === samples.length ? runs : undefined;
   }
 
-  set(samples: readonly AnySample[], fragment: Fragment): void {
-    this.#fragments.set(samples, fragment);
+  runAt(family: number, key: string): Run | undefined {
+    return this.#byKey[family]!.get(key);
+  }
+
+  /** Keeps the runs of the render that just finished (and only those: the others' samples are gone). */
+  replace(byKey: Map<string, Run>[], arrays: readonly (readonly [readonly AnySample[], readonly Run[]])[]): void {
+    this.#byKey = byKey;
+    for (const [samples, runs] of arrays) this.#byArray.set(samples, runs);
   }
 }
 
 export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache, options: RenderOptions): Promise<RenderedSnapshots> {
   const live: LiveSnapshots = store.live();
-  const chunks: Buffer[] = [];
+  const pieces: Piece[] = [];
   let bytes = 0;
+  let crc = 0;
+  let renderedSamples = 0;
+  let totalSamples = 0;
+  const nextByKey: Map<string, Run>[] = FAMILIES.map(() => new Map());
+  const arrays: [readonly AnySample[], readonly Run[]][] = [];
   let sliceStarted = performance.now();
   let sinceClockCheck = 0;
   /** Whether the slice is used up; the caller then awaits `pause()`. */
@@ -98,80 +134,134 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
     await new Promise<void>((resolve) => setTimeout(resolve, 1));
     sliceStarted = performance.now();
   };
-
-  /** The cached fragment of `samples`, if the queue filter still decides each sample as it did. */
-  const reusable = async (samples: readonly AnySample[]): Promise<Fragment | undefined> => {
-    const fragment = cache.get(samples);
-    if (fragment === undefined) return undefined;
-    for (let i = 0; i < samples.length; i++) {
-      if ((store.serves(samples[i]!.labels as Readonly<Record<string, string>>) ? 1 : 0) !== fragment.served[i]) return undefined;
-      if (sliceOver()) await pause();
-    }
-    return fragment;
+  const append = (piece: Piece): void => {
+    if (options.gzipLevel !== undefined && piece.deflated === undefined) deflatedOf(piece, options.gzipLevel);
+    pieces.push(piece);
+    crc = crc32Combine(crc, piece.crc, piece.plain.length);
+    bytes += piece.plain.length;
   };
 
-  const render = async (family: Family, samples: readonly AnySample[]): Promise<Fragment> => {
-    // Lines are collected in an array and joined per chunk: one flat string to encode, instead of a deep
-    // rope of concatenations that must be flattened first.
-    const fragmentChunks: Buffer[] = [];
-    let fragmentBytes = 0;
-    let lines: string[] = [];
+  /** Whether the filter still decides every sample of the runs as it did when they were rendered. */
+  const servedAsBefore = async (runs: readonly Run[]): Promise<boolean> => {
+    for (const run of runs) {
+      for (let i = 0; i < run.samples.length; i++) {
+        if ((store.serves(run.samples[i]!.labels as Readonly<Record<string, string>>) ? 1 : 0) !== run.served[i]) return false;
+        if (sliceOver()) await pause();
+      }
+    }
+    return true;
+  };
+
+  /** Whether `run` renders `samples` from `start` on: the same series and values, served as before. */
+  const matches = async (family: Family, run: Run, samples: readonly AnySample[], start: number): Promise<boolean> => {
+    if (start + run.samples.length > samples.length) return false;
+    for (let i = 0; i < run.samples.length; i++) {
+      const sample = samples[start + i]!;
+      const labels = sample.labels as Readonly<Record<string, string>>;
+      if (sample !== run.samples[i] && !sameSample(family, run.samples[i]!, sample)) return false;
+      if ((store.serves(labels) ? 1 : 0) !== run.served[i]) return false;
+      if (sliceOver()) await pause();
+    }
+    return true;
+  };
+
+  /** A new run of `samples` from `start`, whose first label set is `key`. */
+  const render = async (familyIndex: number, family: Family, samples: readonly AnySample[], start: number, key: string): Promise<Run> => {
+    // Lines are collected in an array and joined once: one flat string to encode, instead of a deep rope
+    // of concatenations that must be flattened first.
+    const lines: string[] = [];
     let chars = 0;
-    const flush = (): void => {
-      if (lines.length === 0) return;
-      const chunk = Buffer.from(lines.join(''), 'utf8');
-      fragmentChunks.push(chunk);
-      fragmentBytes += chunk.length;
-      lines = [];
-      chars = 0;
-    };
     const push = (line: string): void => {
       lines.push(line);
       chars += line.length;
-      if (chars >= CHUNK_CHARS) flush();
     };
-    const served = new Uint8Array(samples.length);
-    for (let i = 0; i < samples.length; i++) {
+    const served: number[] = [];
+    let labelSet = key;
+    let i = start;
+    for (;;) {
       const sample = samples[i]!;
       const labels = sample.labels as Readonly<Record<string, string>>;
-      if (store.serves(labels)) {
-        served[i] = 1;
-        if (family.summary) summaryLines(family, labels, sample as SummarySample<SnapshotMetric>, push);
-        else if (family.bucketBounds === undefined) push(scalarLine(family, labels, sample as ScalarSample<SnapshotMetric>));
-        else histogramLines(family, labels, sample as HistogramSample<SnapshotMetric>, push);
+      const serve = store.serves(labels);
+      served.push(serve ? 1 : 0);
+      if (serve) {
+        if (family.summary) summaryLines(family, labelSet, sample as SummarySample<SnapshotMetric>, push);
+        else if (family.bucketBounds === undefined) push(`${family.name}${labelSet} ${formatValue((sample as ScalarSample<SnapshotMetric>).value)}\n`);
+        else histogramLines(family, labelSet, sample as HistogramSample<SnapshotMetric>, push);
       }
+      i++;
+      if (i >= samples.length || chars >= RUN_CHARS || i - start >= RUN_SAMPLES) break;
+      labelSet = family.labels.write(samples[i]!.labels as Readonly<Record<string, string>>);
+      // Where an earlier run starts, this one ends: the rest of the array can then be re-used from there.
+      if (chars >= MIN_RUN_CHARS && cache.runAt(familyIndex, labelSet) !== undefined) break;
       if (sliceOver()) await pause();
     }
-    flush();
-    const fragment: Fragment = { length: samples.length, served, chunks: fragmentChunks, bytes: fragmentBytes };
-    cache.set(samples, fragment);
-    return fragment;
+    renderedSamples += i - start;
+    const piece = pieceOf(Buffer.from(lines.join(''), 'utf8'));
+    return { ...piece, samples: samples.slice(start, i), served: Uint8Array.from(served), key };
   };
 
-  for (const family of FAMILIES) {
-    chunks.push(family.header);
-    bytes += family.header.length;
+  /** The runs of one sample array: re-used where its samples are the same, rendered where they are not. */
+  const runsOf = async (familyIndex: number, family: Family, samples: readonly AnySample[]): Promise<readonly Run[]> => {
+    const unchanged = cache.runsOf(samples);
+    if (unchanged !== undefined && (await servedAsBefore(unchanged))) return unchanged;
+    const runs: Run[] = [];
+    let i = 0;
+    while (i < samples.length) {
+      const key = family.labels.write(samples[i]!.labels as Readonly<Record<string, string>>);
+      const earlier = cache.runAt(familyIndex, key);
+      const run =
+        earlier !== undefined && (await matches(family, earlier, samples, i))
+          ? // The new sample objects from now on: the old ones can go, and the next compare is by identity.
+            { ...earlier, samples: samples.slice(i, i + earlier.samples.length) }
+          : await render(familyIndex, family, samples, i, key);
+      runs.push(run);
+      i += run.samples.length;
+      if (sliceOver()) await pause();
+    }
+    return runs;
+  };
+
+  for (let f = 0; f < FAMILIES.length; f++) {
+    const family = FAMILIES[f]!;
+    append(family.header);
     for (const snapshot of live.snapshots) {
       const samples = (snapshot[family.name] ?? []) as readonly AnySample[];
       if (samples.length === 0) continue;
-      const fragment = (await reusable(samples)) ?? (await render(family, samples));
-      for (const chunk of fragment.chunks) chunks.push(chunk);
-      bytes += fragment.bytes;
+      totalSamples += samples.length;
+      const runs = await runsOf(f, family, samples);
+      arrays.push([samples, runs]);
+      for (const run of runs) {
+        nextByKey[f]!.set(run.key, run);
+        append(run);
+        if (sliceOver()) await pause();
+      }
     }
   }
-  return { chunks, bytes, version: live.version, validUntilMs: live.validUntilMs };
+  cache.replace(nextByKey, arrays);
+  return { pieces, bytes, crc, version: live.version, validUntilMs: live.validUntilMs, renderedSamples, totalSamples };
 }
 
-function scalarLine(family: Family, labels: Readonly<Record<string, string>>, sample: ScalarSample<SnapshotMetric>): string {
-  return `${family.name}${family.labels.write(labels)} ${formatValue(sample.value)}\n`;
+/** Whether two samples of `family` render the same lines (NaN never equals: such a sample is rendered again). */
+function sameSample(family: Family, a: AnySample, b: AnySample): boolean {
+  const labelsA = a.labels as Readonly<Record<string, string>>;
+  const labelsB = b.labels as Readonly<Record<string, string>>;
+  if (labelsA !== labelsB) for (const name of family.labelNames) if (labelsA[name] !== labelsB[name]) return false;
+  if (family.summary) {
+    const [x, y] = [a as SummarySample<SnapshotMetric>, b as SummarySample<SnapshotMetric>];
+    return x.sum === y.sum && x.count === y.count;
+  }
+  if (family.bucketBounds === undefined) return (a as ScalarSample<SnapshotMetric>).value === (b as ScalarSample<SnapshotMetric>).value;
+  const [x, y] = [a as HistogramSample<SnapshotMetric>, b as HistogramSample<SnapshotMetric>];
+  if (x.sum !== y.sum || x.count !== y.count || x.bucketCounts.length !== y.bucketCounts.length) return false;
+  for (let i = 0; i < x.bucketCounts.length; i++) if (x.bucketCounts[i] !== y.bucketCounts[i]) return false;
+  return true;
 }
 
-function histogramLines(family: Family, labels: Readonly<Record<string, string>>, sample: HistogramSample<SnapshotMetric>, push: (line: string) => void): void {
+function histogramLines(family: Family, plain: string, sample: HistogramSample<SnapshotMetric>, push: (line: string) => void): void {
   const bounds = family.bucketBounds!;
   if (sample.bucketCounts.length !== bounds.length) {
     throw new Error(`${family.name}: a sample has ${sample.bucketCounts.length} bucket counts for the catalog's ${bounds.length} buckets`);
   }
-  const plain = family.labels.write(labels);
   // The bucket lines carry the same pairs plus `le`, appended inside the braces.
   const open = plain === '' ? '{' : `${plain.slice(0, -1)},`;
   for (let i = 0; i < bounds.length; i++) push(`${family.name}_bucket${open}le="${bounds[i]!}"} ${formatValue(sample.bucketCounts[i]!)}\n`);
@@ -180,8 +270,20 @@ function histogramLines(family: Family, labels: Readonly<Record<string, string>>
   push(`${family.name}_count${plain} ${formatValue(sample.count)}\n`);
 }
 
-function summaryLines(family: Family, labels: Readonly<Record<string, string>>, sample: SummarySample<SnapshotMetric>, push: (line: string) => void): void {
-  const plain = family.labels.write(labels);
+function summaryLines(family: Family, plain: string, sample: SummarySample<SnapshotMetric>, push: (line: string) => void): void {
   push(`${family.name}_sum${plain} ${formatValue(sample.sum)}\n`);
   push(`${family.name}_count${plain} ${formatValue(sample.count)}\n`);
+}
+
+/** Makes the deflate segments a render without gzip left out (the first gzip scrape after it), in slices. */
+export async function deflateAll(pieces: readonly Piece[], level: number, sliceMs: number): Promise<void> {
+  let sliceStarted = performance.now();
+  for (const piece of pieces) {
+    if (piece.deflated !== undefined) continue;
+    deflatedOf(piece, level);
+    if (performance.now() - sliceStarted >= sliceMs) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      sliceStarted = performance.now();
+    }
+  }
 }

@@ -5,10 +5,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { alertingRules, defaultAlertsConfig } from '../../alerts/index.ts';
+import { alertingRules, defaultAlertsConfig, parseAlertsConfigOverride } from '../../alerts/index.ts';
+import { RULE_SETTINGS } from '../../alerts/rule-settings.ts';
 import { REPO_ROOT } from './support/rule-files.ts';
 
-const alerts = alertingRules(defaultAlertsConfig);
+/** Every alert, those that ship off by default (an `enabled` setting) turned on: each needs its section. */
+const everyAlertOn = parseAlertsConfigOverride(
+  { rules: Object.fromEntries(Object.entries(RULE_SETTINGS).flatMap(([name, settings]) => ('enabled' in settings ? [[name, { enabled: true }]] : []))) },
+  defaultAlertsConfig,
+);
+const alerts = alertingRules(everyAlertOn);
 
 /** GitHub's anchor for a heading: lower case, spaces to '-', most punctuation dropped. */
 const githubAnchor = (heading: string): string =>
