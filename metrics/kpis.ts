@@ -59,11 +59,6 @@ export function staleLimitSeconds<L extends string>(limit: StaleLimit, pollInter
   return raw(`clamp_min(${limit.missedPolls} * ${pollInterval}, ${limit.minAgeSeconds})`);
 }
 
-/** Seconds since a timestamp gauge (e.g. a collector's last success): grows while nothing refreshes it. */
-export function secondsSince<L extends string>(timestamp: Vector<L>): Vector<L> {
-  return raw(`time() - ${timestamp}`);
-}
-
 // ---- contact KPIs: handle time, speed of answer, abandon rate, transfer rate ----
 // Each one is a ratio of two growths over the same window (rate or increase, grouped alike), so it is right
 // across exporter restarts and for any window the caller picks; the caller passes `growth`, which selects
