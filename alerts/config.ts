@@ -8,7 +8,9 @@ import { ALL_DELIVERY_TARGETS, type DeliveryTargets } from '../config/delivery-t
 import { EXPORTER_JOB } from '../config/project.ts';
 import type { MediaType } from '../metrics/vocabulary.ts';
 import { ANY_KEY, mergeOverride, type Schema } from './config-override.ts';
-import { type RuleSettings, ruleDefaults, ruleSchema } from './rule-settings.ts';
+import { type QueueOverride, queueOverrideSchema, type RuleSettings, ruleDefaults, ruleSchema } from './rule-settings.ts';
+
+export type { QueueOverride } from './rule-settings.ts';
 
 /** A Prometheus duration such as '30s', '5m' or '1h30m' (checked by parseAlertsConfigOverride). */
 export type Duration = string;
@@ -32,9 +34,16 @@ export interface AlertsConfig {
    * rules.GenesysExporterDown.for by at least EXPORTER_DOWN_MARGIN (checked when the rules are built). */
   readonly queueAlertsKeepFiringFor: Duration;
   /** Per-queue limits, keyed by a regular expression on queue_name (anchored, as PromQL's `=~`), e.g.
-   * `{ 'VIP .*': { QueueDepthCritical: { maxWaiting: 10 } } }`. The alert and the panels that mirror it use
-   * the first pattern (in this object's order) that matches a queue, the rules' default otherwise. */
+   * `{ 'VIP .*': { QueueDepthCritical: { maxWaiting: 10 }, WaitTimeDegradation: { maxP95WaitSeconds: { voice: 60 } } } }`.
+   * Any setting declared perQueue(…) in alerts/rule-settings.ts can be set. Per setting, the alert and the
+   * panels that mirror it use the first pattern (in this object's order) that sets it and matches the
+   * queue, then divisionOverrides, then the rule's default. */
   readonly queueOverrides: Readonly<Record<string, QueueOverride>>;
+  /** The same per-queue limits keyed by a regular expression on the queue's division name (genesys_queue_info
+   * division_name), e.g. `{ 'Premium': { QueueDepthCritical: { maxWaiting: 20 } } }`. A queue-name pattern
+   * that sets the same setting wins. The alerts follow them; the dashboards cannot (a panel's series are named
+   * by queue, not division), so their colours show the default there. */
+  readonly divisionOverrides: Readonly<Record<string, QueueOverride>>;
   /** Per alert, keyed by alert name so an override reads like the rule file; declared (with defaults and
    * override kinds) once per alert in alerts/rule-settings.ts. */
   readonly rules: RuleSettings;
@@ -74,16 +83,34 @@ export interface AlertsConfig {
 
 export type AlertName = keyof AlertsConfig['rules'];
 
-/** QueueDepthCritical's per-queue limits, first match first: the alert and the depth panels both use this. */
-export function queueDepthOverrides(config: AlertsConfig): { readonly queueNamePattern: string; readonly maxWaiting: number }[] {
-  return Object.entries(config.queueOverrides).flatMap(([queueNamePattern, override]) =>
-    override.QueueDepthCritical?.maxWaiting === undefined ? [] : [{ queueNamePattern, maxWaiting: override.QueueDepthCritical.maxWaiting }],
-  );
+/** Which queues an override applies to: a pattern on one of genesys_queue_info's labels. */
+export interface QueueMatch {
+  readonly label: 'queue_name' | 'division_name';
+  /** A regular expression, anchored as PromQL's `=~`. */
+  readonly pattern: string;
 }
 
-/** What a queue-name pattern can change. */
-export interface QueueOverride {
-  readonly QueueDepthCritical?: { readonly maxWaiting: number };
+/** One per-queue value of one setting, and where it was set (for error messages and descriptions). */
+export interface QueueValue<T> {
+  readonly match: QueueMatch;
+  readonly value: T;
+  /** The config key path, e.g. `queueOverrides.VIP .*.QueueDepthCritical.maxWaiting`. */
+  readonly key: string;
+}
+
+/**
+ * The per-queue values of one setting, first match first: queue-name patterns in config order, then division
+ * patterns. `read` picks the setting out of one override (undefined where it does not set it), `path` is its
+ * key path inside the override, e.g. ['WaitTimeDegradation', 'maxP95WaitSeconds', 'voice']. The alerts and
+ * the panels that mirror them both use this.
+ */
+export function queueValues<T>(config: AlertsConfig, read: (override: QueueOverride) => T | undefined, path: readonly string[]): QueueValue<T>[] {
+  const from = (root: 'queueOverrides' | 'divisionOverrides', label: QueueMatch['label']) =>
+    Object.entries(config[root]).flatMap(([pattern, override]) => {
+      const value = read(override);
+      return value === undefined ? [] : [{ match: { label, pattern }, value, key: [root, pattern, ...path].join('.') }];
+    });
+  return [...from('queueOverrides', 'queue_name'), ...from('divisionOverrides', 'division_name')];
 }
 
 export const defaultAlertsConfig: AlertsConfig = {
@@ -92,6 +119,7 @@ export const defaultAlertsConfig: AlertsConfig = {
   grafanaBaseUrl: 'http://localhost:3000',
   queueAlertsKeepFiringFor: '5m',
   queueOverrides: {},
+  divisionOverrides: {},
   rules: ruleDefaults(),
   alertmanager: {
     groupWait: '30s',
@@ -110,7 +138,10 @@ const alertsConfigSchema: Schema<AlertsConfig> = {
   runbookBaseUrl: 'url',
   grafanaBaseUrl: 'url',
   queueAlertsKeepFiringFor: 'duration',
-  queueOverrides: { [ANY_KEY]: { QueueDepthCritical: { maxWaiting: 'count' } } },
+  // Derived from the perQueue(…) settings of alerts/rule-settings.ts: the mapped types cannot follow
+  // optional number leaves (Schema reads them as optional text), hence the cast.
+  queueOverrides: { [ANY_KEY]: queueOverrideSchema() } as unknown as Schema<AlertsConfig>['queueOverrides'],
+  divisionOverrides: { [ANY_KEY]: queueOverrideSchema() } as unknown as Schema<AlertsConfig>['divisionOverrides'],
   rules: ruleSchema(),
   alertmanager: {
     groupWait: 'duration',

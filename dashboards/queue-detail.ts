@@ -34,8 +34,11 @@ import {
   thresholds,
   timeSeriesPanel,
   trafficQueries,
+  depthOverrides,
+  waitOverrides,
   waitSteps,
   waitQuantilePerQueue,
+  withThresholdOverrides,
 } from './common.ts';
 import type { Layout, QueueCounter, QueueMedia } from './common.ts';
 import {
@@ -90,23 +93,25 @@ const MEDIA_LEGEND = '{{media_type}}';
 const PER_MEDIA = 'One series per media type: calls and emails are not averaged together.';
 
 // Zero-filled: a listed queue with nothing waiting reads 0; "No data" only while the exporter's poll fails.
+// Named by the queue, so the selected queue colours against its own QueueDepthCritical limit (queueOverrides).
 function waitingNowPanel(config: AlertsConfig) {
-  return statPanel({
+  const panel = statPanel({
     id: PANEL.waitingNow,
     title: 'Contacts waiting now',
     description: 'Contacts waiting in $queue now (the selected media types added up).',
     unit: 'short',
     noValue: 'No data from the exporter',
     reduce: 'lastNotNull',
-    queries: [{ refId: 'waiting', expr: depthPerQueue(ONE), legend: 'waiting' }],
+    queries: [{ refId: 'waiting', expr: depthPerQueue(ONE), legend: '{{queue_name}}' }],
   })
     .thresholds(thresholds(depthSteps(config)))
     .colorScheme(colorByThresholds());
+  return withThresholdOverrides(panel, depthOverrides(config));
 }
 
 // Zero-filled like the depth: 0 s when nobody waits.
 function longestWaitNowPanel(config: AlertsConfig) {
-  return statPanel({
+  const panel = statPanel({
     id: PANEL.longestWaitNow,
     title: 'Longest wait now',
     description: `How long the oldest contact now waiting in $queue has waited. ${PER_MEDIA}`,
@@ -117,6 +122,7 @@ function longestWaitNowPanel(config: AlertsConfig) {
   })
     .thresholds(thresholds(waitSteps(config)))
     .colorScheme(colorByThresholds());
+  return withThresholdOverrides(panel, waitOverrides(config, 'media'));
 }
 
 // No offers in the window → no data (Last, not Last *): a quiet queue is not 0 % compliant, and an old
@@ -210,7 +216,7 @@ function contactsPanel() {
 
 // Zero-filled like the depth, short gaps bridged.
 function longestWaitPanel(config: AlertsConfig) {
-  return timeSeriesPanel({
+  const panel = timeSeriesPanel({
     id: PANEL.longestWait,
     title: 'Longest wait',
     description: `How long the oldest contact waiting in $queue had waited, over time. ${PER_MEDIA}`,
@@ -221,6 +227,7 @@ function longestWaitPanel(config: AlertsConfig) {
     .min(0)
     .thresholds(thresholds(waitSteps(config)))
     .thresholdsStyle(dashedThresholdLines());
+  return withThresholdOverrides(panel, waitOverrides(config, 'media'));
 }
 
 // Bucket counters exist once the first contact left the queue; an interval with no contact has real

@@ -38,8 +38,10 @@ import {
   thresholds,
   timeSeriesPanel,
   trafficQueries,
+  waitOverrides,
   waitSteps,
   waitQuantilePerQueue,
+  withThresholdOverrides,
 } from './common.ts';
 import { sumBy } from '../metrics/promql.ts';
 import { routingStatusLabel } from '../metrics/vocabulary.ts';
@@ -149,12 +151,12 @@ function waitingNowPanel(config: AlertsConfig) {
 // Same zero-fill as "Contacts waiting now": the exporter reports 0 s when nobody waits, and a listed
 // queue without the series has nobody waiting; no bar while the poll fails.
 function longestWaitNowPanel(config: AlertsConfig) {
-  return barGaugePanel({
+  const panel = barGaugePanel({
     id: PANEL.longestWaitNow,
     title: 'Longest wait now',
     description:
       'How long the oldest contact now waiting in each queue has waited, one bar per media type (an email waiting an ' +
-      'hour says nothing about callers). Colours: the voice wait limit.',
+      "hour says nothing about callers). Colours: each media type's wait limit, a queue's own where it has one.",
     unit: 's',
     noValue: 'No data from the exporter',
     queries: [
@@ -169,6 +171,7 @@ function longestWaitNowPanel(config: AlertsConfig) {
     .dataLinks([queueDetailDataLink()])
     .thresholds(thresholds(waitSteps(config)))
     .colorScheme(colorByThresholds());
+  return withThresholdOverrides(panel, waitOverrides(config, 'queueMedia'));
 }
 
 // Depth per queue for the $media_type variable. Zero-filled like "Contacts waiting now" so a quiet
@@ -190,7 +193,7 @@ function depthByQueuePanel() {
 // A window with no answered or abandoned contact has no wait to measure: histogram_quantile gives NaN,
 // which withoutNaN drops, so the line has a gap there; not 0 s, which would look like perfect service.
 function p95WaitByQueuePanel(config: AlertsConfig) {
-  return timeSeriesPanel({
+  const panel = timeSeriesPanel({
     id: PANEL.p95WaitByQueue,
     title: 'Wait time p95 by queue and media type',
     description:
@@ -205,6 +208,7 @@ function p95WaitByQueuePanel(config: AlertsConfig) {
     .thresholds(thresholds(waitSteps(config)))
     .thresholdsStyle(dashedThresholdLines())
     .dataLinks([queueDetailDataLink()]);
+  return withThresholdOverrides(panel, waitOverrides(config, 'queueMedia'));
 }
 
 // The counters exist from the first contact on and rate() of an idle counter is a true 0. Before a counter

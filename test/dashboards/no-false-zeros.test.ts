@@ -117,8 +117,8 @@ describe('no false zeros (real PromQL engine)', () => {
   test('waits: no contact left the queue → no p95 (not 0 s); idle counters → a true 0 contacts/s', async () => {
     const bucket = (le: string) => voice('genesys_queue_wait_time_seconds_bucket', 'q2', 'Support', `, le="${le}"`);
     const series = {
-      [bucket('1')]: '5x30',
-      [bucket('512')]: '9x30',
+      [bucket('10')]: '5x30',
+      [bucket('14400')]: '9x30',
       [bucket('+Inf')]: '9x30',
       [voice('genesys_queue_offer_total', 'q2', 'Support')]: '10x30',
     };

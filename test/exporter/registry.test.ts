@@ -5,6 +5,7 @@ import { catalog, metricNames } from '../../metrics/catalog.ts';
 import { createExporterRegistry } from '../../exporter/registry.ts';
 import { SnapshotBuilder } from '../../exporter/samples.ts';
 import { parseExposition } from '../support/exposition.ts';
+import { WAIT_TIME_BUCKETS_SECONDS } from '../../metrics/catalog.ts';
 
 /** `# TYPE name type` lines of an exposition. */
 function declaredTypes(text: string): Map<string, string> {
@@ -34,7 +35,7 @@ describe('registry built from the catalog', () => {
     const lines = (await exposition.text()).split('\n').filter((line) => line.startsWith('genesys_queue_wait_time_seconds'));
     const l = 'queue_id="q1",queue_name="Sales \\"EU\\"",media_type="voice"';
     assert.deepEqual(lines, [
-      ...[1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((le, i) => `genesys_queue_wait_time_seconds_bucket{${l},le="${le}"} ${i + 1}`),
+      ...WAIT_TIME_BUCKETS_SECONDS.map((le, i) => `genesys_queue_wait_time_seconds_bucket{${l},le="${le}"} ${i + 1}`),
       `genesys_queue_wait_time_seconds_bucket{${l},le="+Inf"} 11`,
       `genesys_queue_wait_time_seconds_sum{${l}} 123.5`,
       `genesys_queue_wait_time_seconds_count{${l}} 11`,

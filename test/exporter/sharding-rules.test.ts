@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { runTool } from '../support/prometheus-tools.ts';
+import { WAIT_TIME_BUCKETS_SECONDS } from '../../metrics/catalog.ts';
 
 const OUT = resolve(import.meta.dirname, '../../out/prometheus');
 const RULE_FILES = [join(OUT, 'recording_rules.yaml'), join(OUT, 'alerting_rules.yaml')];
@@ -27,7 +28,7 @@ const QUEUES = [
   { id: 'q-c', name: 'Support', shard: 1, depth: 70, idle: 0, breachesPerMin: 1, slowWaits: true },
   { id: 'q-d', name: 'Claims', shard: 1, depth: 0, idle: 3, breachesPerMin: 0, slowWaits: false },
 ] as const;
-const BUCKETS = ['1', '2', '4', '8', '16', '32', '64', '128', '256', '512', '+Inf'];
+const BUCKETS = [...WAIT_TIME_BUCKETS_SECONDS.map(String), '+Inf'];
 
 type Layout = 'one exporter' | 'two shards';
 const instanceOf = (layout: Layout, shard: number): string => (layout === 'one exporter' ? 'exporter:9813' : `exporter-${shard}:9813`);
@@ -52,9 +53,9 @@ function queueSeries(layout: Layout): { series: string; values: string }[] {
     // A 20 s target; whoever waits has waited 90 s (past it), so the per-media agent alert applies.
     out.push({ series: `genesys_queue_sla_target_seconds${labels(media)}`, values: '20x30' });
     out.push({ series: `genesys_queue_longest_wait_seconds${labels(media)}`, values: `${q.depth > 0 ? 90 : 0}x30` });
-    // One wait per minute: slow queues' waits fall between 128 s and 256 s, the others' under 1 s.
+    // One wait per minute: slow queues' waits fall between 120 s and 300 s, the others' under 10 s.
     for (const le of BUCKETS) {
-      const counts = !q.slowWaits || Number(le) >= 256 || le === '+Inf' ? '0+1x30' : '0x30';
+      const counts = !q.slowWaits || Number(le) >= 300 || le === '+Inf' ? '0+1x30' : '0x30';
       out.push({ series: `genesys_queue_wait_time_seconds_bucket${labels({ ...media, le })}`, values: counts });
     }
   }
@@ -114,12 +115,12 @@ describe('shipped rules over two shards: the same answers as over one exporter',
           eval_time: '20m',
           exp_samples: slow.map((q) => ({ labels: labels({ ...queueKey(q), media_type: 'voice' }), value: 0.5 })),
         },
-        // p95 of waits spread evenly in (128 s, 256 s]: 128 + 0.95 × 128 = 249.6 s (rounded to tenths for float noise),
+        // p95 of waits spread evenly in (120 s, 300 s]: 120 + 0.95 × 180 = 291 s (rounded to tenths for float noise),
         // over twice the 20 s target.
         {
           expr: `round((${expr('WaitTimeDegradation')}) * 10)`,
           eval_time: '20m',
-          exp_samples: slow.map((q) => ({ labels: labels({ ...queueKey(q), media_type: 'voice' }), value: 2496 })),
+          exp_samples: slow.map((q) => ({ labels: labels({ ...queueKey(q), media_type: 'voice' }), value: 2910 })),
         },
       ],
     };

@@ -29,15 +29,17 @@ describe('count bounds for rate(x[W]) × W at T', () => {
 
 describe('buckets and quantiles', () => {
   test('the exporter counts waits strictly below a bound (rangeBound lt)', () => {
-    assert.deepEqual(bucketOf(1999), { lower: 1, upper: 2 });
-    assert.deepEqual(bucketOf(2000), { lower: 2, upper: 4 });
-    assert.deepEqual(bucketOf(999), { lower: 0, upper: 1 });
-    assert.deepEqual(bucketOf(600_000), { lower: 512, upper: 512 });
+    assert.deepEqual(bucketOf(19_999), { lower: 10, upper: 20 });
+    assert.deepEqual(bucketOf(20_000), { lower: 20, upper: 30 });
+    assert.deepEqual(bucketOf(9999), { lower: 0, upper: 10 });
+    // An email answered after 2 h: inside the 3,600 … 14,400 s bucket, no longer at the top bound.
+    assert.deepEqual(bucketOf(7_200_000), { lower: 3600, upper: 14_400 });
+    assert.deepEqual(bucketOf(20_000_000), { lower: 14_400, upper: 14_400 });
   });
 
-  test('the p95 of 20 waits of 5 s and one of 40 s lies in (4, 8] s', () => {
-    const waits = [...Array.from({ length: 20 }, () => at(950, 'waited', 5000)), at(950, 'waited', 40_000)];
-    assert.deepEqual(quantileInterval(waits, 0.95, 1000, 100), { lower: 4, upper: 8 });
+  test('the p95 of 20 waits of 25 s and one of 400 s lies in (20, 30] s', () => {
+    const waits = [...Array.from({ length: 20 }, () => at(950, 'waited', 25_000)), at(950, 'waited', 400_000)];
+    assert.deepEqual(quantileInterval(waits, 0.95, 1000, 100), { lower: 20, upper: 30 });
   });
 });
 

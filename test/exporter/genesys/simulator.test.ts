@@ -10,6 +10,7 @@ import { queueObservationQuery } from '../../../exporter/genesys/queue-observati
 import { SimulatorClient } from '../../../stack/simulator-client.ts';
 import { apiCalls, logins, requestLog } from './support/request-log.ts';
 import { capturingLogger, recordingTelemetry } from './support/recorders.ts';
+import { WAIT_TIME_BUCKETS_SECONDS } from '../../../metrics/catalog.ts';
 
 interface Rig {
   readonly sim: SimulatorHandle;
@@ -233,7 +234,7 @@ describe('client against the simulator', () => {
         groupBy: ['queueId', 'mediaType'],
         filter: { type: 'or', predicates: sim.queues().map((q) => ({ dimension: 'queueId' as const, value: q.id })) },
         metrics: ['nOffered', 'tAnswered', 'tAbandon', 'nOverSla'],
-        views: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((s) => ({
+        views: WAIT_TIME_BUCKETS_SECONDS.map((s) => ({
           target: 'tAnswered' as const,
           function: 'rangeBound' as const,
           range: { lt: s * 1000 },
@@ -247,7 +248,7 @@ describe('client against the simulator', () => {
       assert.ok(offered.length > 0, 'the busy simulated queues offered contacts in the last hour');
       for (const interval of response.results.flatMap((r) => r.data)) {
         const answered = interval.metrics.flatMap((m) => (m.metric === 'tAnswered' ? [m.stats] : []))[0];
-        const widest = interval.views.find((v) => v.name === 'tAnsweredLt512s');
+        const widest = interval.views.find((v) => v.name === `tAnsweredLt${WAIT_TIME_BUCKETS_SECONDS.at(-1)}s`);
         if (answered !== undefined && widest !== undefined) assert.ok(widest.stats.count <= answered.count);
       }
     });

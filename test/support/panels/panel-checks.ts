@@ -17,7 +17,7 @@
 //    within 1 percentage point (the tolerance) of the truth at some moment the samples can
 //    describe, i.e. counted from the exporter's first aggregates poll to a cut-off in [T-AGGREGATES_LAG, T];
 //  - quantiles: histogram_quantile interpolates inside the bucket that holds the quantile's rank, so the
-//    result lies inside the bucket (edges 1, 2, 4 … 512 s; the exporter's rangeBound views count waits
+//    result lies inside the bucket (edges WAIT_TIME_BUCKETS_SECONDS; the exporter's rangeBound views count waits
 //    strictly below each edge) that holds the true quantile of the waits in the window; with the window's
 //    edges uncertain as above, anywhere from the lower edge of that bucket for the inner window's waits to
 //    the upper edge for the outer window's.
