@@ -8,9 +8,12 @@
 // only is allowed only when its value equals the SDK's default for that key (what an empty builder of the same
 // kind produces: the dashboard, a row, a panel of that type, a variable of that type, a Prometheus query). Panel
 // ids are compared (the importer keeps them), and panels are matched by id when every panel has a unique one, so
-// a panel the module does not rebuild is one difference (`panels[id=2]`), not a shift of all that follow.
+// a panel the module does not rebuild is one difference (`panels[id=2]`), not a shift of all that follow. A query's
+// `expr` is compared as PromQL (importer/promql.ts canonicalPromql): the typed builder spells a query its own way
+// (`sum by (a) (x)` for `sum(x) by (a)`, double quotes, one space after commas), which is the same query.
 // Anything else is a difference, reported with its path.
 
+import { samePromql } from './promql.ts';
 import { DASHBOARD, PANELS, PROMETHEUS_QUERY, ROW, VARIABLES, defaultsOf } from './sdk-builders.ts';
 
 type Json = Record<string, unknown>;
@@ -80,6 +83,8 @@ function compare(expected: unknown, actual: unknown, defaults: unknown, path: st
         if (!deepEqual(expected[key], fallback)) out.push({ path: childPath, expected: expected[key], actual: undefined });
       } else if (!(key in expected)) {
         if (!deepEqual(actual[key], fallback)) out.push({ path: childPath, expected: undefined, actual: actual[key] });
+      } else if (key === 'expr' && typeof expected[key] === 'string' && typeof actual[key] === 'string') {
+        if (!samePromql(expected[key], actual[key])) out.push({ path: childPath, expected: expected[key], actual: actual[key] });
       } else if (Array.isArray(expected[key]) && Array.isArray(actual[key])) {
         const e = expected[key] as unknown[];
         const a = actual[key] as unknown[];

@@ -50,6 +50,7 @@ export async function importToFile(inputPath: string, options: ImportOptions = {
     origin: basename(inputPath),
     commonModule: specifier('dashboards/common.ts'),
     contractModule: specifier('generator/contract.ts'),
+    promqlModule: specifier('metrics/promql.ts'),
   });
   writeFileSync(outFile, formatWithBiome(result.source));
   // Imported through a copy with a fresh name next to it (its relative imports resolve the same): a module

@@ -20,6 +20,7 @@ import {
 import { deepEqual } from './equivalence.ts';
 import { type HelperCall, helperForBuilder, helperForValue } from './project-helpers.ts';
 import { typedLiteral } from './sdk-types.ts';
+import { targetCode } from './targets.ts';
 
 type Json = Record<string, unknown>;
 
@@ -40,6 +41,8 @@ class ModuleWriter {
   usesVerbatim = false;
   usesBuilt = false;
   readonly helpers = new Set<string>();
+  /** Functions of metrics/promql.ts the queries call. */
+  readonly promqlCalls = new Set<string>();
 
   constructor(private readonly writer: CodeBlockWriter) {}
 
@@ -129,7 +132,15 @@ class ModuleWriter {
    * Writes `.method(value)` for every key of `json` under `prefix` that a setter writes; recurses into objects
    * the SDK sets field by field; a key no setter writes is a TODO unless it equals what the builder produces anyway.
    */
-  private setters(kindOf: BuilderKind, json: Json, defaults: unknown, where: string, skip: ReadonlySet<string>, prefix = ''): void {
+  private setters(
+    kindOf: BuilderKind,
+    json: Json,
+    defaults: unknown,
+    where: string,
+    skip: ReadonlySet<string>,
+    prefix = '',
+    arguments_: ReadonlyMap<string, string> = new Map(),
+  ): void {
     const setters = settersOf(kindOf);
     for (const [key, value] of Object.entries(json)) {
       const path = prefix + key;
@@ -137,16 +148,17 @@ class ModuleWriter {
       const fallback = isObject(defaults) ? defaults[key] : undefined;
       const setter = setters.get(path);
       if (setter !== undefined && !(setter.shape === 'builders' && !Array.isArray(value))) {
-        this.writer.writeLine(`.${setter.method}(${this.argument(kindOf, setter, value)})`);
+        this.writer.writeLine(`.${setter.method}(${arguments_.get(path) ?? this.argument(kindOf, setter, value)})`);
       } else if (isObject(value) && [...setters.keys()].some((p) => p.startsWith(`${path}.`))) {
-        this.setters(kindOf, value, fallback, where, skip, `${path}.`);
+        this.setters(kindOf, value, fallback, where, skip, `${path}.`, arguments_);
       } else if (!deepEqual(value, fallback)) {
         this.todo(where, `\`${path}\` = ${this.literal(value)} has no ${kindOf.module}.${kindOf.className} method; not rebuilt`);
       }
     }
   }
 
-  private chain(kindOf: BuilderKind, json: Json, where: string, skip: readonly string[] = []): void {
+  /** `arguments_`: TypeScript written for the value at a path instead of its literal (a query's expr). */
+  private chain(kindOf: BuilderKind, json: Json, where: string, skip: readonly string[] = [], arguments_: ReadonlyMap<string, string> = new Map()): void {
     this.modules.add(kindOf.module);
     const ctorKey = kindOf.constructorKey;
     const ctorArg = ctorKey === undefined ? '' : this.literal(json[ctorKey] ?? '');
@@ -160,7 +172,7 @@ class ModuleWriter {
           for (const path of Object.keys(writes)) covered.add(path);
         }
       }
-      this.setters(kindOf, json, defaultsOf(kindOf), where, covered);
+      this.setters(kindOf, json, defaultsOf(kindOf), where, covered, '', arguments_);
     });
   }
 
@@ -238,8 +250,17 @@ class ModuleWriter {
       this.writer.writeLine(`.withTarget(built(verbatim(${this.literal(target)})))`);
       return;
     }
+    const code = targetCode(target);
+    for (const name of code.promqlCalls) this.promqlCalls.add(name);
+    if (code.rawReason !== undefined) this.writer.writeLine(`// Raw PromQL, not the typed builder: ${code.rawReason.replaceAll('\n', ' ')}.`);
+    if (code.query !== undefined) {
+      // This project's query() helper builds exactly this target.
+      this.helpers.add('query');
+      this.writer.writeLine(`.withTarget(${code.query})`);
+      return;
+    }
     this.writer.write('.withTarget(');
-    this.chain(PROMETHEUS_QUERY, target, `${where} query ${this.literal(target.refId)}`);
+    this.chain(PROMETHEUS_QUERY, target, `${where} query ${this.literal(target.refId)}`, [], new Map([['expr', code.exprString]]));
     this.writer.writeLine(')');
   }
 }
@@ -262,6 +283,8 @@ export interface ModuleContext {
   /** Import specifiers of dashboards/common.ts and generator/contract.ts as seen from where the module is written. */
   readonly commonModule: string;
   readonly contractModule: string;
+  /** Import specifier of metrics/promql.ts (the typed PromQL builder). */
+  readonly promqlModule: string;
 }
 
 export function importDashboard(json: unknown, context: ModuleContext, project = new Project({ useInMemoryFileSystem: true })): ImportResult {
@@ -291,6 +314,7 @@ export function importDashboard(json: unknown, context: ModuleContext, project =
     [...used.modules].sort().map((module) => ({ namespaceImport: module, moduleSpecifier: `@grafana/grafana-foundation-sdk/${module}` })),
   );
   if (used.helpers.size > 0) file.addImportDeclaration({ namedImports: [...used.helpers].sort(), moduleSpecifier: context.commonModule });
+  if (used.promqlCalls.size > 0) file.addImportDeclaration({ namedImports: [...used.promqlCalls].sort(), moduleSpecifier: context.promqlModule });
   // The DashboardSource dashboards/index.ts lists: adding it there makes `npm run generate` render and validate it.
   file.addImportDeclaration({ namedImports: [{ name: 'DashboardSource', isTypeOnly: true }, 'sourceModule'], moduleSpecifier: context.contractModule });
   file.addFunction({

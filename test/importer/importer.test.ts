@@ -10,6 +10,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { dashboardDifferences } from '../../importer/equivalence.ts';
 import { importToFile } from '../../importer/import-file.ts';
+import { canonicalPromql, samePromql } from '../../importer/promql.ts';
+import { moduleQueries } from './module-queries.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -25,6 +27,26 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const moduleFor = (json: string, name: string) => importToFile(json, { out: join(dir, `${name}.ts`), force: true });
 
+type Panelish = { targets?: { expr?: unknown }[]; panels?: Panelish[] };
+/** Every query's expr, in panel order (rows' panels included). */
+function exprsOf(model: { panels?: Panelish[] }): string[] {
+  const walk = (panels: Panelish[]): string[] => panels.flatMap((p) => [...walk(p.panels ?? []), ...(p.targets ?? []).map((t) => String(t.expr))]);
+  return walk(model.panels ?? []);
+}
+
+/** What the written module builds (a fresh import, like the round trip's). */
+async function rebuilt(file: string): Promise<{ panels?: Panelish[] }> {
+  const copy = file.replace(/\.ts$/, `-copy-${Date.now()}.ts`);
+  writeFileSync(copy, readFileSync(file, 'utf8'));
+  try {
+    const module = (await import(copy)) as Record<string, unknown>;
+    const build = Object.entries(module).find(([name]) => name.endsWith('Dashboard'))?.[1] as () => { build(): unknown };
+    return JSON.parse(JSON.stringify(build().build())) as { panels?: Panelish[] };
+  } finally {
+    rmSync(copy, { force: true });
+  }
+}
+
 describe("this project's generated dashboards round-trip", () => {
   for (const file of readdirSync(GENERATED).filter((f) => f.endsWith('.json'))) {
     test(file, async () => {
@@ -34,7 +56,20 @@ describe("this project's generated dashboards round-trip", () => {
       const source = readFileSync(report.outFile, 'utf8');
       assert.doesNotMatch(source, /\/\/ TODO\(import\):/);
       assert.match(source, /new dashboard\.DashboardBuilder\(/);
-      assert.match(source, /new prometheus\.DataqueryBuilder\(\)/);
+      // Every query names catalog metrics only: each is built by the typed builder (alone or as the holes of a
+      // raw`…` template where the hand-written query has arithmetic), through this project's query() helper,
+      // and none is a PromQL string.
+      const input = JSON.parse(readFileSync(join(GENERATED, file), 'utf8')) as { panels?: Panelish[] };
+      const queries = moduleQueries(source);
+      assert.equal(queries.length, exprsOf(input).length);
+      assert.deepEqual(
+        queries.filter((q) => q.form === 'string').map((q) => q.text),
+        [],
+      );
+      assert.ok(queries.every((q) => q.viaQueryHelper && (q.builderCalls.includes('series') || q.builderCalls.includes('up'))));
+      assert.ok(queries.some((q) => q.form === 'builder'));
+      // The builder spells them as the hand-written modules did: the rebuilt text is the input's, to the byte.
+      assert.deepEqual(exprsOf(await rebuilt(report.outFile)), exprsOf(input));
     });
   }
 
@@ -51,7 +86,7 @@ describe("this project's generated dashboards round-trip", () => {
     const overview = readFileSync(join(dir, 'queue-overview.ts'), 'utf8');
     assert.match(
       overview,
-      /import \{ DATASOURCE, colorByThresholds, dashedThresholdLines, mergeFrames, thresholds \} from '\.\.\/\.\.\/\.\.\/dashboards\/common\.ts';/,
+      /import \{ DATASOURCE, colorByThresholds, dashedThresholdLines, mergeFrames, query, thresholds \} from '\.\.\/\.\.\/\.\.\/dashboards\/common\.ts';/,
     );
     assert.match(overview, /\.datasource\(DATASOURCE\)/);
     assert.match(overview, /\.thresholds\(\s*thresholds\(\[/);
@@ -110,6 +145,36 @@ describe('hand-made shapes', () => {
     assert.match(source, /new dashboard\.QueryVariableBuilder\('queue'\)/);
     assert.match(source, /new dashboard\.CustomVariableBuilder\('window'\)/);
     assert.match(source, /new dashboard\.RowBuilder\('Queue \$queue'\)[\s\S]{0,120}\.repeat\('queue'\)/);
+  });
+
+  test('catalog queries become builder calls in any spelling; a query naming what the catalog lacks stays raw PromQL, with the reason', async () => {
+    const report = await moduleFor(join(FIXTURES, 'catalog-queries.json'), 'catalog-queries');
+    assert.deepEqual(report.warnings, []);
+    assert.deepEqual(report.differences, []);
+    const queries = moduleQueries(readFileSync(report.outFile, 'utf8'));
+    assert.deepEqual(
+      queries.map((q) => q.form),
+      ['builder', 'string', 'string', 'template', 'builder'],
+    );
+    const [offered, cpu, team, top, p90] = queries;
+    // Grafana's spelling (`sum(…) by (…)`, single quotes, a variable as the window) is the builder's query.
+    assert.deepEqual(offered?.builderCalls, ['sumBy', 'rate', 'range', 'series']);
+    assert.deepEqual(offered?.comments, []);
+    assert.deepEqual(cpu?.comments, ['// Raw PromQL, not the typed builder: metric node_cpu_seconds_total is not in the catalog.']);
+    assert.deepEqual(team?.comments, ['// Raw PromQL, not the typed builder: label team is not a label of genesys_queue_depth in the catalog.']);
+    // topk is not in the builder: a template, its variable kept, the catalog selector inside still typed.
+    assert.match(top?.text ?? '', /^raw\(`topk\(\$top, \$\{aggregateBy\('max', \['queue_name'\], series\('genesys_queue_longest_wait_seconds'/);
+    assert.ok(p90?.builderCalls.includes('histogramQuantile'));
+    const rebuiltExprs = exprsOf(await rebuilt(report.outFile));
+    const inputExprs = exprsOf(JSON.parse(readFileSync(join(FIXTURES, 'catalog-queries.json'), 'utf8')) as { panels?: Panelish[] });
+    // The raw ones are the input's bytes; the built ones are the builder's spelling of the same query.
+    assert.equal(rebuiltExprs[1], inputExprs[1]);
+    assert.equal(rebuiltExprs[2], inputExprs[2]);
+    assert.equal(rebuiltExprs[0], 'sum by (queue_name) (rate(genesys_queue_offer_total{queue_name=~"$queue"}[$__rate_interval]))');
+    assert.notEqual(rebuiltExprs[0], inputExprs[0]);
+    rebuiltExprs.forEach((expr, i) => {
+      assert.ok(samePromql(inputExprs[i] ?? '', expr), `${inputExprs[i]} vs ${expr}`);
+    });
   });
 
   test("the API's export ({dashboard, meta}) imports like the bare model", async () => {
@@ -203,6 +268,47 @@ describe('the command', () => {
     const result = run(bad, '--out', join(dir, 'never-written.ts'));
     assert.equal(result.status, 1);
     assert.match(result.stderr, /not-json\.json: cannot read a dashboard JSON/);
+  });
+});
+
+describe('PromQL equivalence (what the round trip accepts for a query)', () => {
+  test('spelling does not matter: whitespace, quotes, parentheses, where by (…) stands, matcher and label order, keyword case', () => {
+    const same: [string, string][] = [
+      ['sum(rate(x{a="1",b=~"2"}[5m])) by (b, a)', 'sum by (a, b) (rate(x{b=~\'2\', a="1"}[5m]))'],
+      ['SUM BY (a) (x) > bool ON(a) (y)', 'sum by (a) (x) > bool on (a) y'],
+      ['histogram_quantile(.9, x)', 'histogram_quantile(0.9, x)'],
+      ['rate(x[$__rate_interval])', 'rate(x[ $__rate_interval ])'],
+    ];
+    for (const [a, b] of same) assert.ok(samePromql(a, b), `${a} should equal ${b}`);
+  });
+
+  test('anything that changes the query is a difference', () => {
+    const different: [string, string][] = [
+      ['sum by (a) (x)', 'sum without (a) (x)'],
+      ['x{a=~"b"}', 'x{a="b"}'],
+      ['rate(x[5m])', 'rate(x[1m])'],
+      ['rate(x[$__rate_interval])', 'rate(x[$__interval])'],
+      ['a - b', 'b - a'],
+      ['(a + b) * c', 'a + b * c'],
+      ['x{q="$queue"}', 'x{q="$queues"}'],
+      ['a or on(b) c', 'a or c'],
+    ];
+    for (const [a, b] of different) assert.ok(!samePromql(a, b), `${a} should differ from ${b}`);
+    assert.equal(canonicalPromql('sum(x'), undefined);
+  });
+
+  test('a changed query is a round-trip difference at its path; a respelled one is not', () => {
+    const input = { title: 't', panels: [{ id: 1, type: 'timeseries', targets: [{ refId: 'A', expr: 'sum(x) by (a)' }] }] };
+    const respelled = structuredClone(input);
+    const target = respelled.panels[0]?.targets[0];
+    assert.ok(target);
+    target.expr = 'sum by (a) (x)';
+    assert.deepEqual(dashboardDifferences(input, respelled), []);
+    target.expr = 'sum by (b) (x)';
+    assert.deepEqual(
+      dashboardDifferences(input, respelled).map((d) => d.path),
+      ['panels[id=1].targets.0.expr'],
+    );
   });
 });
 
