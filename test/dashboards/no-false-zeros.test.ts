@@ -17,9 +17,9 @@ import { dashboardByFile, panelById, targetOf } from '../support/built-dashboard
 const workDir = mkdtempSync(join(tmpdir(), 'dashboards-promql-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
 
-/** Grafana's substitution for these tests: All queues, voice, one-minute rate window. */
+/** Grafana's substitution for these tests: the defaults (All queues, All media types), one-minute rate window. */
 function asSent(expr: string, values: Readonly<Record<string, string>>): string {
-  const all: Record<string, string> = { __rate_interval: '1m', cluster: '.*', queue: '.*', media_type: 'voice', ...values };
+  const all: Record<string, string> = { __rate_interval: '1m', cluster: '.*', queue: '.*', media_type: '.*', ...values };
   return expr.replace(/\$(\w+)/g, (reference, name: string) => {
     const value = all[name];
     if (value === undefined) throw new Error(`no test value for ${reference} in ${expr}`);
@@ -93,8 +93,8 @@ describe('no false zeros (real PromQL engine)', () => {
       {
         expr: query('queue-overview.json', OVERVIEW.slaComplianceByQueue, 'compliance'),
         samples: [
-          { labels: '{queue_name="Sales"}', value: 0.75 },
-          { labels: '{queue_name="Billing"}', value: 1 },
+          { labels: '{queue_name="Sales", media_type="voice"}', value: 0.75 },
+          { labels: '{queue_name="Billing", media_type="voice"}', value: 1 },
         ],
       },
       // The stat's inputs over all queues: 15 breaches of 90 offers (60 + 0 + 30).

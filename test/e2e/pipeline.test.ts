@@ -7,7 +7,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
 import type { MediaType, SimQueue } from '../../simulator/control-types.ts';
+import { MEDIA_TYPES } from '../../metrics/vocabulary.ts';
 import { alertmanagerAlerts } from '../../stack/alertmanager.ts';
 import { interpolate, type InterpolationContext } from '../../stack/grafana-vars.ts';
 import { sampleValue, type InstantSample } from '../../stack/prometheus-api.ts';
@@ -18,13 +20,18 @@ import type { PagerDutyEvent } from '../../stack/webhook-sink.ts';
 import { loadDashboard, queryKey, type LoadedDashboard, type LoadedPanel, type PanelQuery } from '../support/panels/dashboards.ts';
 import { startE2eStack } from './support/e2e-stack.ts';
 import { AGGREGATES_LAG_SECONDS, SCRAPE_SECONDS } from '../support/panels/timing.ts';
-import { checkQuery, complianceProblems, type TruthRange } from '../support/panels/evaluate.ts';
+import { checkQuery, complianceProblems, mediaOf, type TruthRange } from '../support/panels/evaluate.ts';
 import { framesFromPrometheus, renderPanel, thresholdColours, type ShownValue } from '../support/panels/grafana.ts';
 import { complianceCandidates, countBounds, PANEL_CHECKS, type ObservedWindow, type TruthContext } from '../support/panels/panel-checks.ts';
 import { contactEvents, selectEvents, TruthRecorder, type ContactEvent } from '../support/panels/truth.ts';
 
+/** The media type the surges add traffic on. */
 const MEDIA: MediaType = 'voice';
+/** What the dashboards show by default ($media_type All): every media type. */
+const SELECTED_MEDIA: readonly MediaType[] = MEDIA_TYPES;
 const DETAIL_QUEUE = 'E2E Support';
+/** The e2e org's email-only queue (test/e2e/fixtures/org.yaml). */
+const EMAIL_QUEUE = 'E2E Inbox';
 const SURGE_QUEUES = ['E2E Support', 'E2E Sales'] as const;
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -148,7 +155,8 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     assert.ok(!page.payload?.summary.includes(first), `the second page names only ${second}: ${page.payload?.summary}`);
   });
 
-  /** Interpolation as Grafana does it for this dashboard, with All queues on the overview and one queue on the detail. */
+  /** Interpolation as Grafana does it for this dashboard, with All queues on the overview and one queue on the detail,
+   * and every media type (the default). */
   function grafanaContext(dashboard: LoadedDashboard, intervalSeconds: number, rangeSeconds: number): InterpolationContext {
     const variables: Record<string, InterpolationContext['variables'][string]> = {};
     for (const v of dashboard.variables) {
@@ -158,7 +166,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
         variables[v.name] = v.includeAll
           ? { definition: v, selection: { all: true, options: simQueues.map((q) => q.name) } }
           : { definition: v, selection: { values: [DETAIL_QUEUE] } };
-      } else if (v.name === 'media_type') variables[v.name] = { definition: v, selection: { values: [MEDIA] } };
+      } else if (v.name === 'media_type') variables[v.name] = { definition: v, selection: { all: true, options: [...SELECTED_MEDIA] } };
       else throw new Error(`${dashboard.file}: variable ${v.name} has no e2e selection; add one here`);
     }
     return { variables, intervalSeconds, scrapeIntervalSeconds: SCRAPE_SECONDS, rangeSeconds };
@@ -170,7 +178,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
       T,
       windowSeconds,
       queueIds: new Set(detail ? [queueId(DETAIL_QUEUE)] : simQueues.map((q) => q.id)),
-      mediaType: MEDIA,
+      mediaType: SELECTED_MEDIA,
       queuesByName,
       events,
       recorder,
@@ -319,6 +327,51 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     assert.ok(checked >= 50, `all queries were checked (${checked})`);
   });
 
+  test('an email-only queue shows its values on the overview with the default variables', async () => {
+    const overview = dashboards.find((d) => d.uid === 'genesys-queue-overview');
+    assert.ok(overview, 'the overview dashboard was generated');
+    // The variables as the dashboard opens: $media_type's saved default, not a selection made by this test.
+    const model = JSON.parse(readFileSync(overview.file, 'utf8')) as { templating: { list: { name: string; current?: { value?: unknown } }[] } };
+    const saved = model.templating.list.find((v) => v.name === 'media_type')?.current?.value;
+    const defaults = Array.isArray(saved) ? saved : [saved];
+    const T = nowSeconds() - 1;
+    const W = 60;
+    const base = grafanaContext(overview, W - SCRAPE_SECONDS, T - startedAt);
+    const mediaVariable = base.variables.media_type;
+    assert.ok(mediaVariable, 'the overview has $media_type');
+    const context = {
+      ...base,
+      variables: {
+        ...base.variables,
+        media_type: {
+          definition: mediaVariable.definition,
+          selection: defaults.length === 1 && defaults[0] === '$__all' ? { all: true as const, options: [...SELECTED_MEDIA] } : { values: defaults.map(String) },
+        },
+      },
+    };
+    const events = await allEvents();
+    const observed = await observationPoll(T);
+    const inbox = queueId(EMAIL_QUEUE);
+    const problems: string[] = [];
+    // Contacts waiting, longest wait, SLA compliance, p95 wait, AHT and ASA: each must have the inbox's value, right.
+    const keys = ['3/waiting', '4/longestWait', '2/compliance', '6/p95', '9/aht', '10/asa'];
+    for (const key of keys) {
+      const query = overview.queries.find((q) => `${q.panelId}/${q.refId}` === key);
+      const check = query === undefined ? undefined : PANEL_CHECKS[queryKey(query)];
+      if (query === undefined || check === undefined) {
+        problems.push(`overview ${key}: no such query or no check`);
+        continue;
+      }
+      const samples = (await stack.prometheus.vector(interpolate(query.expr, context), T)).filter((s) => s.metric.queue_name === EMAIL_QUEUE);
+      if (samples.length === 0) problems.push(`${queryKey(query)} (${query.panelTitle}): nothing for ${EMAIL_QUEUE} with the default variables`);
+      for (const s of samples)
+        if (s.metric.media_type !== undefined && s.metric.media_type !== 'email') problems.push(`${queryKey(query)}: ${EMAIL_QUEUE} shows ${s.metric.media_type}`);
+      const truth = { ...truthContext(query, T, W, events), queueIds: new Set([inbox]) };
+      problems.push(...checkQuery(check, { query, results: [{ T, samples, observed }] }, truth));
+    }
+    assert.deepEqual(problems, []);
+  });
+
   test('restarting the exporter resets its counters without a spike in any rate panel or a counter-based alert', async () => {
     const before = await stack.prometheus.vector('sum(genesys_queue_offer_total)');
     const stoppedAt = Date.now() / 1000;
@@ -351,7 +404,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
         const check = PANEL_CHECKS[queryKey(query)];
         if (check?.kind !== 'count') continue;
         const series = await stack.prometheus.range(interpolate(query.expr, ctx), Math.floor(stoppedAt) - 5, T, 1);
-        const selected = selectEvents(events, { kind: check.event, queueIds: truthContext(query, T, W, events).queueIds, mediaType: MEDIA });
+        const selected = selectEvents(events, { kind: check.event, queueIds: truthContext(query, T, W, events).queueIds, mediaType: SELECTED_MEDIA });
         for (const s of series) {
           const le = s.metric.le;
           const scoped =
@@ -479,18 +532,24 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
         }
         if (check?.kind === 'compliance') {
           // SLA: the last true value of the 15-minute window (or no data), never a 0 % that did not happen.
+          const scope = truthContext(query, T, 4, events);
           for (const s of samples) {
             const id = queuesByName.get(s.metric.queue_name ?? '')?.id;
             if (check.kind === 'compliance' && check.minusTarget !== true && id !== undefined) {
               problems.push(
-                ...complianceProblems(`${key} ${s.metric.queue_name}`, sampleValue(s), complianceCandidates(events, new Set([id]), MEDIA, countedSpans, T)),
+                ...complianceProblems(
+                  `${key} ${s.metric.queue_name} ${s.metric.media_type ?? ''}`,
+                  sampleValue(s),
+                  complianceCandidates(events, new Set([id]), mediaOf(scope, s), countedSpans, T),
+                ),
               );
             }
+            // A queue and media type that never had a contact (a chat-only queue's voice) has no value, not 0 %.
+            const queue = queuesByName.get(s.metric.queue_name ?? '');
+            const media = s.metric.media_type;
+            if (queue !== undefined && media !== undefined && !queue.media.includes(media as MediaType))
+              problems.push(`${key}: ${s.metric.queue_name} had no ${media} contact but shows ${s.value[1]}`);
           }
-          const noVoice = simQueues.filter((q) => !q.media.includes(MEDIA)).map((q) => q.name);
-          const falseZero = samples.filter((s) => noVoice.includes(s.metric.queue_name ?? ''));
-          if (check.kind === 'compliance')
-            for (const s of falseZero) problems.push(`${key}: ${s.metric.queue_name} had no ${MEDIA} contact but shows ${s.value[1]}`);
         }
         if (check?.kind === 'quantile') {
           // No contact left a queue in the window: no data, not 0 s.
@@ -517,7 +576,7 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
             ...complianceProblems(
               `${dashboard.uid}/${panel.id} ${value.name} (shown as ${value.text})`,
               value.numeric,
-              complianceCandidates(events, scope, MEDIA, countedSpans, T),
+              complianceCandidates(events, scope, SELECTED_MEDIA, countedSpans, T),
             ),
           );
         }

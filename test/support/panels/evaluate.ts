@@ -5,7 +5,19 @@ import type { InstantSample } from '../../../stack/prometheus-api.ts';
 import { sampleValue } from '../../../stack/prometheus-api.ts';
 import type { PanelQuery } from './dashboards.ts';
 import { queryKey } from './dashboards.ts';
-import { complianceCandidates, countBounds, gaugeRange, quantileInterval, type ObservedWindow, type PanelCheck, type TruthContext } from './panel-checks.ts';
+import type { MediaType } from '../../../simulator/control-types.ts';
+import {
+  complianceCandidates,
+  countBounds,
+  gaugeRange,
+  quantileInterval,
+  ratioBounds,
+  secondsBounds,
+  type ObservedWindow,
+  type PanelCheck,
+  type RatioTerm,
+  type TruthContext,
+} from './panel-checks.ts';
 import { selectEvents } from './truth.ts';
 
 /** 1 percentage point: the issue's tolerance for SLA compliance. */
@@ -28,6 +40,20 @@ function queueIdOf(ctx: TruthContext, sample: InstantSample): string | undefined
   const name = sample.metric.queue_name;
   if (name === undefined) return undefined;
   return ctx.queuesByName.get(name)?.id;
+}
+
+/** The media types a sample describes: its media_type label (a panel per media type), or every selected one. */
+export function mediaOf(ctx: TruthContext, sample: InstantSample): readonly MediaType[] {
+  const selected = typeof ctx.mediaType === 'string' ? [ctx.mediaType] : ctx.mediaType;
+  const label = sample.metric.media_type;
+  return label === undefined ? selected : selected.filter((m) => m === label);
+}
+
+/** The queues a sample describes: its queue_name's, or every queue in scope (a sum over them). */
+function queuesOf(ctx: TruthContext, sample: InstantSample): ReadonlySet<string> {
+  if (sample.metric.queue_name === undefined) return ctx.queueIds;
+  const id = queueIdOf(ctx, sample);
+  return new Set(id === undefined ? [] : [id]);
 }
 
 /** Told, for each sample a check can bound, the range of values the truth allows (for colour checks). */
@@ -58,7 +84,7 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
             observed,
             (truth) => {
               const queue = truth.queues.find((q) => q.queueId === queueId);
-              return queue === undefined ? Number.NaN : check.read(queue, ctx.mediaType);
+              return queue === undefined ? Number.NaN : check.read(queue, mediaOf(ctx, sample));
             },
             check.growsWithTime === true,
           );
@@ -96,7 +122,7 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
         for (const sample of samples) {
           const le = sample.metric.le;
           const waitBelowMs = check.byLe === true && le !== undefined && le !== '+Inf' ? Number(le) * 1000 : undefined;
-          const events = selectEvents(ctx.events, { kind: check.event, queueIds: new Set(ctx.queueIds), mediaType: ctx.mediaType, waitBelowMs });
+          const events = selectEvents(ctx.events, { kind: check.event, queueIds: queuesOf(ctx, sample), mediaType: mediaOf(ctx, sample), waitBelowMs });
           const bounds = countBounds(events, T, W);
           const counted = sampleValue(sample) * (check.per === 'second' ? W : 1);
           if (counted < bounds.low - EPSILON || counted > bounds.high + EPSILON) {
@@ -107,26 +133,69 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
         }
         break;
       }
-      case 'abandonRatio': {
+      case 'ratio': {
         const W = ctx.windowSeconds;
-        const ids = new Set(ctx.queueIds);
-        const a = countBounds(selectEvents(ctx.events, { kind: 'abandoned', queueIds: ids, mediaType: ctx.mediaType }), T, W);
-        const o = countBounds(selectEvents(ctx.events, { kind: 'offered', queueIds: ids, mediaType: ctx.mediaType }), T, W);
-        for (const sample of samples) {
+        const bounds = (sample: InstantSample | undefined, term: RatioTerm) => {
+          const events = selectEvents(ctx.events, {
+            kind: term.event,
+            queueIds: sample === undefined ? ctx.queueIds : queuesOf(ctx, sample),
+            mediaType: sample === undefined ? ctx.mediaType : mediaOf(ctx, sample),
+          });
+          return term.measure === 'seconds' ? secondsBounds(events, T, W) : countBounds(events, T, W);
+        };
+        const denominatorOf = (sample: InstantSample | undefined) => {
+          const whole = bounds(sample, check.denominator);
+          if (check.denominatorMinus === undefined) return whole;
+          const minus = bounds(sample, check.denominatorMinus);
+          return { low: whole.low - minus.high, high: whole.high - minus.low };
+        };
+        perQueue(samples.length === 0 ? [] : samples, T, (sample) => {
+          const { low, high } = ratioBounds(bounds(sample, check.numerator), denominatorOf(sample));
           const value = sampleValue(sample);
-          const low = o.high === 0 ? 0 : a.low / o.high;
-          const high = o.low === 0 ? Infinity : a.high / o.low;
-          if (value < low - EPSILON || value > high + EPSILON)
-            problems.push(`${where(sample, T)}: ${fmt(value)}, but the events allow ${fmt(low)}…${fmt(high)}`);
+          if (Number.isFinite(high)) truthRange(sample, low, high);
+          if (value < low - EPSILON || value > high + EPSILON) problems.push(`${where(sample, T)}: ${fmt(value)}, but the events allow ${fmt(low)}…${fmt(high)}`);
+        });
+        // Every queue and media type whose denominator surely grew must have a value (perQueue reported "no data"
+        // for none at all; this names the missing ones).
+        const seen = new Set(samples.map((s) => `${queueIdOf(ctx, s)}/${s.metric.media_type}`));
+        const selected = typeof ctx.mediaType === 'string' ? [ctx.mediaType] : ctx.mediaType;
+        for (const queueId of ctx.queueIds) {
+          for (const media of selected) {
+            const probe: InstantSample = { metric: { queue_name: [...ctx.queuesByName].find(([, q]) => q.id === queueId)?.[0] ?? '', media_type: media }, value: [T, '0'] };
+            if (ratioBounds(bounds(probe, check.numerator), denominatorOf(probe)).mustExist && !seen.has(`${queueId}/${media}`))
+              problems.push(`${where(undefined, T)}: no value for queue ${queueId} (${media}) although the events say there must be one`);
+          }
         }
-        if (samples.length === 0 && o.low > 0) problems.push(`${where(undefined, T)}: no data although contacts were offered`);
+        break;
+      }
+      case 'presence': {
+        if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
+        for (const sample of samples) {
+          const presence = (sample.metric.presence ?? '').toUpperCase();
+          const range = gaugeRange(ctx.recorder, T, observed, (truth) =>
+            truth.queues
+              .filter((q) => ctx.queueIds.has(q.queueId))
+              .reduce((n, q) => n + ((q.presences as Readonly<Record<string, number>>)[presence] ?? 0), 0),
+          );
+          const value = sampleValue(sample);
+          if (range !== undefined) truthRange(sample, range.min, range.max);
+          if (range === undefined || value < range.min || value > range.max) {
+            problems.push(`${where(sample, T)}: ${fmt(value)}, but the simulator had ${range === undefined ? 'no reading' : `${range.min}…${range.max}`}`);
+          }
+        }
         break;
       }
       case 'compliance': {
         const judge = (sample: InstantSample, queueIds: ReadonlySet<string>): void => {
+          const media = mediaOf(ctx, sample);
+          const [only] = media;
           const target =
-            check.minusTarget === true ? (ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType]?.percentage ?? Number.NaN) : 0;
-          const candidates = complianceCandidates(ctx.events, queueIds, ctx.mediaType, ctx.countedSpans, T).map((c) => c - target);
+            check.minusTarget !== true
+              ? 0
+              : media.length === 1 && only !== undefined
+                ? (ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[only]?.percentage ?? Number.NaN)
+                : Number.NaN; // a margin over several media types has no one target
+          const candidates = complianceCandidates(ctx.events, queueIds, media, ctx.countedSpans, T).map((c) => c - target);
           if (candidates.length > 0) truthRange(sample, Math.min(...candidates) - SLA_TOLERANCE, Math.max(...candidates) + SLA_TOLERANCE);
           problems.push(...complianceProblems(where(sample, T), sampleValue(sample), candidates));
         };
@@ -138,7 +207,7 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
       }
       case 'quantile': {
         perQueue(samples, T, (sample, queueId) => {
-          const waited = selectEvents(ctx.events, { kind: 'waited', queueIds: new Set([queueId]), mediaType: ctx.mediaType });
+          const waited = selectEvents(ctx.events, { kind: 'waited', queueIds: new Set([queueId]), mediaType: mediaOf(ctx, sample) });
           const interval = quantileInterval(waited, check.q, T, ctx.windowSeconds);
           const value = sampleValue(sample);
           if (interval === undefined) problems.push(`${where(sample, T)}: ${fmt(value)} s, but no contact finished waiting in the window`);
@@ -153,7 +222,8 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
       case 'slaTarget': {
         if (samples.length === 0) problems.push(`${where(undefined, T)}: no data`);
         for (const sample of samples) {
-          const level = ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[ctx.mediaType];
+          const [media, ...others] = mediaOf(ctx, sample);
+          const level = media === undefined || others.length > 0 ? undefined : ctx.queuesByName.get(sample.metric.queue_name ?? '')?.serviceLevels[media];
           const expected = level === undefined ? Number.NaN : check.field === 'ratio' ? level.percentage : level.durationMs / 1000;
           truthRange(sample, expected, expected);
           if (Math.abs(sampleValue(sample) - expected) > EPSILON)

@@ -31,9 +31,16 @@ import {
   SCRAPE_MARGIN_SECONDS,
   SCRAPE_SECONDS,
 } from './timing.ts';
-import { countBetween, quantile, selectEvents, type ContactEvent, type EventKind, type TruthRecorder } from './truth.ts';
+import { countBetween, quantile, secondsBetween, selectEvents, type ContactEvent, type EventKind, type TruthRecorder } from './truth.ts';
 
-type QueueReading = (queue: QueueTruth, media: MediaType) => number;
+/** A queue's state for the media types a sample describes (its media_type, or all selected ones added up). */
+type QueueReading = (queue: QueueTruth, media: readonly MediaType[]) => number;
+
+/** What one side of a KPI ratio counts: how many events, or the seconds their timers add (a summary's _sum). */
+export interface RatioTerm {
+  readonly event: EventKind;
+  readonly measure: 'count' | 'seconds';
+}
 
 export type PanelCheck =
   /** One value per queue_name, equal to the simulator's state at the sample time. */
@@ -42,8 +49,13 @@ export type PanelCheck =
   | { readonly kind: 'agentsByStatus' }
   /** Events per second over $__rate_interval (`rate`), or per window (`increase`), summed over the scope. */
   | { readonly kind: 'count'; readonly event: EventKind; readonly per: 'second' | 'window'; readonly byLe?: boolean }
-  /** abandoned / offered over $__rate_interval. */
-  | { readonly kind: 'abandonRatio' }
+  /**
+   * A contact KPI (metrics/kpis.ts) over $__rate_interval per queue_name and media_type: numerator /
+   * (denominator − denominatorMinus), each side's events counted (or their seconds summed) in the window.
+   */
+  | { readonly kind: 'ratio'; readonly numerator: RatioTerm; readonly denominator: RatioTerm; readonly denominatorMinus?: RatioTerm }
+  /** sum by (presence) of the members of the queues in scope. */
+  | { readonly kind: 'presence' }
   /**
    * 1 − breaches/offers over 15 minutes per queue_name (optionally minus the queue's target ratio), or over
    * every queue in scope together (`allQueues`: the overview's SLA stat, one value with no queue label).
@@ -56,16 +68,33 @@ export type PanelCheck =
   /** Only "runs and returns data": no ground truth exists for it, and the reason says why. */
   | { readonly kind: 'dataOnly'; readonly reason: string };
 
-const waiting: QueueReading = (q, m) => q.media.find((x) => x.mediaType === m)?.waiting ?? 0;
-const alerting: QueueReading = (q, m) => q.media.find((x) => x.mediaType === m)?.alerting ?? 0;
-const interacting: QueueReading = (q, m) => q.media.find((x) => x.mediaType === m)?.interacting ?? 0;
-const longestWait: QueueReading = (q, m) => (q.media.find((x) => x.mediaType === m)?.longestWaitMs ?? 0) / 1000;
+const ofMedia = (q: QueueTruth, media: readonly MediaType[]) => q.media.filter((x) => media.includes(x.mediaType));
+const total = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+const waiting: QueueReading = (q, m) => total(ofMedia(q, m).map((x) => x.waiting));
+const alerting: QueueReading = (q, m) => total(ofMedia(q, m).map((x) => x.alerting));
+const interacting: QueueReading = (q, m) => total(ofMedia(q, m).map((x) => x.interacting));
+const longestWait: QueueReading = (q, m) => Math.max(0, ...ofMedia(q, m).map((x) => (x.longestWaitMs ?? 0) / 1000));
 const idle: QueueReading = (q) => q.agents.IDLE ?? 0;
 const onQueue: QueueReading = (q) => q.onQueue;
 const offQueue: QueueReading = (q) => q.offQueue;
 const members: QueueReading = (q) => q.members;
 /** Agents free for a contact minus contacts waiting for one (the agent capacity table's calculated column). */
 const spare: QueueReading = (q, m) => idle(q, m) - waiting(q, m);
+
+const count = (event: EventKind): RatioTerm => ({ event, measure: 'count' });
+const seconds = (event: EventKind): RatioTerm => ({ event, measure: 'seconds' });
+/** The KPIs as metrics/kpis.ts defines them, in the simulator's events. */
+const AHT: PanelCheck = { kind: 'ratio', numerator: seconds('handled'), denominator: count('handled') };
+const ASA: PanelCheck = { kind: 'ratio', numerator: seconds('answerWaited'), denominator: count('answerWaited') };
+const ABANDON_RATE: PanelCheck = {
+  kind: 'ratio',
+  numerator: count('abandonedNotShort'),
+  denominator: count('offered'),
+  denominatorMinus: count('shortAbandoned'),
+};
+const TRANSFER_RATE: PanelCheck = { kind: 'ratio', numerator: count('transferred'), denominator: count('answered') };
+/** A part of handle time per handled contact. */
+const perHandled = (event: EventKind): PanelCheck => ({ kind: 'ratio', numerator: seconds(event), denominator: count('handled') });
 
 const healthy = (reason: string, accept: (value: number, labels: Readonly<Record<string, string>>, T: number) => boolean): PanelCheck => ({
   kind: 'known',
@@ -79,7 +108,7 @@ const healthy = (reason: string, accept: (value: number, labels: Readonly<Record
  * field's display name>.
  */
 export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
-  // ---- queue overview ($queue = All, $media_type = voice) ----
+  // ---- queue overview ($queue = All, $media_type = All: the defaults) ----
   'genesys-queue-overview/1/breaches': { kind: 'dataOnly', reason: 'hidden by the panel; combined with offers into "SLA Compliance %", checked below' },
   'genesys-queue-overview/1/offers': { kind: 'dataOnly', reason: 'hidden by the panel; combined with breaches into "SLA Compliance %", checked below' },
   'genesys-queue-overview/1/SLA Compliance %': { kind: 'compliance', allQueues: true },
@@ -95,7 +124,12 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-queue-overview/8/idle': { kind: 'gauge', read: idle },
   'genesys-queue-overview/8/onQueue': { kind: 'gauge', read: onQueue },
   'genesys-queue-overview/8/Spare agents': { kind: 'gauge', read: spare },
-  // ---- queue detail ($queue = one queue, $media_type = voice) ----
+  'genesys-queue-overview/9/aht': AHT,
+  'genesys-queue-overview/10/asa': ASA,
+  'genesys-queue-overview/11/abandonRate': ABANDON_RATE,
+  'genesys-queue-overview/12/transferRate': TRANSFER_RATE,
+  'genesys-queue-overview/13/byPresence': { kind: 'presence' },
+  // ---- queue detail ($queue = one queue, $media_type = All) ----
   'genesys-queue-detail/1/waiting': { kind: 'gauge', read: waiting },
   'genesys-queue-detail/2/longestWait': { kind: 'gauge', read: longestWait, growsWithTime: true },
   'genesys-queue-detail/3/compliance': { kind: 'compliance' },
@@ -111,7 +145,7 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-queue-detail/9/p95': { kind: 'quantile', q: 0.95 },
   'genesys-queue-detail/10/compliance': { kind: 'compliance' },
   'genesys-queue-detail/10/target': { kind: 'slaTarget', field: 'ratio' },
-  'genesys-queue-detail/11/abandonRatio': { kind: 'abandonRatio' },
+  'genesys-queue-detail/11/abandonRatio': ABANDON_RATE,
   'genesys-queue-detail/12/offered': { kind: 'count', event: 'offered', per: 'second' },
   'genesys-queue-detail/12/answered': { kind: 'count', event: 'answered', per: 'second' },
   'genesys-queue-detail/12/abandoned': { kind: 'count', event: 'abandoned', per: 'second' },
@@ -119,14 +153,26 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-queue-detail/14/onQueue': { kind: 'gauge', read: onQueue },
   'genesys-queue-detail/14/offQueue': { kind: 'gauge', read: offQueue },
   'genesys-queue-detail/14/members': { kind: 'gauge', read: members },
+  'genesys-queue-detail/16/aht': AHT,
+  'genesys-queue-detail/17/asa': ASA,
+  'genesys-queue-detail/18/abandonRate': ABANDON_RATE,
+  'genesys-queue-detail/19/transferRate': TRANSFER_RATE,
+  'genesys-queue-detail/20/talk': perHandled('talked'),
+  'genesys-queue-detail/20/hold': perHandled('held'),
+  'genesys-queue-detail/20/acw': perHandled('wrappedUp'),
+  'genesys-queue-detail/21/blindTransferred': { kind: 'count', event: 'blindTransferred', per: 'second' },
+  'genesys-queue-detail/21/consultTransferred': { kind: 'count', event: 'consultTransferred', per: 'second' },
+  'genesys-queue-detail/21/flowOuts': { kind: 'count', event: 'flowedOut', per: 'second' },
+  'genesys-queue-detail/21/shortAbandoned': { kind: 'count', event: 'shortAbandoned', per: 'second' },
+  'genesys-queue-detail/22/byPresence': { kind: 'presence' },
   // ---- exporter health: the stack is healthy (no faults injected), so these values are known ----
   'genesys-exporter-health/1/scrapeUp': healthy('Prometheus scrapes the running exporter', (v) => v === 1),
   'genesys-exporter-health/2/pollOk': healthy('no fault is injected, every poll succeeds', (v) => v === 1),
   'genesys-exporter-health/3/freshness': healthy('every collector polls on schedule: each one is below its own stale limit', (v) => v >= 0 && v < 1),
   'genesys-exporter-health/4/tokenExpiry': healthy('the simulator issues 24 h tokens', (v, _l, T) => v > T * 1000 && v <= (T + 86_400 + 5) * 1000),
   'genesys-exporter-health/5/circuit': healthy('the login endpoint never fails here', (v) => v === 0),
-  'genesys-exporter-health/6/exported': healthy('the e2e org has 4 queues', (v) => v === 4),
-  'genesys-exporter-health/6/droppedByCap': healthy('4 queues are far below the default cap', (v) => v === 0),
+  'genesys-exporter-health/6/exported': healthy('the e2e org has 5 queues', (v) => v === 5),
+  'genesys-exporter-health/6/droppedByCap': healthy('5 queues are far below the default cap', (v) => v === 0),
   'genesys-exporter-health/7/scrapeUp': healthy('Prometheus scrapes the running exporter', (v) => v === 1),
   'genesys-exporter-health/7/pollOk': healthy('no fault is injected, every poll succeeds', (v) => v === 1),
   'genesys-exporter-health/8/success': healthy('no fault is injected, every collector succeeds', (v) => v === 1),
@@ -160,7 +206,8 @@ export interface TruthContext {
   readonly windowSeconds: number;
   /** The queues in scope (All on the overview, one on the detail). */
   readonly queueIds: ReadonlySet<string>;
-  readonly mediaType: MediaType;
+  /** The selected media types ($media_type): one, or several (All by default). */
+  readonly mediaType: MediaType | readonly MediaType[];
   readonly queuesByName: ReadonlyMap<string, SimQueue>;
   readonly events: readonly ContactEvent[];
   readonly recorder: TruthRecorder;
@@ -177,10 +224,28 @@ export interface CountBounds {
 }
 
 /** What rate(x[W]) × W at T can be, given the events x counts (see the top of this file). */
-export function countBounds(events: readonly ContactEvent[], T: number, W: number): CountBounds {
-  const low = countBetween(events, (T - W + S) * 1000, (T - AGGREGATES_LAG_SECONDS) * 1000);
-  const high = (countBetween(events, (T - W - P) * 1000, T * 1000) * W) / (W - 2 * S);
+export function countBounds(events: readonly ContactEvent[], T: number, W: number, measure: (events: readonly ContactEvent[], fromMs: number, toMs: number) => number = countBetween): CountBounds {
+  const low = measure(events, (T - W + S) * 1000, (T - AGGREGATES_LAG_SECONDS) * 1000);
+  const high = (measure(events, (T - W - P) * 1000, T * 1000) * W) / (W - 2 * S);
   return { low, high };
+}
+
+/** What rate(_sum[W]) × W of a summary can be at T: the seconds its events' timers add, bounded as counts are. */
+export function secondsBounds(events: readonly ContactEvent[], T: number, W: number): CountBounds {
+  return countBounds(events, T, W, secondsBetween);
+}
+
+/**
+ * The interval a ratio of two rates over the same window can lie in: each side within its own bounds, so the
+ * low end is the smallest numerator over the largest denominator and the other way round. `mustExist`: the
+ * denominator surely grew, so the panel must show a value (where it may not have, no value is right too).
+ */
+export function ratioBounds(numerator: CountBounds, denominator: CountBounds): { low: number; high: number; mustExist: boolean } {
+  return {
+    low: denominator.high <= 0 ? 0 : numerator.low / denominator.high,
+    high: denominator.low <= 0 ? Infinity : numerator.high / denominator.low,
+    mustExist: denominator.low > 0,
+  };
 }
 
 /** A stretch of time in which one exporter process counted contacts (from its first aggregates poll to its stop). */
@@ -234,7 +299,7 @@ const steps = (fromMs: number, toMs: number, stepMs: number): number[] => {
 export function complianceCandidates(
   events: readonly ContactEvent[],
   queueIds: ReadonlySet<string>,
-  media: MediaType,
+  media: MediaType | readonly MediaType[],
   spans: readonly CountedSpan[],
   T: number,
 ): number[] {

@@ -61,9 +61,34 @@ export class TruthRecorder {
   }
 }
 
-export type EventKind = 'offered' | 'answered' | 'abandoned' | 'breached' | 'waited';
+export type EventKind =
+  | 'offered'
+  | 'answered'
+  | 'abandoned'
+  | 'breached'
+  | 'waited'
+  /** An abandon within the org's short-abandon threshold (tShortAbandon), at the abandon. */
+  | 'shortAbandoned'
+  /** An abandon that was not short, at the abandon (abandoned − short abandoned). */
+  | 'abandonedNotShort'
+  /** tAnswered: the wait of an answered contact, at the answer (amountMs). */
+  | 'answerWaited'
+  /** tHandle at the end of after-call work (amountMs). */
+  | 'handled'
+  /** tTalk at the end of the talk (amountMs). */
+  | 'talked'
+  /** tHeld at the end of the hold (amountMs). */
+  | 'held'
+  /** tAcw at the end of after-call work (amountMs). */
+  | 'wrappedUp'
+  /** nTransferred and its kind, at the end of the talk. */
+  | 'transferred'
+  | 'blindTransferred'
+  | 'consultTransferred'
+  /** tFlowOut, when the flow moved the contact out of the queue. */
+  | 'flowedOut';
 
-/** One thing a counter or the wait histogram counts, at the time it posts in Genesys. */
+/** One thing a counter, summary or the wait histogram counts, at the time it posts in Genesys. */
 export interface ContactEvent {
   readonly kind: EventKind;
   readonly queueId: string;
@@ -72,6 +97,8 @@ export interface ContactEvent {
   readonly at: number;
   /** For 'waited': the wait in ms. */
   readonly waitMs?: number;
+  /** For timers (answerWaited, handled, talked, held, wrappedUp): the duration in ms that the summary's _sum adds. */
+  readonly amountMs?: number;
 }
 
 /**
@@ -90,9 +117,25 @@ export function contactEvents(contacts: readonly ContactTruth[]): ContactEvent[]
       if (!c.answeredWithinTarget) events.push({ ...base, kind: 'breached', at });
       events.push({ ...base, kind: 'waited', at, waitMs: c.waitMs });
     }
+    if (c.outcome === 'answered' && c.answeredAt !== undefined)
+      events.push({ ...base, kind: 'answerWaited', at: Date.parse(c.answeredAt), amountMs: c.waitMs ?? 0 });
+    if (c.heldMs !== undefined && c.holdEndedAt !== undefined) events.push({ ...base, kind: 'held', at: Date.parse(c.holdEndedAt), amountMs: c.heldMs });
+    if (c.talkMs !== undefined && c.disconnectedAt !== undefined) events.push({ ...base, kind: 'talked', at: Date.parse(c.disconnectedAt), amountMs: c.talkMs });
+    if (c.transfer !== undefined && c.disconnectedAt !== undefined) {
+      const at = Date.parse(c.disconnectedAt);
+      events.push({ ...base, kind: 'transferred', at });
+      events.push({ ...base, kind: c.transfer === 'blind' ? 'blindTransferred' : 'consultTransferred', at });
+    }
+    if (c.endedAt !== undefined) {
+      const at = Date.parse(c.endedAt);
+      if (c.handleMs !== undefined) events.push({ ...base, kind: 'handled', at, amountMs: c.handleMs });
+      if (c.acwMs !== undefined) events.push({ ...base, kind: 'wrappedUp', at, amountMs: c.acwMs });
+    }
+    if (c.flowedOutAt !== undefined) events.push({ ...base, kind: 'flowedOut', at: Date.parse(c.flowedOutAt) });
     if (c.outcome === 'abandoned' && c.abandonedAt !== undefined) {
       const at = Date.parse(c.abandonedAt);
       events.push({ ...base, kind: 'abandoned', at });
+      events.push({ ...base, kind: c.shortAbandon === true ? 'shortAbandoned' : 'abandonedNotShort', at });
       // Not answered within target: a breach, posted when the contact abandons (as the exporter counts it).
       events.push({ ...base, kind: 'breached', at });
       events.push({ ...base, kind: 'waited', at, waitMs: c.waitMs });
@@ -104,7 +147,8 @@ export function contactEvents(contacts: readonly ContactTruth[]): ContactEvent[]
 export interface EventFilter {
   readonly kind: EventKind;
   readonly queueIds?: ReadonlySet<string>;
-  readonly mediaType?: MediaType;
+  /** One media type, or any of several (the dashboards' $media_type selection). */
+  readonly mediaType?: MediaType | readonly MediaType[];
   /** For 'waited': only waits under this many ms (a histogram bucket's `lt` bound, as the exporter's views). */
   readonly waitBelowMs?: number;
 }
@@ -114,7 +158,7 @@ export function selectEvents(events: readonly ContactEvent[], filter: EventFilte
     (e) =>
       e.kind === filter.kind &&
       (filter.queueIds === undefined || filter.queueIds.has(e.queueId)) &&
-      (filter.mediaType === undefined || e.mediaType === filter.mediaType) &&
+      (filter.mediaType === undefined || (typeof filter.mediaType === 'string' ? e.mediaType === filter.mediaType : filter.mediaType.includes(e.mediaType))) &&
       (filter.waitBelowMs === undefined || (e.waitMs ?? Infinity) < filter.waitBelowMs),
   );
 }
@@ -124,6 +168,13 @@ export function countBetween(events: readonly ContactEvent[], fromMs: number, to
   let n = 0;
   for (const e of events) if (e.at > fromMs && e.at <= toMs) n += 1;
   return n;
+}
+
+/** What a summary's _sum adds for events with fromMs < at ≤ toMs, in seconds. */
+export function secondsBetween(events: readonly ContactEvent[], fromMs: number, toMs: number): number {
+  let ms = 0;
+  for (const e of events) if (e.at > fromMs && e.at <= toMs) ms += e.amountMs ?? 0;
+  return ms / 1000;
 }
 
 /** The q-quantile (nearest rank) of values; undefined for none. */
