@@ -1,5 +1,7 @@
-// Aggregates collector: offers, answers, abandons, SLA breaches and the wait-time histogram, as counters
-// that count each contact exactly once although Genesys intervals keep changing after they end.
+// Aggregates collector: offers, answers, abandons, SLA breaches, the wait-time histogram, and the
+// contact-center KPIs (handle, talk, hold, after-call work, answer and abandon times as summaries;
+// transfers, flow-outs, short abandons), as counters that count each contact exactly once although
+// Genesys intervals keep changing after they end. All from one query per batch of queues.
 //
 // Counting definition (what the counters mean): a queue's counters start at 0 at the first successful
 // aggregate poll that includes the queue (its baseline) and then grow by everything Genesys posts to
