@@ -218,7 +218,13 @@ class ModuleWriter {
   private panelCall(panel: Json): void {
     const where = `panel ${this.literal(panel.title)} (id ${this.literal(panel.id)})`;
     if (panel.libraryPanel !== undefined) {
-      this.todo(where, 'library panel: its model lives in Grafana, not in this JSON; not rebuilt');
+      const reference = isObject(panel.libraryPanel) ? panel.libraryPanel : {};
+      // The model is stored in Grafana (there is none to ask here): the reference is kept so nothing is lost.
+      this.todo(
+        where,
+        `library panel ${this.literal(reference.name)} (uid ${this.literal(reference.uid)}): its model lives in Grafana, not in this JSON; not rebuilt. ` +
+          'Unlink it in Grafana (panel menu, More…, Unlink library panel), export the dashboard again and import that',
+      );
       return;
     }
     const kindOf = PANELS.get(String(panel.type));

@@ -193,7 +193,7 @@ describe('hand-made shapes', () => {
     const expectedWarnings = [
       /^panel "Kept" \(id 1\): `ownerTeam` = "contact-center" has no timeseries\.PanelBuilder method/,
       /^panel "World map" \(id 2\): panel type "grafana-worldmap-panel" has no SDK builder/,
-      /^panel "Shared panel" \(id 3\): library panel/,
+      /^panel "Shared panel" \(id 3\): library panel "Shared" \(uid "lib-1"\): its model lives in Grafana, not in this JSON; not rebuilt\. Unlink it in Grafana/,
       /^panel "Logs" \(id 4\): datasource type "loki" is not Prometheus/,
       /^panel "Logs" \(id 4\) query "A": datasource type "loki" is not Prometheus/,
     ];
@@ -202,6 +202,8 @@ describe('hand-made shapes', () => {
       assert.match(warning, expectedWarnings[i] as RegExp);
     });
     for (const warning of report.warnings) assert.ok(source.includes(`// TODO(import): ${warning.slice(0, 60)}`), `no TODO for: ${warning}`);
+    // A library panel (its model is in Grafana, which is not here to ask) is a TODO naming it and the way out.
+    assert.match(source, /\/\/ TODO\(import\): panel "Shared panel" \(id 3\): library panel "Shared" \(uid "lib-1"\).*Unlink it in Grafana.*import that\n/);
     // The world map's JSON is kept in its TODO, so nothing is lost even where nothing is rebuilt.
     assert.match(source, /sum by \(country\) \(visits\)/);
     assert.deepEqual(
