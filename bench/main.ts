@@ -7,12 +7,14 @@ import { generateBenchmark } from './generate.ts';
 import { markdownTable, NOISE_MARGIN, type BenchRow } from './report.ts';
 import { scrapeBenchmark } from './scrape.ts';
 import { simulatorBenchmark } from './simulator.ts';
+import { startupBenchmark } from './startup.ts';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   scrape: scrapeBenchmark,
   'exactly-once': exactlyOnceBenchmark,
   simulator: simulatorBenchmark,
   generate: generateBenchmark,
+  startup: startupBenchmark,
 };
 
 function selected(names: readonly string[]): string[] {

@@ -46,7 +46,8 @@ export interface BatchSchedule {
  * When the batches of one run start: evenly across the interval, batch i always at the same phase, so a
  * queue's value is replaced every `intervalMs` and is never older than the interval plus the time its
  * batch takes. Never closer together than the planned share of `requestsPerMinute` allows (a plan from
- * planSchedule always leaves them at least that far apart; this guards a caller that did not plan).
+ * planSchedule always leaves them at least that far apart; this guards a caller that did not plan), so an
+ * `intervalMs` of 0 means "as fast as the budget allows" (a collector's first run).
  */
 export function planBatchStarts(batchCount: number, intervalMs: number, requestsPerMinute: number): BatchSchedule {
   if (batchCount <= 0) return { offsetsMs: [], spacingMs: intervalMs };

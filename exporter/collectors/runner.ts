@@ -128,7 +128,7 @@ export class CollectorRunner {
     state.abort = abort;
     let succeeded = false;
     try {
-      const snapshot = await collector.collect(this.#runOf(collector, started, abort.signal));
+      const snapshot = await collector.collect(this.#runOf(state, started, abort.signal));
       if (this.#stopped) return;
       // A run that published batch by batch has now published every queue it has: what is older
       // belongs to queues it no longer has (the batches were laid out differently before).
@@ -163,9 +163,15 @@ export class CollectorRunner {
     this.#schedule(state, Math.max(0, nextMs - elapsedMs));
   }
 
-  /** The run's pacing and per-batch publishing: batch i of n starts at its phase of the interval. */
-  #runOf(collector: Collector, startedAt: number, signal: AbortSignal): CollectorRun {
-    const intervalMs = this.#plan.intervals.get(collector.name)?.intervalMs ?? this.#states.get(collector.name)!.scheduled.intervalMs;
+  /**
+   * The run's pacing and per-batch publishing: batch i of n starts at its phase of the interval. The first
+   * run has no values to keep fresh yet, so it goes as fast as the request budget allows (ready sooner);
+   * from the second run on, each batch keeps its phase.
+   */
+  #runOf(state: CollectorState, startedAt: number, signal: AbortSignal): CollectorRun {
+    const { collector } = state.scheduled;
+    const firstRun = state.lastRunSucceeded === undefined;
+    const intervalMs = firstRun ? 0 : (this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs);
     const spacing = new Map<number, number>();
     return {
       batchSlot: (index, count) => {

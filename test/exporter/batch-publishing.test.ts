@@ -87,9 +87,10 @@ describe('planBatchStarts (batches spread across the interval)', () => {
     });
   }
 
-  test('never closer than the planned share of the budget allows, even for an interval too short to plan', () => {
+  test('never closer than the planned share of the budget allows, even for an interval too short to plan (a first run: 0)', () => {
     const schedule = planBatchStarts(50, 1_000, 60);
     assert.equal(schedule.spacingMs, 60_000 / (60 * PLANNED_SHARE_OF_BUDGET));
+    assert.equal(planBatchStarts(10, 0, 200).spacingMs, 60_000 / (200 * PLANNED_SHARE_OF_BUDGET));
     assert.deepEqual(planBatchStarts(0, 10_000, 300).offsetsMs, []);
   });
 });
@@ -232,7 +233,7 @@ describe('CollectorRunner with a batch-publishing collector', () => {
       // Batch 0 is served while batch 1 is still held: publishing does not wait for the run's last batch.
       await waitFor('batch 0 of run 1', () => servedDepths(registry.store).get('q0') === 1);
       assert.equal(servedDepths(registry.store).has('q1'), false);
-      // The batches start at their phases (0, 1/3, 2/3 of the interval), not all at once.
+      // Batch 2 is served while batch 1 is still held (the first run goes as fast as the budget allows).
       await waitFor('batch 2 of run 1', () => servedDepths(registry.store).get('q2') === 1);
       assert.deepEqual(held.slots, [0, 1, 2]);
       held.release();
