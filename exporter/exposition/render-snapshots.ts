@@ -241,19 +241,19 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
   return { pieces, bytes, crc, version: live.version, validUntilMs: live.validUntilMs, renderedSamples, totalSamples };
 }
 
-/** Whether two samples of `family` render the same lines (NaN never equals: such a sample is rendered again). */
+/** Whether two samples of `family` render the same lines (values compared with Object.is: NaN is NaN; -0 and 0 render alike but differ, harmlessly). */
 function sameSample(family: Family, a: AnySample, b: AnySample): boolean {
   const labelsA = a.labels as Readonly<Record<string, string>>;
   const labelsB = b.labels as Readonly<Record<string, string>>;
   if (labelsA !== labelsB) for (const name of family.labelNames) if (labelsA[name] !== labelsB[name]) return false;
   if (family.summary) {
     const [x, y] = [a as SummarySample<SnapshotMetric>, b as SummarySample<SnapshotMetric>];
-    return x.sum === y.sum && x.count === y.count;
+    return Object.is(x.sum, y.sum) && Object.is(x.count, y.count);
   }
-  if (family.bucketBounds === undefined) return (a as ScalarSample<SnapshotMetric>).value === (b as ScalarSample<SnapshotMetric>).value;
+  if (family.bucketBounds === undefined) return Object.is((a as ScalarSample<SnapshotMetric>).value, (b as ScalarSample<SnapshotMetric>).value);
   const [x, y] = [a as HistogramSample<SnapshotMetric>, b as HistogramSample<SnapshotMetric>];
-  if (x.sum !== y.sum || x.count !== y.count || x.bucketCounts.length !== y.bucketCounts.length) return false;
-  for (let i = 0; i < x.bucketCounts.length; i++) if (x.bucketCounts[i] !== y.bucketCounts[i]) return false;
+  if (!Object.is(x.sum, y.sum) || !Object.is(x.count, y.count) || x.bucketCounts.length !== y.bucketCounts.length) return false;
+  for (let i = 0; i < x.bucketCounts.length; i++) if (!Object.is(x.bucketCounts[i], y.bucketCounts[i])) return false;
   return true;
 }
 

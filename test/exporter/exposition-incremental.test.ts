@@ -1,0 +1,296 @@
+// The incremental /metrics render: after any sequence of changes its text is byte for byte what a render
+// from nothing gives, while a small change renders only a small part again; the gzip body assembled from
+// cached segments is one gzip member that decompresses (CRC and length checked) to the plain body, also
+// for curl; concurrent scrapes get one body; health checks are answered while a scrape is being sent.
+import { execFile } from 'node:child_process';
+import { request } from 'node:http';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { catalog } from '../../metrics/catalog.ts';
+import { FragmentCache, renderSnapshots } from '../../exporter/exposition/render-snapshots.ts';
+import { createLogger } from '../../exporter/log.ts';
+import { createExporterRegistry } from '../../exporter/registry.ts';
+import { SnapshotBuilder, type Snapshot } from '../../exporter/samples.ts';
+import { startServer } from '../../exporter/server.ts';
+import type { SnapshotStore } from '../../exporter/snapshot-store.ts';
+import { NO_WEB_CONFIG } from '../../exporter/web-config.ts';
+
+const BUCKETS = catalog.genesys_queue_wait_time_seconds.buckets.length;
+const HOUR_MS = 3_600_000;
+
+interface Queue {
+  readonly id: string;
+  readonly name: string;
+  readonly media: readonly string[];
+  /** Shifts every value of the queue: a change of this number is a change of the queue's data. */
+  readonly level: number;
+}
+
+function queues(count: number): Queue[] {
+  return Array.from({ length: count }, (_, i) => ({ id: `q${String(i).padStart(5, '0')}`, name: `Queue ${i}`, media: ['voice', 'chat'], level: 0 }));
+}
+
+/** Observations as the streaming collector publishes them: every object new, every time. */
+function observations(list: readonly Queue[], without: ReadonlySet<string> = new Set()): Snapshot {
+  const snapshot = new SnapshotBuilder();
+  list.forEach((queue, i) => {
+    for (const media of queue.media) {
+      const labels = { queue_id: queue.id, queue_name: queue.name, media_type: media };
+      snapshot.add('genesys_queue_depth', { labels: { ...labels }, value: (i % 7) + queue.level });
+      if (!without.has('genesys_queue_interacting')) snapshot.add('genesys_queue_interacting', { labels: { ...labels }, value: (i % 3) + queue.level });
+      snapshot.add('genesys_queue_longest_wait_seconds', { labels: { ...labels }, value: queue.level === 0 ? Number.NaN : queue.level * 1.5 });
+    }
+  });
+  return snapshot.build();
+}
+
+function aggregates(list: readonly Queue[]): Snapshot {
+  const snapshot = new SnapshotBuilder();
+  list.forEach((queue, i) => {
+    for (const media of queue.media) {
+      const labels = { queue_id: queue.id, queue_name: queue.name, media_type: media };
+      snapshot.add('genesys_queue_offer_total', { labels, value: i + queue.level });
+      const counts = Array.from({ length: BUCKETS }, (_, b) => b + queue.level);
+      snapshot.add('genesys_queue_wait_time_seconds', { labels, bucketCounts: counts, sum: 12.5 * (i + 1) + queue.level, count: BUCKETS + queue.level });
+      snapshot.add('genesys_queue_handle_time_seconds', { labels, sum: 300 + i + queue.level, count: 3 + queue.level });
+    }
+  });
+  return snapshot.build();
+}
+
+async function fullRender(store: SnapshotStore): Promise<string> {
+  const rendered = await renderSnapshots(store, new FragmentCache(), { sliceMs: 4, gzipLevel: undefined });
+  return Buffer.concat(rendered.pieces.map((piece) => piece.plain)).toString('utf8');
+}
+
+function bodyText(chunks: readonly Buffer[]): string {
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('incremental /metrics render', () => {
+  test('after every change of a sequence the text is byte-identical to a render from nothing, and a small change renders a small part', async () => {
+    const { exposition, store } = createExporterRegistry({ processMetrics: false });
+    const exported = new Map<string, string>();
+    let list = queues(3000);
+    for (const queue of list) exported.set(queue.id, queue.name);
+    store.setQueueFilter((id, name) => exported.get(id) === name);
+
+    const cache = new FragmentCache();
+    const steps: { readonly name: string; readonly change: () => void; readonly smallChange?: number }[] = [
+      { name: 'first publish', change: () => store.publish('observations', observations(list), HOUR_MS) },
+      { name: 'aggregates published', change: () => store.publish('aggregates', aggregates(list), HOUR_MS) },
+      {
+        name: 'one queue changed, all objects new',
+        smallChange: 0.1,
+        change: () => {
+          list = list.map((q, i) => (i === 1500 ? { ...q, level: 1 } : q));
+          store.publish('observations', observations(list), HOUR_MS);
+        },
+      },
+      {
+        name: 'three queues changed',
+        smallChange: 0.25,
+        change: () => {
+          list = list.map((q, i) => (i === 10 || i === 2000 || i === 2999 ? { ...q, level: q.level + 2 } : q));
+          store.publish('observations', observations(list), HOUR_MS);
+        },
+      },
+      {
+        // The four queues changed above, and one more: counters, histograms and summaries of five queues.
+        name: 'aggregates of five queues changed',
+        smallChange: 0.2,
+        change: () => store.publish('aggregates', aggregates(list.map((q, i) => (i === 1000 ? { ...q, level: 7 } : q))), HOUR_MS),
+      },
+      {
+        name: 'queues removed from the middle and the start',
+        change: () => {
+          list = list.filter((_, i) => i !== 0 && (i < 700 || i > 705));
+          store.publish('observations', observations(list), HOUR_MS);
+        },
+      },
+      {
+        name: 'one series removed (a media type of one queue)',
+        smallChange: 0.1,
+        change: () => {
+          list = list.map((q, i) => (i === 1200 ? { ...q, media: ['voice'] } : q));
+          store.publish('observations', observations(list), HOUR_MS);
+        },
+      },
+      {
+        name: 'queues added in the middle and at the end',
+        change: () => {
+          const added = queues(3010).slice(3000);
+          for (const queue of added) exported.set(queue.id, queue.name);
+          list = [...list.slice(0, 900), ...added.slice(0, 5), ...list.slice(900), ...added.slice(5)];
+          store.publish('observations', observations(list), HOUR_MS);
+        },
+      },
+      {
+        name: 'a queue renamed in the directory (its old series hidden), another no longer exported',
+        smallChange: 0.1,
+        change: () => {
+          exported.set('q00020', 'Queue 20 renamed');
+          exported.delete('q00030');
+          store.setQueueFilter((id, name) => exported.get(id) === name);
+        },
+      },
+      {
+        name: 'the renamed queue published under its new name',
+        smallChange: 0.1,
+        change: () => {
+          list = list.map((q) => (q.id === 'q00020' ? { ...q, name: 'Queue 20 renamed' } : q));
+          store.publish('observations', observations(list), HOUR_MS);
+        },
+      },
+      {
+        name: 'a batch of queues published as a part (moves last)',
+        change: () => {
+          const batch = list.slice(100, 200).map((q) => ({ ...q, level: 5 }));
+          store.publishPart(
+            'aggregates',
+            batch.map((q) => q.id),
+            aggregates(batch),
+            HOUR_MS,
+          );
+        },
+      },
+      {
+        name: 'a whole metric left out',
+        change: () => store.publish('observations', observations(list, new Set(['genesys_queue_interacting'])), HOUR_MS),
+      },
+      {
+        name: 'a collector gone (expired)',
+        // Published with a 1 ms limit, then expired below (the registry's store runs on the real clock).
+        change: () => store.publish('aggregates', aggregates(list), 1),
+      },
+    ];
+    for (const step of steps) {
+      step.change();
+      if (step.name === 'a collector gone (expired)') {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        assert.deepEqual(store.expire(), ['aggregates']);
+      }
+      const incremental = await renderSnapshots(store, cache, { sliceMs: 4, gzipLevel: 1 });
+      const text = Buffer.concat(incremental.pieces.map((piece) => piece.plain)).toString('utf8');
+      const full = await fullRender(store);
+      assert.ok(full.length > 0);
+      if (text !== full) assert.fail(`${step.name}: the incremental text differs from a full render (${text.length} vs ${full.length} chars)`);
+      if (step.smallChange) {
+        assert.ok(
+          incremental.renderedSamples <= incremental.totalSamples * step.smallChange,
+          `${step.name}: rendered ${incremental.renderedSamples} of ${incremental.totalSamples} samples again`,
+        );
+      }
+      // The cached segments, old and new, make one gzip stream of exactly this text.
+      await exposition.refresh();
+      const plain = await exposition.scrape('identity');
+      const gzipped = await exposition.scrape('gzip');
+      assert.equal(gunzipSync(Buffer.concat(gzipped.chunks)).toString('utf8'), bodyText(plain.chunks), step.name);
+      assert.ok(bodyText(plain.chunks).startsWith(full), step.name);
+    }
+    assert.match(await fullRender(store), /genesys_queue_depth\{queue_id="q00020",queue_name="Queue 20 renamed",media_type="voice"\}/);
+    assert.doesNotMatch(await fullRender(store), /q00030/);
+    exposition.close();
+  });
+
+  test('an array published again as the same object is re-used without rendering; a filter change still hides its queue', async () => {
+    const { store } = createExporterRegistry({ processMetrics: false });
+    const exported = new Set(queues(3000).map((q) => q.id));
+    store.setQueueFilter((id) => exported.has(id));
+    const snapshot = observations(queues(3000));
+    store.publish('observations', snapshot, HOUR_MS);
+    const cache = new FragmentCache();
+    const first = await renderSnapshots(store, cache, { sliceMs: 4, gzipLevel: undefined });
+    assert.equal(first.renderedSamples, first.totalSamples);
+    store.publish('observations', snapshot, HOUR_MS);
+    const again = await renderSnapshots(store, cache, { sliceMs: 4, gzipLevel: undefined });
+    assert.equal(again.renderedSamples, 0);
+    exported.delete('q01250');
+    store.setQueueFilter((id) => exported.has(id));
+    const filtered = await renderSnapshots(store, cache, { sliceMs: 4, gzipLevel: undefined });
+    const text = Buffer.concat(filtered.pieces.map((piece) => piece.plain)).toString('utf8');
+    assert.doesNotMatch(text, /q01250/);
+    assert.equal(text, await fullRender(store));
+    assert.ok(filtered.renderedSamples > 0 && filtered.renderedSamples < filtered.totalSamples / 5, `${filtered.renderedSamples} of ${filtered.totalSamples}`);
+  });
+});
+
+describe('/metrics over HTTP with the cached bodies', () => {
+  test('curl --compressed and concurrent scrapers read the same body; /-/healthy is answered while a scrape is still being sent', async () => {
+    const { exposition, store } = createExporterRegistry({ processMetrics: false });
+    store.publish('observations', observations(queues(20_000)), HOUR_MS);
+    store.publish('aggregates', aggregates(queues(2_000)), HOUR_MS);
+    await exposition.refresh();
+    const server = await startServer({
+      listen: { host: '127.0.0.1', port: 0 },
+      telemetryPath: '/metrics',
+      webConfig: NO_WEB_CONFIG,
+      exposition,
+      readiness: () => ({ ready: true }),
+      logger: createLogger({ write: () => {} }),
+      dataSource: 'test data',
+    });
+    try {
+      const fetchBody = (encoding: string): Promise<{ headers: Record<string, unknown>; body: Buffer }> =>
+        new Promise((resolve, reject) => {
+          request(`${server.url}/metrics`, { headers: { 'accept-encoding': encoding } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+            res.on('error', reject);
+          })
+            .on('error', reject)
+            .end();
+        });
+      const plain = await fetchBody('identity');
+      const text = plain.body.toString('utf8');
+      assert.match(text, /^genesys_queue_depth\{queue_id="q19999",[^}]*\} \d+$/m);
+      assert.match(text, /^genesys_up /m);
+      const gzipped = await Promise.all(Array.from({ length: 4 }, () => fetchBody('gzip')));
+      for (const reply of gzipped) {
+        assert.equal(reply.headers['content-encoding'], 'gzip');
+        assert.equal(Number(reply.headers['content-length']), reply.body.length);
+        // The instrument part (API telemetry) may differ between scrapes; the snapshot part may not.
+        assert.equal(gunzipSync(reply.body).toString('utf8').split('# HELP genesys_up ')[0], text.split('# HELP genesys_up ')[0]);
+      }
+      const { stdout } = await promisify(execFile)('curl', ['-sS', '--compressed', '--fail', `${server.url}/metrics`], { maxBuffer: 1 << 30, encoding: 'buffer' });
+      assert.equal(stdout.toString('utf8').split('# HELP genesys_up ')[0], text.split('# HELP genesys_up ')[0], 'curl decodes the whole gzip body');
+
+      // A scraper that reads nothing: its response stays unfinished while the health check is answered.
+      const order: string[] = [];
+      const stalled = new Promise<void>((resolve, reject) => {
+        const req = request(`${server.url}/metrics`, (res) => {
+          order.push('scrape headers');
+          res.pause();
+          setTimeout(() => {
+            order.push('scrape still unread');
+            res.resume();
+            res.on('end', () => {
+              order.push('scrape end');
+              resolve();
+            });
+          }, 200).unref();
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const healthy = await new Promise<number>((resolve, reject) => {
+        request(`${server.url}/-/healthy`, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+          .on('error', reject)
+          .end();
+      });
+      order.push(`healthy ${healthy}`);
+      await stalled;
+      assert.deepEqual(order, ['scrape headers', 'healthy 200', 'scrape still unread', 'scrape end']);
+    } finally {
+      await server.close();
+      exposition.close();
+    }
+  });
+});
