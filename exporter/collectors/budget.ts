@@ -55,3 +55,13 @@ export function planBatchStarts(batchCount: number, intervalMs: number, requests
   const spacingMs = Math.max(intervalMs / batchCount, budgetSpacingMs);
   return { offsetsMs: Array.from({ length: batchCount }, (_, index) => index * spacingMs), spacingMs };
 }
+
+/**
+ * The interval a collector's first run spreads its batches over: there are no values to keep fresh yet, so
+ * the run is compressed into the budget's headroom. Every collector is compressed by the same factor
+ * (demand / planned budget), so their first runs together use the whole planned budget and no more; a
+ * stretched plan has no headroom and keeps the interval.
+ */
+export function firstRunIntervalMs(plan: SchedulePlan, intervalMs: number): number {
+  return intervalMs * Math.min(1, plan.demandPerMinute / plan.plannedBudgetPerMinute);
+}

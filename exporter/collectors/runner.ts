@@ -8,7 +8,7 @@
 import type { Logger } from '../log.ts';
 import type { Readiness } from '../readiness.ts';
 import type { ExporterRegistry } from '../registry.ts';
-import { planBatchStarts, planSchedule } from './budget.ts';
+import { firstRunIntervalMs, planBatchStarts, planSchedule } from './budget.ts';
 import type { SchedulePlan } from './budget.ts';
 import type { Collector, CollectorName, CollectorRun } from './collector.ts';
 import type { QueueDirectory } from './queue-directory.ts';
@@ -165,13 +165,14 @@ export class CollectorRunner {
 
   /**
    * The run's pacing and per-batch publishing: batch i of n starts at its phase of the interval. The first
-   * run has no values to keep fresh yet, so it goes as fast as the request budget allows (ready sooner);
-   * from the second run on, each batch keeps its phase.
+   * run has no values to keep fresh yet, so it is compressed into the budget's headroom (firstRunIntervalMs)
+   * and the exporter is ready sooner; from the second run on, each batch keeps its phase. Between the first
+   * and second run a value may be up to (1 − demand / budget) × interval older than interval + one batch.
    */
   #runOf(state: CollectorState, startedAt: number, signal: AbortSignal): CollectorRun {
     const { collector } = state.scheduled;
-    const firstRun = state.lastRunSucceeded === undefined;
-    const intervalMs = firstRun ? 0 : (this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs);
+    const plannedMs = this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs;
+    const intervalMs = state.lastRunSucceeded === undefined ? firstRunIntervalMs(this.#plan, plannedMs) : plannedMs;
     const spacing = new Map<number, number>();
     return {
       batchSlot: (index, count) => {

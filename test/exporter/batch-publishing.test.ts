@@ -2,7 +2,7 @@
 // served as it returns (SnapshotStore parts), and the age of each collector's oldest value is known.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planBatchStarts, planSchedule, PLANNED_SHARE_OF_BUDGET } from '../../exporter/collectors/budget.ts';
+import { firstRunIntervalMs, planBatchStarts, planSchedule, PLANNED_SHARE_OF_BUDGET } from '../../exporter/collectors/budget.ts';
 import { CollectorRunner } from '../../exporter/collectors/runner.ts';
 import type { Collector, CollectorRun } from '../../exporter/collectors/collector.ts';
 import { QueueDirectory } from '../../exporter/collectors/queue-directory.ts';
@@ -92,6 +92,32 @@ describe('planBatchStarts (batches spread across the interval)', () => {
     assert.equal(schedule.spacingMs, 60_000 / (60 * PLANNED_SHARE_OF_BUDGET));
     assert.equal(planBatchStarts(10, 0, 200).spacingMs, 60_000 / (200 * PLANNED_SHARE_OF_BUDGET));
     assert.deepEqual(planBatchStarts(0, 10_000, 300).offsetsMs, []);
+  });
+});
+
+describe('firstRunIntervalMs (the first run uses the budget headroom)', () => {
+  const planFor = (queues: number) =>
+    planSchedule(
+      [
+        { name: 'queues', configuredIntervalMs: 300_000, requestsPerRun: 1 },
+        { name: 'observations', configuredIntervalMs: 10_000, requestsPerRun: Math.ceil(queues / BATCH_SIZE) },
+        { name: 'aggregates', configuredIntervalMs: 30_000, requestsPerRun: Math.ceil(queues / BATCH_SIZE) },
+      ],
+      200,
+    );
+
+  test('with headroom, every first run is compressed by the same factor, and together they fill the planned budget exactly', () => {
+    const plan = planFor(1_000);
+    const first = (name: 'queues' | 'observations' | 'aggregates') => firstRunIntervalMs(plan, plan.intervals.get(name)!.intervalMs);
+    assert.ok(first('observations') < 10_000 / 2, `observations' first run spreads over ${first('observations')} ms`);
+    const firstRunRate = 60_000 / first('queues') + (10 * 60_000) / first('observations') + (10 * 60_000) / first('aggregates');
+    assert.ok(Math.abs(firstRunRate - plan.plannedBudgetPerMinute) < 1e-6, `first runs together send ${firstRunRate}/min`);
+  });
+
+  test('a stretched plan has no headroom: the first run keeps the interval', () => {
+    const plan = planFor(10_000);
+    assert.ok(plan.stretchFactor > 1);
+    assert.equal(firstRunIntervalMs(plan, plan.intervals.get('observations')!.intervalMs), plan.intervals.get('observations')!.intervalMs);
   });
 });
 
@@ -233,7 +259,7 @@ describe('CollectorRunner with a batch-publishing collector', () => {
       // Batch 0 is served while batch 1 is still held: publishing does not wait for the run's last batch.
       await waitFor('batch 0 of run 1', () => servedDepths(registry.store).get('q0') === 1);
       assert.equal(servedDepths(registry.store).has('q1'), false);
-      // Batch 2 is served while batch 1 is still held (the first run goes as fast as the budget allows).
+      // Batch 2 is served while batch 1 is still held (the first run is compressed into the budget's headroom).
       await waitFor('batch 2 of run 1', () => servedDepths(registry.store).get('q2') === 1);
       assert.deepEqual(held.slots, [0, 1, 2]);
       held.release();
