@@ -177,6 +177,8 @@ export function parseFaultRequest(value: unknown): FaultRequest {
       request = { fault, seconds: r.number('seconds', { min: -7 * 86400, max: 7 * 86400, required: true })!, ...limits };
       break;
     case 'notification-socket-drop':
+      request = { fault, refuseSeconds: r.number('refuseSeconds', { min: 0, max: 3600 }) };
+      break;
     case 'notification-channel-expire':
     case 'notification-malformed-message':
       request = { fault };

@@ -164,8 +164,11 @@ export type FaultRequest =
   | { readonly fault: 'revoke-tokens' }
   /** Shifts the clock the API shows (Date header, observationDate) by `seconds`. */
   | ({ readonly fault: 'clock-offset'; readonly seconds: number } & FaultLimit)
-  /** Notification service, one shot: every WebSocket is cut without a close frame. */
-  | { readonly fault: 'notification-socket-drop' }
+  /**
+   * Notification service, one shot: every WebSocket is cut without a close frame (a reset); for
+   * refuseSeconds after it (default 0) new connections are refused with HTTP 503 (the streaming host down).
+   */
+  | { readonly fault: 'notification-socket-drop'; readonly refuseSeconds?: number }
   /** Notification service, one shot: v2.system.socket_closing on every socket, closed graceSeconds later (default 5). */
   | { readonly fault: 'notification-socket-closing'; readonly graceSeconds?: number }
   /** Notification service, one shot: one message per subscribed topic whose eventBody has a wrong shape (a count that is a string). */

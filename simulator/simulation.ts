@@ -179,7 +179,7 @@ export class Simulation {
     const parsed = parseFaultRequest(request);
     const now = this.serviceNow();
     if (parsed.fault === 'revoke-tokens') this.tokens.revokeAll(now);
-    if (parsed.fault === 'notification-socket-drop') this.notifications.dropSockets();
+    if (parsed.fault === 'notification-socket-drop') this.notifications.dropSockets((parsed.refuseSeconds ?? 0) * 1000);
     if (parsed.fault === 'notification-socket-closing') this.notifications.warnClosing((parsed.graceSeconds ?? 5) * 1000);
     if (parsed.fault === 'notification-channel-expire') this.notifications.expireAll();
     if (parsed.fault === 'notification-malformed-message') this.notifications.sendMalformed();

@@ -1,5 +1,6 @@
 // The notification service: channels (REST), their topic subscriptions, and one WebSocket per channel that
-// carries queue observations on change (at most one message per second per topic and group), heartbeats on
+// carries queue observations on change only (at most one message per second per topic and group; nothing
+// on connecting or subscribing), heartbeats on
 // channel.metadata, and the closing warning. Limits as Genesys documents them: 1,000 topics per channel,
 // 20 channels per client (a 21st removes the least recently used, unconnected ones first), 24 h lifetime
 // renewed by subscribing. See docs/genesys-api.md, "The notification service".
@@ -42,7 +43,12 @@ interface Channel {
   lastUsedAt: number;
   topics: Map<string, ChannelTopic>;
   socket: WebSocket | undefined;
-  /** Per topic and group key: the counts last sent (by metric key) and when (wall ms). */
+  /**
+   * Per topic and group key: the counts the client knows (by metric key) and when they were sent (wall ms;
+   * 0 for a baseline, never sent). Genesys sends a topic's values only when they change, nothing on
+   * connecting or subscribing: a new socket or topic starts from a baseline of the current values, so a
+   * client has to read them once by the observations query, as against the real service.
+   */
   readonly sent: Map<string, { readonly counts: ReadonlyMap<string, number>; readonly at: number }>;
 }
 
@@ -68,6 +74,8 @@ export class NotificationService {
   /** A pass over the topics is needed although the model has not moved (new topics or socket, held messages). */
   private dirty = true;
   private lastModelNow = Number.NaN;
+  /** Wall time until which socket connections are refused (the socket-drop fault's outage). */
+  private refuseUntil = 0;
 
   constructor(private readonly env: NotificationEnvironment) {
     this.publisher = setInterval(() => this.publish(), PUBLISH_TICK_MS);
@@ -115,6 +123,7 @@ export class NotificationService {
     // Subscribing renews the channel (the documented way to keep it past 24 h).
     channel.expiresAt = now + CHANNEL_LIFETIME_MS;
     for (const key of channel.sent.keys()) if (!topics.has(key.split('|')[0]!)) channel.sent.delete(key);
+    this.baseline(channel);
     return { entities: [...topics.values()] };
   }
 
@@ -127,12 +136,17 @@ export class NotificationService {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (Date.now() < this.refuseUntil) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // One connection per channel: a new one replaces the old.
       channel.socket?.close(4000, 'replaced by a newer connection to this channel');
       channel.socket = ws;
       channel.lastUsedAt = this.env.now();
       channel.sent.clear();
+      this.baseline(channel);
       this.dirty = true;
       ws.on('message', (data) => {
         if (/"message"\s*:\s*"ping"/.test(data.toString())) send(ws, pong());
@@ -144,8 +158,9 @@ export class NotificationService {
     });
   }
 
-  /** Fault: every socket is cut without a close frame. */
-  dropSockets(): number {
+  /** Fault: every socket is cut without a close frame; new connections are refused (503) for `refuseMs` (wall clock). */
+  dropSockets(refuseMs = 0): number {
+    this.refuseUntil = Date.now() + refuseMs;
     let count = 0;
     for (const channel of this.channels.values()) {
       if (channel.socket === undefined) continue;
@@ -236,6 +251,21 @@ export class NotificationService {
           channel.sent.set(sentKey, { counts: new Map(metrics.map((m) => [metricKey(m), m.stats.count])), at: wallNow });
           send(channel.socket!, envelope(topic.id, observationBody(group, changed, modelNow)));
         }
+      }
+    }
+  }
+
+  /** The current values of the channel's permitted topics that have none yet, as known without a message. */
+  private baseline(channel: Channel): void {
+    this.env.sync();
+    const modelNow = this.env.modelNow();
+    for (const topic of channel.topics.values()) {
+      if (topic.state !== 'Permitted') continue;
+      const state = this.env.queue(observationTopicQueue(topic.id)!);
+      if (state === undefined) continue;
+      for (const { key, metrics } of observationGroups(snapshotQueue(state, modelNow))) {
+        const sentKey = `${topic.id}|${key}`;
+        if (!channel.sent.has(sentKey)) channel.sent.set(sentKey, { counts: new Map(metrics.map((m) => [metricKey(m), m.stats.count])), at: 0 });
       }
     }
   }

@@ -170,6 +170,47 @@ describe('streaming mode: faults fall back to polling and back', () => {
     assert.ok(logLines.some((l) => l.includes('streaming recovered')));
   });
 
+  test('a reset while the streaming host stays down: polled meanwhile with no series missing, then streaming again', async () => {
+    const before = await fallbacks('socket_failed');
+    const queues = await sim.queues();
+    const series = queues.flatMap((q) => q.media.map((media) => ({ queue_id: q.id, media_type: media })));
+    /** Every queue's depth is on /metrics in every scrape of the outage: the fallback leaves no gap. */
+    const scrapeWhole = async () => {
+      const samples = await scrape(exporter);
+      const missing = series.filter((labels) => sampleValue(samples, 'genesys_queue_depth', labels) === undefined);
+      assert.deepEqual(missing, [], 'no series missing during the fallback');
+      return samples;
+    };
+    await sim.startFault({ fault: 'notification-socket-drop', refuseSeconds: 4 });
+    await until('a socket_failed fallback', async () => ((await fallbacks('socket_failed')) > before ? true : undefined));
+    await until('every queue polled', async () => ((await sampleValue(await scrapeWhole(), 'genesys_exporter_streaming_queues', {})) === 0 ? true : undefined));
+    // A change during the outage reaches /metrics by polling (1 s interval here).
+    const queue = queues[0]!;
+    const media = queue.media[0]!;
+    await sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 40 });
+    await sim.advanceBy(15 * 60_000);
+    const waiting = (await sim.truthNow()).queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === media)!.waiting;
+    await until('the polled depth', async () =>
+      sampleValue(await scrapeWhole(), 'genesys_queue_depth', { queue_id: queue.id, media_type: media }) === waiting ? true : undefined,
+    );
+    await sim.endScenarios();
+    // The host is back: reconnected (with backoff), streaming every queue, and values follow the org again.
+    await streamingBack();
+    await sim.advanceBy(5 * 60_000);
+    const org = await sim.truthNow();
+    await until('every depth equal to the org', async () => {
+      const samples = await scrapeWhole();
+      const wrong = org.queues.flatMap((q) =>
+        q.media.filter((m) => sampleValue(samples, 'genesys_queue_depth', { queue_id: q.queueId, media_type: m.mediaType }) !== m.waiting),
+      );
+      return wrong.length === 0 ? true : undefined;
+    });
+    const warned = logLines.filter((l) => l.includes('streaming unavailable for some queues') && l.includes('"reason":"socket_failed"'));
+    assert.ok(warned.length > 0, 'a warning names the reason');
+    assert.match(warned.at(-1)!, /503/, 'and what the reconnection met');
+    assert.ok(logLines.some((l) => l.includes('streaming recovered')));
+  });
+
   test('the closing warning: a new channel is opened and used, without a fallback', async () => {
     const channelsBefore = (await sim.requests()).requests.filter(
       (r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels',

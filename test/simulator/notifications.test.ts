@@ -150,48 +150,61 @@ describe('simulator: notification service', () => {
     assertErrorBody(await subscribe('no-such-channel', 'GET'), 404, 'not.found');
   });
 
-  test('the socket: observations of subscribed queues in the real envelope, matching the model, then on change', async () => {
+  test('the socket: observations of subscribed queues in the real envelope, on change only, with what changed', async () => {
     const queue = sim.queues()[0]!;
     const channel = await createChannel();
     await subscribe(channel.id, 'PUT', [topicOf(queue.id)]);
     const client = await connect(channel.connectUri);
-    const truth = sim.truthNow().queues.find((q) => q.queueId === queue.id)!;
-    const media = truth.media[0]!;
-    const first = await client.until('the first media group', () =>
-      client.messages.find((m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === media.mediaType),
+    // Nothing on connecting or subscribing (Genesys sends a topic only when it changes): heartbeats only.
+    await client.until('two heartbeats', () => client.messages.filter((m) => m.topicName === 'channel.metadata').length >= 2);
+    assert.deepEqual(
+      client.messages.filter((m) => m.topicName !== 'channel.metadata'),
+      [],
+      'no observation while the org stands still',
     );
-    assert.equal(first.version, '2');
-    assert.equal(typeof first.metadata?.CorrelationId, 'string');
-    assert.deepEqual(first.eventBody.group, { queueId: queue.id, mediaType: media.mediaType });
-    const metrics = new Map(first.eventBody.data[0]!.metrics.map((m) => [m.metric, m.stats.count]));
-    assert.equal(metrics.get('oWaiting'), media.waiting);
-    assert.equal(metrics.get('oInteracting'), media.interacting);
-    assert.match(first.eventBody.data[0]?.interval ?? '', /^\d{4}-.*Z\/\d{4}-.*Z$/);
-    const users = await client.until('the members group', () =>
-      client.messages.find((m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === undefined),
-    );
-    const idle = users.eventBody.data[0]!.metrics.find((m) => m.metric === 'oUserRoutingStatuses' && m.qualifier === 'IDLE');
-    assert.equal(idle?.stats.count, truth.agents.IDLE);
 
-    // A surge: the next message for the queue carries the new waiting count.
+    // A surge: a message for the queue's media group with the metrics that changed, equal to the model.
+    const media = sim.truthNow().queues.find((q) => q.queueId === queue.id)!.media[0]!;
     sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 50 });
     sim.advanceBy(10 * 60_000);
-    const waitingNow = sim
-      .truthNow()
-      .queues.find((q) => q.queueId === queue.id)!
-      .media.find((m) => m.mediaType === media.mediaType)!.waiting;
-    assert.notEqual(waitingNow, media.waiting, 'the surge changed the queue');
-    await client.until('a message with the new waiting count', () =>
-      client.messages.some(
+    const truth = sim.truthNow().queues.find((q) => q.queueId === queue.id)!;
+    const now = truth.media.find((m) => m.mediaType === media.mediaType)!;
+    assert.notEqual(now.waiting, media.waiting, 'the surge changed the queue');
+    const message = await client.until('a message with the new waiting count', () =>
+      client.messages.find((m) => m.topicName === topicOf(queue.id) && m.eventBody.group.mediaType === media.mediaType),
+    );
+    assert.equal(message.version, '2');
+    assert.equal(typeof message.metadata?.CorrelationId, 'string');
+    assert.deepEqual(message.eventBody.group, { queueId: queue.id, mediaType: media.mediaType });
+    assert.equal(message.eventBody.data.length, 1);
+    assert.match(message.eventBody.data[0]!.interval, /^(\d{4}-[^/]+Z)\/\1$/, 'an instant interval');
+    const sent = new Map(message.eventBody.data[0]!.metrics.map((m) => [m.metric, m.stats.count]));
+    assert.equal(sent.get('oWaiting'), now.waiting);
+    const expected = { oWaiting: now.waiting, oInteracting: now.interacting, oAlerting: now.alerting };
+    const before = { oWaiting: media.waiting, oInteracting: media.interacting, oAlerting: media.alerting };
+    for (const [metric, value] of Object.entries(expected)) {
+      if (sent.has(metric)) assert.equal(sent.get(metric), value, metric);
+      else assert.equal(before[metric as keyof typeof before], value, `${metric} is left out only when it did not change`);
+    }
+    sim.endScenarios();
+
+    // Every member logs off: the members group (no mediaType) carries the user counts that changed.
+    sim.startScenario({ scenario: 'agents-logoff', queueId: queue.id, fraction: 1 });
+    sim.advanceBy(10 * 60_000); // each one after finishing the contact in hand
+    const offQueue = sim.truthNow().queues.find((q) => q.queueId === queue.id)!.offQueue;
+    assert.notEqual(offQueue, truth.offQueue, 'members went off queue');
+    const users = await client.until('the members group', () =>
+      client.messages.find(
         (m) =>
           m.topicName === topicOf(queue.id) &&
-          m.eventBody.group.mediaType === media.mediaType &&
-          m.eventBody.data[0]?.metrics.find((x) => x.metric === 'oWaiting')?.stats.count === waitingNow,
+          m.eventBody.group.mediaType === undefined &&
+          m.eventBody.data[0]?.metrics.some((x) => x.metric === 'oOffQueueUsers' && x.stats.count === offQueue),
       ),
     );
+    assert.deepEqual(users.eventBody.group, { queueId: queue.id });
     sim.endScenarios();
     // Heartbeats on channel.metadata (every 0.3 s here), and pong for a ping.
-    await client.until('a heartbeat', () => client.messages.some((m) => m.topicName === 'channel.metadata' && m.eventBody.message === 'WebSocket Heartbeat'));
+    assert.ok(client.messages.some((m) => m.topicName === 'channel.metadata' && m.eventBody.message === 'WebSocket Heartbeat'));
     client.ws.send(JSON.stringify({ message: 'ping' }));
     await client.until('a pong', () => client.messages.some((m) => m.topicName === 'channel.metadata' && m.eventBody.message === 'pong'));
   });
