@@ -11,6 +11,11 @@ import { createExporterRegistry, type ExporterRegistry } from '../exporter/regis
 import type { Snapshot } from '../exporter/samples.ts';
 import { aggregateResponse, BENCH_NOW_MS, observationResponse, syntheticPort, syntheticQueues } from './synthetic-org.ts';
 
+type AnySample =
+  | { readonly labels: Readonly<Record<string, string>>; readonly value: number }
+  | { readonly labels: Readonly<Record<string, string>>; readonly sum: number; readonly count: number }
+  | { readonly labels: Readonly<Record<string, string>>; readonly bucketCounts: readonly number[]; readonly sum: number; readonly count: number };
+
 /** The exporter's defaults (exporter/config.ts): batch 100, window 2h of PT15M intervals. */
 export const AGGREGATE_DEFAULTS = { batchSize: 100, windowMs: 2 * 3_600_000, granularity: 'PT15M' } as const;
 const HOUR_MS = 3_600_000;
@@ -22,6 +27,12 @@ export interface PopulatedOrg {
    * same values), so the exposition renders that collector's series again and reuses the others'.
    */
   republish(owner: 'observations' | 'aggregates'): void;
+  /**
+   * What a streamed update does: the collector's snapshot published again with every sample and label
+   * object new (as observationSnapshot builds it each second), and the values of `queues` queues changed
+   * (the first ones of the org, a different value each call).
+   */
+  changeQueues(owner: 'observations' | 'aggregates', queues: number): void;
 }
 
 export async function populatedRegistry(queueCount: number): Promise<PopulatedOrg> {
@@ -56,5 +67,23 @@ export async function populatedRegistry(queueCount: number): Promise<PopulatedOr
     const copy = Object.fromEntries(Object.entries(snapshot).map(([metric, samples]) => [metric, [...(samples as readonly unknown[])]])) as Snapshot;
     metrics.store.publish(owner, copy, HOUR_MS);
   };
-  return { metrics, republish };
+  let changes = 0;
+  const changeQueues = (owner: 'observations' | 'aggregates', queues: number): void => {
+    const snapshot = published.get(owner);
+    if (snapshot === undefined) throw new Error(`populated registry: no ${owner} snapshot was published`);
+    const changed = new Set(syntheticQueues(queueCount).slice(0, queues).map((queue) => queue.id));
+    changes++;
+    const copy: Record<string, unknown[]> = {};
+    for (const [metric, samples] of Object.entries(snapshot) as [string, readonly AnySample[]][]) {
+      copy[metric] = samples.map((sample) => {
+        const bump = changed.has(sample.labels['queue_id'] ?? '') ? changes : 0;
+        const labels = { ...sample.labels };
+        if ('bucketCounts' in sample) return { labels, bucketCounts: [...sample.bucketCounts], sum: sample.sum + bump, count: sample.count };
+        if ('sum' in sample) return { labels, sum: sample.sum + bump, count: sample.count };
+        return { labels, value: sample.value + bump };
+      });
+    }
+    metrics.store.publish(owner, copy as Snapshot, HOUR_MS);
+  };
+  return { metrics, republish, changeQueues };
 }
