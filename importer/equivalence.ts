@@ -106,6 +106,13 @@ function compare(expected: unknown, actual: unknown, defaults: unknown, path: st
   if (!deepEqual(expected, actual)) out.push({ path, expected, actual });
 }
 
+/** The differences between one value (a panel) and its rebuild, a key missing on one side allowed at its `defaults`. */
+export function valueDifferences(expected: unknown, actual: unknown, defaults: unknown): Difference[] {
+  const out: Difference[] = [];
+  compare(expected, actual, defaults, '', out);
+  return out;
+}
+
 /** The differences between the imported JSON (`expected`) and what the module rebuilt (`actual`); empty when equivalent. */
 export function dashboardDifferences(expected: unknown, actual: unknown): Difference[] {
   const out: Difference[] = [];

@@ -11,6 +11,8 @@ import { translatePromql } from './promql.ts';
 export interface TargetCode {
   /** `query({ refId: …, expr: … })` when the helper rebuilds the target exactly. */
   readonly query?: string;
+  /** The QuerySpec of that call (its code, and its value with the input's expr), for the panel helpers' `queries`. */
+  readonly spec?: { readonly code: string; readonly value: QuerySpec };
   /** The argument of `.expr(…)` for a DataqueryBuilder chain: `<builder>.text`, or the string literal. */
   readonly exprString: string;
   /** metrics/promql.ts functions the code calls. */
@@ -57,5 +59,12 @@ export function targetCode(target: Record<string, unknown>): TargetCode {
     ...(spec.format === undefined || spec.format === 'time_series' ? [] : [`format: ${js(spec.format)}`]),
     ...(spec.instant === true ? ['instant: true'] : []),
   ];
-  return { query: `query({ ${fields.join(', ')} })`, exprString, promqlCalls: calls, ...(rawReason === undefined ? {} : { rawReason }) };
+  const specCode = `{ ${fields.join(', ')} }`;
+  return {
+    query: `query(${specCode})`,
+    spec: { code: specCode, value: spec },
+    exprString,
+    promqlCalls: calls,
+    ...(rawReason === undefined ? {} : { rawReason }),
+  };
 }

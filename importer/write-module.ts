@@ -20,6 +20,7 @@ import {
 import { deepEqual } from './equivalence.ts';
 import { type HelperCall, helperForBuilder, helperForValue } from './project-helpers.ts';
 import { typedLiteral } from './sdk-types.ts';
+import { panelFactoryFor } from './panel-helpers.ts';
 import { targetCode } from './targets.ts';
 
 type Json = Record<string, unknown>;
@@ -236,6 +237,7 @@ class ModuleWriter {
     if (datasourceType !== undefined && datasourceType !== 'prometheus' && datasourceType !== '-- Mixed --') {
       this.todo(where, `datasource type ${this.literal(datasourceType)} is not Prometheus; kept as written`);
     }
+    if (this.panelFactory(panel, kindOf)) return;
     this.writer.write('.withPanel(');
     // pluginVersion is Grafana's bookkeeping, rewritten on load (see equivalence.ts).
     this.chain(kindOf, panel, where, ['type', 'targets', 'pluginVersion']);
@@ -244,6 +246,22 @@ class ModuleWriter {
       for (const target of Array.isArray(panel.targets) ? (panel.targets as Json[]) : []) this.target(target, panelDatasource, where);
     });
     this.writer.writeLine(')');
+  }
+
+  /** This project's panel factory (timeSeriesPanel, statPanel, …) where the panel holds exactly what it produces. */
+  private panelFactory(panel: Json, kindOf: BuilderKind): boolean {
+    const targets = Array.isArray(panel.targets) ? (panel.targets as Json[]) : [];
+    const codes = targets.map(targetCode);
+    const call = panelFactoryFor(panel, kindOf, codes);
+    if (call === undefined) return false;
+    this.helpers.add(call.name);
+    for (const code of codes) for (const name of code.promqlCalls) this.promqlCalls.add(name);
+    this.writer.write(`.withPanel(${call.code}`).newLine();
+    this.writer.indent(() => {
+      for (const [setter, value] of call.setters) this.writer.writeLine(`.${setter.method}(${this.argument(kindOf, setter, value)})`);
+    });
+    this.writer.writeLine(')');
+    return true;
   }
 
   private target(target: Json, panelDatasource: Json | undefined, where: string): void {

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { dashboardDifferences } from '../../importer/equivalence.ts';
 import { importToFile } from '../../importer/import-file.ts';
 import { canonicalPromql, samePromql } from '../../importer/promql.ts';
-import { moduleQueries } from './module-queries.ts';
+import { moduleQueries, panelFactoryCalls } from './module-queries.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -66,47 +66,74 @@ describe("this project's generated dashboards round-trip", () => {
         queries.filter((q) => q.form === 'string').map((q) => q.text),
         [],
       );
-      assert.ok(queries.every((q) => q.viaQueryHelper && (q.builderCalls.includes('series') || q.builderCalls.includes('up'))));
+      assert.ok(queries.every((q) => q.viaProjectHelper && (q.builderCalls.includes('series') || q.builderCalls.includes('up'))));
       assert.ok(queries.some((q) => q.form === 'builder'));
       // The builder spells them as the hand-written modules did: the rebuilt text is the input's, to the byte.
       assert.deepEqual(exprsOf(await rebuilt(report.outFile)), exprsOf(input));
     });
   }
 
-  test('the shapes the issue names are rebuilt with their SDK builders', () => {
+  test("every panel is this project's factory for its kind (timeSeriesPanel, statPanel, …), with what it adds chained on", () => {
+    const panelsOf = (file: string) => {
+      const model = JSON.parse(readFileSync(join(GENERATED, file), 'utf8')) as { panels: { type: string; panels?: { type: string }[] }[] };
+      return model.panels.flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type !== 'row');
+    };
+    for (const file of ['queue-overview', 'queue-detail', 'exporter-health']) {
+      const source = readFileSync(join(dir, `${file}.ts`), 'utf8');
+      assert.equal(panelFactoryCalls(source).length, panelsOf(`${file}.json`).length, file);
+      assert.doesNotMatch(source, /new \w+\.PanelBuilder\(\)/, file);
+    }
     const overview = readFileSync(join(dir, 'queue-overview.ts'), 'utf8');
-    assert.match(overview, /new table\.PanelBuilder\(\)/);
+    for (const factory of ['tablePanel', 'timeSeriesPanel', 'statPanel', 'barGaugePanel']) assert.ok(panelFactoryCalls(overview).includes(factory), factory);
     for (const id of ['organize', 'calculateField']) assert.match(overview, new RegExp(`id: '${id}'`));
-    assert.match(overview, /new timeseries\.PanelBuilder\(\)/);
-    assert.match(overview, /new stat\.PanelBuilder\(\)/);
-    assert.match(readFileSync(join(dir, 'queue-detail.ts'), 'utf8'), /new heatmap\.PanelBuilder\(\)/);
-  });
-
-  test("this project's helpers replace literals where their output is the same value", () => {
-    const overview = readFileSync(join(dir, 'queue-overview.ts'), 'utf8');
-    assert.match(
-      overview,
-      /import \{ DATASOURCE, colorByThresholds, dashedThresholdLines, mergeFrames, query, thresholds \} from '\.\.\/\.\.\/\.\.\/dashboards\/common\.ts';/,
-    );
-    assert.match(overview, /\.datasource\(DATASOURCE\)/);
+    assert.ok(panelFactoryCalls(readFileSync(join(dir, 'queue-detail.ts'), 'utf8')).includes('heatmapPanel'));
+    assert.ok(panelFactoryCalls(readFileSync(join(dir, 'exporter-health.ts'), 'utf8')).includes('stateTimelinePanel'));
+    // What the factory does not set is chained on, as in the hand-written modules.
+    assert.match(overview, /\}\)\s*\.colorScheme\(colorByThresholds\(\)\)/);
     assert.match(overview, /\.thresholds\(\s*thresholds\(\[/);
     assert.match(overview, /mergeFrames\(\)/);
     assert.doesNotMatch(overview, /id: 'merge'/);
+    assert.match(overview, /\.dataLinks\(\[\s*new dashboard\.DashboardLinkBuilder\('Queue detail: \$\{__field\.labels\.queue_name\}'\)/);
   });
 
-  test("nested values become the SDK's own builders where replaying them gives the value back", () => {
-    const detail = readFileSync(join(dir, 'queue-detail.ts'), 'utf8');
-    assert.match(detail, /\.legend\(\s*new common\.VizLegendOptionsBuilder\(\)[\s\S]{0,80}\.displayMode\(common\.LegendDisplayMode\.Table\)/);
-    assert.match(detail, /\.reduceOptions\(\s*new common\.ReduceDataOptionsBuilder\(\)/);
-    assert.match(detail, /\.tooltip\(\s*new common\.VizTooltipOptionsBuilder\(\)/);
-    const overview = readFileSync(join(dir, 'queue-overview.ts'), 'utf8');
-    assert.match(overview, /\.dataLinks\(\[\s*new dashboard\.DashboardLinkBuilder\('Queue detail: \$\{__field\.labels\.queue_name\}'\)/);
-    // Every value of this project's dashboards is a builder or a literal the compiler checks (enum members
-    // inside value mappings included): nothing is passed verbatim.
-    const health = readFileSync(join(dir, 'exporter-health.ts'), 'utf8');
-    assert.match(health, /type: dashboard\.MappingType\.ValueToText/);
-    for (const file of ['queue-overview.ts', 'queue-detail.ts', 'exporter-health.ts'])
-      assert.doesNotMatch(readFileSync(join(dir, file), 'utf8'), /verbatim\(/, file);
+  test("without this project's datasource variable, the same panels are the SDK's builders, nested values too, queries still typed", async () => {
+    const detail = JSON.parse(readFileSync(join(GENERATED, 'queue-detail.json'), 'utf8')) as Record<string, unknown>;
+    const elsewhere = { type: 'prometheus', uid: 'another-prometheus' };
+    const walk = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(walk);
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'datasource' && typeof v === 'object' ? elsewhere : walk(v)]));
+    };
+    const input = join(dir, 'queue-detail-elsewhere.json');
+    writeFileSync(input, JSON.stringify(walk(detail)));
+    const report = await moduleFor(input, 'queue-detail-elsewhere');
+    assert.deepEqual(report.warnings, []);
+    assert.deepEqual(report.differences, []);
+    const source = readFileSync(report.outFile, 'utf8');
+    assert.deepEqual(panelFactoryCalls(source), []);
+    assert.match(source, /new heatmap\.PanelBuilder\(\)/);
+    assert.match(source, /new timeseries\.PanelBuilder\(\)/);
+    assert.match(source, /\.legend\(\s*new common\.VizLegendOptionsBuilder\(\)[\s\S]{0,80}\.displayMode\(common\.LegendDisplayMode\.Table\)/);
+    assert.match(source, /\.reduceOptions\(\s*new common\.ReduceDataOptionsBuilder\(\)/);
+    assert.match(source, /\.tooltip\(\s*new common\.VizTooltipOptionsBuilder\(\)/);
+    assert.doesNotMatch(source, /verbatim\(/);
+    const queries = moduleQueries(source);
+    assert.ok(queries.length > 0);
+    assert.ok(queries.every((q) => !q.viaProjectHelper && q.form !== 'string'));
+    assert.match(source, /new prometheus\.DataqueryBuilder\(\)[\s\S]{0,200}\.expr\(\s*(raw\(|sum)/);
+  });
+
+  test('value mappings are literals the compiler checks (enum members inside them)', async () => {
+    const health = JSON.parse(readFileSync(join(GENERATED, 'exporter-health.json'), 'utf8')) as { panels: Record<string, unknown>[] };
+    // Not this project's state timeline any more (its own datasource): the mappings are written out.
+    for (const panel of health.panels) if (panel.type === 'state-timeline') panel.datasource = { type: 'prometheus', uid: 'another-prometheus' };
+    const input = join(dir, 'exporter-health-elsewhere.json');
+    writeFileSync(input, JSON.stringify(health));
+    const report = await moduleFor(input, 'exporter-health-elsewhere');
+    assert.deepEqual(report.differences, []);
+    const source = readFileSync(report.outFile, 'utf8');
+    assert.match(source, /type: dashboard\.MappingType\.ValueToText/);
+    assert.doesNotMatch(source, /verbatim\(/);
   });
 
   test('the module also exports the DashboardSource dashboards/index.ts lists, building the same dashboard', async () => {
