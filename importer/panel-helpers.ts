@@ -42,7 +42,8 @@ interface Factory {
   readonly build: (spec: PanelSpec, extra: Json) => Builder;
 }
 
-const UNITS = new Set<string>(Object.values(units).filter((v): v is string => typeof v === 'string'));
+// Under Node's CJS interop the namespace also holds `default` (the module itself): only the strings are units.
+const UNITS = new Set<string>(Object.values(units as Record<string, unknown>).filter((v): v is string => typeof v === 'string'));
 
 const at = (value: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), value);
 const none: Extra = { fields: [], value: {} };
