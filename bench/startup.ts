@@ -92,6 +92,7 @@ async function measureSize(queues: (typeof SIZES)[number]): Promise<BenchRow> {
     const started = performance.now();
     exporter = spawnExporter(simulator.url, simulator);
     const url = await exporter.url;
+    const listeningSeconds = (performance.now() - started) / 1000;
     await poll('ready', async () => ((await fetch(`${url}/-/ready`)).status === 200 ? true : undefined));
     const readySeconds = (performance.now() - started) / 1000;
     const atReady = await memoryOf(exporter.child.pid!);
@@ -102,11 +103,11 @@ async function measureSize(queues: (typeof SIZES)[number]): Promise<BenchRow> {
     return {
       benchmark: 'exporter start → ready, RSS',
       workload: `${formatNumber(queues)} queues (simulated org on loopback), default intervals and budget`,
-      result: `ready in ${formatNumber(readySeconds)} s; RSS ${mib(atReady.rss)} at ready, peak ${mib(afterAll.peak)}`,
+      result: `ready in ${formatNumber(readySeconds)} s (listening after ${formatNumber(listeningSeconds)} s); RSS ${mib(atReady.rss)} at ready, peak ${mib(afterAll.peak)}`,
       reference: `before: ready in ${formatNumber(BEFORE_SECONDS[queues])} s`,
       verdict: { kind: 'baseline' },
       details: [
-        `startup ${formatNumber(queues)} queues: ready ${formatNumber(readySeconds)} s after spawn, every collector (queue list, observations, aggregates) published after ${formatNumber(allSeconds)} s; RSS ${mib(atReady.rss)} at ready, ${mib(afterAll.rss)} then, peak ${mib(afterAll.peak)} (one sample: a start at 10,000 queues takes a minute)`,
+        `startup ${formatNumber(queues)} queues: listening ${formatNumber(listeningSeconds)} s after spawn (Node, tsx, modules), ready ${formatNumber(readySeconds)} s, every collector (queue list, observations, aggregates) published after ${formatNumber(allSeconds)} s; RSS ${mib(atReady.rss)} at ready, ${mib(afterAll.rss)} then, peak ${mib(afterAll.peak)} (one sample: a start at 10,000 queues takes a minute)`,
       ],
     };
   } finally {
