@@ -181,9 +181,9 @@ describe('hand-made shapes', () => {
     const queries = moduleQueries(readFileSync(report.outFile, 'utf8'));
     assert.deepEqual(
       queries.map((q) => q.form),
-      ['builder', 'string', 'string', 'template', 'builder'],
+      ['builder', 'string', 'string', 'template', 'builder', 'template'],
     );
-    const [offered, cpu, team, top, p90] = queries;
+    const [offered, cpu, team, top, p90, short] = queries;
     // Grafana's spelling (`sum(…) by (…)`, single quotes, a variable as the window) is the builder's query.
     assert.deepEqual(offered?.builderCalls, ['sumBy', 'rate', 'range', 'series']);
     assert.deepEqual(offered?.comments, []);
@@ -192,11 +192,14 @@ describe('hand-made shapes', () => {
     // topk is not in the builder: a template, its variable kept, the catalog selector inside still typed.
     assert.match(top?.text ?? '', /^raw\(`topk\(\$top, \$\{aggregateBy\('max', \['queue_name'\], series\('genesys_queue_longest_wait_seconds'/);
     assert.ok(p90?.builderCalls.includes('histogramQuantile'));
+    // Strings, `${…}`, `$1` and backslashes of the template's own text survive; the offset keeps rate() a template.
+    assert.deepEqual(short?.builderCalls, ['range', 'series']);
     const rebuiltExprs = exprsOf(await rebuilt(report.outFile));
     const inputExprs = exprsOf(JSON.parse(readFileSync(join(FIXTURES, 'catalog-queries.json'), 'utf8')) as { panels?: Panelish[] });
     // The raw ones are the input's bytes; the built ones are the builder's spelling of the same query.
     assert.equal(rebuiltExprs[1], inputExprs[1]);
     assert.equal(rebuiltExprs[2], inputExprs[2]);
+    assert.equal(rebuiltExprs[5], inputExprs[5]);
     assert.equal(rebuiltExprs[0], 'sum by (queue_name) (rate(genesys_queue_offer_total{queue_name=~"$queue"}[$__rate_interval]))');
     assert.notEqual(rebuiltExprs[0], inputExprs[0]);
     rebuiltExprs.forEach((expr, i) => {
