@@ -6,7 +6,16 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { ExprProblem } from './problems.ts';
 import { didYouMean } from './suggest.ts';
-import { histogramBaseName, labelSet, summaryBaseName, NO_LABELS, UNKNOWN_LABELS, type LabelSet, type SeriesInfo, type SeriesRegistry } from './series-registry.ts';
+import {
+  histogramBaseName,
+  labelSet,
+  summaryBaseName,
+  NO_LABELS,
+  UNKNOWN_LABELS,
+  type LabelSet,
+  type SeriesInfo,
+  type SeriesRegistry,
+} from './series-registry.ts';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 

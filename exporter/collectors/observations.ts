@@ -62,7 +62,10 @@ const AGENT_TABLE: readonly { metric: AgentMetric; value: (group: ObservationGro
  * as `other`: never dropped, so the presences of a queue add up to its members, and an `other` > 0 says
  * the exporter could not tell. Every label gets a series (0 included), as routing statuses do.
  */
-export function membersByPresence(users: readonly ObservationDatum[], systemPresenceOf: ReadonlyMap<string, SystemPresence> | undefined): Map<PresenceLabel, number> {
+export function membersByPresence(
+  users: readonly ObservationDatum[],
+  systemPresenceOf: ReadonlyMap<string, SystemPresence> | undefined,
+): Map<PresenceLabel, number> {
   const counts = new Map<PresenceLabel, number>();
   for (const datum of users) {
     if (datum.metric !== 'oUserPresences' || datum.observations !== undefined) continue;

@@ -5,7 +5,17 @@ import type { Random } from '../random.ts';
 import { MEDIA_TYPES, SYSTEM_PRESENCES, type MediaType, type SystemPresence } from '../vocabulary.ts';
 import { OrgDefinitionError, type ExplicitOrgDefinition, type OrgDefinition } from './definition.ts';
 import { generateOrgDefinition } from './generate.ts';
-import { DEFAULT_BEHAVIOUR, MEDIA_DEFAULTS, SECONDARY_PRESENCES, type Agent, type Division, type MediaSetting, type MediaTraffic, type Org, type Queue } from './model.ts';
+import {
+  DEFAULT_BEHAVIOUR,
+  MEDIA_DEFAULTS,
+  SECONDARY_PRESENCES,
+  type Agent,
+  type Division,
+  type MediaSetting,
+  type MediaTraffic,
+  type Org,
+  type Queue,
+} from './model.ts';
 
 export function resolveOrg(definition: OrgDefinition, random: Random, createdAt: number, source: string): Org {
   const explicit: ExplicitOrgDefinition =

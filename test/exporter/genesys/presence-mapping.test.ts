@@ -9,7 +9,8 @@ import { membersByPresence, observationSnapshot, observationsByQueue } from '../
 import { PRESENCE_LABELS } from '../../../metrics/vocabulary.ts';
 
 const QUEUE = 'q-1';
-const presences = (counts: Record<string, number>) => Object.entries(counts).map(([qualifier, count]) => ({ metric: 'oUserPresences', qualifier, stats: { count } }));
+const presences = (counts: Record<string, number>) =>
+  Object.entries(counts).map(([qualifier, count]) => ({ metric: 'oUserPresences', qualifier, stats: { count } }));
 
 function answer(mappings: unknown, counts: Record<string, number>) {
   return parseObservationResponse(
@@ -57,8 +58,14 @@ describe('members by presence', () => {
   });
 
   test('mappings that are not lists of ids are refused with their path', () => {
-    assert.throws(() => answer({ BREAK: 'break-id' }, {}), (error: unknown) => error instanceof ShapeError && /systemToOrganizationMappings\.BREAK/.test(error.message));
-    assert.throws(() => answer({ BREAK: [7] }, {}), (error: unknown) => error instanceof ShapeError && /systemToOrganizationMappings\.BREAK\[0\]/.test(error.message));
+    assert.throws(
+      () => answer({ BREAK: 'break-id' }, {}),
+      (error: unknown) => error instanceof ShapeError && /systemToOrganizationMappings\.BREAK/.test(error.message),
+    );
+    assert.throws(
+      () => answer({ BREAK: [7] }, {}),
+      (error: unknown) => error instanceof ShapeError && /systemToOrganizationMappings\.BREAK\[0\]/.test(error.message),
+    );
     assert.throws(() => answer(['BREAK'], {}), ShapeError);
   });
 });
