@@ -172,7 +172,7 @@ function buildProgram(): Command {
     .option('--collector.aggregates.interval <duration>', 'History poll interval (minimum 5s).', '30s')
     .option(
       '--collector.aggregates.window <duration>',
-      'History re-read each poll; must cover the longest wait (contacts waiting longer are not counted).',
+      'History re-read each poll; must cover the longest wait plus handling (a contact is filed under the interval it arrived in, and its handle time posts when after-call work ends: later values are not counted).',
       '2h',
     )
     .addOption(

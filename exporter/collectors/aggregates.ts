@@ -10,7 +10,7 @@
 // answered after) IS counted, since it posts after. Each poll re-reads the last `window` of intervals
 // (granularity PT15M by default: any size counts exactly once, coarser keeps responses small); a value
 // posting for an interval older than the window is missed, so the window must cover the longest wait,
-// email included (default 2h).
+// email included, plus handling: tHandle and tAcw post when after-call work ends (default 2h).
 import { WAIT_TIME_BUCKETS_SECONDS } from '../../metrics/catalog.ts';
 import type { CounterName, SummaryName } from '../../metrics/catalog.ts';
 import { isMediaType } from '../../metrics/vocabulary.ts';
