@@ -7,8 +7,10 @@
 # Alertmanager, the whole stack, or run the product's commands as a user does (npm start, npm run generate in a
 # subprocess, the installed package). It runs one file at a time, because its timing margins (scrape and poll
 # lags against ground truth) assume a machine that is not also running other tests. Everything else is the fast
-# lane, several files at a time: those tests use only the ports, folders and processes they started, so they
-# can share the machine (promtool and amtool checks included; they take seconds).
+# lane: those tests use only the ports, folders and processes they started, so they can share the machine
+# (promtool and amtool checks included; they take seconds). It runs in a few long-lived worker processes that
+# each import one file after another (scripts/test-lane.ts), not one process per file: starting tsx and loading
+# the foundation SDK, ts-morph and @grafana/data again for each of 70 files cost more than the tests did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lane="${1:-full}"
@@ -32,7 +34,8 @@ if [ "$lane" = full ]; then
   echo "== lint (biome: lint + format; knip: unused files, exports, dependencies)"; npm run -s lint
   echo "== generate --check (out/ must match the sources)"; npm run -s generate -- --check
 fi
-run_tests "fast lane" "$(($(nproc) * 2))" "${fast[@]}"
+echo "== tests (fast lane: ${#fast[@]} files)"
+node --import tsx scripts/test-lane.ts "${fast[@]}"
 if [ "$lane" = full ]; then
   mapfile -t slow < <(find test/e2e -name '*.test.ts' -not -path '*/fixtures/*' | sort)
   run_tests "slow lane: real Prometheus, Alertmanager, processes" 1 "${slow[@]}"

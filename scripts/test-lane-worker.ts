@@ -1,0 +1,51 @@
+// One worker of scripts/test-lane.ts, started by `node --test`: takes files from the lane's queue one at a time
+// and runs each inside a suite named after the file, so the file's tests, and its top-level before/after
+// hooks, belong to that suite and not to the whole process. Files run one after another in a worker (as in a
+// process of their own); the workers run side by side.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+export const WORKER_ENV = 'TEST_LANE_DIR';
+export const QUEUE_FILE = 'queue.json';
+export const DONE_FOLDER = 'done';
+export const CLAIMS_FOLDER = 'claims';
+
+export interface FileDone {
+  readonly file: string;
+  readonly milliseconds: number;
+  /** CPU of the worker process while the file ran (processes the file started are not included). */
+  readonly cpuMilliseconds: number;
+}
+
+/** mkdir is atomic: exactly one worker creates the claim of each queue position. */
+function claim(laneDir: string, position: number): boolean {
+  try {
+    mkdirSync(join(laneDir, CLAIMS_FOLDER, String(position)), { recursive: false });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+async function work(laneDir: string): Promise<void> {
+  const queue = JSON.parse(readFileSync(join(laneDir, QUEUE_FILE), 'utf8')) as string[];
+  mkdirSync(join(laneDir, CLAIMS_FOLDER), { recursive: true });
+  for (const [position, file] of queue.entries()) {
+    if (!claim(laneDir, position)) continue;
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    // A top-level suite resolves when it has run; its callback's import registers the file's tests inside it.
+    await describe(file, async () => {
+      await import(pathToFileURL(resolve(file)).href);
+    });
+    const cpu = process.cpuUsage(cpuBefore);
+    const done: FileDone = { file, milliseconds: Math.round(performance.now() - started), cpuMilliseconds: Math.round((cpu.user + cpu.system) / 1000) };
+    writeFileSync(join(laneDir, DONE_FOLDER, `${position}.json`), JSON.stringify(done));
+  }
+}
+
+const laneDir = process.env[WORKER_ENV];
+if (laneDir !== undefined) await work(laneDir);
