@@ -45,8 +45,7 @@ export function contactKpiAlerts(config: AlertsConfig, keepFiringFor: Duration):
   if (QueueNoMembersOnQueue.enabled) {
     // Presence, not membership: members logged off (offline) are not capacity anyone expects, so a closed center
     // (everyone offline) stays quiet, while a floor where everyone is on break, meal or training fires.
-    const byPresence = (presence: { readonly ne: string } | string) =>
-      sumBy(QUEUE_KEY, series('genesys_queue_members_by_presence', { job, presence }));
+    const byPresence = (presence: { readonly ne: string } | string) => sumBy(QUEUE_KEY, series('genesys_queue_members_by_presence', { job, presence }));
     rules.push(
       alertingRule(config, {
         alert: 'QueueNoMembersOnQueue',

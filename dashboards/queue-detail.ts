@@ -41,14 +41,7 @@ import {
   withThresholdOverrides,
 } from './common.ts';
 import type { Layout, QueueCounter, QueueMedia } from './common.ts';
-import {
-  averageHandleTime,
-  averageSpeedOfAnswer,
-  handleTimePartPerContact,
-  type HandleTimePart,
-  SLA_WINDOW_MINUTES,
-  transferRate,
-} from '../metrics/kpis.ts';
+import { averageHandleTime, averageSpeedOfAnswer, handleTimePartPerContact, type HandleTimePart, SLA_WINDOW_MINUTES, transferRate } from '../metrics/kpis.ts';
 import type { Vector } from '../metrics/promql.ts';
 
 /** The SLA vs target panel's target series (legend "<media> target"), drawn dashed. */
@@ -298,7 +291,15 @@ function abandonRatioPanel() {
 // The contact KPIs (metrics/kpis.ts, the definitions the alerts use) over $__rate_interval, per media type. Nothing
 // to average in the window (no contact handled, answered or offered) → "No data" (Last, not Last *): never 0 s or
 // 0 %, and no old value pretending the queue is still measured.
-function kpiStat(spec: { id: number; title: string; description: string; unit: 's' | 'percentunit'; refId: string; expr: Vector<QueueMedia>; noValue: string }) {
+function kpiStat(spec: {
+  id: number;
+  title: string;
+  description: string;
+  unit: 's' | 'percentunit';
+  refId: string;
+  expr: Vector<QueueMedia>;
+  noValue: string;
+}) {
   return statPanel({
     id: spec.id,
     title: spec.title,
@@ -493,7 +494,8 @@ export function buildQueueDetail(config: AlertsConfig, layout: Layout = queueDet
   return composeDashboard({
     key: 'queueDetail',
     title: 'Genesys Cloud: queue detail',
-    description: 'One queue: depth, wait distribution, SLA against its own target, handle time and its parts, speed of answer, abandons, transfers, flow-outs, agents and presence.',
+    description:
+      'One queue: depth, wait distribution, SLA against its own target, handle time and its parts, speed of answer, abandons, transfers, flow-outs, agents and presence.',
     variables: [datasourceVariable(), clusterVariable(), singleQueueVariable(), mediaTypeVariable()],
     layout,
   });

@@ -278,7 +278,15 @@ function agentCapacityPanel() {
 // $__rate_interval: a queue and media type with nothing to average in the window (no handled, answered or
 // offered contact) has no bar, never 0 s or 0 %. Per media type because an email's handle time or speed of
 // answer is hours where a call's is minutes.
-function kpiBarPanel(spec: { id: number; title: string; description: string; unit: 's' | 'percentunit'; refId: string; expr: Vector<QueueMedia>; noValue: string }) {
+function kpiBarPanel(spec: {
+  id: number;
+  title: string;
+  description: string;
+  unit: 's' | 'percentunit';
+  refId: string;
+  expr: Vector<QueueMedia>;
+  noValue: string;
+}) {
   return barGaugePanel({
     id: spec.id,
     title: spec.title,
@@ -317,8 +325,7 @@ function abandonRatePanel() {
   return kpiBarPanel({
     id: PANEL.abandonRate,
     title: 'Abandon rate',
-    description:
-      "Abandoned / offered, short abandons (hung up within the org's short-abandon threshold) left out of both.",
+    description: "Abandoned / offered, short abandons (hung up within the org's short-abandon threshold) left out of both.",
     unit: 'percentunit',
     refId: 'abandonRate',
     expr: abandonRatioPerQueue(SELECTED),
@@ -371,7 +378,8 @@ export function buildQueueOverview(config: AlertsConfig, layout: Layout = queueO
   return composeDashboard({
     key: 'queueOverview',
     title: 'Genesys Cloud: queue overview',
-    description: 'Depth, waits, SLA compliance, handle time, speed of answer, abandons, transfers, traffic, agent capacity and presence of the selected queues.',
+    description:
+      'Depth, waits, SLA compliance, handle time, speed of answer, abandons, transfers, traffic, agent capacity and presence of the selected queues.',
     variables: [datasourceVariable(), clusterVariable(), queuesVariable(), mediaTypeVariable()],
     layout,
   });

@@ -92,7 +92,12 @@ describe('alerts that ship off by default', () => {
       const boundary = cases.find(
         (fire) =>
           (fire.test.exp_alerts ?? []).length > 0 &&
-          cases.some((quiet) => quiet.file === fire.file && (quiet.test.exp_alerts ?? []).length === 0 && seconds(quiet.test.eval_time) === seconds(fire.test.eval_time) - fire.interval),
+          cases.some(
+            (quiet) =>
+              quiet.file === fire.file &&
+              (quiet.test.exp_alerts ?? []).length === 0 &&
+              seconds(quiet.test.eval_time) === seconds(fire.test.eval_time) - fire.interval,
+          ),
       );
       assert.ok(boundary, `${name}: no test with exp_alerts [] one evaluation before a firing eval_time`);
       for (const expected of boundary.test.exp_alerts ?? []) {

@@ -58,8 +58,10 @@ async function expectResults(series: Readonly<Record<string, string>>, checks: r
 }
 
 const info = (id: string, name: string) => `genesys_queue_info{cluster="c1", queue_id="${id}", queue_name="${name}", division_id="d1", division_name="Main"}`;
-const of = (media: string) => (metric: string, id: string, name: string, extra = '') =>
-  `${metric}{cluster="c1", queue_id="${id}", queue_name="${name}", media_type="${media}"${extra}}`;
+const of =
+  (media: string) =>
+  (metric: string, id: string, name: string, extra = '') =>
+    `${metric}{cluster="c1", queue_id="${id}", queue_name="${name}", media_type="${media}"${extra}}`;
 const voice = of('voice');
 const email = of('email');
 
@@ -88,7 +90,9 @@ describe('an email-only queue on the overview, default variables', () => {
       { expr: overview(OVERVIEW.averageHandleTime, 'aht'), samples: [{ labels: '{queue_name="Inbox", media_type="email"}', value: 600 }] },
     ]);
     // The p95 interpolates inside the 1800–3600 s bucket: 1800 + 0.95 × 1800.
-    await expectResults(series, [{ expr: overview(OVERVIEW.p95WaitByQueue, 'p95'), samples: [{ labels: '{queue_name="Inbox", media_type="email"}', value: 3510 }] }]);
+    await expectResults(series, [
+      { expr: overview(OVERVIEW.p95WaitByQueue, 'p95'), samples: [{ labels: '{queue_name="Inbox", media_type="email"}', value: 3510 }] },
+    ]);
   });
 
   test('a queue with calls and emails keeps them apart where averaging would mislead', async () => {

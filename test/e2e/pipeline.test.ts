@@ -345,7 +345,8 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
         ...base.variables,
         media_type: {
           definition: mediaVariable.definition,
-          selection: defaults.length === 1 && defaults[0] === '$__all' ? { all: true as const, options: [...SELECTED_MEDIA] } : { values: defaults.map(String) },
+          selection:
+            defaults.length === 1 && defaults[0] === '$__all' ? { all: true as const, options: [...SELECTED_MEDIA] } : { values: defaults.map(String) },
         },
       },
     };
@@ -365,7 +366,8 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
       const samples = (await stack.prometheus.vector(interpolate(query.expr, context), T)).filter((s) => s.metric.queue_name === EMAIL_QUEUE);
       if (samples.length === 0) problems.push(`${queryKey(query)} (${query.panelTitle}): nothing for ${EMAIL_QUEUE} with the default variables`);
       for (const s of samples)
-        if (s.metric.media_type !== undefined && s.metric.media_type !== 'email') problems.push(`${queryKey(query)}: ${EMAIL_QUEUE} shows ${s.metric.media_type}`);
+        if (s.metric.media_type !== undefined && s.metric.media_type !== 'email')
+          problems.push(`${queryKey(query)}: ${EMAIL_QUEUE} shows ${s.metric.media_type}`);
       const truth = { ...truthContext(query, T, W, events), queueIds: new Set([inbox]) };
       problems.push(...checkQuery(check, { query, results: [{ T, samples, observed }] }, truth));
     }

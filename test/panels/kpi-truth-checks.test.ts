@@ -78,17 +78,16 @@ describe('a contact KPI against the events', () => {
     const voiceOnly = at1000({ queue_name: 'Sales', media_type: 'voice' }, 120);
     assert.deepEqual(checkQuery(AHT, { query, results: voiceOnly }, context(handled)), [], 'no email handled: no email value needed');
     const missingEmail = checkQuery(AHT, { query, results: voiceOnly }, context([...handled, ...emails]));
-    assert.ok(missingEmail.some((p) => /no value for queue q1 \(email\)/.test(p)), missingEmail.join('\n'));
+    assert.ok(
+      missingEmail.some((p) => /no value for queue q1 \(email\)/.test(p)),
+      missingEmail.join('\n'),
+    );
   });
 
   test('abandon rate: short abandons out of both sides; counting them in is reported', () => {
     // 20 offers, 4 abandons of which 2 short, all inside the inner window: (4 − 2) / (20 − 2).
     const offers = Array.from({ length: 20 }, (_, i) => event(905 + i * 4, 'offered'));
-    const contacts = [
-      ...offers,
-      ...[950, 960].map((s) => event(s, 'abandonedNotShort')),
-      ...[955, 965].map((s) => event(s, 'shortAbandoned')),
-    ];
+    const contacts = [...offers, ...[950, 960].map((s) => event(s, 'abandonedNotShort')), ...[955, 965].map((s) => event(s, 'shortAbandoned'))];
     const labels = { queue_name: 'Sales', media_type: 'voice' };
     assert.deepEqual(checkQuery(ABANDON, { query, results: at1000(labels, 2 / 18) }, context(contacts)), []);
     assert.equal(checkQuery(ABANDON, { query, results: at1000(labels, 4 / 20) }, context(contacts)).length, 1);
@@ -117,7 +116,10 @@ describe('simulator contacts become the KPI events as Genesys posts them', () =>
       },
       { ...base, id: 'c2', arrivedAt: '2026-01-01T00:00:00Z', abandonedAt: '2026-01-01T00:00:03Z', outcome: 'abandoned', waitMs: 3000, shortAbandon: true },
     ];
-    const kinds = (kind: ContactEvent['kind']) => contactEvents(contacts).filter((e) => e.kind === kind).map((e) => [new Date(e.at).toISOString().slice(14, 19), e.amountMs]);
+    const kinds = (kind: ContactEvent['kind']) =>
+      contactEvents(contacts)
+        .filter((e) => e.kind === kind)
+        .map((e) => [new Date(e.at).toISOString().slice(14, 19), e.amountMs]);
     assert.deepEqual(kinds('answerWaited'), [['00:05', 5000]]);
     assert.deepEqual(kinds('held'), [['01:00', 10_000]]);
     assert.deepEqual(kinds('talked'), [['01:15', 60_000]]);
@@ -135,7 +137,13 @@ describe('members by presence', () => {
   test('the sum over the queues in scope at the poll; a wrong count is reported', () => {
     const recorder = new TruthRecorder({} as SimulatorClient);
     const truth = (onBreak: number): TruthNow =>
-      ({ time: '', queues: [{ queueId: 'q1', presences: { BREAK: onBreak, ON_QUEUE: 4 } }, { queueId: 'q2', presences: { BREAK: 9 } }] }) as unknown as TruthNow;
+      ({
+        time: '',
+        queues: [
+          { queueId: 'q1', presences: { BREAK: onBreak, ON_QUEUE: 4 } },
+          { queueId: 'q2', presences: { BREAK: 9 } },
+        ],
+      }) as unknown as TruthNow;
     recorder.samples.push({ at: 999_000, truth: truth(2) }, { at: 999_500, truth: truth(3) });
     const check: PanelCheck = { kind: 'presence' };
     const observed = { fromMs: 999_000, toMs: 999_500 };

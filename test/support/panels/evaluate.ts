@@ -153,7 +153,8 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
           const { low, high } = ratioBounds(bounds(sample, check.numerator), denominatorOf(sample));
           const value = sampleValue(sample);
           if (Number.isFinite(high)) truthRange(sample, low, high);
-          if (value < low - EPSILON || value > high + EPSILON) problems.push(`${where(sample, T)}: ${fmt(value)}, but the events allow ${fmt(low)}…${fmt(high)}`);
+          if (value < low - EPSILON || value > high + EPSILON)
+            problems.push(`${where(sample, T)}: ${fmt(value)}, but the events allow ${fmt(low)}…${fmt(high)}`);
         });
         // Every queue and media type whose denominator surely grew must have a value (perQueue reported "no data"
         // for none at all; this names the missing ones).
@@ -161,7 +162,10 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
         const selected = typeof ctx.mediaType === 'string' ? [ctx.mediaType] : ctx.mediaType;
         for (const queueId of ctx.queueIds) {
           for (const media of selected) {
-            const probe: InstantSample = { metric: { queue_name: [...ctx.queuesByName].find(([, q]) => q.id === queueId)?.[0] ?? '', media_type: media }, value: [T, '0'] };
+            const probe: InstantSample = {
+              metric: { queue_name: [...ctx.queuesByName].find(([, q]) => q.id === queueId)?.[0] ?? '', media_type: media },
+              value: [T, '0'],
+            };
             if (ratioBounds(bounds(probe, check.numerator), denominatorOf(probe)).mustExist && !seen.has(`${queueId}/${media}`))
               problems.push(`${where(undefined, T)}: no value for queue ${queueId} (${media}) although the events say there must be one`);
           }
@@ -173,9 +177,7 @@ export function checkQuery(check: PanelCheck, evaluation: Evaluation, ctx: Truth
         for (const sample of samples) {
           const presence = (sample.metric.presence ?? '').toUpperCase();
           const range = gaugeRange(ctx.recorder, T, observed, (truth) =>
-            truth.queues
-              .filter((q) => ctx.queueIds.has(q.queueId))
-              .reduce((n, q) => n + ((q.presences as Readonly<Record<string, number>>)[presence] ?? 0), 0),
+            truth.queues.filter((q) => ctx.queueIds.has(q.queueId)).reduce((n, q) => n + ((q.presences as Readonly<Record<string, number>>)[presence] ?? 0), 0),
           );
           const value = sampleValue(sample);
           if (range !== undefined) truthRange(sample, range.min, range.max);

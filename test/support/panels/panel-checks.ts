@@ -194,9 +194,18 @@ export const PANEL_CHECKS: Readonly<Record<string, PanelCheck>> = {
   'genesys-exporter-health/18/refreshes': { kind: 'dataOnly', reason: 'a 24 h token is granted once per process; the window may not include the grant' },
   'genesys-exporter-health/19/circuit': healthy('the login endpoint never fails here', (v) => v === 0),
   'genesys-exporter-health/20/simulated': healthy('the stack runs the exporter on the simulator process with credentials, not --simulator', (v) => v === 0),
-  'genesys-exporter-health/21/ageShare': healthy('the queue catalog refreshes on schedule: below its own stale limit', (v, l) => l.collector === 'queues' && v >= 0 && v < 1),
-  'genesys-exporter-health/22/ageShare': healthy('observations are polled batch by batch on schedule: below their stale limit', (v, l) => l.collector === 'observations' && v >= 0 && v < 1),
-  'genesys-exporter-health/23/ageShare': healthy('aggregates are polled batch by batch on schedule: below their stale limit', (v, l) => l.collector === 'aggregates' && v >= 0 && v < 1),
+  'genesys-exporter-health/21/ageShare': healthy(
+    'the queue catalog refreshes on schedule: below its own stale limit',
+    (v, l) => l.collector === 'queues' && v >= 0 && v < 1,
+  ),
+  'genesys-exporter-health/22/ageShare': healthy(
+    'observations are polled batch by batch on schedule: below their stale limit',
+    (v, l) => l.collector === 'observations' && v >= 0 && v < 1,
+  ),
+  'genesys-exporter-health/23/ageShare': healthy(
+    'aggregates are polled batch by batch on schedule: below their stale limit',
+    (v, l) => l.collector === 'aggregates' && v >= 0 && v < 1,
+  ),
 };
 
 export interface TruthContext {
@@ -224,7 +233,12 @@ export interface CountBounds {
 }
 
 /** What rate(x[W]) × W at T can be, given the events x counts (see the top of this file). */
-export function countBounds(events: readonly ContactEvent[], T: number, W: number, measure: (events: readonly ContactEvent[], fromMs: number, toMs: number) => number = countBetween): CountBounds {
+export function countBounds(
+  events: readonly ContactEvent[],
+  T: number,
+  W: number,
+  measure: (events: readonly ContactEvent[], fromMs: number, toMs: number) => number = countBetween,
+): CountBounds {
   const low = measure(events, (T - W + S) * 1000, (T - AGGREGATES_LAG_SECONDS) * 1000);
   const high = (measure(events, (T - W - P) * 1000, T * 1000) * W) / (W - 2 * S);
   return { low, high };

@@ -120,7 +120,8 @@ export function contactEvents(contacts: readonly ContactTruth[]): ContactEvent[]
     if (c.outcome === 'answered' && c.answeredAt !== undefined)
       events.push({ ...base, kind: 'answerWaited', at: Date.parse(c.answeredAt), amountMs: c.waitMs ?? 0 });
     if (c.heldMs !== undefined && c.holdEndedAt !== undefined) events.push({ ...base, kind: 'held', at: Date.parse(c.holdEndedAt), amountMs: c.heldMs });
-    if (c.talkMs !== undefined && c.disconnectedAt !== undefined) events.push({ ...base, kind: 'talked', at: Date.parse(c.disconnectedAt), amountMs: c.talkMs });
+    if (c.talkMs !== undefined && c.disconnectedAt !== undefined)
+      events.push({ ...base, kind: 'talked', at: Date.parse(c.disconnectedAt), amountMs: c.talkMs });
     if (c.transfer !== undefined && c.disconnectedAt !== undefined) {
       const at = Date.parse(c.disconnectedAt);
       events.push({ ...base, kind: 'transferred', at });
