@@ -14,6 +14,9 @@ const program = new Command('import')
     const report = await importToFile(input, options);
     for (const warning of report.warnings) console.warn(`warning: ${warning}`);
     console.log(`wrote ${report.outFile} (export ${report.functionName})`);
+    console.log(
+      `queries: ${report.queries.typed} through the typed PromQL builder, ${report.queries.raw} raw PromQL${report.queries.raw > 0 ? ' (a comment above each says why)' : ''}`,
+    );
     console.log(`to generate it with the others: list ${report.sourceName}() in dashboards/index.ts`);
     if (report.differences.length === 0) console.log('round trip: equivalent to the input');
     else {

@@ -18,6 +18,8 @@ export interface ImportReport {
   /** The exported DashboardSource factory, for dashboards/index.ts. */
   readonly sourceName: string;
   readonly warnings: readonly string[];
+  /** Prometheus queries through the typed PromQL builder, and raw (a comment in the module says why). */
+  readonly queries: { readonly typed: number; readonly raw: number };
   readonly differences: readonly Difference[];
 }
 
@@ -76,6 +78,7 @@ export async function importToFile(inputPath: string, options: ImportOptions = {
     functionName: result.functionName,
     sourceName: sourceNameFor(result.functionName),
     warnings: result.warnings,
+    queries: result.queries,
     differences: dashboardDifferences(json, rebuilt),
   };
 }

@@ -21,7 +21,7 @@ import { deepEqual } from './equivalence.ts';
 import { type HelperCall, helperForBuilder, helperForValue } from './project-helpers.ts';
 import { typedLiteral } from './sdk-types.ts';
 import { panelFactoryFor } from './panel-helpers.ts';
-import { targetCode } from './targets.ts';
+import { type TargetCode, targetCode } from './targets.ts';
 
 type Json = Record<string, unknown>;
 
@@ -32,6 +32,8 @@ export interface ImportResult {
   readonly functionName: string;
   /** One line per thing the module does not rebuild or rebuilds verbatim, each also a TODO(import) in the module. */
   readonly warnings: readonly string[];
+  /** Prometheus queries written through the typed PromQL builder, and those left raw (each with its reason). */
+  readonly queries: { readonly typed: number; readonly raw: number };
 }
 
 const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -44,6 +46,15 @@ class ModuleWriter {
   readonly helpers = new Set<string>();
   /** Functions of metrics/promql.ts the queries call. */
   readonly promqlCalls = new Set<string>();
+  readonly queries = { typed: 0, raw: 0 };
+
+  private count(codes: readonly TargetCode[]): void {
+    for (const code of codes) {
+      if (code.rawReason === undefined) this.queries.typed += 1;
+      else this.queries.raw += 1;
+      for (const name of code.promqlCalls) this.promqlCalls.add(name);
+    }
+  }
 
   constructor(private readonly writer: CodeBlockWriter) {}
 
@@ -255,7 +266,7 @@ class ModuleWriter {
     const call = panelFactoryFor(panel, kindOf, codes);
     if (call === undefined) return false;
     this.helpers.add(call.name);
-    for (const code of codes) for (const name of code.promqlCalls) this.promqlCalls.add(name);
+    this.count(codes);
     this.writer.write(`.withPanel(${call.code}`).newLine();
     this.writer.indent(() => {
       for (const [setter, value] of call.setters) this.writer.writeLine(`.${setter.method}(${this.argument(kindOf, setter, value)})`);
@@ -275,7 +286,7 @@ class ModuleWriter {
       return;
     }
     const code = targetCode(target);
-    for (const name of code.promqlCalls) this.promqlCalls.add(name);
+    this.count([code]);
     if (code.rawReason !== undefined) this.writer.writeLine(`// Raw PromQL, not the typed builder: ${code.rawReason.replaceAll('\n', ' ')}.`);
     if (code.query !== undefined) {
       // This project's query() helper builds exactly this target.
@@ -370,5 +381,5 @@ export function importDashboard(json: unknown, context: ModuleContext, project =
     });
   }
   file.insertStatements(0, `// Imported by \`npm run import\` from ${origin}. TODO(import) comments mark what was not rebuilt.\n`);
-  return { source: file.getFullText(), functionName, warnings: used.warnings };
+  return { source: file.getFullText(), functionName, warnings: used.warnings, queries: used.queries };
 }

@@ -281,6 +281,16 @@ describe('the command', () => {
     assert.match(result.stdout, /^ {2}panels\[id=2\]: expected \{"type":"grafana-worldmap-panel"/m);
   });
 
+  test('counts the queries written through the typed builder and those left raw', () => {
+    const result = run(join(FIXTURES, 'catalog-queries.json'), '--out', join(dir, 'cli-catalog-queries.ts'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^queries: 4 through the typed PromQL builder, 2 raw PromQL \(a comment above each says why\)$/m);
+    const generated = run(join(GENERATED, 'queue-detail.json'), '--out', join(dir, 'cli-queue-detail.ts'));
+    assert.equal(generated.status, 0, generated.stderr);
+    const count = exprsOf(JSON.parse(readFileSync(join(GENERATED, 'queue-detail.json'), 'utf8')) as { panels?: Panelish[] }).length;
+    assert.match(generated.stdout, new RegExp(`^queries: ${count} through the typed PromQL builder, 0 raw PromQL$`, 'm'));
+  });
+
   test('refuses to replace an existing module without --force, and names the fix', () => {
     const out = join(dir, 'cli-existing.ts');
     writeFileSync(out, '// edited by hand\n');
