@@ -42,6 +42,7 @@ export class SnapshotStore {
   readonly #now: () => number;
   readonly #listeners: ((change: StoreChange) => void)[] = [];
   #queueFilter: QueueSeriesFilter = () => true;
+  #queueFilterEpoch = 0;
   #version = 0;
 
   constructor(now: () => number = Date.now) {
@@ -65,7 +66,22 @@ export class SnapshotStore {
 
   setQueueFilter(filter: QueueSeriesFilter): void {
     this.#queueFilter = filter;
+    this.queueFilterChanged();
+  }
+
+  /**
+   * Says that the filter's decisions may have changed (the queue list was read again: a queue renamed,
+   * added or gone). Until the next call, `serves` decides every series as before, so a renderer may reuse
+   * what it checked at the same `queueFilterEpoch` without checking it again.
+   */
+  queueFilterChanged(): void {
+    this.#queueFilterEpoch++;
     this.#changed({ kind: 'queue-filter' });
+  }
+
+  /** Increases whenever `serves` may decide a series differently than before. */
+  get queueFilterEpoch(): number {
+    return this.#queueFilterEpoch;
   }
 
   /** Replaces everything `owner` served with one whole snapshot. */

@@ -154,6 +154,8 @@ export class CollectorRunner {
     this.#updateDataAge();
 
     if (!collector.needsQueues) {
+      // The queue list was read again: which series may be served can have changed.
+      registry.store.queueFilterChanged();
       this.#plan = this.#replan();
       if (succeeded) this.#startDependents();
     }

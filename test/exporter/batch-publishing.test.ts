@@ -188,6 +188,18 @@ describe('SnapshotStore parts (each batch served as it returns)', () => {
     assert.equal(store.dataAgeSeconds('observations'), 0);
   });
 
+  test('the queue filter epoch moves only when the filter may decide differently', () => {
+    const store = new SnapshotStore(() => 0);
+    const before = store.queueFilterEpoch;
+    store.publishPart('observations', ['a'], depths(['a'], 1), 60_000);
+    store.expire();
+    assert.equal(store.queueFilterEpoch, before, 'publishing and expiring do not touch the filter');
+    store.queueFilterChanged();
+    assert.equal(store.queueFilterEpoch, before + 1);
+    store.setQueueFilter(() => true);
+    assert.equal(store.queueFilterEpoch, before + 2);
+  });
+
   test('listeners learn which collector and which queues changed', () => {
     const store = new SnapshotStore(() => 0);
     const changes: StoreChange[] = [];
@@ -255,6 +267,7 @@ describe('CollectorRunner with a batch-publishing collector', () => {
     const success = async (): Promise<number | undefined> =>
       (await registry.gauge('genesys_exporter_collector_success').get()).values.find((v) => v.labels.collector === 'observations')?.value;
     try {
+      const epochAtStart = registry.store.queueFilterEpoch;
       runner.start();
       // Batch 0 is served while batch 1 is still held: publishing does not wait for the run's last batch.
       await waitFor('batch 0 of run 1', () => servedDepths(registry.store).get('q0') === 1);
@@ -265,6 +278,8 @@ describe('CollectorRunner with a batch-publishing collector', () => {
       held.release();
       await waitFor('run 1 to succeed', async () => (await success()) === 1);
       assert.equal(servedDepths(registry.store).get('q1'), 1);
+      // This collector does not need the queue list, so it is what reads it: a run of it moves the filter epoch.
+      assert.ok(registry.store.queueFilterEpoch > epochAtStart, 'a queue-list run tells the store the filter may decide differently');
       // Run 2: batch 1 fails; batches 0 and 2 are served fresh, q1 keeps run 1's value, the run fails.
       held.failNext.value = true;
       await waitFor('batch 2 of run 2', () => servedDepths(registry.store).get('q2') === 2);
