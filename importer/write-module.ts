@@ -1,7 +1,9 @@
-// Turns a dashboard's JSON into a TypeScript module that rebuilds it with the foundation SDK's builders. The
-// source is built with ts-morph (imports, the exported function, the helper functions it needs); each builder
-// chain is written with a code writer. What the SDK has no builder or method for becomes a warning and a
-// `// TODO(import): …` comment where it was, never a silent loss.
+// Turns a dashboard's JSON into a TypeScript module that rebuilds it the way the hand-written modules do: this
+// project's panel factories and query() where they produce the very JSON (panel-helpers.ts, targets.ts), queries
+// through the typed PromQL builder where they parse against the catalog (promql.ts), the foundation SDK's builders
+// for the rest. The source is built with ts-morph (imports, the exported function, the helper functions it needs);
+// each builder chain is written with a code writer. What the SDK has no builder or method for becomes a warning and
+// a `// TODO(import): …` comment where it was, never a silent loss.
 
 import { type CodeBlockWriter, Project, type SourceFile } from 'ts-morph';
 import {

@@ -123,6 +123,31 @@ describe("this project's generated dashboards round-trip", () => {
     assert.match(source, /new prometheus\.DataqueryBuilder\(\)[\s\S]{0,200}\.expr\(\s*(raw\(|sum)/);
   });
 
+  test("a query naming a metric the catalog lacks stays raw inside the panel factory's queries, with the reason", async () => {
+    const health = JSON.parse(readFileSync(join(GENERATED, 'exporter-health.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const target = health.panels.flatMap((p) => p.targets ?? [])[0];
+    assert.ok(target);
+    target.expr = 'max(node_load1{cluster=~"$cluster"})';
+    const input = join(dir, 'exporter-health-node.json');
+    writeFileSync(input, JSON.stringify(health));
+    const report = await moduleFor(input, 'exporter-health-node');
+    assert.deepEqual(report.differences, []);
+    assert.deepEqual(report.queries, { typed: exprsOf(health).length - 1, raw: 1 });
+    const source = readFileSync(report.outFile, 'utf8');
+    const [first, ...rest] = moduleQueries(source);
+    assert.deepEqual(
+      { form: first?.form, viaProjectHelper: first?.viaProjectHelper, comments: first?.comments, text: first?.text },
+      {
+        form: 'string',
+        viaProjectHelper: true,
+        comments: ['// Raw PromQL, not the typed builder: metric node_load1 is not in the catalog.'],
+        text: `raw('max(node_load1{cluster=~"$cluster"})')`,
+      },
+    );
+    assert.ok(rest.every((q) => q.form !== 'string'));
+    assert.equal(exprsOf(await rebuilt(report.outFile))[0], target.expr);
+  });
+
   test('value mappings are literals the compiler checks (enum members inside them)', async () => {
     const health = JSON.parse(readFileSync(join(GENERATED, 'exporter-health.json'), 'utf8')) as { panels: Record<string, unknown>[] };
     // Not this project's state timeline any more (its own datasource): the mappings are written out.
