@@ -17,7 +17,7 @@ const SIZES = [1_000, 5_000, 10_000] as const;
 /** Longest wait for ready or for every collector's first publish at one size. */
 const TIMEOUT_MS = 240_000;
 /** Measured before batches were published as they return and spread over the interval (issue 13). */
-const BEFORE_SECONDS: Readonly<Record<(typeof SIZES)[number], number>> = { 1_000: 6.0, 5_000: 30.7, 10_000: 61.3 };
+const BEFORE_SECONDS: Readonly<Record<(typeof SIZES)[number], number>> = { 1000: 6.0, 5000: 30.7, 10000: 61.3 };
 
 interface Exporter {
   readonly child: ChildProcess;
@@ -30,7 +30,11 @@ function spawnExporter(apiUrl: string, credentials: { clientId: string; clientSe
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'exporter/main.ts', `--genesys.api-url=${apiUrl}`, `--genesys.login-url=${apiUrl}`, '--web.listen-address=127.0.0.1:0'],
-    { cwd: ROOT, env: { ...env, GENESYS_CLIENT_ID: credentials.clientId, GENESYS_CLIENT_SECRET: credentials.clientSecret }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: { ...env, GENESYS_CLIENT_ID: credentials.clientId, GENESYS_CLIENT_SECRET: credentials.clientSecret },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = new Promise<string>((resolve, reject) => {

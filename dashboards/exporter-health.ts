@@ -74,11 +74,7 @@ const dataAge = (collector?: CollectorName) =>
 /** Each collector's data age as a share of GenesysExporterDataStale's limit (metrics/kpis.ts, with the
  * alert's own settings). One scale for collectors that poll every 10 s and every 5 min. */
 function ageShareOfStaleLimit(config: AlertsConfig, collector?: CollectorName): Vector<'collector'> {
-  const pollInterval = aggregateBy(
-    'max',
-    ['collector'],
-    clusterSeries('genesys_exporter_poll_interval_seconds', collector === undefined ? {} : { collector }),
-  );
+  const pollInterval = aggregateBy('max', ['collector'], clusterSeries('genesys_exporter_poll_interval_seconds', collector === undefined ? {} : { collector }));
   return raw(`${dataAge(collector)} / on(collector) ${staleLimitSeconds(config.rules.GenesysExporterDataStale, pollInterval)}`);
 }
 

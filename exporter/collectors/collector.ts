@@ -52,7 +52,13 @@ export async function collectSnapshot(collector: Collector): Promise<Snapshot> {
   const whole = await collector.collect({ batchSlot: async () => undefined, publishBatch: (_ids, snapshot) => parts.push(snapshot) });
   if (whole !== undefined) parts.unshift(whole);
   const merged: Record<string, unknown[]> = {};
-  for (const part of parts) for (const [metric, samples] of Object.entries(part)) (merged[metric] ??= []).push(...(samples as unknown[]));
+  for (const part of parts) {
+    for (const [metric, samples] of Object.entries(part)) {
+      const list = merged[metric] ?? [];
+      for (const sample of samples as unknown[]) list.push(sample);
+      merged[metric] = list;
+    }
+  }
   return merged as Snapshot;
 }
 
@@ -61,5 +67,7 @@ export function throwIfAnyFailed(what: string, settled: readonly PromiseSettledR
   const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failures.length === 0) return;
   const first = failures[0]!.reason as unknown;
-  throw new Error(`${failures.length} of ${settled.length} ${what} queries failed: ${first instanceof Error ? first.message : String(first)}`, { cause: first });
+  throw new Error(`${failures.length} of ${settled.length} ${what} queries failed: ${first instanceof Error ? first.message : String(first)}`, {
+    cause: first,
+  });
 }

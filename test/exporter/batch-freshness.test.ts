@@ -60,7 +60,9 @@ describe('polling publishes each batch as it returns', () => {
     await waitFor(
       'every queue on /metrics from a successful observations run',
       async () => {
-        const success = sampleValue(parseExposition((await get(`${exporter.url}/metrics`)).body), 'genesys_exporter_collector_success', { collector: 'observations' });
+        const success = sampleValue(parseExposition((await get(`${exporter.url}/metrics`)).body), 'genesys_exporter_collector_success', {
+          collector: 'observations',
+        });
         return success === 1 && (await observed()).size === QUEUES ? true : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 50 },
@@ -91,7 +93,9 @@ describe('polling publishes each batch as it returns', () => {
   });
 
   test('the data age of the observations collector is served', async () => {
-    const age = sampleValue(parseExposition((await get(`${exporter.url}/metrics`)).body), 'genesys_exporter_collector_data_age_seconds', { collector: 'observations' });
+    const age = sampleValue(parseExposition((await get(`${exporter.url}/metrics`)).body), 'genesys_exporter_collector_data_age_seconds', {
+      collector: 'observations',
+    });
     assert.ok(age !== undefined && age >= 0, `genesys_exporter_collector_data_age_seconds{collector="observations"} is ${age}`);
   });
 });

@@ -54,13 +54,14 @@ describe('planBatchStarts (batches spread across the interval)', () => {
         assert.equal(schedule.offsetsMs[0], 0);
         // Every batch starts inside its run's interval, so run k+1's batch i starts exactly one interval after run k's.
         assert.ok(schedule.offsetsMs.at(-1)! < intervals[name], `${name}: last batch at ${schedule.offsetsMs.at(-1)} ms of a ${intervals[name]} ms interval`);
-        for (let i = 1; i < batchCount; i++) assert.ok(Math.abs(schedule.offsetsMs[i]! - schedule.offsetsMs[i - 1]! - schedule.spacingMs) < 1e-6, `${name}: uneven at batch ${i}`);
+        for (let i = 1; i < batchCount; i++)
+          assert.ok(Math.abs(schedule.offsetsMs[i]! - schedule.offsetsMs[i - 1]! - schedule.spacingMs) < 1e-6, `${name}: uneven at batch ${i}`);
       }
 
       // Ten minutes of both collectors with batches taking 0..maxBatchMs: every sliding minute stays within
       // the budget, and each queue's value is replaced before it is older than interval + one batch.
       const maxBatchMs = 2_000;
-      const durationOf = (run: number, batch: number): number => ((run * 7919 + batch * 104_729) % 1000) / 1000 * maxBatchMs;
+      const durationOf = (run: number, batch: number): number => (((run * 7919 + batch * 104_729) % 1000) / 1000) * maxBatchMs;
       const starts: number[] = [];
       for (const name of ['observations', 'aggregates'] as const) {
         const runs = Math.ceil(600_000 / intervals[name]);
@@ -129,10 +130,26 @@ describe('SnapshotStore parts (each batch served as it returns)', () => {
     now += 4_000;
     store.publishPart('observations', ['c', 'd'], depths(['c', 'd'], 2), 60_000);
     now += 1_000;
-    assert.deepEqual(servedDepths(store), new Map([['a', 1], ['b', 1], ['c', 2], ['d', 2]]));
+    assert.deepEqual(
+      servedDepths(store),
+      new Map([
+        ['a', 1],
+        ['b', 1],
+        ['c', 2],
+        ['d', 2],
+      ]),
+    );
     assert.equal(store.dataAgeSeconds('observations'), 5);
     store.publishPart('observations', ['a', 'b'], depths(['a', 'b'], 7), 60_000);
-    assert.deepEqual(servedDepths(store), new Map([['a', 7], ['b', 7], ['c', 2], ['d', 2]]));
+    assert.deepEqual(
+      servedDepths(store),
+      new Map([
+        ['a', 7],
+        ['b', 7],
+        ['c', 2],
+        ['d', 2],
+      ]),
+    );
     assert.equal(store.dataAgeSeconds('observations'), 1, 'the oldest value is now batch c,d from 1 s ago');
     assert.equal(store.dataAgeSeconds('aggregates'), undefined);
   });
@@ -143,9 +160,26 @@ describe('SnapshotStore parts (each batch served as it returns)', () => {
     store.publishPart('observations', ['c'], depths(['c'], 1), 60_000);
     // A queue was added before b: the batches are now [a, x] and [b, c].
     store.publishPart('observations', ['a', 'x'], depths(['a', 'x'], 2), 60_000);
-    assert.deepEqual(servedDepths(store), new Map([['a', 2], ['x', 2], ['b', 1], ['c', 1]]), 'b keeps its value until its new batch returns');
+    assert.deepEqual(
+      servedDepths(store),
+      new Map([
+        ['a', 2],
+        ['x', 2],
+        ['b', 1],
+        ['c', 1],
+      ]),
+      'b keeps its value until its new batch returns',
+    );
     store.publishPart('observations', ['b', 'c'], depths(['b', 'c'], 3), 60_000);
-    assert.deepEqual(servedDepths(store), new Map([['a', 2], ['x', 2], ['b', 3], ['c', 3]]));
+    assert.deepEqual(
+      servedDepths(store),
+      new Map([
+        ['a', 2],
+        ['x', 2],
+        ['b', 3],
+        ['c', 3],
+      ]),
+    );
   });
 
   test('a batch published over a whole snapshot takes its queues out of it; series of no queue stay', () => {
@@ -155,7 +189,13 @@ describe('SnapshotStore parts (each batch served as it returns)', () => {
     whole.add('genesys_exporter_queues', { labels: {}, value: 2 });
     store.publish('observations', whole.build(), 60_000);
     store.publishPart('observations', ['a', 'b'], depths(['a', 'b'], 5), 60_000);
-    assert.deepEqual(servedDepths(store), new Map([['a', 5], ['b', 5]]));
+    assert.deepEqual(
+      servedDepths(store),
+      new Map([
+        ['a', 5],
+        ['b', 5],
+      ]),
+    );
     assert.equal(store.samples('genesys_exporter_queues').length, 1);
   });
 
@@ -172,7 +212,13 @@ describe('SnapshotStore parts (each batch served as it returns)', () => {
     assert.equal(store.dataAgeSeconds('aggregates'), 15, 'the dropped batch is what the collector owes');
     store.publishPart('aggregates', ['a'], depths(['a'], 2), 10_000);
     assert.equal(store.dataAgeSeconds('aggregates'), 7);
-    assert.deepEqual(servedDepths(store), new Map([['b', 1], ['a', 2]]));
+    assert.deepEqual(
+      servedDepths(store),
+      new Map([
+        ['b', 1],
+        ['a', 2],
+      ]),
+    );
   });
 
   test('forgetOlderThan drops the parts of queues a complete run no longer has', () => {
@@ -285,7 +331,14 @@ describe('CollectorRunner with a batch-publishing collector', () => {
       await waitFor('batch 2 of run 2', () => servedDepths(registry.store).get('q2') === 2);
       held.release();
       await waitFor('run 2 to be reported as failed', async () => (await success()) === 0);
-      assert.deepEqual(servedDepths(registry.store), new Map([['q0', 2], ['q2', 2], ['q1', 1]]));
+      assert.deepEqual(
+        servedDepths(registry.store),
+        new Map([
+          ['q0', 2],
+          ['q2', 2],
+          ['q1', 1],
+        ]),
+      );
       const age = (await registry.gauge('genesys_exporter_collector_data_age_seconds').get()).values.find((v) => v.labels.collector === 'observations');
       assert.ok(age !== undefined && age.value >= 0, 'the data age of the collector is exported');
     } finally {
