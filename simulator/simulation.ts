@@ -63,12 +63,15 @@ export class Simulation {
   private readonly clock: SimClock;
 
   constructor(settings: SimulationSettings) {
+    // The clock before the warm-up: warming a busy org up takes wall time (seconds on a loaded machine), which the
+    // model then catches up on at its first sync. A clock started after it would keep the model behind the wall
+    // clock by the warm-up's duration for the whole run, so the truth would lag what clients observe.
+    this.clock = settings.clock === 'manual' ? manualClock : realtimeClock(settings.startTime, settings.speed);
     this.model = new TrafficModel(settings.org, settings.random.fork('traffic'), settings.startTime - settings.warmupMs, { retentionMs: settings.retentionMs });
     this.model.advanceTo(settings.startTime);
     this.scenarios = new ScenarioEngine(this.model, settings.random.fork('scenarios'));
     this.tokens = new TokenStore(settings.tokenLifetimeSeconds);
     this.limiter = new RateLimiter(settings.rateLimitPerMinute);
-    this.clock = settings.clock === 'manual' ? manualClock : realtimeClock(settings.startTime, settings.speed);
     this.notifications = new NotificationService({
       now: () => this.serviceNow(),
       modelNow: () => this.model.now,
