@@ -53,14 +53,17 @@ describe('generate --config with per-queue overrides', () => {
     const config = join(workspace, 'override.yaml');
     await writeFile(
       config,
-      ['queueOverrides:', '  "Claims|Back office":', '    QueueDepthCritical: { maxWaiting: 200 }', '    WaitTimeDegradation: { maxP95WaitSeconds: { chat: 900 } }', ''].join('\n'),
+      [
+        'queueOverrides:',
+        '  "Claims|Back office":',
+        '    QueueDepthCritical: { maxWaiting: 200 }',
+        '    WaitTimeDegradation: { maxP95WaitSeconds: { chat: 900 } }',
+        '',
+      ].join('\n'),
     );
     withOverride = join(workspace, 'out-override');
     without = join(workspace, 'out-plain');
-    const results = await Promise.all([
-      generate(['--out', withOverride, '--no-readme', '--config', config]),
-      generate(['--out', without, '--no-readme']),
-    ]);
+    const results = await Promise.all([generate(['--out', withOverride, '--no-readme', '--config', config]), generate(['--out', without, '--no-readme'])]);
     for (const result of results) assert.equal(result.code, 0, result.stderr);
   });
   after(async () => {

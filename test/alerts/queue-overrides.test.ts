@@ -70,7 +70,10 @@ const UNIT_TESTS = [
       ['q7', 'VIP Platinum', 15, 'Premium'],
     ].flatMap(([id, name, depth, division]) => [
       { series: sel('genesys_queue_depth', q(String(id), String(name))), values: `${depth}x10` },
-      { series: sel('genesys_queue_info', { queue_id: String(id), queue_name: String(name), division_id: `d-${division}`, division_name: String(division) }), values: '1x10' },
+      {
+        series: sel('genesys_queue_info', { queue_id: String(id), queue_name: String(name), division_id: `d-${division}`, division_name: String(division) }),
+        values: '1x10',
+      },
     ]),
     alert_rule_test: boundary('QueueDepthCritical', '4m', '5m', [
       firing('q1', 'VIP Gold', 'critical'),
@@ -116,7 +119,10 @@ const UNIT_TESTS = [
       { series: sel('genesys_queue_longest_wait_seconds', q(String(id), String(name))), values: `${oldest}x20` },
       { series: sel('genesys_queue_agents', { queue_id: String(id), queue_name: String(name), routing_status: 'idle' }), values: '0x20' },
     ]),
-    alert_rule_test: boundary('QueueNoAvailableAgents', '4m', '5m', [firing('q2', 'VIP Silver', 'warning', 'voice'), firing('q3', 'Support', 'warning', 'voice')]),
+    alert_rule_test: boundary('QueueNoAvailableAgents', '4m', '5m', [
+      firing('q2', 'VIP Silver', 'warning', 'voice'),
+      firing('q3', 'Support', 'warning', 'voice'),
+    ]),
   },
   {
     // 20 offers and 10 breaches a minute (50 % against 80 %): 300 offers in 15 minutes. From 1m.
@@ -211,8 +217,14 @@ describe('per-queue limits for every queue alert', () => {
 
   test('the descriptions name the queue-specific limits', () => {
     const byName = new Map(alertingRules(config).map((rule) => [rule.alert, rule]));
-    assert.match(byName.get('QueueDepthCritical')?.annotations.description ?? '', /threshold 50, or 10 for queues matching VIP \.\*, 20 for queues in divisions matching Premium/);
-    assert.match(byName.get('WaitTimeDegradation')?.annotations.description ?? '', /Queue-specific limits: slaTargetFactor 1 for queues matching VIP \.\*; maxP95WaitSeconds\.voice 60 s/);
+    assert.match(
+      byName.get('QueueDepthCritical')?.annotations.description ?? '',
+      /threshold 50, or 10 for queues matching VIP \.\*, 20 for queues in divisions matching Premium/,
+    );
+    assert.match(
+      byName.get('WaitTimeDegradation')?.annotations.description ?? '',
+      /Queue-specific limits: slaTargetFactor 1 for queues matching VIP \.\*; maxP95WaitSeconds\.voice 60 s/,
+    );
     assert.match(byName.get('QueueSlaBelowTarget')?.annotations.description ?? '', /minOffers 100 for queues matching VIP \.\*/);
     // Without overrides, no such sentence.
     for (const rule of alertingRules(defaultAlertsConfig)) assert.doesNotMatch(rule.annotations.description, /Queue-specific limits/);
@@ -297,8 +309,14 @@ describe('bad per-queue overrides are refused, naming the key', () => {
   });
 
   test('a p95 limit the histogram cannot measure past is refused when the rules are built, naming the key', () => {
-    const tooHigh = parseAlertsConfigOverride({ queueOverrides: { 'Inbox.*': { WaitTimeDegradation: { maxP95WaitSeconds: { email: 20_000 } } } } }, defaultAlertsConfig);
-    assert.throws(() => alertingRules(tooHigh), /alerts config: queueOverrides\.Inbox\.\*\.WaitTimeDegradation\.maxP95WaitSeconds\.email: 20000 s is not below the wait histogram's top bound \(14400 s/);
+    const tooHigh = parseAlertsConfigOverride(
+      { queueOverrides: { 'Inbox.*': { WaitTimeDegradation: { maxP95WaitSeconds: { email: 20_000 } } } } },
+      defaultAlertsConfig,
+    );
+    assert.throws(
+      () => alertingRules(tooHigh),
+      /alerts config: queueOverrides\.Inbox\.\*\.WaitTimeDegradation\.maxP95WaitSeconds\.email: 20000 s is not below the wait histogram's top bound \(14400 s/,
+    );
     const defaultTooHigh = parseAlertsConfigOverride({ rules: { WaitTimeDegradation: { maxP95WaitSeconds: { email: 14_400 } } } }, defaultAlertsConfig);
     assert.throws(() => alertingRules(defaultTooHigh), /alerts config: rules\.WaitTimeDegradation\.maxP95WaitSeconds\.email: 14400 s/);
   });
