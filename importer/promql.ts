@@ -7,6 +7,15 @@
 // (canonicalPromql), so a translation that would change the query is never written.
 
 import { parser } from '@prometheus-io/lezer-promql';
+import {
+  type ClusterSeries,
+  type MediaQueueSeries,
+  type QueueScope,
+  type QueueSeries,
+  clusterSeries,
+  queueMediaSeries,
+  queueSeries,
+} from '../dashboards/common.ts';
 import { TARGET_LABELS, catalog } from '../metrics/catalog.ts';
 import * as promql from '../metrics/promql.ts';
 
@@ -15,9 +24,18 @@ type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 /** Names of metrics/promql.ts exports a translation may call. */
 export type BuilderFunction = 'series' | 'up' | 'range' | 'rate' | 'increase' | 'sum' | 'sumBy' | 'aggregate' | 'aggregateBy' | 'histogramQuantile' | 'raw';
 
+/** The selector helpers of dashboards/common/queries.ts a translation may call. */
+export type SelectorHelper = 'queueMediaSeries' | 'queueSeries' | 'clusterSeries';
+
 export type ExprTranslation =
   /** Builder calls (possibly inside a raw template): `code` is a Vector or RangeVector expression. */
-  | { readonly kind: 'builder'; readonly code: string; readonly calls: ReadonlySet<BuilderFunction> }
+  | {
+      readonly kind: 'builder';
+      readonly code: string;
+      readonly calls: ReadonlySet<BuilderFunction>;
+      /** Imported from dashboards/common.ts. */
+      readonly helpers: ReadonlySet<SelectorHelper>;
+    }
   /** The string as written; `reason` says why the builder could not write it. */
   | { readonly kind: 'raw'; readonly reason: string };
 
@@ -276,8 +294,11 @@ function matcherCode(matcher: promql.LabelMatcher): string {
 
 const escapeTemplate = (text: string) => text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 
+const SCOPES: readonly QueueScope[] = ['selected', 'single'];
+
 class Translator {
   readonly calls = new Set<BuilderFunction>();
+  readonly helpers = new Set<SelectorHelper>();
 
   constructor(
     private readonly text: string,
@@ -356,9 +377,40 @@ class Translator {
     if (typeof known === 'string') throw new NotInCatalog(known);
     const unknown = matchers.find(([l]) => !known.labels.has(l));
     if (unknown !== undefined) throw new NotInCatalog(`label ${unknown[0]} is not a label of ${name} in the catalog`);
-    this.calls.add('series');
     const value = promql.series(name as promql.SeriesName, Object.fromEntries(matchers));
+    const helper = this.selectorHelper(name, matchers, known.labels, value.text);
+    if (helper !== undefined) return { code: helper, value, labels: known.labels, range: false };
+    this.calls.add('series');
     return { code: body === '' ? `series(${js(name)})` : `series(${js(name)}, { ${body} })`, value, labels: known.labels, range: false };
+  }
+
+  /**
+   * The selector as this project's dashboards write it, when it is one: queueMediaSeries (cluster, queue, media
+   * type), queueSeries (cluster, queue) or clusterSeries (cluster), the scope and any further matchers as `extra`.
+   * Which one is decided by the labels the series carries, as the helpers' types do (MediaQueueSeries, …).
+   */
+  private selectorHelper(name: string, matchers: readonly [string, promql.LabelMatcher][], labels: ReadonlySet<string>, text: string): string | undefined {
+    const extraCode = (shared: number) => {
+      const extra = matchers.slice(shared);
+      return extra.length === 0 ? '' : `, { ${extra.map(([l, m]) => `${l}: ${matcherCode(m)}`).join(', ')} }`;
+    };
+    const extraOf = (shared: number) => Object.fromEntries(matchers.slice(shared));
+    const found = (helper: SelectorHelper, code: string) => {
+      this.helpers.add(helper);
+      return code;
+    };
+    if (labels.has('queue_name') && labels.has('media_type')) {
+      for (const scope of SCOPES) {
+        if (queueMediaSeries(name as MediaQueueSeries, scope, extraOf(3)).text === text)
+          return found('queueMediaSeries', `queueMediaSeries(${js(name)}, ${js(scope)}${extraCode(3)})`);
+      }
+    } else if (labels.has('queue_name')) {
+      for (const scope of SCOPES) {
+        if (queueSeries(name as QueueSeries, scope, extraOf(2)).text === text)
+          return found('queueSeries', `queueSeries(${js(name)}, ${js(scope)}${extraCode(2)})`);
+      }
+    } else if (clusterSeries(name as ClusterSeries, extraOf(1)).text === text) return found('clusterSeries', `clusterSeries(${js(name)}${extraCode(1)})`);
+    return undefined;
   }
 
   private functionCall(node: SyntaxNode): Typed | undefined {
@@ -458,11 +510,11 @@ export function translatePromql(query: string): ExprTranslation {
   const outside = (prepared.text.slice(0, top.from) + prepared.text.slice(top.to)).trim();
   if (outside !== '') return { kind: 'raw', reason: 'it has text around the expression (a comment?) the builder would drop' };
   if ('template' in piece) {
-    if (translator.calls.size === 0) return { kind: 'raw', reason: 'it selects no metric the builder can type' };
+    if (translator.calls.size === 0 && translator.helpers.size === 0) return { kind: 'raw', reason: 'it selects no metric the builder can type' };
     translator.calls.add('raw');
   }
   const code = 'template' in piece ? `raw(\`${piece.template}\`)` : piece.code;
   const text = 'template' in piece ? piece.text : piece.value.text;
   if (!samePromql(query, text)) return { kind: 'raw', reason: `the builder would write it differently (${text})` };
-  return { kind: 'builder', code, calls: translator.calls };
+  return { kind: 'builder', code, calls: translator.calls, helpers: translator.helpers };
 }

@@ -17,6 +17,8 @@ export interface TargetCode {
   readonly exprString: string;
   /** metrics/promql.ts functions the code calls. */
   readonly promqlCalls: ReadonlySet<string>;
+  /** dashboards/common.ts selector helpers (queueMediaSeries, …) the code calls. */
+  readonly helperCalls: ReadonlySet<string>;
   /** Why the expr stays raw PromQL (not the typed builder); undefined when it is built. */
   readonly rawReason?: string;
 }
@@ -41,15 +43,16 @@ function specOf(target: Record<string, unknown>): QuerySpec | undefined {
 
 export function targetCode(target: Record<string, unknown>): TargetCode {
   const expr = target.expr;
-  if (typeof expr !== 'string') return { exprString: js(expr), promqlCalls: new Set() };
+  if (typeof expr !== 'string') return { exprString: js(expr), promqlCalls: new Set(), helperCalls: new Set() };
   const translation = translatePromql(expr);
   const calls = new Set<string>(translation.kind === 'builder' ? translation.calls : []);
+  const helperCalls = new Set<string>(translation.kind === 'builder' ? translation.helpers : []);
   const rawReason = translation.kind === 'raw' ? translation.reason : undefined;
   const vector = translation.kind === 'builder' ? translation.code : `raw(${js(expr)})`;
   const exprString = translation.kind === 'builder' ? `${translation.code}.text` : js(expr);
   const spec = specOf(target);
   if (spec === undefined || !deepEqual(JSON.parse(JSON.stringify(query(spec).build())), target)) {
-    return { exprString, promqlCalls: calls, ...(rawReason === undefined ? {} : { rawReason }) };
+    return { exprString, promqlCalls: calls, helperCalls, ...(rawReason === undefined ? {} : { rawReason }) };
   }
   if (translation.kind === 'raw') calls.add('raw');
   const fields = [
@@ -65,6 +68,7 @@ export function targetCode(target: Record<string, unknown>): TargetCode {
     spec: { code: specCode, value: spec },
     exprString,
     promqlCalls: calls,
+    helperCalls,
     ...(rawReason === undefined ? {} : { rawReason }),
   };
 }

@@ -55,6 +55,7 @@ class ModuleWriter {
       if (code.rawReason === undefined) this.queries.typed += 1;
       else this.queries.raw += 1;
       for (const name of code.promqlCalls) this.promqlCalls.add(name);
+      for (const name of code.helperCalls) this.helpers.add(name);
     }
   }
 

@@ -66,7 +66,7 @@ describe("this project's generated dashboards round-trip", () => {
         queries.filter((q) => q.form === 'string').map((q) => q.text),
         [],
       );
-      assert.ok(queries.every((q) => q.viaProjectHelper && (q.builderCalls.includes('series') || q.builderCalls.includes('up'))));
+      assert.ok(queries.every((q) => q.viaProjectHelper && q.builderCalls.length > 0));
       assert.ok(queries.some((q) => q.form === 'builder'));
       // The builder spells them as the hand-written modules did: the rebuilt text is the input's, to the byte.
       assert.deepEqual(exprsOf(await rebuilt(report.outFile)), exprsOf(input));
@@ -94,6 +94,20 @@ describe("this project's generated dashboards round-trip", () => {
     assert.match(overview, /mergeFrames\(\)/);
     assert.doesNotMatch(overview, /id: 'merge'/);
     assert.match(overview, /\.dataLinks\(\[\s*new dashboard\.DashboardLinkBuilder\('Queue detail: \$\{__field\.labels\.queue_name\}'\)/);
+  });
+
+  test("selectors with this project's shared matchers are its selector helpers, the scope read from the $queue matcher", () => {
+    const overview = readFileSync(join(dir, 'queue-overview.ts'), 'utf8');
+    const detail = readFileSync(join(dir, 'queue-detail.ts'), 'utf8');
+    const health = readFileSync(join(dir, 'exporter-health.ts'), 'utf8');
+    // The overview's multi-value $queue (=~), the detail's one queue (=).
+    assert.match(overview, /queueMediaSeries\('genesys_queue_depth', 'selected'\)/);
+    assert.match(detail, /queueMediaSeries\('genesys_queue_depth', 'single'\)/);
+    assert.match(detail, /queueSeries\('genesys_queue_info', 'single'\)/);
+    assert.match(health, /clusterSeries\('genesys_up'\)/);
+    // Further matchers are the helper's `extra`.
+    assert.match(overview, /queueSeries\('genesys_queue_agents', 'selected', \{ routing_status: 'idle' \}\)/);
+    for (const source of [overview, detail, health]) assert.doesNotMatch(source, /(?<![A-Za-z])series\(/);
   });
 
   test("without this project's datasource variable, the same panels are the SDK's builders, nested values too, queries still typed", async () => {

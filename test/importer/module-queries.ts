@@ -18,7 +18,22 @@ export interface ModuleQuery {
   readonly text: string;
 }
 
-const BUILDER = new Set(['series', 'up', 'range', 'rate', 'increase', 'sum', 'sumBy', 'aggregate', 'aggregateBy', 'histogramQuantile']);
+const BUILDER = new Set([
+  'series',
+  'up',
+  'range',
+  'rate',
+  'increase',
+  'sum',
+  'sumBy',
+  'aggregate',
+  'aggregateBy',
+  'histogramQuantile',
+  // dashboards/common/queries.ts: series() with this project's shared matchers
+  'queueMediaSeries',
+  'queueSeries',
+  'clusterSeries',
+]);
 
 function calledNames(node: Node): string[] {
   return node
