@@ -9,7 +9,8 @@
 import { Command, Option } from 'commander';
 import { loadInputs, SourceLoadError } from './generator/load-sources.ts';
 import { run, type Mode } from './generator/run.ts';
-import { formatTypeProblem, TYPE_CHECKED_FOLDERS, typeCheckSources } from './generator/type-check.ts';
+import { typeCheckUnlessUnchanged } from './generator/type-check-cache.ts';
+import { formatTypeProblem, TYPE_CHECKED_FOLDERS } from './generator/type-problem.ts';
 
 interface CliOptions {
   readonly out: string;
@@ -27,8 +28,9 @@ function withSharedOptions(command: Command): Command {
 }
 
 async function execute(mode: Mode, options: CliOptions): Promise<void> {
-  // tsx ran the modules without checking their types: a wrong unit or threshold type must not reach out/.
-  const typeProblems = typeCheckSources({ root: import.meta.dirname });
+  // tsx ran the modules without checking their types: a wrong unit or threshold type must not reach out/. The
+  // check is skipped only when every file it read is as it was when it last passed (generator/type-check-cache.ts).
+  const { problems: typeProblems } = await typeCheckUnlessUnchanged(import.meta.dirname);
   if (typeProblems.length > 0) {
     for (const problem of typeProblems) process.stderr.write(`${formatTypeProblem(problem)}\n`);
     process.stderr.write(`generate: ${typeProblems.length} type error(s) in ${TYPE_CHECKED_FOLDERS.join('/, ')}/: nothing written\n`);

@@ -4,29 +4,8 @@
 // tsconfig.json is read through it and only options that compiler knows are kept.
 
 import { relative, resolve } from 'node:path';
-import { Project, ts } from 'ts-morph';
-
-/** The source folders whose files are the roots of the check; their imports are followed. */
-export const TYPE_CHECKED_FOLDERS = ['dashboards', 'alerts', 'metrics'] as const;
-
-export interface TypeProblem {
-  /** Repository-relative path, e.g. 'dashboards/queue-detail.ts'. */
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly message: string;
-}
-
-export function formatTypeProblem(problem: TypeProblem): string {
-  return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`;
-}
-
-export interface TypeCheckOptions {
-  /** Repository root, holding tsconfig.json. */
-  readonly root: string;
-  /** Files to check with other content than on disk (repository-relative path → text), e.g. in tests. */
-  readonly replacements?: ReadonlyMap<string, string>;
-}
+import { Project, type SourceFile, ts } from 'ts-morph';
+import { TYPE_CHECKED_FOLDERS, type TypeProblem } from './type-problem.ts';
 
 /** tsconfig.json's compiler options as the bundled compiler reads them; unknown options are dropped. */
 function compilerOptions(root: string): ts.CompilerOptions {
@@ -44,30 +23,56 @@ function compilerOptions(root: string): ts.CompilerOptions {
   return { ...parsed.options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noEmit: true };
 }
 
-/** Type errors in the generator's source modules (empty: they compile). */
-export function typeCheckSources(options: TypeCheckOptions): TypeProblem[] {
-  const project = new Project({ compilerOptions: compilerOptions(options.root), skipAddingFilesFromTsConfig: true });
-  const roots = TYPE_CHECKED_FOLDERS.flatMap((folder) => project.addSourceFilesAtPaths(resolve(options.root, folder, '**/*.ts')));
-  for (const [path, text] of options.replacements ?? []) {
-    const file = project.getSourceFile(resolve(options.root, path));
-    if (file === undefined) throw new Error(`type check: ${path} is not under ${TYPE_CHECKED_FOLDERS.join(', ')}`);
-    file.replaceWithText(text);
-  }
-  project.resolveSourceFileDependencies();
-  const program = project.getProgram().compilerObject;
-  const problems: TypeProblem[] = [];
-  for (const root of roots) {
-    const file = program.getSourceFile(root.getFilePath());
-    if (file === undefined) continue;
-    for (const diagnostic of [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]) {
-      const at = diagnostic.start === undefined ? { line: 0, character: 0 } : file.getLineAndCharacterOfPosition(diagnostic.start);
-      problems.push({
-        file: relative(options.root, file.fileName),
-        line: at.line + 1,
-        column: at.character + 1,
-        message: ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '),
-      });
+export interface TypeCheckResult {
+  readonly problems: TypeProblem[];
+  /** Every file the program read outside node_modules (repository-relative path → the text checked): what a
+   * cached result depends on. */
+  readonly inputs: ReadonlyMap<string, string>;
+}
+
+/** Files to check with other content than on disk (repository-relative path → text). */
+export type Replacements = ReadonlyMap<string, string>;
+
+/**
+ * A checker over one ts-morph project: each call applies its replacements (undoing the previous call's) and
+ * checks again. A later call reuses the parsed files of the earlier one (the compiler's old-program reuse), so
+ * checking a variant costs the check, not parsing the foundation SDK's declarations again.
+ */
+export function createTypeChecker(root: string): (replacements?: Replacements) => TypeCheckResult {
+  const project = new Project({ compilerOptions: compilerOptions(root), skipAddingFilesFromTsConfig: true });
+  const roots = TYPE_CHECKED_FOLDERS.flatMap((folder) => project.addSourceFilesAtPaths(resolve(root, folder, '**/*.ts')));
+  const replaced = new Map<SourceFile, string>();
+  return (replacements = new Map()) => {
+    for (const [file, original] of replaced) file.replaceWithText(original);
+    replaced.clear();
+    for (const [path, text] of replacements) {
+      const file = project.getSourceFile(resolve(root, path));
+      if (file === undefined) throw new Error(`type check: ${path} is not under ${TYPE_CHECKED_FOLDERS.join(', ')}`);
+      replaced.set(file, file.getFullText());
+      file.replaceWithText(text);
     }
-  }
-  return problems;
+    project.resolveSourceFileDependencies();
+    const program = project.getProgram().compilerObject;
+    const problems: TypeProblem[] = [];
+    for (const rootFile of roots) {
+      const file = program.getSourceFile(rootFile.getFilePath());
+      if (file === undefined) continue;
+      for (const diagnostic of [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]) {
+        const at = diagnostic.start === undefined ? { line: 0, character: 0 } : file.getLineAndCharacterOfPosition(diagnostic.start);
+        problems.push({
+          file: relative(root, file.fileName),
+          line: at.line + 1,
+          column: at.character + 1,
+          message: ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '),
+        });
+      }
+    }
+    const inputs = new Map(
+      program
+        .getSourceFiles()
+        .map((file) => [relative(root, file.fileName), file.text] as const)
+        .filter(([path]) => !path.startsWith('..') && !path.split('/').includes('node_modules')),
+    );
+    return { problems, inputs };
+  };
 }

@@ -3,7 +3,8 @@
 // ConfigMap is `kubernetes-models`' validating model; grafana-operator ships no model library, so its
 // object checks what the CRD requires (a DNS-1123 name, an instanceSelector, `json` holding a dashboard).
 
-import { ConfigMap } from 'kubernetes-models/v1';
+// The model's own module, not the v1 index, which loads every core Kubernetes model (seconds of generate).
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { DELIVERY_TARGET_FOLDERS } from '../../config/delivery-targets.ts';
 import { DASHBOARD_TAG, GRAFANA_FOLDER } from '../../config/project.ts';
 import { renderJson } from '../stable-render.ts';

@@ -1,7 +1,8 @@
 // prometheus-operator: one PrometheusRule holding every recording and alerting rule group, built with the
 // operator's typed model and validated against its schema.
 
-import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+// The model's own module, not the API group's index, which loads every model of the group (seconds of generate).
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { DELIVERY_TARGET_FOLDERS } from '../../config/delivery-targets.ts';
 import { EXPORTER_JOB } from '../../config/project.ts';
 import { RULES_FROM } from './generated-documents.ts';

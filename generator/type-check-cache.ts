@@ -1,0 +1,106 @@
+// generate's type check, skipped when nothing it read has changed since it last passed. The check costs
+// seconds (ts-morph parses the foundation SDK's declarations and @types/node, then checks), most of
+// `npm run generate`; its result depends only on the files the program read, tsconfig.json and the installed
+// packages. A pass is recorded with a hash of all of them, as they were checked; a later run whose files hash
+// the same is that pass again. Failures are never recorded, so every type error is reported on every run and
+// generate still refuses to write.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { TYPE_CHECKED_FOLDERS, type TypeProblem } from './type-problem.ts';
+
+interface PassRecord {
+  /** Repository-relative files the passing check read outside node_modules. */
+  readonly inputs: string[];
+  readonly hash: string;
+}
+
+export interface CachedTypeCheck {
+  readonly problems: TypeProblem[];
+  /** true: an earlier pass over exactly these inputs was reused and the compiler was not loaded. */
+  readonly reused: boolean;
+}
+
+export const defaultTypeCheckCache = (root: string): string => join(root, 'node_modules', '.cache', 'genesys-generate', 'type-check.json');
+
+/** The installed packages (the compiler, the SDK's declarations, @types/node): npm rewrites this on every install. */
+const INSTALLED_PACKAGES = ['node_modules/.package-lock.json', 'package-lock.json'];
+
+/** The roots as the check finds them (every .ts under the checked folders): a new or removed file changes the hash. */
+function rootFiles(root: string): string[] {
+  return TYPE_CHECKED_FOLDERS.flatMap((folder) =>
+    existsSync(join(root, folder))
+      ? readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
+          .filter((name) => name.endsWith('.ts'))
+          .map((name) => relative(root, join(root, folder, name)))
+      : [],
+  ).sort();
+}
+
+const readText = (root: string, path: string): string | undefined => {
+  try {
+    return readFileSync(join(root, path), 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** What the check depends on besides the source files: the root list, tsconfig.json and the installed packages. */
+function settings(root: string): Map<string, string> {
+  const packages = INSTALLED_PACKAGES.find((path) => existsSync(join(root, path)));
+  return new Map([
+    ['(root files)', JSON.stringify(rootFiles(root))],
+    ...[...new Set(['tsconfig.json', ...(packages === undefined ? [] : [packages])])].map((path) => [path, readText(root, path) ?? '(missing)'] as const),
+  ]);
+}
+
+function hashOf(texts: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const path of [...texts.keys()].sort()) hash.update(`${path}\0${texts.get(path)}\0`);
+  return hash.digest('hex');
+}
+
+/** The hash of the recorded inputs as they are on disk now; undefined when one is gone (the program changed). */
+function currentHash(root: string, inputs: readonly string[]): string | undefined {
+  const texts = settings(root);
+  for (const path of inputs) {
+    const text = readText(root, path);
+    if (text === undefined) return undefined;
+    texts.set(path, text);
+  }
+  return hashOf(texts);
+}
+
+function readRecord(cacheFile: string): PassRecord | undefined {
+  try {
+    const record = JSON.parse(readFileSync(cacheFile, 'utf8')) as Partial<PassRecord>;
+    return Array.isArray(record.inputs) && typeof record.hash === 'string' ? { inputs: record.inputs, hash: record.hash } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeRecord(cacheFile: string, record: PassRecord): void {
+  try {
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    const temporary = `${cacheFile}.${process.pid}`;
+    writeFileSync(temporary, JSON.stringify(record));
+    renameSync(temporary, cacheFile); // atomic: a concurrent generate reads the old record or the new one
+  } catch {
+    // Without a record the next run checks again; nothing else depends on it.
+  }
+}
+
+export async function typeCheckUnlessUnchanged(root: string, cacheFile = defaultTypeCheckCache(root)): Promise<CachedTypeCheck> {
+  const record = readRecord(cacheFile);
+  if (record !== undefined && currentHash(root, record.inputs) === record.hash) return { problems: [], reused: true };
+  // Read before the check, and the sources hashed as the compiler read them: a file saved during the check
+  // makes the record disagree with the disk, so the next run checks again.
+  const before = settings(root);
+  // The compiler is loaded only here: a reused pass does not pay for importing ts-morph.
+  const { createTypeChecker } = await import('./type-check.ts');
+  const { problems, inputs } = createTypeChecker(root)();
+  if (problems.length === 0) writeRecord(cacheFile, { inputs: [...inputs.keys()].sort(), hash: hashOf(new Map([...before, ...inputs])) });
+  return { problems, reused: false };
+}
