@@ -28,11 +28,12 @@ export interface PopulatedOrg {
    */
   republish(owner: 'observations' | 'aggregates'): void;
   /**
-   * What a streamed update does: the collector's snapshot published again with every sample and label
-   * object new (as observationSnapshot builds it each second), and the values of `queues` queues changed
-   * (the first ones of the org, a different value each call).
+   * The collector's snapshot published again with the values of `queues` queues changed (the first ones of
+   * the org, a different value each call). `allNew`: every sample and label object new, as the streaming
+   * collector builds its snapshot each second (observationSnapshot); otherwise only the changed samples
+   * are new objects (new arrays all the same).
    */
-  changeQueues(owner: 'observations' | 'aggregates', queues: number): void;
+  changeQueues(owner: 'observations' | 'aggregates', queues: number, allNew: boolean): void;
 }
 
 export async function populatedRegistry(queueCount: number): Promise<PopulatedOrg> {
@@ -68,7 +69,7 @@ export async function populatedRegistry(queueCount: number): Promise<PopulatedOr
     metrics.store.publish(owner, copy, HOUR_MS);
   };
   let changes = 0;
-  const changeQueues = (owner: 'observations' | 'aggregates', queues: number): void => {
+  const changeQueues = (owner: 'observations' | 'aggregates', queues: number, allNew: boolean): void => {
     const snapshot = published.get(owner);
     if (snapshot === undefined) throw new Error(`populated registry: no ${owner} snapshot was published`);
     const changed = new Set(syntheticQueues(queueCount).slice(0, queues).map((queue) => queue.id));
@@ -77,6 +78,7 @@ export async function populatedRegistry(queueCount: number): Promise<PopulatedOr
     for (const [metric, samples] of Object.entries(snapshot) as [string, readonly AnySample[]][]) {
       copy[metric] = samples.map((sample) => {
         const bump = changed.has(sample.labels['queue_id'] ?? '') ? changes : 0;
+        if (bump === 0 && !allNew) return sample;
         const labels = { ...sample.labels };
         if ('bucketCounts' in sample) return { labels, bucketCounts: [...sample.bucketCounts], sum: sample.sum + bump, count: sample.count };
         if ('sum' in sample) return { labels, sum: sample.sum + bump, count: sample.count };

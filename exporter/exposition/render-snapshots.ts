@@ -5,7 +5,7 @@
 // spans many ticks still renders the one set of snapshots it started with.
 //
 // Rendering is incremental. The text is cut into runs: consecutive samples of one metric family, up to
-// ~64 KiB of text, each kept with its samples, its CRC-32 and (once gzip is wanted) its own deflate
+// ~32 KiB of text, each kept with its samples, its CRC-32 and (once gzip is wanted) its own deflate
 // segment (gzip-segments.ts). The next render walks the new samples and re-uses a run wherever the same
 // samples come again, compared by value (label values, value, buckets) and by the queue filter's verdict,
 // so a collector that publishes all-new objects every second (streaming) still costs only the runs it
@@ -43,10 +43,10 @@ export interface RenderedSnapshots {
 
 /** How many samples are rendered (or compared) between two looks at the clock (a histogram sample is 13 lines). */
 const SAMPLES_PER_CLOCK_CHECK = 16;
-/** A run ends past this much text: the unit of re-rendering and re-compressing (deflate's window is 32 KiB). */
-const RUN_CHARS = 1 << 16;
+/** A run ends past this much text: the unit of re-rendering and re-compressing (deflate's window; 64 KiB would compress 4% better and re-render twice as much per change). */
+const RUN_CHARS = 1 << 15;
 /** A new run stops where an earlier run starts once it holds this much (shorter runs compress worse). */
-const MIN_RUN_CHARS = 1 << 13;
+const MIN_RUN_CHARS = 1 << 12;
 /** A run holds at most this many samples, even when the filter hides them all (no text). */
 const RUN_SAMPLES = 4096;
 
