@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 
 export const PUSHGATEWAY_BINARY = 'prometheus-pushgateway';
 
-export interface RunningPushgateway {
+interface RunningPushgateway {
   readonly url: string;
   /** CPU seconds (user + system) the process has used so far. */
   cpuSeconds(): number;
