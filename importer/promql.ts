@@ -494,10 +494,14 @@ class Translator {
 export function translatePromql(query: string): ExprTranslation {
   const prepared = prepare(query);
   if (prepared === undefined) return { kind: 'raw', reason: 'it contains the importer’s placeholder text' };
+  if (query.trim() === '') return { kind: 'raw', reason: 'it is empty' };
   const tree = parser.parse(prepared.text);
-  if (hasSyntaxError(tree)) return { kind: 'raw', reason: 'it does not parse as PromQL' };
+  if (hasSyntaxError(tree)) {
+    const variables = prepared.text !== query ? ' (read with each Grafana variable outside a string as a duration)' : '';
+    return { kind: 'raw', reason: `it does not parse as PromQL${variables}` };
+  }
   const top = children(tree.topNode).find((c) => EXPRESSION_NODES.has(c.name));
-  if (top === undefined) return { kind: 'raw', reason: 'it is empty' };
+  if (top === undefined) return { kind: 'raw', reason: 'it has no expression' };
   const translator = new Translator(prepared.text, prepared.restore);
   let piece: Typed | Composed;
   try {

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { dashboardDifferences } from '../../importer/equivalence.ts';
 import { importToFile } from '../../importer/import-file.ts';
-import { canonicalPromql, samePromql } from '../../importer/promql.ts';
+import { canonicalPromql, samePromql, translatePromql } from '../../importer/promql.ts';
 import { moduleQueries, panelFactoryCalls } from './module-queries.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -390,6 +390,47 @@ describe('PromQL equivalence (what the round trip accepts for a query)', () => {
       dashboardDifferences(input, respelled).map((d) => d.path),
       ['panels[id=1].targets.0.expr'],
     );
+  });
+});
+
+describe('which queries the typed builder writes', () => {
+  const reason = (query: string) => {
+    const translation = translatePromql(query);
+    return translation.kind === 'raw' ? translation.reason : `builder: ${translation.code}`;
+  };
+
+  test('a query stays raw, naming why, when the catalog or the builder cannot say it', () => {
+    assert.equal(reason('sum(rate(node_cpu_seconds_total[5m]))'), 'metric node_cpu_seconds_total is not in the catalog');
+    assert.equal(reason('genesys_queue_depth{team="a"}'), 'label team is not a label of genesys_queue_depth in the catalog');
+    assert.equal(reason('sum by (team) (genesys_queue_depth)'), 'sum by (team): label team is not carried by genesys_queue_depth');
+    assert.match(
+      reason('genesys_queue_wait_time_seconds'),
+      /^metric genesys_queue_wait_time_seconds is a histogram: select genesys_queue_wait_time_seconds_bucket or/,
+    );
+    assert.equal(reason('{__name__=~"genesys_.*"}'), 'selector {__name__=~"genesys_.*"} names no metric by name');
+    assert.equal(reason('up'), 'up is selected without job="…" (the builder asks for the job)');
+    assert.match(reason('genesys_queue_depth{queue_name=~"a.*", queue_name!="ab"}'), /^label queue_name is matched twice/);
+    assert.equal(
+      reason('sum by ($group) (genesys_queue_depth)'),
+      'it does not parse as PromQL (read with each Grafana variable outside a string as a duration)',
+    );
+    assert.equal(reason('genesys_queue_depth # the depth'), 'it has text around the expression (a comment?) the builder would drop');
+    assert.equal(reason(''), 'it is empty');
+    assert.equal(reason('vector(1)'), 'it selects no metric the builder can type');
+  });
+
+  test('what the builder has no call for is a template around typed pieces; a histogram quantile needs le to be typed', () => {
+    // `${…}` in the expected code: a hole of the template the module writes.
+    const hole = (code: string) => `\${${code}}`;
+    assert.equal(
+      reason('sum without (media_type) (genesys_queue_depth)'),
+      `builder: raw(\`sum without (media_type) (${hole('series("genesys_queue_depth")')})\`)`,
+    );
+    assert.equal(
+      reason('histogram_quantile(0.5, sum by (queue_name) (rate(genesys_queue_wait_time_seconds_bucket[5m])))'),
+      `builder: raw(\`histogram_quantile(0.5, ${hole('sumBy(["queue_name"], rate(range(series("genesys_queue_wait_time_seconds_bucket"), "5m")))')})\`)`,
+    );
+    assert.equal(reason('genesys_up{cluster=~"$cluster"} == 0'), `builder: raw(\`${hole('clusterSeries("genesys_up")')} == 0\`)`);
   });
 });
 
