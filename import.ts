@@ -1,6 +1,7 @@
 // npm run import -- <dashboard.json> [--out <file.ts>]: an existing Grafana dashboard becomes a TypeScript module
-// that rebuilds it with the foundation SDK's builders. Prints a warning per thing it could not rebuild (each also a
-// TODO(import) in the module), then checks the round trip and prints every difference it leaves.
+// that rebuilds it with this project's panel factories and typed PromQL builder where they fit, the foundation SDK's
+// builders elsewhere. Prints a warning per thing it could not rebuild (each also a TODO(import) in the module), how
+// many queries are typed and how many raw, then checks the round trip and prints every difference it leaves.
 
 import { Command } from 'commander';
 import { importToFile } from './importer/import-file.ts';
