@@ -54,6 +54,10 @@ export class CollectorRunner {
   #plan: SchedulePlan;
   #stopped = false;
   #dependentsStarted = false;
+  /** The first collector that needs the queue list: its first run goes alone (see #startDependents). */
+  #lead: CollectorState | undefined;
+  /** The other collectors that need the queue list, until the lead's first run is over. */
+  #waiting: CollectorState[] = [];
   #ageTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RunnerOptions) {
@@ -105,10 +109,20 @@ export class CollectorRunner {
     return this.#plan;
   }
 
+  /**
+   * Starts the collectors that need the queue list. The first of them (observations, in the exporter's
+   * order) runs its first poll alone, at the pace of the whole planned budget, and the others start once
+   * it is over: the exporter has queue data (and is ready) as soon as the budget allows, instead of
+   * sharing the budget with a first aggregates poll nobody waits for.
+   */
   #startDependents(): void {
     if (this.#dependentsStarted) return;
     this.#dependentsStarted = true;
-    for (const state of this.#states.values()) if (state.scheduled.collector.needsQueues) this.#schedule(state, 0);
+    const [lead, ...rest] = [...this.#states.values()].filter((s) => s.scheduled.collector.needsQueues);
+    if (lead === undefined) return;
+    this.#lead = lead;
+    this.#waiting = rest;
+    this.#schedule(lead, 0);
   }
 
   #schedule(state: CollectorState, delayMs: number): void {
@@ -152,6 +166,10 @@ export class CollectorRunner {
     registry.gauge('genesys_up').set([...this.#states.values()].every((s) => s.lastRunSucceeded === true) ? 1 : 0);
     for (const owner of registry.store.expire()) logger.warn('dropped stale values of a failing collector', { collector: owner });
     this.#updateDataAge();
+    if (state === this.#lead && this.#waiting.length > 0) {
+      for (const waiting of this.#waiting) this.#schedule(waiting, 0);
+      this.#waiting = [];
+    }
 
     if (!collector.needsQueues) {
       // The queue list was read again: which series may be served can have changed.
@@ -166,15 +184,19 @@ export class CollectorRunner {
   }
 
   /**
-   * The run's pacing and per-batch publishing: batch i of n starts at its phase of the interval. The first
-   * run has no values to keep fresh yet, so it is compressed into the budget's headroom (firstRunIntervalMs)
-   * and the exporter is ready sooner; from the second run on, each batch keeps its phase. Between the first
-   * and second run a value may be up to (1 − demand / budget) × interval older than interval + one batch.
+   * The run's pacing and per-batch publishing: batch i of n starts at its phase of the interval. A first
+   * run has no values to keep fresh yet: the lead's goes alone as fast as the planned budget allows, the
+   * others' are compressed into the budget's headroom (firstRunIntervalMs), so the exporter is ready
+   * sooner; from the second run on, each batch keeps its phase. Between a collector's first and second run
+   * a value may be older than interval + one batch by up to the time the first run was shortened.
    */
   #runOf(state: CollectorState, startedAt: number, signal: AbortSignal): CollectorRun {
     const { collector } = state.scheduled;
     const plannedMs = this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs;
-    const intervalMs = state.lastRunSucceeded === undefined ? firstRunIntervalMs(this.#plan, plannedMs) : plannedMs;
+    const firstRun = state.lastRunSucceeded === undefined;
+    const alone = state === this.#lead && this.#waiting.length > 0;
+    // 0: batches as close as the planned budget allows (planBatchStarts).
+    const intervalMs = !firstRun ? plannedMs : alone ? 0 : firstRunIntervalMs(this.#plan, plannedMs);
     const spacing = new Map<number, number>();
     return {
       batchSlot: (index, count) => {

@@ -346,4 +346,47 @@ describe('CollectorRunner with a batch-publishing collector', () => {
       await runner.stop();
     }
   });
+
+  test('the first collector that needs the queue list runs its first poll alone; the others start once it is over', async () => {
+    const registry = createExporterRegistry({ processMetrics: false });
+    const directory = new QueueDirectory();
+    directory.replace([]);
+    const events: string[] = [];
+    let releaseLead: () => void = () => {};
+    const collector = (name: 'observations' | 'aggregates', held: boolean): Collector => ({
+      name,
+      needsQueues: true,
+      requestsPerRun: () => 1,
+      async collect() {
+        events.push(`${name} started`);
+        if (held && !events.includes(`${name} ended`)) await new Promise<void>((resolve) => (releaseLead = resolve));
+        events.push(`${name} ended`);
+        return {};
+      },
+    });
+    const runner = new CollectorRunner({
+      collectors: [
+        { collector: collector('observations', true), intervalMs: 60_000 },
+        { collector: collector('aggregates', false), intervalMs: 60_000 },
+      ],
+      registry,
+      directory,
+      requestsPerMinute: 300,
+      stalenessMs: 60_000,
+      logger: silentLogger,
+    });
+    try {
+      runner.start();
+      for (let i = 0; i < 200 && !events.includes('observations started'); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Give a wrongly started aggregates run every chance to show up before the lead's first run ends.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(events, ['observations started']);
+      releaseLead();
+      for (let i = 0; i < 200 && !events.includes('aggregates ended'); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.deepEqual(events, ['observations started', 'observations ended', 'aggregates started', 'aggregates ended']);
+    } finally {
+      releaseLead();
+      await runner.stop();
+    }
+  });
 });
