@@ -3,6 +3,7 @@
 // the noise margin. Progress goes to stderr so stdout can be pasted as is.
 import { availableParallelism, loadavg } from 'node:os';
 import { exactlyOnceBenchmark } from './exactly-once.ts';
+import { freshnessBenchmark } from './freshness.ts';
 import { generateBenchmark } from './generate.ts';
 import { markdownTable, NOISE_MARGIN, type BenchRow } from './report.ts';
 import { scrapeBenchmark } from './scrape.ts';
@@ -14,6 +15,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   'exactly-once': exactlyOnceBenchmark,
   simulator: simulatorBenchmark,
   generate: generateBenchmark,
+  freshness: freshnessBenchmark,
   startup: startupBenchmark,
 };
 

@@ -33,7 +33,7 @@ export interface StreamingObservationsOptions {
   readonly intervalMs: number;
   readonly now?: () => number;
   readonly resyncIntervalMs?: number;
-  /** Streamed changes are published at most this often (default 1 s). */
+  /** Streamed changes are published at most once per this long (default 1 s); the first after a pause at once. */
   readonly publishIntervalMs?: number;
   /** Publishes a snapshot built from streamed data (the runner publishes the polled ones). */
   readonly publish: (snapshot: Snapshot) => void;
@@ -69,13 +69,22 @@ export function createStreamingObservationsCollector(
     registry.gauge('genesys_exporter_streaming_queues').set(count);
     registry.gauge('genesys_exporter_streaming_active').set(exported.length > 0 && count === exported.length ? 1 : 0);
   };
+  // At most one publish (a snapshot and a render of every queue) per publishIntervalMs, but a change after a
+  // quiet spell goes out at once (after the messages already read from the socket): a surge is not held back
+  // a whole interval. performance.now, not `now`: the pacing is wall time even when tests move the clock.
+  const publishIntervalMs = options.publishIntervalMs ?? 1000;
+  let lastPublishAt = Number.NEGATIVE_INFINITY;
   const publishSoon = (): void => {
     if (publishTimer !== undefined || closed) return;
-    publishTimer = setTimeout(() => {
-      publishTimer = undefined;
-      if (closed) return;
-      options.publish(observationSnapshot(directory.all(), byQueue, seenMedia, now()));
-    }, options.publishIntervalMs ?? 1000);
+    publishTimer = setTimeout(
+      () => {
+        publishTimer = undefined;
+        if (closed) return;
+        lastPublishAt = performance.now();
+        options.publish(observationSnapshot(directory.all(), byQueue, seenMedia, now()));
+      },
+      Math.max(0, lastPublishAt + publishIntervalMs - performance.now()),
+    );
     publishTimer.unref();
   };
 

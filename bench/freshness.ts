@@ -1,0 +1,213 @@
+// Benchmark: freshness. How long a surge in one queue takes to show on /metrics, polling and streaming, at
+// 1,000, 5,000 and 10,000 queues (BENCH_FRESHNESS_QUEUES=1000,5000 picks sizes), against the simulator over
+// loopback with the default budget (--genesys.requests-per-minute 200) and interval (10 s). The exporter is the real CLI in a
+// child process; the simulator runs in this process on a manual clock that a ticker moves one second per
+// second (background churn: every queue keeps changing). A trial:
+//  1. reads the queue's depth on /metrics (d0); starts a surge on it and logs its agents off;
+//  2. t0: moves the org's clock a minute at once (the surge lands; every other queue moves too) and holds it;
+//  3. scrapes /metrics back to back until the queue's depth differs from d0, and checks it is the org's value;
+//     freshness = start of the first scrape that shows it − t0 (the scrape before, started earlier, did not);
+// then lets the clock run again and waits a varying part of the interval, so polling trials fall at every
+// phase of the poll cycle. Reported as ratios: polling to the configured interval (target: ≤ interval + one
+// batch; the budget stretches the interval at scale, so the effective interval is given too), streaming to
+// its 3 s target. Each size starts its own simulator and exporter on free ports and stops both.
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { startSimulator, type SimulatorHandle } from '../simulator/index.ts';
+import { waitFor } from '../stack/wait-for.ts';
+import { spawnExporter, type ExporterProcess } from '../test/support/exporter-process.ts';
+import { spreadOf } from './measure.ts';
+import { againstFloor, formatNumber, type BenchRow, type Verdict } from './report.ts';
+
+const DEFAULT_SIZES = [1000, 5000, 10_000];
+const INTERVAL_S = 10;
+const STREAMING_TARGET_S = 3;
+const TRIALS = { polling: 5, streaming: 8 } as const;
+type Mode = keyof typeof TRIALS;
+
+interface Trial {
+  readonly seconds: number;
+  /** Duration of the scrape that first showed the value. */
+  readonly scrapeSeconds: number;
+}
+
+interface RunResult {
+  readonly queues: number;
+  readonly mode: Mode;
+  readonly trials: readonly Trial[];
+  readonly voided: number;
+  /** genesys_exporter_poll_interval_seconds{collector="observations"}: after the budget's stretch. */
+  readonly effectiveIntervalS: number;
+  readonly streamedQueues: number;
+  readonly startToReadyS: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function sizes(): number[] {
+  const raw = process.env['BENCH_FRESHNESS_QUEUES'];
+  if (raw === undefined || raw === '') return DEFAULT_SIZES;
+  const parsed = raw.split(',').map((s) => Number(s.trim()));
+  if (parsed.some((n) => !Number.isInteger(n) || n < 1 || n > 20_000))
+    throw new Error(`BENCH_FRESHNESS_QUEUES="${raw}": give queue counts between 1 and 20000, comma-separated (e.g. 1000,5000)`);
+  return parsed;
+}
+
+/** One sample's value in an exposition, found by its labels without parsing the whole (tens of MB) body. */
+function sampleIn(body: string, metric: string, labels: Readonly<Record<string, string>>): number | undefined {
+  const needles = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  if (needles.length === 0) {
+    const at = body.indexOf(`\n${metric} `);
+    return at < 0 ? undefined : Number(body.slice(at + metric.length + 2, body.indexOf('\n', at + 1)));
+  }
+  let from = 0;
+  for (;;) {
+    const at = body.indexOf(needles[0]!, from);
+    if (at < 0) return undefined;
+    const start = body.lastIndexOf('\n', at) + 1;
+    const end = body.indexOf('\n', at);
+    const line = body.slice(start, end < 0 ? undefined : end);
+    from = at + 1;
+    if (line.startsWith(`${metric}{`) && needles.every((n) => line.includes(n))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+}
+
+/** GET on a fresh connection (a kept-alive one may be closed by the server just as it is reused). */
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    // gzip, as Prometheus asks: the exporter serves its cached compressed body, and 1/20 of the bytes cross.
+    const request = http.get(url, { agent: false, headers: { 'Accept-Encoding': 'gzip' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const body = response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+        resolve({ status: response.statusCode ?? 0, body: body.toString('utf8') });
+      });
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+}
+
+async function scrape(url: string): Promise<{ body: string; startedMs: number; seconds: number }> {
+  const startedMs = performance.now();
+  const { body } = await get(`${url}/metrics`);
+  return { body, startedMs, seconds: (performance.now() - startedMs) / 1000 };
+}
+
+async function runOne(queues: number, mode: Mode): Promise<RunResult> {
+  process.stderr.write(`bench: freshness ${mode} at ${queues} queues…\n`);
+  const simulator: SimulatorHandle = await startSimulator({
+    port: 0,
+    seed: 7,
+    clock: 'manual',
+    // Half an arrival per queue and minute: every queue changes now and then; a surge ×60 is 30 a minute.
+    orgSize: { queues, divisions: 4, arrivalsPerMinute: queues * 0.5 },
+  });
+  let exporter: ExporterProcess | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  try {
+    const started = performance.now();
+    exporter = spawnExporter(
+      [
+        `--genesys.api-url=${simulator.url}`,
+        `--genesys.login-url=${simulator.url}`,
+        '--web.listen-address=127.0.0.1:0',
+        `--collector.observations.mode=${mode}`,
+        `--collector.observations.interval=${INTERVAL_S}s`,
+        `--collector.queues.max=${queues}`,
+      ],
+      { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret },
+    );
+    const url = await exporter.url();
+    const metric = async (name: string, labels: Record<string, string> = {}) => sampleIn((await scrape(url)).body, name, labels);
+    await waitFor('the exporter ready', async () => (await get(`${url}/-/ready`)).status === 200, { timeoutMs: 600_000, intervalMs: 1000 });
+    if (mode === 'streaming') {
+      await waitFor('every queue streamed', async () => (await metric('genesys_exporter_streaming_active')) === 1, { timeoutMs: 600_000, intervalMs: 2000 });
+    }
+    const startToReadyS = (performance.now() - started) / 1000;
+    ticker = setInterval(() => simulator.advanceBy(1000), 1000);
+    // Let the first full poll and the background churn settle in.
+    await sleep(INTERVAL_S * 1000);
+
+    const catalog = simulator.queues();
+    const trials: Trial[] = [];
+    let voided = 0;
+    let next = 0;
+    while (trials.length < TRIALS[mode] && voided < TRIALS[mode]) {
+      const queue = catalog[(next++ * 7919) % catalog.length]!;
+      const media = queue.media[0]!;
+      const labels = { queue_id: queue.id, media_type: media };
+      const before = await metric('genesys_queue_depth', labels);
+      clearInterval(ticker);
+      simulator.startScenario({ scenario: 'surge', queueId: queue.id, factor: 60, mediaType: media });
+      simulator.startScenario({ scenario: 'agents-logoff', queueId: queue.id, fraction: 1 });
+      const t0 = performance.now();
+      simulator.advanceBy(60_000);
+      let shown: { value: number; startedMs: number; seconds: number } | undefined;
+      const timeoutMs = 60_000 + 6 * INTERVAL_S * 1000 * Math.max(1, queues / 1000);
+      while (shown === undefined && performance.now() - t0 < timeoutMs) {
+        const s = await scrape(url);
+        const value = sampleIn(s.body, 'genesys_queue_depth', labels);
+        if (value !== undefined && value !== before) shown = { value, ...s };
+      }
+      const truth = simulator.truthNow().queues.find((q) => q.queueId === queue.id)?.media.find((m) => m.mediaType === media)?.waiting;
+      simulator.endScenarios();
+      ticker = setInterval(() => simulator.advanceBy(1000), 1000);
+      if (truth === before) {
+        voided += 1; // the surge did not change this queue's depth: no change to see
+        continue;
+      }
+      if (shown === undefined) throw new Error(`freshness ${mode} ${queues}: queue ${queue.id} never showed its new depth ${truth} within ${timeoutMs / 1000} s`);
+      if (shown.value !== truth) throw new Error(`freshness ${mode} ${queues}: /metrics showed depth ${shown.value} for queue ${queue.id}, the org has ${truth}`);
+      trials.push({ seconds: (shown.startedMs - t0) / 1000, scrapeSeconds: shown.seconds });
+      // A varying part of the interval before the next trial: polling trials fall at every phase.
+      await sleep(((trials.length * 0.618) % 1) * INTERVAL_S * 1000);
+    }
+    const effectiveIntervalS = (await metric('genesys_exporter_poll_interval_seconds', { collector: 'observations' })) ?? Number.NaN;
+    const streamedQueues = (await metric('genesys_exporter_streaming_queues')) ?? 0;
+    return { queues, mode, trials, voided, effectiveIntervalS, streamedQueues, startToReadyS };
+  } finally {
+    if (ticker !== undefined) clearInterval(ticker);
+    await exporter?.stop();
+    await simulator.close();
+  }
+}
+
+function row(result: RunResult): BenchRow {
+  const { queues, mode, trials } = result;
+  if (trials.length === 0) throw new Error(`freshness ${mode} ${queues}: no trial changed a queue's depth (${result.voided} voided)`);
+  const seconds = spreadOf(trials.map((t) => t.seconds));
+  const scrapes = spreadOf(trials.map((t) => t.scrapeSeconds));
+  const worst = seconds.max;
+  const workload = `${formatNumber(queues)} queues, ${mode}, interval ${INTERVAL_S} s, default budget; ${trials.length} surges`;
+  const result_ =
+    mode === 'polling'
+      ? `worst ${formatNumber(worst)} s = ${formatNumber(worst / INTERVAL_S)}× interval (${formatNumber(worst / result.effectiveIntervalS)}× the stretched ${formatNumber(result.effectiveIntervalS)} s); median ${formatNumber(seconds.median)} s`
+      : `worst ${formatNumber(worst)} s = ${formatNumber(worst / STREAMING_TARGET_S)}× the 3 s target (${formatNumber(worst / INTERVAL_S)}× interval); median ${formatNumber(seconds.median)} s`;
+  // Polling: interval + one batch, the batch being the stretched interval's share of one query (a batch of 100).
+  const batchS = result.effectiveIntervalS / Math.ceil(queues / 100);
+  const targetS = mode === 'polling' ? result.effectiveIntervalS + batchS : STREAMING_TARGET_S;
+  // Lower is better: the verdict reads target / worst as a headroom.
+  const verdict: Verdict = againstFloor(targetS / worst, 1);
+  return {
+    benchmark: `freshness: surge → /metrics (${mode})`,
+    workload,
+    result: result_,
+    reference: mode === 'polling' ? `≤ stretched interval + one batch = ${formatNumber(targetS)} s` : `≤ ${STREAMING_TARGET_S} s`,
+    verdict,
+    details: [
+      `freshness ${mode} at ${formatNumber(queues)} queues: ${trials.map((t) => formatNumber(t.seconds)).join(', ')} s (surge → first scrape showing it, by scrape start); ` +
+        `the scrapes that showed it took ${formatNumber(scrapes.median)} s median, ${formatNumber(scrapes.max)} s worst; ` +
+        `start → ready${mode === 'streaming' ? ' and streaming' : ''} ${formatNumber(result.startToReadyS)} s; ` +
+        `${result.streamedQueues} queues streamed at the end; ${result.voided} surge(s) voided (no change to the queue's depth)`,
+    ],
+  };
+}
+
+export async function freshnessBenchmark(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const queues of sizes()) for (const mode of ['polling', 'streaming'] as const) rows.push(row(await runOne(queues, mode)));
+  return rows;
+}
