@@ -4,7 +4,7 @@
 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Project, type SourceFile } from 'ts-morph';
+import { type EnumMemberDeclaration, Node, type NumericLiteral, Project, type SourceFile, SyntaxKind } from 'ts-morph';
 
 const require = createRequire(import.meta.url);
 const project = new Project({ skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
@@ -75,6 +75,20 @@ function inlineFields(text: string): Field[] | undefined {
   return fields;
 }
 
+/**
+ * An enum member's value, read from its initializer: every member in the SDK's declarations is initialised with a
+ * string or number literal. Asking ts-morph (`getValue()`) would build a program with the type checker and the
+ * default libraries first, seconds of CPU on every import, for the same value.
+ */
+function memberValue(member: EnumMemberDeclaration): string | number | undefined {
+  const initializer = member.getInitializer();
+  if (Node.isStringLiteral(initializer) || Node.isNoSubstitutionTemplateLiteral(initializer)) return initializer.getLiteralValue();
+  if (Node.isNumericLiteral(initializer)) return initializer.getLiteralValue();
+  if (Node.isPrefixUnaryExpression(initializer) && Node.isNumericLiteral(initializer.getOperand()) && initializer.getOperatorToken() === SyntaxKind.MinusToken)
+    return -(initializer.getOperand() as NumericLiteral).getLiteralValue();
+  return member.getValue();
+}
+
 /** The enum a type names (`common.GraphDrawStyle`), with its members by value, if it is one. */
 export function enumOf(
   typeText: string,
@@ -84,7 +98,7 @@ export function enumOf(
   if (owner === undefined || name === undefined || !/^\w+$/.test(name)) return undefined;
   const declaration = typesOf(owner)?.getEnum(name);
   if (declaration === undefined) return undefined;
-  return { module: owner, name, members: new Map(declaration.getMembers().map((m) => [m.getValue(), m.getName()])) };
+  return { module: owner, name, members: new Map(declaration.getMembers().map((m) => [memberValue(m), m.getName()])) };
 }
 
 /**
@@ -133,7 +147,8 @@ export function typedLiteral(value: unknown, typeText: string, module: string, u
   // `MappingType.ValueToText` (an enum member of this module) or `common.Name` (a type of another module).
   const memberOf = typesOf(first) === undefined ? typesOf(module)?.getEnum(first) : undefined;
   if (memberOf !== undefined) {
-    if (memberOf.getMember(second)?.getValue() !== value) return undefined;
+    const member = memberOf.getMember(second);
+    if (member === undefined || memberValue(member) !== value) return undefined;
     used.add(module);
     return `${module}.${first}.${second}`;
   }
