@@ -4,7 +4,7 @@
 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type EnumMemberDeclaration, Node, type NumericLiteral, Project, type SourceFile, SyntaxKind } from 'ts-morph';
+import { type EnumMember, Node, type NumericLiteral, Project, type SourceFile, SyntaxKind } from 'ts-morph';
 
 const require = createRequire(import.meta.url);
 const project = new Project({ skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
@@ -80,7 +80,7 @@ function inlineFields(text: string): Field[] | undefined {
  * string or number literal. Asking ts-morph (`getValue()`) would build a program with the type checker and the
  * default libraries first, seconds of CPU on every import, for the same value.
  */
-function memberValue(member: EnumMemberDeclaration): string | number | undefined {
+function memberValue(member: EnumMember): string | number | undefined {
   const initializer = member.getInitializer();
   if (Node.isStringLiteral(initializer) || Node.isNoSubstitutionTemplateLiteral(initializer)) return initializer.getLiteralValue();
   if (Node.isNumericLiteral(initializer)) return initializer.getLiteralValue();
