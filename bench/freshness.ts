@@ -11,8 +11,7 @@
 // phase of the poll cycle. Reported as ratios: polling to the configured interval (target: ≤ interval + one
 // batch; the budget stretches the interval at scale, so the effective interval is given too), streaming to
 // its 3 s target. Each size starts its own simulator and exporter on free ports and stops both.
-import http from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { Worker } from 'node:worker_threads';
 import { startSimulator, type SimulatorHandle } from '../simulator/index.ts';
 import { waitFor } from '../stack/wait-for.ts';
 import { spawnExporter, type ExporterProcess } from '../test/support/exporter-process.ts';
@@ -72,29 +71,101 @@ function sampleIn(body: string, metric: string, labels: Readonly<Record<string, 
   }
 }
 
-/** GET on a fresh connection (a kept-alive one may be closed by the server just as it is reused). */
-function get(url: string): Promise<{ status: number; body: string }> {
+/**
+ * The scrape loop runs in a worker thread: the simulator lives in this process, and gunzipping and searching
+ * tens of MB per scrape here would starve it (its answers would time out, which is not what is measured).
+ * The worker scrapes back to back (gzip, a fresh connection each: a kept-alive one may be closed by the
+ * server just as it is reused) and reports the first scrape whose sample differs from `before`.
+ */
+const WATCHER = `
+const http = require('node:http');
+const { gunzipSync } = require('node:zlib');
+const { parentPort } = require('node:worker_threads');
+${sampleIn.toString()}
+function get(url) {
   return new Promise((resolve, reject) => {
-    // gzip, as Prometheus asks: the exporter serves its cached compressed body, and 1/20 of the bytes cross.
     const request = http.get(url, { agent: false, headers: { 'Accept-Encoding': 'gzip' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () => {
         const raw = Buffer.concat(chunks);
-        const body = response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-        resolve({ status: response.statusCode ?? 0, body: body.toString('utf8') });
+        resolve({ status: response.statusCode, body: (response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8') });
       });
       response.on('error', reject);
     });
     request.on('error', reject);
   });
 }
+parentPort.on('message', async ({ url, metric, labels, before, timeoutMs }) => {
+  const deadline = Date.now() + timeoutMs;
+  if (before === undefined && metric === undefined) {
+    const { status } = await get(url).catch(() => ({ status: 0 }));
+    parentPort.postMessage({ status });
+    return;
+  }
+  for (;;) {
+    const startedAt = performance.timeOrigin + performance.now();
+    let value;
+    try {
+      value = sampleIn((await get(url + '/metrics')).body, metric, labels);
+    } catch (error) {
+      value = undefined;
+    }
+    const endedAt = performance.timeOrigin + performance.now();
+    if (before === null || (value !== undefined && value !== before) || Date.now() > deadline) {
+      parentPort.postMessage({ value, startedAt, seconds: (endedAt - startedAt) / 1000, timedOut: Date.now() > deadline });
+      return;
+    }
+  }
+});
+`;
 
-async function scrape(url: string): Promise<{ body: string; startedMs: number; seconds: number }> {
-  const startedMs = performance.now();
-  const { body } = await get(`${url}/metrics`);
-  return { body, startedMs, seconds: (performance.now() - startedMs) / 1000 };
+interface Seen {
+  readonly value: number | undefined;
+  /** Epoch ms (performance.timeOrigin based) at which the scrape that saw it started. */
+  readonly startedAt: number;
+  readonly seconds: number;
+  readonly timedOut: boolean;
 }
+
+class Watcher {
+  readonly #worker = new Worker(WATCHER, { eval: true });
+  constructor(private readonly url: string) {
+    this.#worker.unref();
+  }
+
+  #ask<T>(message: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const fail = (error: Error): void => reject(error);
+      this.#worker.once('error', fail);
+      this.#worker.once('message', (answer: T) => {
+        this.#worker.off('error', fail);
+        resolve(answer);
+      });
+      this.#worker.postMessage(message);
+    });
+  }
+
+  /** One scrape: the sample's value now (before: null reads once). */
+  async read(metric: string, labels: Readonly<Record<string, string>> = {}): Promise<number | undefined> {
+    return (await this.#ask<Seen>({ url: this.url, metric, labels, before: null, timeoutMs: 60_000 })).value;
+  }
+
+  /** Scrapes until the sample differs from `before` (or the timeout). */
+  until(metric: string, labels: Readonly<Record<string, string>>, before: number | undefined, timeoutMs: number): Promise<Seen> {
+    return this.#ask<Seen>({ url: this.url, metric, labels, before: before ?? -1, timeoutMs });
+  }
+
+  async ready(): Promise<boolean> {
+    return (await this.#ask<{ status: number }>({ url: `${this.url}/-/ready` })).status === 200;
+  }
+
+  close(): Promise<number> {
+    return this.#worker.terminate();
+  }
+}
+
+const absoluteNow = (): number => performance.timeOrigin + performance.now();
 
 async function runOne(queues: number, mode: Mode): Promise<RunResult> {
   process.stderr.write(`bench: freshness ${mode} at ${queues} queues…\n`);
@@ -107,6 +178,7 @@ async function runOne(queues: number, mode: Mode): Promise<RunResult> {
   });
   let exporter: ExporterProcess | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  let watcher: Watcher | undefined;
   try {
     const started = performance.now();
     exporter = spawnExporter(
@@ -121,15 +193,17 @@ async function runOne(queues: number, mode: Mode): Promise<RunResult> {
       { GENESYS_CLIENT_ID: simulator.clientId, GENESYS_CLIENT_SECRET: simulator.clientSecret },
     );
     const url = await exporter.url();
-    const metric = async (name: string, labels: Record<string, string> = {}) => sampleIn((await scrape(url)).body, name, labels);
-    await waitFor('the exporter ready', async () => (await get(`${url}/-/ready`)).status === 200, { timeoutMs: 600_000, intervalMs: 1000 });
+    watcher = new Watcher(url);
+    const w = watcher;
+    await waitFor('the exporter ready', () => w.ready(), { timeoutMs: 600_000, intervalMs: 1000 });
     if (mode === 'streaming') {
-      await waitFor('every queue streamed', async () => (await metric('genesys_exporter_streaming_active')) === 1, { timeoutMs: 600_000, intervalMs: 2000 });
+      await waitFor('every queue streamed', async () => (await w.read('genesys_exporter_streaming_active')) === 1, { timeoutMs: 600_000, intervalMs: 2000 });
     }
     const startToReadyS = (performance.now() - started) / 1000;
     ticker = setInterval(() => simulator.advanceBy(1000), 1000);
     // Let the first full poll and the background churn settle in.
     await sleep(INTERVAL_S * 1000);
+    const effectiveIntervalS = (await w.read('genesys_exporter_poll_interval_seconds', { collector: 'observations' })) ?? INTERVAL_S;
 
     const catalog = simulator.queues();
     const trials: Trial[] = [];
@@ -139,19 +213,15 @@ async function runOne(queues: number, mode: Mode): Promise<RunResult> {
       const queue = catalog[(next++ * 7919) % catalog.length]!;
       const media = queue.media[0]!;
       const labels = { queue_id: queue.id, media_type: media };
-      const before = await metric('genesys_queue_depth', labels);
+      const before = await w.read('genesys_queue_depth', labels);
       clearInterval(ticker);
       simulator.startScenario({ scenario: 'surge', queueId: queue.id, factor: 60, mediaType: media });
       simulator.startScenario({ scenario: 'agents-logoff', queueId: queue.id, fraction: 1 });
-      const t0 = performance.now();
+      const t0 = absoluteNow();
       simulator.advanceBy(60_000);
-      let shown: { value: number; startedMs: number; seconds: number } | undefined;
-      const timeoutMs = 60_000 + 6 * INTERVAL_S * 1000 * Math.max(1, queues / 1000);
-      while (shown === undefined && performance.now() - t0 < timeoutMs) {
-        const s = await scrape(url);
-        const value = sampleIn(s.body, 'genesys_queue_depth', labels);
-        if (value !== undefined && value !== before) shown = { value, ...s };
-      }
+      const timeoutMs = 30_000 + 3 * effectiveIntervalS * 1000;
+      const shown = await w.until('genesys_queue_depth', labels, before, timeoutMs);
+      // After the change is seen (or not): reading the whole org's truth blocks this process a moment.
       const truth = simulator.truthNow().queues.find((q) => q.queueId === queue.id)?.media.find((m) => m.mediaType === media)?.waiting;
       simulator.endScenarios();
       ticker = setInterval(() => simulator.advanceBy(1000), 1000);
@@ -159,17 +229,17 @@ async function runOne(queues: number, mode: Mode): Promise<RunResult> {
         voided += 1; // the surge did not change this queue's depth: no change to see
         continue;
       }
-      if (shown === undefined) throw new Error(`freshness ${mode} ${queues}: queue ${queue.id} never showed its new depth ${truth} within ${timeoutMs / 1000} s`);
+      if (shown.timedOut) throw new Error(`freshness ${mode} ${queues}: queue ${queue.id} never showed its new depth ${truth} within ${timeoutMs / 1000} s`);
       if (shown.value !== truth) throw new Error(`freshness ${mode} ${queues}: /metrics showed depth ${shown.value} for queue ${queue.id}, the org has ${truth}`);
-      trials.push({ seconds: (shown.startedMs - t0) / 1000, scrapeSeconds: shown.seconds });
+      trials.push({ seconds: (shown.startedAt - t0) / 1000, scrapeSeconds: shown.seconds });
       // A varying part of the interval before the next trial: polling trials fall at every phase.
       await sleep(((trials.length * 0.618) % 1) * INTERVAL_S * 1000);
     }
-    const effectiveIntervalS = (await metric('genesys_exporter_poll_interval_seconds', { collector: 'observations' })) ?? Number.NaN;
-    const streamedQueues = (await metric('genesys_exporter_streaming_queues')) ?? 0;
+    const streamedQueues = (await w.read('genesys_exporter_streaming_queues')) ?? 0;
     return { queues, mode, trials, voided, effectiveIntervalS, streamedQueues, startToReadyS };
   } finally {
     if (ticker !== undefined) clearInterval(ticker);
+    await watcher?.close();
     await exporter?.stop();
     await simulator.close();
   }
