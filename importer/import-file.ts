@@ -5,8 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Difference, dashboardDifferences, deepEqual } from './equivalence.ts';
-import { importDashboard, sourceNameFor } from './write-module.ts';
+import type { Difference } from './equivalence.ts';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
@@ -44,6 +43,10 @@ export async function importToFile(inputPath: string, options: ImportOptions = {
   }
   const outFile = resolve(options.out ?? join(ROOT, 'dashboards', `${basename(inputPath, '.json')}.imported.ts`));
   if (existsSync(outFile) && options.force !== true) throw new Error(`${outFile} exists: choose another --out, or pass --force to replace it`);
+  // Loaded only now: the writer pulls in ts-morph (the TypeScript compiler) and the SDK, seconds of start-up that
+  // a command refused above (no such file, not JSON, --out exists) need not pay.
+  const { importDashboard, sourceNameFor } = await import('./write-module.ts');
+  const { dashboardDifferences, deepEqual } = await import('./equivalence.ts');
   const specifier = (path: string) => {
     const from = relative(dirname(outFile), join(ROOT, path));
     return from.startsWith('.') ? from : `./${from}`;
