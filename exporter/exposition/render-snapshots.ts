@@ -79,8 +79,9 @@ type AnySample = ScalarSample<SnapshotMetric> | HistogramSample<SnapshotMetric> 
 /** Consecutive samples of one family and their text. */
 interface Run extends Piece {
   readonly samples: readonly AnySample[];
-  /** Which of `samples` the queue filter let through (the others have no text). */
-  readonly served: Uint8Array;
+  /** The queues of `samples` as [id, name, id, name, …] (consecutive repeats once), and the filter's verdict on each. */
+  readonly queues: readonly string[];
+  readonly verdicts: Uint8Array;
   /** The label set of the first sample, as rendered: the key the next render finds the run by. */
   readonly key: string;
 }
@@ -141,13 +142,25 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
     bytes += piece.plain.length;
   };
 
-  /** Whether the filter still decides every sample of the runs as it did when they were rendered. */
+  // The filter is asked once per queue of a run, not once per sample (a queue has several samples per
+  // family: media types, routing statuses): with the same label values, the same verdict per queue means
+  // the same verdict per sample.
+  const probe = { queue_id: '', queue_name: '' };
+  const verdictOn = (queueId: string, queueName: string): number => {
+    probe.queue_id = queueId;
+    probe.queue_name = queueName;
+    return store.serves(probe) ? 1 : 0;
+  };
+  /** Whether the filter still decides the queues of the run as it did when it was rendered. */
+  const filterAgrees = (run: Run): boolean => {
+    const { queues, verdicts } = run;
+    for (let k = 0; k < verdicts.length; k++) if (verdictOn(queues[2 * k]!, queues[2 * k + 1]!) !== verdicts[k]) return false;
+    return true;
+  };
   const servedAsBefore = async (runs: readonly Run[]): Promise<boolean> => {
     for (const run of runs) {
-      for (let i = 0; i < run.samples.length; i++) {
-        if ((store.serves(run.samples[i]!.labels as Readonly<Record<string, string>>) ? 1 : 0) !== run.served[i]) return false;
-        if (sliceOver()) await pause();
-      }
+      if (!filterAgrees(run)) return false;
+      if (sliceOver()) await pause();
     }
     return true;
   };
@@ -157,12 +170,10 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
     if (start + run.samples.length > samples.length) return false;
     for (let i = 0; i < run.samples.length; i++) {
       const sample = samples[start + i]!;
-      const labels = sample.labels as Readonly<Record<string, string>>;
       if (sample !== run.samples[i] && !sameSample(family, run.samples[i]!, sample)) return false;
-      if ((store.serves(labels) ? 1 : 0) !== run.served[i]) return false;
       if (sliceOver()) await pause();
     }
-    return true;
+    return filterAgrees(run);
   };
 
   /** A new run of `samples` from `start`, whose first label set is `key`. */
@@ -175,14 +186,24 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
       lines.push(line);
       chars += line.length;
     };
-    const served: number[] = [];
+    const queues: string[] = [];
+    const verdicts: number[] = [];
     let labelSet = key;
     let i = start;
     for (;;) {
       const sample = samples[i]!;
       const labels = sample.labels as Readonly<Record<string, string>>;
-      const serve = store.serves(labels);
-      served.push(serve ? 1 : 0);
+      const queueId = labels['queue_id'];
+      let serve = true;
+      if (queueId !== undefined) {
+        const queueName = labels['queue_name'] ?? '';
+        const last = queues.length - 2;
+        if (last < 0 || queues[last] !== queueId || queues[last + 1] !== queueName) {
+          queues.push(queueId, queueName);
+          verdicts.push(verdictOn(queueId, queueName));
+        }
+        serve = verdicts[verdicts.length - 1] === 1;
+      }
       if (serve) {
         if (family.summary) summaryLines(family, labelSet, sample as SummarySample<SnapshotMetric>, push);
         else if (family.bucketBounds === undefined) push(`${family.name}${labelSet} ${formatValue((sample as ScalarSample<SnapshotMetric>).value)}\n`);
@@ -197,7 +218,7 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
     }
     renderedSamples += i - start;
     const piece = pieceOf(Buffer.from(lines.join(''), 'utf8'));
-    return { ...piece, samples: samples.slice(start, i), served: Uint8Array.from(served), key };
+    return { ...piece, samples: samples.slice(start, i), queues, verdicts: Uint8Array.from(verdicts), key };
   };
 
   /** The runs of one sample array: re-used where its samples are the same, rendered where they are not. */
