@@ -55,7 +55,12 @@ function spawnExporter(apiUrl: string, credentials: { clientId: string; clientSe
       pending = lines.pop() ?? '';
       for (const line of lines) {
         log.push(line);
-        const record = JSON.parse(line) as { msg?: string; url?: string };
+        let record: { msg?: string; url?: string };
+        try {
+          record = JSON.parse(line) as typeof record;
+        } catch {
+          continue; // not a log record (a Node warning): kept in the log above
+        }
         if (record.msg === 'listening' && record.url !== undefined) resolve(record.url);
       }
     });

@@ -198,6 +198,19 @@ export class CollectorRunner {
     // 0: batches as close as the planned budget allows (planBatchStarts).
     const intervalMs = !firstRun ? plannedMs : alone ? 0 : firstRunIntervalMs(this.#plan, plannedMs);
     const spacing = new Map<number, number>();
+    // One abort listener per run for all its waiting batches (a run may have hundreds).
+    const pending = new Set<{ readonly timer: NodeJS.Timeout; readonly reject: (error: Error) => void }>();
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const waiting of pending) {
+          clearTimeout(waiting.timer);
+          waiting.reject(new RunnerStoppedError());
+        }
+        pending.clear();
+      },
+      { once: true },
+    );
     return {
       batchSlot: (index, count) => {
         if (signal.aborted) return Promise.reject(new RunnerStoppedError());
@@ -206,15 +219,14 @@ export class CollectorRunner {
         const delayMs = startedAt + index * spacingMs - performance.now();
         if (delayMs <= 0) return Promise.resolve();
         return new Promise<void>((resolve, reject) => {
-          const onAbort = (): void => {
-            clearTimeout(timer);
-            reject(new RunnerStoppedError());
+          const waiting = {
+            timer: setTimeout(() => {
+              pending.delete(waiting);
+              resolve();
+            }, delayMs),
+            reject,
           };
-          const timer = setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve();
-          }, delayMs);
-          signal.addEventListener('abort', onAbort, { once: true });
+          pending.add(waiting);
         });
       },
       publishBatch: (queueIds, snapshot) => {
