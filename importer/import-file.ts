@@ -1,10 +1,10 @@
 // Reads a dashboard JSON, writes its module (formatted by biome, like the rest of the tree), imports the module
 // back and compares what it builds with the input.
 
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { formatWithBiome } from './biome.ts';
 import type { Difference } from './equivalence.ts';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -20,11 +20,6 @@ export interface ImportReport {
   /** Prometheus queries through the typed PromQL builder, and raw (a comment in the module says why). */
   readonly queries: { readonly typed: number; readonly raw: number };
   readonly differences: readonly Difference[];
-}
-
-/** Formats TypeScript source with the repository's biome configuration. */
-export function formatWithBiome(source: string): string {
-  return execFileSync(join(ROOT, 'node_modules/.bin/biome'), ['format', '--stdin-file-path=imported.ts'], { cwd: ROOT, input: source, encoding: 'utf8' });
 }
 
 export interface ImportOptions {

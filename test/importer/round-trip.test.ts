@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { biomeBinary } from '../../importer/biome.ts';
 import { dashboardDifferences } from '../../importer/equivalence.ts';
 import { importToFile } from '../../importer/import-file.ts';
 import { samePromql } from '../../importer/promql.ts';
@@ -306,7 +307,7 @@ test('every written module passes the typecheck and the biome format check, in o
     for (const file of modules) copyFileSync(join(dir, file), join(copies, file));
     const formatCanary = 'zz-canary-unformatted.ts';
     writeFileSync(join(copies, formatCanary), rows.replace('new dashboard.DashboardBuilder(', 'new   dashboard.DashboardBuilder('));
-    const biome = spawnSync(join(ROOT, 'node_modules/.bin/biome'), ['format', `--config-path=${join(ROOT, 'biome.jsonc')}`, copies], {
+    const biome = spawnSync(biomeBinary(), ['format', `--config-path=${join(ROOT, 'biome.jsonc')}`, copies], {
       cwd: ROOT,
       encoding: 'utf8',
     });
