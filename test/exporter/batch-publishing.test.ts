@@ -389,4 +389,44 @@ describe('CollectorRunner with a batch-publishing collector', () => {
       await runner.stop();
     }
   });
+
+  test('stopping ends a run that waits for its next batch slot: later batches are never sent', { timeout: 60_000 }, async () => {
+    const registry = createExporterRegistry({ processMetrics: false });
+    const sent: string[] = [];
+    let runs = 0;
+    const collector: Collector = {
+      name: 'observations',
+      needsQueues: false,
+      // Declared demand above the budget: the plan is stretched, so even the first run has no headroom and
+      // its batches are a third of the (stretched) 10-minute interval apart.
+      requestsPerRun: () => 3_000,
+      async collect(run: CollectorRun) {
+        runs += 1;
+        const settled = await Promise.allSettled(
+          ['q0', 'q1', 'q2'].map(async (id, index) => {
+            await run.batchSlot(index, 3);
+            sent.push(`run ${runs} ${id}`);
+            run.publishBatch([id], depths([id], runs));
+          }),
+        );
+        const failed = settled.find((s) => s.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
+        return undefined;
+      },
+    };
+    const runner = new CollectorRunner({
+      collectors: [{ collector, intervalMs: 600_000 }],
+      registry,
+      directory: new QueueDirectory(),
+      requestsPerMinute: 300,
+      stalenessMs: 60_000,
+      logger: silentLogger,
+    });
+    runner.start();
+    for (let i = 0; i < 400 && sent.length < 1; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(sent, ['run 1 q0']);
+    // Batches 1 and 2 wait minutes for their slots; stop() must not wait for them (the test's timeout would).
+    await runner.stop();
+    assert.deepEqual(sent, ['run 1 q0'], 'nothing was sent after stop');
+  });
 });
