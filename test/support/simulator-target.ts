@@ -21,6 +21,8 @@ export function simulatorArgs(simulatorUrl: string, polling: TestPolling, extra:
     `--collector.queues.refresh-interval=${polling.queues}`,
     `--collector.observations.interval=${polling.observations}`,
     `--collector.aggregates.interval=${polling.aggregates}`,
+    // Tests that time polls (intervals, batches, faults on the observations query) poll; streaming tests say so in `extra`.
+    '--collector.observations.mode=polling',
     ...extra,
   ];
 }
