@@ -116,7 +116,10 @@ async function measureSize(queues: (typeof SIZES)[number]): Promise<BenchRow> {
     const atReady = await memoryOf(exporter.child.pid!);
     await poll('publish from every collector', () => everyCollectorPublished(url));
     // The workload is what the row says: every queue of the org exported (not the default cap's 1,000).
-    const exported = Number(/^genesys_exporter_queues (\S+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    const exported = await poll('the exported queue count', async () => {
+      const count = Number(/^genesys_exporter_queues (\S+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+      return Number.isFinite(count) ? count : undefined;
+    });
     if (exported !== queues) throw new Error(`startup bench: the exporter exports ${exported} queues, not the org's ${queues}`);
     const allSeconds = (performance.now() - started) / 1000;
     const afterAll = await memoryOf(exporter.child.pid!);
