@@ -1,6 +1,7 @@
 // The exporter's registry as a deployment holds it between polls: the real queue catalog, observations
 // and aggregates collectors run against the synthetic org and publish into the registry's snapshot store
 // (with the queue filter app.ts installs), so /metrics renders exactly what production would render.
+import { getOrInsertComputed } from '../lib/map.ts';
 import { createAggregatesCollector } from '../exporter/collectors/aggregates.ts';
 import { collectSnapshot } from '../exporter/collectors/collector.ts';
 import type { Collector } from '../exporter/collectors/collector.ts';
@@ -69,21 +70,38 @@ export async function populatedRegistry(queueCount: number): Promise<PopulatedOr
     metrics.store.publish(owner, copy, HOUR_MS);
   };
   let changes = 0;
+  /** Where the samples of the first `n` queues sit in each metric's array (found once per owner and n). */
+  const positions = new Map<string, Map<string, number[]>>();
+  const positionsOf = (owner: string, snapshot: Snapshot, queues: number): Map<string, number[]> =>
+    getOrInsertComputed(positions, `${owner}:${queues}`, () => {
+      const changed = new Set(syntheticQueues(queueCount).slice(0, queues).map((queue) => queue.id));
+      const byMetric = new Map<string, number[]>();
+      for (const [metric, samples] of Object.entries(snapshot) as [string, readonly AnySample[]][]) {
+        const indices: number[] = [];
+        samples.forEach((sample, i) => {
+          if (changed.has(sample.labels['queue_id'] ?? '')) indices.push(i);
+        });
+        byMetric.set(metric, indices);
+      }
+      return byMetric;
+    });
+  const bumped = (sample: AnySample, by: number): AnySample => {
+    const labels = { ...sample.labels };
+    if ('bucketCounts' in sample) return { labels, bucketCounts: [...sample.bucketCounts], sum: sample.sum + by, count: sample.count };
+    if ('sum' in sample) return { labels, sum: sample.sum + by, count: sample.count };
+    return { labels, value: sample.value + by };
+  };
   const changeQueues = (owner: 'observations' | 'aggregates', queues: number, allNew: boolean): void => {
     const snapshot = published.get(owner);
     if (snapshot === undefined) throw new Error(`populated registry: no ${owner} snapshot was published`);
-    const changed = new Set(syntheticQueues(queueCount).slice(0, queues).map((queue) => queue.id));
+    const where = positionsOf(owner, snapshot, queues);
     changes++;
-    const copy: Record<string, unknown[]> = {};
+    const copy: Record<string, AnySample[]> = {};
     for (const [metric, samples] of Object.entries(snapshot) as [string, readonly AnySample[]][]) {
-      copy[metric] = samples.map((sample) => {
-        const bump = changed.has(sample.labels['queue_id'] ?? '') ? changes : 0;
-        if (bump === 0 && !allNew) return sample;
-        const labels = { ...sample.labels };
-        if ('bucketCounts' in sample) return { labels, bucketCounts: [...sample.bucketCounts], sum: sample.sum + bump, count: sample.count };
-        if ('sum' in sample) return { labels, sum: sample.sum + bump, count: sample.count };
-        return { labels, value: sample.value + bump };
-      });
+      // New arrays either way; with allNew every sample is a new object too (a bump of 0 for the unchanged).
+      const out = allNew ? samples.map((sample) => bumped(sample, 0)) : samples.slice();
+      for (const i of where.get(metric) ?? []) out[i] = bumped(samples[i]!, changes);
+      copy[metric] = out;
     }
     metrics.store.publish(owner, copy as Snapshot, HOUR_MS);
   };
