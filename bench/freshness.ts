@@ -278,6 +278,13 @@ function row(result: RunResult): BenchRow {
 
 export async function freshnessBenchmark(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const queues of sizes()) for (const mode of ['polling', 'streaming'] as const) rows.push(row(await runOne(queues, mode)));
+  for (const queues of sizes()) {
+    for (const mode of ['polling', 'streaming'] as const) {
+      const done = row(await runOne(queues, mode));
+      // Each size takes minutes: what it found is shown as soon as it is known.
+      process.stderr.write(`bench: ${done.result}\n  ${done.details.join('\n  ')}\n`);
+      rows.push(done);
+    }
+  }
   return rows;
 }
