@@ -30,11 +30,13 @@ function claim(laneDir: string, position: number): boolean {
   }
 }
 
-async function work(laneDir: string): Promise<void> {
+async function work(laneDir: string): Promise<string[]> {
+  const ran: string[] = [];
   const queue = JSON.parse(readFileSync(join(laneDir, QUEUE_FILE), 'utf8')) as string[];
   mkdirSync(join(laneDir, CLAIMS_FOLDER), { recursive: true });
   for (const [position, file] of queue.entries()) {
     if (!claim(laneDir, position)) continue;
+    ran.push(file);
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     // A top-level suite resolves when it has run; its callback's import registers the file's tests inside it.
@@ -45,7 +47,27 @@ async function work(laneDir: string): Promise<void> {
     const done: FileDone = { file, milliseconds: Math.round(performance.now() - started), cpuMilliseconds: Math.round((cpu.user + cpu.system) / 1000) };
     writeFileSync(join(laneDir, DONE_FOLDER, `${position}.json`), JSON.stringify(done));
   }
+  return ran;
+}
+
+/** How long a worker may stay alive after its last file before the lane calls it a leak. */
+const EXIT_GRACE_MS = 10_000;
+
+/**
+ * A test that leaves a server, a timer or a child process running keeps the worker alive, and the lane would
+ * wait forever (as a process of its own per file did). Once its last file is done, the worker gives the event
+ * loop EXIT_GRACE_MS to empty, then fails naming its files and what is still open. The timer is unref'd: it
+ * never keeps a clean worker alive itself.
+ */
+function failIfStillRunning(files: readonly string[]): void {
+  setTimeout(() => {
+    const open = process.getActiveResourcesInfo().join(', ');
+    process.stderr.write(
+      `\n✖ test-lane: this worker is still running ${EXIT_GRACE_MS / 1000} s after its last file: a test in one of these files left something running (open: ${open}):\n${files.map((file) => `  ${file}`).join('\n')}\n`,
+    );
+    process.exit(1);
+  }, EXIT_GRACE_MS).unref();
 }
 
 const laneDir = process.env[WORKER_ENV];
-if (laneDir !== undefined) await work(laneDir);
+if (laneDir !== undefined) failIfStillRunning(await work(laneDir));
