@@ -222,7 +222,10 @@ async function runOne(queues: number, mode: Mode): Promise<RunResult> {
       const timeoutMs = 30_000 + 3 * effectiveIntervalS * 1000;
       const shown = await w.until('genesys_queue_depth', labels, before, timeoutMs);
       // After the change is seen (or not): reading the whole org's truth blocks this process a moment.
-      const truth = simulator.truthNow().queues.find((q) => q.queueId === queue.id)?.media.find((m) => m.mediaType === media)?.waiting;
+      const truth = simulator
+        .truthNow()
+        .queues.find((q) => q.queueId === queue.id)
+        ?.media.find((m) => m.mediaType === media)?.waiting;
       simulator.endScenarios();
       ticker = setInterval(() => simulator.advanceBy(1000), 1000);
       if (truth === before) {
@@ -230,7 +233,8 @@ async function runOne(queues: number, mode: Mode): Promise<RunResult> {
         continue;
       }
       if (shown.timedOut) throw new Error(`freshness ${mode} ${queues}: queue ${queue.id} never showed its new depth ${truth} within ${timeoutMs / 1000} s`);
-      if (shown.value !== truth) throw new Error(`freshness ${mode} ${queues}: /metrics showed depth ${shown.value} for queue ${queue.id}, the org has ${truth}`);
+      if (shown.value !== truth)
+        throw new Error(`freshness ${mode} ${queues}: /metrics showed depth ${shown.value} for queue ${queue.id}, the org has ${truth}`);
       trials.push({ seconds: (shown.startedAt - t0) / 1000, scrapeSeconds: shown.seconds });
       // A varying part of the interval before the next trial: polling trials fall at every phase.
       await sleep(((trials.length * 0.618) % 1) * INTERVAL_S * 1000);
