@@ -74,7 +74,11 @@ export async function populatedRegistry(queueCount: number): Promise<PopulatedOr
   const positions = new Map<string, Map<string, number[]>>();
   const positionsOf = (owner: string, snapshot: Snapshot, queues: number): Map<string, number[]> =>
     getOrInsertComputed(positions, `${owner}:${queues}`, () => {
-      const changed = new Set(syntheticQueues(queueCount).slice(0, queues).map((queue) => queue.id));
+      const changed = new Set(
+        syntheticQueues(queueCount)
+          .slice(0, queues)
+          .map((queue) => queue.id),
+      );
       const byMetric = new Map<string, number[]>();
       for (const [metric, samples] of Object.entries(snapshot) as [string, readonly AnySample[]][]) {
         const indices: number[] = [];

@@ -55,7 +55,8 @@ const SIZES: readonly Size[] = [
 export async function scrapeBenchmark(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const peer = pushgatewayInstalled();
-  if (!peer) process.stderr.write(`bench scrape: ${PUSHGATEWAY_BINARY} is not installed: the Go peer's numbers are skipped (apt-get install prometheus-pushgateway)\n`);
+  if (!peer)
+    process.stderr.write(`bench scrape: ${PUSHGATEWAY_BINARY} is not installed: the Go peer's numbers are skipped (apt-get install prometheus-pushgateway)\n`);
   for (const size of SIZES) rows.push(...(await benchSize(size, peer)));
   return rows;
 }
@@ -97,10 +98,7 @@ async function benchSize(size: Size, peerInstalled: boolean): Promise<BenchRow[]
       if (allNew) rebuildMaxMs = Math.max(rebuildMaxMs, performance.now() - started);
     });
   const changeOf = (changed: number, allNew: boolean): Promise<Measurement> =>
-    measure(
-      { prepare: () => change(changed, allNew), run: () => exposition.refresh() },
-      { warmupSamples: 2, samples: size.renderSamples, opsPerSample: 1 },
-    );
+    measure({ prepare: () => change(changed, allNew), run: () => exposition.refresh() }, { warmupSamples: 2, samples: size.renderSamples, opsPerSample: 1 });
   const one = await changeOf(1, true);
   const ten = await changeOf(10, true);
   const tenKept = await changeOf(10, false);
@@ -202,7 +200,10 @@ async function benchSize(size: Size, peerInstalled: boolean): Promise<BenchRow[]
       result:
         `${formatNumber(perScrapeMs)} ms CPU per scrape = ${formatNumber(perScrapeMs / plainMs)}× plain prom-client` +
         (peer === undefined ? '' : `, ${formatNumber(perScrapeMs / peer.one.cpuMsPerScrape)}× pushgateway (${formatNumber(peer.one.cpuMsPerScrape)} ms)`),
-      reference: peer === undefined ? `baseline: plain prom-client ${formatNumber(plainMs)} ms (render only); ${peerNote}` : `floor: ≤ 1× the Go peer (pushgateway, same text, gzip); plain prom-client ${formatNumber(plainMs)} ms (render only)`,
+      reference:
+        peer === undefined
+          ? `baseline: plain prom-client ${formatNumber(plainMs)} ms (render only); ${peerNote}`
+          : `floor: ≤ 1× the Go peer (pushgateway, same text, gzip); plain prom-client ${formatNumber(plainMs)} ms (render only)`,
       verdict: peer === undefined ? { kind: 'baseline' } : againstFloor(peer.one.cpuMsPerScrape / perScrapeMs, 1),
       details: [
         runDetail('1 scraper, gzip', gzipOne),

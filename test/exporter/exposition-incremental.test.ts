@@ -255,7 +255,10 @@ describe('/metrics over HTTP with the cached bodies', () => {
         // The instrument part (API telemetry) may differ between scrapes; the snapshot part may not.
         assert.equal(gunzipSync(reply.body).toString('utf8').split('# HELP genesys_up ')[0], text.split('# HELP genesys_up ')[0]);
       }
-      const { stdout } = await promisify(execFile)('curl', ['-sS', '--compressed', '--fail', `${server.url}/metrics`], { maxBuffer: 1 << 30, encoding: 'buffer' });
+      const { stdout } = await promisify(execFile)('curl', ['-sS', '--compressed', '--fail', `${server.url}/metrics`], {
+        maxBuffer: 1 << 30,
+        encoding: 'buffer',
+      });
       assert.equal(stdout.toString('utf8').split('# HELP genesys_up ')[0], text.split('# HELP genesys_up ')[0], 'curl decodes the whole gzip body');
 
       // A scraper that reads nothing: its response stays unfinished while the health check is answered.
