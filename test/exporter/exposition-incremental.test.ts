@@ -196,7 +196,7 @@ describe('incremental /metrics render', () => {
   });
 
   test('an array published again as the same object is re-used without rendering; a filter change still hides its queue', async () => {
-    const { store } = createExporterRegistry({ processMetrics: false });
+    const { store, exposition } = createExporterRegistry({ processMetrics: false });
     const exported = new Set(queues(3000).map((q) => q.id));
     store.setQueueFilter((id) => exported.has(id));
     const snapshot = observations(queues(3000));
@@ -214,6 +214,7 @@ describe('incremental /metrics render', () => {
     assert.doesNotMatch(text, /q01250/);
     assert.equal(text, await fullRender(store));
     assert.ok(filtered.renderedSamples > 0 && filtered.renderedSamples < filtered.totalSamples / 5, `${filtered.renderedSamples} of ${filtered.totalSamples}`);
+    exposition.close();
   });
 });
 
