@@ -289,7 +289,7 @@ export const catalog = {
   genesys_exporter_collector_data_age_seconds: {
     type: 'gauge',
     group: 'exporter',
-    help: "Age of the oldest value the collector serves (values dropped as stale included), in seconds: at most about the poll interval plus one batch while every batch succeeds.",
+    help: 'Age of the oldest value the collector serves (values dropped as stale included), in seconds: at most about the poll interval plus one batch while every batch succeeds.',
     labels: ['collector'],
     source: 'exporter',
   },
