@@ -55,10 +55,10 @@ describe('review: dashboards', () => {
       d.panels = d.panels.filter((p: { id: number }) => p !== removed);
       panel(d, 'Agent capacity').id = 42;
       d.panels.push({
-        id: 9,
+        id: 99,
         type: 'timeseries',
-        title: 'Abandon rate',
-        gridPos: { x: 0, y: 26, w: 24, h: 8 },
+        title: 'Callbacks offered',
+        gridPos: { x: 0, y: 42, w: 24, h: 8 },
         targets: [{ refId: 'abandoned', expr: 'sum(rate(genesys_queue_abandoned_total[5m]))' }],
       });
     });
@@ -68,7 +68,7 @@ describe('review: dashboards', () => {
       '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
       '- **Agent capacity** (table, id 42)',
       '  - id: `8` → `42` (links to the old id break)',
-      '- **Abandon rate** (timeseries, id 9): added at x 0, y 26, 24×8',
+      '- **Callbacks offered** (timeseries, id 99): added at x 0, y 42, 24×8',
       '  - query `abandoned`: added',
       '- **Longest wait now** (bargauge, id 4): removed (was at x 18, y 0, 6×8)',
     ]);
@@ -297,7 +297,7 @@ describe('review: deployment files that wrap dashboards and rules', () => {
 
   const edited = (base: Map<string, string>): Map<string, string> => {
     const head = editJson(base, OVERVIEW, (d) => {
-      const target = panel(d, 'Wait time p95 by queue').targets[0];
+      const target = panel(d, 'Wait time p95 by queue and media type').targets[0];
       target.expr = target.expr.replace('histogram_quantile(0.95,', 'histogram_quantile(0.99,');
     });
     return editYaml(head, ALERTS, (y) => {
@@ -311,7 +311,7 @@ describe('review: deployment files that wrap dashboards and rules', () => {
     assert.deepEqual(lines, [
       '**Summary:** 1 dashboard changed (1 panel), 1 alert changed, 3 files changed.',
       '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
-      '- **Wait time p95 by queue** (timeseries, id 6)',
+      '- **Wait time p95 by queue and media type** (timeseries, id 6)',
       '  - query `p95`: `0.95` → `0.99`',
       '- **QueueDepthCritical**',
       '  - `for`: `5m` → `7m`',

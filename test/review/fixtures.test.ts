@@ -17,7 +17,7 @@ describe('review fixtures: one real-world change each, exact lines', () => {
     let before = '';
     let after = '';
     const head = editJson(base, OVERVIEW, (d) => {
-      const target = panel(d, 'Wait time p95 by queue').targets[0];
+      const target = panel(d, 'Wait time p95 by queue and media type').targets[0];
       before = target.expr;
       after = before.replace('histogram_quantile(0.95,', 'histogram_quantile(0.99,');
       assert.notEqual(after, before, 'fixture: the p95 panel no longer uses histogram_quantile(0.95, …)');
@@ -27,7 +27,7 @@ describe('review fixtures: one real-world change each, exact lines', () => {
     assert.deepEqual(changeLines(markdown), [
       '**Summary:** 1 dashboard changed (1 panel).',
       '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
-      '- **Wait time p95 by queue** (timeseries, id 6)',
+      '- **Wait time p95 by queue and media type** (timeseries, id 6)',
       '  - query `p95`: `0.95` → `0.99`',
     ]);
     const lines = markdown.split('\n');
@@ -97,16 +97,16 @@ describe('review fixtures: one real-world change each, exact lines', () => {
   test('a panel moved from one row to another is one move, naming both rows', () => {
     // queue-detail has no rows today; the fixture adds two (as a module with rows would generate them).
     const withRows = (d: JsonObject): void => {
-      for (const p of d.panels) p.gridPos.y += p.gridPos.y >= 13 ? 2 : 1;
+      for (const p of d.panels) p.gridPos.y += p.gridPos.y >= 18 ? 2 : 1;
       d.panels.push(
         { id: 100, type: 'row', title: 'Now', collapsed: false, gridPos: { x: 0, y: 0, w: 24, h: 1 }, panels: [] },
-        { id: 101, type: 'row', title: 'History', collapsed: false, gridPos: { x: 0, y: 14, w: 24, h: 1 }, panels: [] },
+        { id: 101, type: 'row', title: 'History', collapsed: false, gridPos: { x: 0, y: 19, w: 24, h: 1 }, panels: [] },
       );
     };
     const base = editJson(realOut(), DETAIL, withRows);
     const head = editJson(base, DETAIL, (d) => {
       const longestWait = panel(d, 'Longest wait');
-      assert.deepEqual(longestWait.gridPos, { h: 8, w: 12, x: 12, y: 6 }, 'fixture: queue-detail layout changed');
+      assert.deepEqual(longestWait.gridPos, { h: 8, w: 12, x: 12, y: 11 }, 'fixture: queue-detail layout changed');
       const bottom = Math.max(...d.panels.map((p: { gridPos: { y: number; h: number } }) => p.gridPos.y + p.gridPos.h));
       longestWait.gridPos.y = bottom;
     });
@@ -114,7 +114,7 @@ describe('review fixtures: one real-world change each, exact lines', () => {
       '**Summary:** 1 dashboard changed (1 panel).',
       '#### Genesys Cloud: queue detail (`genesys-queue-detail`)',
       '- **Longest wait** (timeseries, id 7)',
-      '  - moved: row “Now”, x 12, y 6 → row “History”, x 12, y 40',
+      '  - moved: row “Now”, x 12, y 11 → row “History”, x 12, y 61',
     ]);
   });
 
