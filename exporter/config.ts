@@ -91,7 +91,7 @@ export const MIN_POLL_INTERVAL_MS = 5000;
 export const UNSAFE_MIN_POLL_INTERVAL_MS = 50;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-/** How real-time values arrive; 'auto' (the default) and 'streaming' both stream and poll what streaming does not cover. */
+/** How real-time values arrive; 'auto' and 'streaming' both stream and poll what streaming does not cover. */
 export const OBSERVATIONS_MODES = ['polling', 'streaming', 'auto'] as const;
 export type ObservationsMode = (typeof OBSERVATIONS_MODES)[number];
 
@@ -164,13 +164,13 @@ function buildProgram(): Command {
     .addOption(
       new Option(
         '--collector.observations.mode <mode>',
-        'How real-time values arrive: auto (the default) and streaming take them from the notification service, polling each queue it cannot cover (no channel, lost socket, rejected topic, unreadable message) until it can, and re-read every queue every 5m; polling uses the observations query every interval only. See "Streaming" in the README.',
+        'How real-time values arrive: polling (the default: the observations query every interval), streaming or auto (the notification service, polling each queue it cannot cover until it can, and every queue every 5m; auto is the same as streaming today). See "Streaming" in the README.',
       )
         .choices(OBSERVATIONS_MODES)
-        // auto: Genesys recommends notifications over polling, and past ~1,000 queues the rate budget stretches
-        // polling far past its interval, while a streamed change shows within seconds; every failure of the
-        // notification service falls back to polling per queue (metric, log line), so streaming is never worse.
-        .default('auto'),
+        // Still polling: streamed messages carry counts but no waiting contacts, so a queue that starts waiting
+        // shows a longest wait of 0 until its next poll (up to 5 minutes), which delays the longest-wait alerts;
+        // and at 10,000 queues rendering bounds streaming freshness (README, Benchmarks). See the README.
+        .default('polling'),
     )
     .option('--collector.aggregates.interval <duration>', 'History poll interval (minimum 5s).', '30s')
     .option(
