@@ -88,10 +88,10 @@ describe('npm run review in a temporary clone', () => {
     assert.deepEqual(changeLines(markdown), [
       '**Summary:** 1 dashboard changed (2 panels), 1 alert changed.',
       '#### Genesys Cloud: queue overview (`genesys-queue-overview`)',
-      '- **Wait time p95 by queue** (timeseries, id 6)',
+      '- **Wait time p95 by queue and media type** (timeseries, id 6)',
       '  - query `p95`: `0.95` → `0.99`',
       '- **Agent capacity** (table, id 8)',
-      '  - moved: x 12, y 17 → x 0, y 26',
+      '  - moved: x 12, y 25 → x 0, y 34',
       '- **QueueDepthCritical**',
       '  - `for`: `5m` → `10m`',
       '  - annotation `description`: `{{ $value }} contacts are waiting in queue {{ $labels.queue_name }} (threshold 50) for at least 5m.` → `{{ $value }} contacts are waiting in queue {{ $labels.queue_name }} (threshold 50) for at least 10m.`',
