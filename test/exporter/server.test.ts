@@ -156,7 +156,9 @@ describe('exporter HTTP server', () => {
       });
       await Promise.all([rendered, healthy]);
       const body = await scrape;
-      assert.deepEqual(order.slice(0, 2).sort(), ['healthy 200', 'scrape'], `answered before the render finished: ${order.join(', ')}`);
+      assert.ok(order.indexOf('healthy 200') < order.indexOf('render'), `health answered before the render finished: ${order.join(', ')}`);
+      // Whether the scrape's last byte arrives before the (incremental, sliced) render ends is a race between two
+      // fast things; what matters is that it did not wait for the render: it carries the previous values.
       assert.match(body, /^genesys_queue_depth\{queue_id="q0",[^}]*\} 1$/m, 'the scrape got the previous body at once');
       assert.match(await metrics.exposition.text(), /^genesys_queue_depth\{queue_id="q0",[^}]*\} 2$/m);
     } finally {
