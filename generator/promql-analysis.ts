@@ -6,6 +6,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { ExprProblem } from './problems.ts';
 import { didYouMean } from './suggest.ts';
+import { EXPRESSION_NODES, child, children, expressionChildren, firstSyntaxErrorOffset, type SyntaxNode } from '../metrics/promql-syntax.ts';
 import {
   histogramBaseName,
   labelSet,
@@ -16,8 +17,6 @@ import {
   type SeriesInfo,
   type SeriesRegistry,
 } from './series-registry.ts';
-
-type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
 export interface PromqlAnalysis {
   readonly problems: readonly ExprProblem[];
@@ -33,44 +32,11 @@ const NEEDS_RANGE = new Set(['rate', 'increase', 'irate', 'resets', 'changes', '
 const SCALAR_FUNCTIONS = new Set(['vector', 'time', 'scalar', 'pi']);
 const KEEPS_INNER_LABELS = new Set(['topk', 'bottomk', 'limitk', 'limit_ratio']);
 const COMPARISONS = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
-const EXPRESSION_NODES = new Set([
-  'AggregateExpr',
-  'BinaryExpr',
-  'FunctionCall',
-  'MatrixSelector',
-  'NumberDurationLiteral',
-  'OffsetExpr',
-  'ParenExpr',
-  'StringLiteral',
-  'SubqueryExpr',
-  'UnaryExpr',
-  'VectorSelector',
-  'StepInvariantExpr',
-  'AnchoredExpr',
-  'SmoothedExpr',
-]);
-
-function children(node: SyntaxNode): SyntaxNode[] {
-  const result: SyntaxNode[] = [];
-  for (let child = node.firstChild; child !== null; child = child.nextSibling) result.push(child);
-  return result;
-}
-
-const expressionChildren = (node: SyntaxNode): SyntaxNode[] => children(node).filter((c) => EXPRESSION_NODES.has(c.name));
-const child = (node: SyntaxNode, name: string): SyntaxNode | undefined => children(node).find((c) => c.name === name);
-
 function firstSyntaxError(expr: string): ExprProblem | undefined {
-  let error: { from: number } | undefined;
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (error !== undefined) return false;
-      if (node.type.isError) error = { from: node.from };
-      return undefined;
-    },
-  });
-  if (error === undefined) return undefined;
-  const near = expr.slice(error.from, error.from + 24);
-  const where = near === '' ? 'at the end (unclosed bracket or missing operand?)' : `at column ${error.from + 1} near "${near}"`;
+  const from = firstSyntaxErrorOffset(parser.parse(expr));
+  if (from === undefined) return undefined;
+  const near = expr.slice(from, from + 24);
+  const where = near === '' ? 'at the end (unclosed bracket or missing operand?)' : `at column ${from + 1} near "${near}"`;
   return { message: `PromQL does not parse ${where}`, hint: `expression: ${expr}` };
 }
 

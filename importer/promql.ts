@@ -18,8 +18,7 @@ import {
 } from '../dashboards/common.ts';
 import { TARGET_LABELS, catalog } from '../metrics/catalog.ts';
 import * as promql from '../metrics/promql.ts';
-
-type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
+import { EXPRESSION_NODES, argumentsOf, child, children, expressionChildren, firstSyntaxErrorOffset, type SyntaxNode } from '../metrics/promql-syntax.ts';
 
 /** Names of metrics/promql.ts exports a translation may call. */
 export type BuilderFunction = 'series' | 'up' | 'range' | 'rate' | 'increase' | 'sum' | 'sumBy' | 'aggregate' | 'aggregateBy' | 'histogramQuantile' | 'raw';
@@ -91,48 +90,6 @@ function prepare(query: string): Prepared | undefined {
 
 // ---- syntax tree helpers ---------------------------------------------------------------------------------------
 
-const EXPRESSION_NODES = new Set([
-  'AggregateExpr',
-  'BinaryExpr',
-  'FunctionCall',
-  'MatrixSelector',
-  'NumberDurationLiteral',
-  'OffsetExpr',
-  'ParenExpr',
-  'StringLiteral',
-  'SubqueryExpr',
-  'UnaryExpr',
-  'VectorSelector',
-  'StepInvariantExpr',
-  'AnchoredExpr',
-  'SmoothedExpr',
-]);
-
-function children(node: SyntaxNode): SyntaxNode[] {
-  const result: SyntaxNode[] = [];
-  for (let c = node.firstChild; c !== null; c = c.nextSibling) result.push(c);
-  return result;
-}
-
-const child = (node: SyntaxNode, name: string): SyntaxNode | undefined => children(node).find((c) => c.name === name);
-
-/** The expression arguments of a call or aggregation (inside its FunctionCallBody). */
-function argumentsOf(node: SyntaxNode): SyntaxNode[] {
-  const body = child(node, 'FunctionCallBody');
-  return body === undefined ? [] : children(body).filter((c) => EXPRESSION_NODES.has(c.name));
-}
-
-function hasSyntaxError(tree: ReturnType<typeof parser.parse>): boolean {
-  let error = false;
-  tree.iterate({
-    enter(node) {
-      if (node.type.isError) error = true;
-      return !error;
-    },
-  });
-  return error;
-}
-
 /** A PromQL string literal's value: double quotes (Go escapes), single quotes, or backticks (raw). */
 function unquote(literal: string): string {
   if (literal.startsWith('`')) return literal.slice(1, -1);
@@ -156,7 +113,7 @@ function canonical(node: SyntaxNode, text: string, restore: (s: string) => strin
     case 'PromQL':
     case 'ParenExpr': {
       // Parentheses only group; BinaryExpr below says its grouping itself.
-      const inner = children(node).find((c) => EXPRESSION_NODES.has(c.name));
+      const inner = expressionChildren(node)[0];
       return inner === undefined ? source(node) : canon(inner);
     }
     case 'BinaryExpr':
@@ -182,7 +139,7 @@ function canonical(node: SyntaxNode, text: string, restore: (s: string) => strin
       return `${name === undefined ? '' : source(name)}(${argumentsOf(node).map(canon).join(', ')})`;
     }
     case 'MatrixSelector': {
-      const vector = children(node).find((c) => EXPRESSION_NODES.has(c.name));
+      const vector = expressionChildren(node)[0];
       if (vector === undefined) return source(node);
       return `${canon(vector)}[${restore(text.slice(vector.to, node.to)).replace(/[\s[\]]/g, '')}]`;
     }
@@ -216,7 +173,7 @@ export function canonicalPromql(query: string): string | undefined {
   const prepared = prepare(query);
   if (prepared === undefined) return undefined;
   const tree = parser.parse(prepared.text);
-  if (hasSyntaxError(tree)) return undefined;
+  if (firstSyntaxErrorOffset(tree) !== undefined) return undefined;
   return canonical(tree.topNode, prepared.text, prepared.restore);
 }
 
@@ -496,11 +453,11 @@ export function translatePromql(query: string): ExprTranslation {
   if (prepared === undefined) return { kind: 'raw', reason: 'it contains the importer’s placeholder text' };
   if (query.trim() === '') return { kind: 'raw', reason: 'it is empty' };
   const tree = parser.parse(prepared.text);
-  if (hasSyntaxError(tree)) {
+  if (firstSyntaxErrorOffset(tree) !== undefined) {
     const variables = prepared.text !== query ? ' (read with each Grafana variable outside a string as a duration)' : '';
     return { kind: 'raw', reason: `it does not parse as PromQL${variables}` };
   }
-  const top = children(tree.topNode).find((c) => EXPRESSION_NODES.has(c.name));
+  const top = expressionChildren(tree.topNode)[0];
   if (top === undefined) return { kind: 'raw', reason: 'it has no expression' };
   const translator = new Translator(prepared.text, prepared.restore);
   let piece: Typed | Composed;
