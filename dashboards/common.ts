@@ -11,3 +11,4 @@ export * from './common/transformations.ts';
 export * from './common/levels.ts';
 export * from './common/links.ts';
 export * from './common/layout.ts';
+export * from './common/kpi-panels.ts';

@@ -7,6 +7,8 @@ import type { AlertsConfig } from '../alerts/config.ts';
 import { type DashboardSource, sourceModule } from '../generator/contract.ts';
 import { aggregateBy, increase, range, raw, sumBy } from '../metrics/promql.ts';
 import {
+  type ContactKpi,
+  contactKpiPanels,
   DASHED_LINE,
   RATE_INTERVAL,
   abandonRatioPerQueue,
@@ -40,9 +42,8 @@ import {
   waitQuantilePerQueue,
   withThresholdOverrides,
 } from './common.ts';
-import type { Layout, QueueCounter, QueueMedia } from './common.ts';
-import { averageHandleTime, averageSpeedOfAnswer, handleTimePartPerContact, type HandleTimePart, SLA_WINDOW_MINUTES, transferRate } from '../metrics/kpis.ts';
-import type { Vector } from '../metrics/promql.ts';
+import type { Layout, QueueCounter } from './common.ts';
+import { handleTimePartPerContact, type HandleTimePart, SLA_WINDOW_MINUTES } from '../metrics/kpis.ts';
 
 /** The SLA vs target panel's target series (legend "<media> target"), drawn dashed. */
 const TARGET_SERIES = '.* target$';
@@ -291,71 +292,18 @@ function abandonRatioPanel() {
 // The contact KPIs (metrics/kpis.ts, the definitions the alerts use) over $__rate_interval, per media type. Nothing
 // to average in the window (no contact handled, answered or offered) → "No data" (Last, not Last *): never 0 s or
 // 0 %, and no old value pretending the queue is still measured.
-function kpiStat(spec: {
-  id: number;
-  title: string;
-  description: string;
-  unit: 's' | 'percentunit';
-  refId: string;
-  expr: Vector<QueueMedia>;
-  noValue: string;
-}) {
+const KPI_PANELS = contactKpiPanels(ONE, '$queue');
+
+function kpiStat(kpi: ContactKpi) {
+  const spec = KPI_PANELS[kpi];
   return statPanel({
-    id: spec.id,
+    id: PANEL[kpi],
     title: spec.title,
     description: `${spec.description} ${PER_MEDIA}`,
     unit: spec.unit,
     noValue: spec.noValue,
     reduce: 'last',
     queries: [{ refId: spec.refId, expr: spec.expr, legend: MEDIA_LEGEND }],
-  });
-}
-
-function averageHandleTimePanel() {
-  return kpiStat({
-    id: PANEL.averageHandleTime,
-    title: 'Average handle time',
-    description: 'Talk + hold + after-call work per contact of $queue handled (AHT, Genesys tHandle).',
-    unit: 's',
-    refId: 'aht',
-    expr: averageHandleTime(perQueueAndMedia(ONE)),
-    noValue: 'No contact handled in the window',
-  });
-}
-
-function averageSpeedOfAnswerPanel() {
-  return kpiStat({
-    id: PANEL.averageSpeedOfAnswer,
-    title: 'Average speed of answer',
-    description: 'How long answered contacts of $queue waited for an agent (ASA, Genesys tAnswered); abandoned contacts are not in it.',
-    unit: 's',
-    refId: 'asa',
-    expr: averageSpeedOfAnswer(perQueueAndMedia(ONE)),
-    noValue: 'No contact answered in the window',
-  });
-}
-
-function abandonRatePanel() {
-  return kpiStat({
-    id: PANEL.abandonRate,
-    title: 'Abandon rate',
-    description: "Abandoned / offered in $queue, short abandons (hung up within the org's short-abandon threshold) left out of both.",
-    unit: 'percentunit',
-    refId: 'abandonRate',
-    expr: abandonRatioPerQueue(ONE),
-    noValue: 'No contact offered in the window',
-  });
-}
-
-function transferRatePanel() {
-  return kpiStat({
-    id: PANEL.transferRate,
-    title: 'Transfer rate',
-    description: 'Contacts of $queue an agent transferred (blind or consult) / contacts answered.',
-    unit: 'percentunit',
-    refId: 'transferRate',
-    expr: transferRate(perQueueAndMedia(ONE)),
-    noValue: 'No contact answered in the window',
   });
 }
 
@@ -480,7 +428,12 @@ export function queueDetailLayout(config: AlertsConfig): Layout {
       cell(slaTargetTimePanel(), 4, 5),
       cell(slaMarginPanel(), 4, 5),
     ],
-    [cell(averageHandleTimePanel(), 6, 5), cell(averageSpeedOfAnswerPanel(), 6, 5), cell(abandonRatePanel(), 6, 5), cell(transferRatePanel(), 6, 5)],
+    [
+      cell(kpiStat('averageHandleTime'), 6, 5),
+      cell(kpiStat('averageSpeedOfAnswer'), 6, 5),
+      cell(kpiStat('abandonRate'), 6, 5),
+      cell(kpiStat('transferRate'), 6, 5),
+    ],
     [cell(contactsPanel(), 12, 8), cell(longestWaitPanel(config), 12, 8)],
     [cell(waitDistributionPanel(), 12, 9), cell(waitQuantilesPanel(config), 12, 9)],
     [cell(slaVsTargetPanel(), 12, 8), cell(abandonRatioPanel(), 12, 8)],

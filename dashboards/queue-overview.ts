@@ -6,7 +6,8 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import type { AlertsConfig } from '../alerts/config.ts';
 import { type DashboardSource, sourceModule } from '../generator/contract.ts';
 import {
-  abandonRatioPerQueue,
+  type ContactKpi,
+  contactKpiPanels,
   barGaugePanel,
   breachesInWindow,
   calculateField,
@@ -26,7 +27,6 @@ import {
   organizeFields,
   orZeroForListedQueues,
   overrideFields,
-  perQueueAndMedia,
   QUEUE_MEDIA_LEGEND,
   queueDetailDataLink,
   queueSeries,
@@ -45,9 +45,8 @@ import {
 } from './common.ts';
 import { sumBy } from '../metrics/promql.ts';
 import { routingStatusLabel } from '../metrics/vocabulary.ts';
-import type { Layout, QueueMedia } from './common.ts';
-import { averageHandleTime, averageSpeedOfAnswer, SLA_WINDOW_MINUTES, transferRate } from '../metrics/kpis.ts';
-import type { Vector } from '../metrics/promql.ts';
+import type { Layout } from './common.ts';
+import { SLA_WINDOW_MINUTES } from '../metrics/kpis.ts';
 
 /** Panel ids: constant, so reordering the layout renumbers nothing. Never reuse a retired id. */
 export const PANEL = {
@@ -278,71 +277,18 @@ function agentCapacityPanel() {
 // $__rate_interval: a queue and media type with nothing to average in the window (no handled, answered or
 // offered contact) has no bar, never 0 s or 0 %. Per media type because an email's handle time or speed of
 // answer is hours where a call's is minutes.
-function kpiBarPanel(spec: {
-  id: number;
-  title: string;
-  description: string;
-  unit: 's' | 'percentunit';
-  refId: string;
-  expr: Vector<QueueMedia>;
-  noValue: string;
-}) {
+const KPI_PANELS = contactKpiPanels(SELECTED);
+
+function kpiBarPanel(kpi: ContactKpi) {
+  const spec = KPI_PANELS[kpi];
   return barGaugePanel({
-    id: spec.id,
+    id: PANEL[kpi],
     title: spec.title,
     description: `${spec.description} One bar per queue and media type. Click a bar for the queue detail.`,
     unit: spec.unit,
     noValue: spec.noValue,
     queries: [{ refId: spec.refId, expr: spec.expr, legend: QUEUE_MEDIA_LEGEND, instant: true }],
   }).dataLinks([queueDetailDataLink()]);
-}
-
-function averageHandleTimePanel() {
-  return kpiBarPanel({
-    id: PANEL.averageHandleTime,
-    title: 'Average handle time',
-    description: 'Talk + hold + after-call work per contact handled (AHT, Genesys tHandle).',
-    unit: 's',
-    refId: 'aht',
-    expr: averageHandleTime(perQueueAndMedia(SELECTED)),
-    noValue: 'No contact handled in the window',
-  });
-}
-
-function averageSpeedOfAnswerPanel() {
-  return kpiBarPanel({
-    id: PANEL.averageSpeedOfAnswer,
-    title: 'Average speed of answer',
-    description: 'How long answered contacts waited for an agent (ASA, Genesys tAnswered); abandoned contacts are not in it.',
-    unit: 's',
-    refId: 'asa',
-    expr: averageSpeedOfAnswer(perQueueAndMedia(SELECTED)),
-    noValue: 'No contact answered in the window',
-  });
-}
-
-function abandonRatePanel() {
-  return kpiBarPanel({
-    id: PANEL.abandonRate,
-    title: 'Abandon rate',
-    description: "Abandoned / offered, short abandons (hung up within the org's short-abandon threshold) left out of both.",
-    unit: 'percentunit',
-    refId: 'abandonRate',
-    expr: abandonRatioPerQueue(SELECTED),
-    noValue: 'No contact offered in the window',
-  });
-}
-
-function transferRatePanel() {
-  return kpiBarPanel({
-    id: PANEL.transferRate,
-    title: 'Transfer rate',
-    description: 'Contacts an agent transferred (blind or consult) / contacts answered.',
-    unit: 'percentunit',
-    refId: 'transferRate',
-    expr: transferRate(perQueueAndMedia(SELECTED)),
-    noValue: 'No contact answered in the window',
-  });
 }
 
 // A presence nobody is in may have no series: its band is absent, never a fake count. Short scrape gaps bridged.
@@ -368,7 +314,12 @@ export function queueOverviewLayout(config: AlertsConfig): Layout {
   return [
     [cell(slaCompliancePanel(), 5, 8), cell(slaComplianceByQueuePanel(), 7, 8), cell(waitingNowPanel(config), 6, 8), cell(longestWaitNowPanel(config), 6, 8)],
     [cell(depthByQueuePanel(), 12, 9), cell(p95WaitByQueuePanel(config), 12, 9)],
-    [cell(averageHandleTimePanel(), 6, 8), cell(averageSpeedOfAnswerPanel(), 6, 8), cell(abandonRatePanel(), 6, 8), cell(transferRatePanel(), 6, 8)],
+    [
+      cell(kpiBarPanel('averageHandleTime'), 6, 8),
+      cell(kpiBarPanel('averageSpeedOfAnswer'), 6, 8),
+      cell(kpiBarPanel('abandonRate'), 6, 8),
+      cell(kpiBarPanel('transferRate'), 6, 8),
+    ],
     [cell(trafficPanel(), 12, 9), cell(agentCapacityPanel(), 12, 9)],
     [cell(membersByPresencePanel(), 24, 8)],
   ];
