@@ -1,18 +1,10 @@
-// The contact-KPI panels (metrics/kpis.ts through the dashboards) and the media-type default, run as Grafana
-// sends them (default variables: All queues, All media types) through the real PromQL engine (promtool's
-// promql_expr_test) against hand-written series. Expected values are worked out by hand from the KPI
-// definitions in the README (AHT = handle time / contacts handled; abandon rate = (abandoned − short) /
-// (offered − short); …), not read from the code.
-
-import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { dump } from 'js-yaml';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
-import { runTool } from '../support/prometheus-tools.ts';
+import { expectPromqlResults } from '../support/prometheus-tools.ts';
 import { dashboardByFile, panelById, targetOf } from '../support/built-dashboards.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'dashboards-kpis-'));
@@ -42,21 +34,6 @@ const overview = (panelId: number, refId: string) => asSent(targetOf(panelById(d
 const detail = (panelId: number, refId: string, queue: string) =>
   asSent(targetOf(panelById(dashboardByFile('queue-detail.json'), panelId), refId).expr, { queue });
 
-interface Sample {
-  readonly labels: string;
-  readonly value: number;
-}
-
-/** Evaluates each expression at 20m over the series (one sample a minute) with promtool. */
-async function expectResults(series: Readonly<Record<string, string>>, checks: readonly { expr: string; samples: readonly Sample[] }[]) {
-  const file = join(workDir, `case-${Math.random().toString(36).slice(2)}.yaml`);
-  const input = Object.entries(series).map(([name, values]) => ({ series: name, values }));
-  const tests = [{ interval: '1m', input_series: input, promql_expr_test: checks.map((c) => ({ expr: c.expr, eval_time: '20m', exp_samples: c.samples })) }];
-  writeFileSync(file, dump({ rule_files: [], evaluation_interval: '1m', tests }));
-  const result = await runTool('promtool', ['test', 'rules', file]);
-  assert.equal(result.code, 0, result.output);
-}
-
 const info = (id: string, name: string) => `genesys_queue_info{cluster="c1", queue_id="${id}", queue_name="${name}", division_id="d1", division_name="Main"}`;
 const of =
   (media: string) =>
@@ -83,14 +60,14 @@ describe('an email-only queue on the overview, default variables', () => {
       [email('genesys_queue_handle_time_seconds_sum', 'q9', 'Inbox')]: '0+1200x30',
       [email('genesys_queue_handle_time_seconds_count', 'q9', 'Inbox')]: '0+2x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       { expr: overview(OVERVIEW.waitingNow, 'waiting'), samples: [{ labels: '{queue_name="Inbox"}', value: 7 }] },
       { expr: overview(OVERVIEW.longestWaitNow, 'longestWait'), samples: [{ labels: '{queue_name="Inbox", media_type="email"}', value: 5400 }] },
       { expr: overview(OVERVIEW.slaComplianceByQueue, 'compliance'), samples: [{ labels: '{queue_name="Inbox", media_type="email"}', value: 0.5 }] },
       { expr: overview(OVERVIEW.averageHandleTime, 'aht'), samples: [{ labels: '{queue_name="Inbox", media_type="email"}', value: 600 }] },
     ]);
     // The p95 interpolates inside the 1800–3600 s bucket: 1800 + 0.95 × 1800.
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       { expr: overview(OVERVIEW.p95WaitByQueue, 'p95'), samples: [{ labels: '{queue_name="Inbox", media_type="email"}', value: 3510 }] },
     ]);
   });
@@ -104,7 +81,7 @@ describe('an email-only queue on the overview, default variables', () => {
       [email('genesys_queue_answer_time_seconds_sum', 'q1', 'Sales')]: '0+3600x30',
       [email('genesys_queue_answer_time_seconds_count', 'q1', 'Sales')]: '0+1x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       {
         expr: overview(OVERVIEW.averageSpeedOfAnswer, 'asa'),
         samples: [
@@ -132,7 +109,7 @@ describe('contact KPIs (real PromQL engine)', () => {
       [voice('genesys_queue_offer_total', 'q4', 'Quiet')]: '8x30',
       [voice('genesys_queue_abandoned_total', 'q4', 'Quiet')]: '2x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       {
         expr: overview(OVERVIEW.abandonRate, 'abandonRate'),
         samples: [
@@ -155,7 +132,7 @@ describe('contact KPIs (real PromQL engine)', () => {
       [voice('genesys_queue_answered_total', 'q3', 'Quiet')]: '9x30',
       [voice('genesys_queue_transferred_total', 'q3', 'Quiet')]: '3x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       {
         expr: overview(OVERVIEW.transferRate, 'transferRate'),
         samples: [
@@ -180,7 +157,7 @@ describe('contact KPIs (real PromQL engine)', () => {
       [voice('genesys_queue_handle_time_seconds_count', 'q2', 'Quiet')]: '6x30',
     };
     const labels = '{queue_name="Sales", media_type="voice"}';
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       { expr: overview(OVERVIEW.averageHandleTime, 'aht'), samples: [{ labels, value: 150 }] },
       { expr: detail(DETAIL.averageHandleTime, 'aht', 'Sales'), samples: [{ labels, value: 150 }] },
       { expr: detail(DETAIL.handleTimeParts, 'talk', 'Sales'), samples: [{ labels, value: 120 }] },
@@ -200,7 +177,7 @@ describe('contact KPIs (real PromQL engine)', () => {
       [presence('q2', 'Support', 'on_queue')]: '3x30',
       [presence('q2', 'Support', 'training')]: '4x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       {
         expr: overview(OVERVIEW.membersByPresence, 'byPresence'),
         samples: [

@@ -1,17 +1,11 @@
-// Runs panel queries, as Grafana would send them, through the real PromQL engine (promtool's
-// promql_expr_test) against hand-written series: a quiet queue, a queue whose series are missing, an
-// exporter whose poll fails. The expected results are written from the issue's rules, not from the code.
-
-import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { dump } from 'js-yaml';
 import { PANEL as HEALTH } from '../../dashboards/exporter-health.ts';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
-import { runTool } from '../support/prometheus-tools.ts';
+import { expectPromqlResults } from '../support/prometheus-tools.ts';
 import { dashboardByFile, panelById, targetOf } from '../support/built-dashboards.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'dashboards-promql-'));
@@ -31,21 +25,6 @@ function query(file: string, panelId: number, refId: string, values: Readonly<Re
   return asSent(targetOf(panelById(dashboardByFile(file), panelId), refId).expr, values);
 }
 
-interface Sample {
-  readonly labels: string;
-  readonly value: number;
-}
-
-/** Evaluates each expression at 20m over the series (one sample a minute) and compares with promtool. */
-async function expectResults(series: Readonly<Record<string, string>>, checks: readonly { expr: string; samples: readonly Sample[] }[]) {
-  const file = join(workDir, `case-${Math.random().toString(36).slice(2)}.yaml`);
-  const input = Object.entries(series).map(([name, values]) => ({ series: name, values }));
-  const tests = [{ interval: '1m', input_series: input, promql_expr_test: checks.map((c) => ({ expr: c.expr, eval_time: '20m', exp_samples: c.samples })) }];
-  writeFileSync(file, dump({ rule_files: [], evaluation_interval: '1m', tests }));
-  const result = await runTool('promtool', ['test', 'rules', file]);
-  assert.equal(result.code, 0, result.output);
-}
-
 const info = (id: string, name: string) => `genesys_queue_info{cluster="c1", queue_id="${id}", queue_name="${name}", division_id="d1", division_name="Main"}`;
 const voice = (metric: string, id: string, name: string, extra = '') =>
   `${metric}{cluster="c1", queue_id="${id}", queue_name="${name}", media_type="voice"${extra}}`;
@@ -59,7 +38,7 @@ describe('no false zeros (real PromQL engine)', () => {
   const depth = () => query('queue-overview.json', OVERVIEW.depthByQueue, 'depth');
 
   test('depth: a listed queue without a depth series is a true 0 while the poll succeeds', async () => {
-    await expectResults({ ...listedQueues, 'genesys_up{cluster="c1"}': '1x30' }, [
+    await expectPromqlResults(workDir, { ...listedQueues, 'genesys_up{cluster="c1"}': '1x30' }, [
       {
         expr: depth(),
         samples: [
@@ -71,11 +50,13 @@ describe('no false zeros (real PromQL engine)', () => {
   });
 
   test('depth: while the poll fails, missing series stay missing (no false 0)', async () => {
-    await expectResults({ ...listedQueues, 'genesys_up{cluster="c1"}': '0x30' }, [{ expr: depth(), samples: [{ labels: '{queue_name="Sales"}', value: 3 }] }]);
+    await expectPromqlResults(workDir, { ...listedQueues, 'genesys_up{cluster="c1"}': '0x30' }, [
+      { expr: depth(), samples: [{ labels: '{queue_name="Sales"}', value: 3 }] },
+    ]);
   });
 
   test('depth: without the exporter there is no data at all', async () => {
-    await expectResults({ 'up{job="something-else"}': '1x30' }, [{ expr: depth(), samples: [] }]);
+    await expectPromqlResults(workDir, { 'up{job="something-else"}': '1x30' }, [{ expr: depth(), samples: [] }]);
   });
 
   test('SLA: a quiet queue has no value, a queue without breaches is 100 %, a busy one 1 - breaches/offers', async () => {
@@ -89,7 +70,7 @@ describe('no false zeros (real PromQL engine)', () => {
       // Billing: offers but no breach counter yet → 1.
       [voice('genesys_queue_offer_total', 'q3', 'Billing')]: '0+2x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       {
         expr: query('queue-overview.json', OVERVIEW.slaComplianceByQueue, 'compliance'),
         samples: [
@@ -108,7 +89,7 @@ describe('no false zeros (real PromQL engine)', () => {
       [voice('genesys_queue_offer_total', 'q2', 'Support')]: '10x30',
       [voice('genesys_queue_sla_breach_total', 'q2', 'Support', ', sla_target_seconds="20"')]: '2x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       { expr: query('queue-overview.json', OVERVIEW.slaCompliance, 'offers'), samples: [] },
       { expr: query('queue-overview.json', OVERVIEW.slaCompliance, 'breaches'), samples: [{ labels: '{}', value: 0 }] },
     ]);
@@ -122,7 +103,7 @@ describe('no false zeros (real PromQL engine)', () => {
       [bucket('+Inf')]: '9x30',
       [voice('genesys_queue_offer_total', 'q2', 'Support')]: '10x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       { expr: query('queue-overview.json', OVERVIEW.p95WaitByQueue, 'p95'), samples: [] },
       { expr: query('queue-overview.json', OVERVIEW.traffic, 'offered'), samples: [{ labels: '{}', value: 0 }] },
     ]);
@@ -136,7 +117,7 @@ describe('no false zeros (real PromQL engine)', () => {
       [voice('genesys_queue_depth', 'q2', 'Sales (EU) VIP')]: '7x30',
       'genesys_up{cluster="c1"}': '1x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       { expr: query('queue-detail.json', DETAIL.waitingNow, 'waiting', { queue: 'Sales (EU)' }), samples: [{ labels: '{queue_name="Sales (EU)"}', value: 2 }] },
     ]);
   });
@@ -145,11 +126,11 @@ describe('no false zeros (real PromQL engine)', () => {
     const called = { 'genesys_exporter_api_requests_total{cluster="c1", endpoint="observations", status_code="200"}': '0+10x30' };
     const errors = () => query('exporter-health.json', HEALTH.apiErrors, 'errors');
     const limited = () => query('exporter-health.json', HEALTH.rateLimited, 'rateLimited');
-    await expectResults(called, [
+    await expectPromqlResults(workDir, called, [
       { expr: errors(), samples: [{ labels: '{endpoint="observations"}', value: 0 }] },
       { expr: limited(), samples: [{ labels: '{endpoint="observations"}', value: 0 }] },
     ]);
-    await expectResults({ 'up{job="something-else"}': '1x30' }, [
+    await expectPromqlResults(workDir, { 'up{job="something-else"}': '1x30' }, [
       { expr: errors(), samples: [] },
       { expr: limited(), samples: [] },
     ]);
@@ -161,7 +142,7 @@ describe('no false zeros (real PromQL engine)', () => {
       'genesys_exporter_api_requests_total{cluster="c1", endpoint="observations", status_code="500"}': '0+6x30',
       'genesys_exporter_api_requests_total{cluster="c1", endpoint="routing_queues", status_code="200"}': '0+1x30',
     };
-    await expectResults(series, [
+    await expectPromqlResults(workDir, series, [
       {
         expr: query('exporter-health.json', HEALTH.apiErrors, 'errors'),
         samples: [
