@@ -55,7 +55,8 @@ const FIELD = {
   flowOut: 19,
   shortAbandoned: 20,
 } as const;
-const FIRST_WAIT_BUCKET = 21;
+// The wait buckets follow the named fields (numbered 0…n−1 above), so a new field moves them along.
+const FIRST_WAIT_BUCKET = Object.keys(FIELD).length;
 const FIELD_COUNT = FIRST_WAIT_BUCKET + WAIT_TIME_BUCKETS_SECONDS.length;
 
 /** What one (queue, media) has accumulated since its baseline, laid out as `FIELD` and the wait buckets. */
