@@ -15,7 +15,11 @@ import { handleLogin, type Credentials } from './login.ts';
 export type ServerErrorSink = (message: string, error: unknown) => void;
 
 export function createSimulatorServer(sim: Simulation, credentials: Credentials, onError: ServerErrorSink): Server {
-  const server = createServer((req, res) => {
+  // Idle keep-alive connections stay open 65 s, as behind the cloud load balancers real APIs sit behind
+  // (60 s idle). Node's default, 5 s, races the clients' own keep-alive timers (undici's fetch keeps an idle
+  // socket about 4 s): a request sent on a socket just as the server closes it fails with ECONNRESET, which
+  // showed in tests whose event loop was busy past both timers.
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     let clockOffsetMs = 0;
     const ex = new Exchange(req, res, () => sim.serviceNow() + clockOffsetMs);
     const path = ex.url.pathname;
