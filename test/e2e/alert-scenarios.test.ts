@@ -2,13 +2,15 @@
 // simulator → exporter → Prometheus (generated rules) → Alertmanager (generated alertmanager.yml, opening hours
 // that exclude now) → PagerDuty/Slack-shaped sink. Its own org (fixtures/alert-scenarios-org.yaml), one queue
 // per incident:
-//   - an email backlog inside its own 1-hour target (every agent busy, waits growing by minutes) → nothing;
+//   - an email backlog inside its own 1-hour target (every agent busy, the oldest waiting many minutes) → nothing;
 //   - a warning outside opening hours (a voice line whose agents logged off) → muted: firing, never delivered;
 //   - a surge on one queue across media (calls and chats) → exactly one page (one PagerDuty incident);
 //   - the exporter killed during that surge → the exporter page within the stated time, and no [RESOLVED]
 //     for the live queue alerts.
-// The tests run in order on one stack. Timings: the e2e alert override (support/e2e-stack.ts), 1 s scrapes
-// and evaluations (test/support/panels/timing.ts).
+// One stack. The first three incidents are on separate queues and run at the same time (each test filters by
+// its queue, and the inbox's backlog stands from the start: the fixture's comment); the exporter is killed
+// after them. Timings: the e2e alert override (support/e2e-stack.ts), 1 s scrapes and evaluations
+// (test/support/panels/timing.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +41,24 @@ const OVERRIDE = {
   // The surge queue pages at 15 waiting (the default stays 60, which the inbox never reaches): a per-queue
   // limit, end to end.
   queueOverrides: { [SURGE]: { QueueDepthCritical: { maxWaiting: 15 } } },
-  alertmanager: { ...E2E_ALERTS_OVERRIDE.alertmanager, openingHours: CLOSED_NOW },
+  // group_interval 2 s (the shared override's 5 s): the "no further notification" checks wait three of
+  // them, so a shorter interval shortens the test and keeps the check as tight (Alertmanager would send any
+  // change of a group within one interval).
+  alertmanager: { ...E2E_ALERTS_OVERRIDE.alertmanager, groupInterval: '2s', openingHours: CLOSED_NOW },
 };
 const GROUP_INTERVAL_MS = parseDurationMs(OVERRIDE.alertmanager.groupInterval) ?? 0;
 const GROUP_WAIT_MS = parseDurationMs(OVERRIDE.alertmanager.groupWait) ?? 0;
+/** The longest `for` of the queue alerts: an expression true at any moment of the inbox check would be pending
+ * at the next evaluation and firing this long after. */
+const QUEUE_ALERT_FOR_MS = Math.max(
+  ...(['QueueDepthCritical', 'WaitTimeDegradation', 'QueueSlaBelowTarget', 'QueueNoAvailableAgents'] as const).map(
+    (name) => parseDurationMs(OVERRIDE.rules[name].for) ?? 0,
+  ),
+);
+/** How long the inbox is watched for a pending alert, every second, with its backlog standing: three `for`
+ * periods, longer than a `for` plus group_wait and a group interval, so an alert that would fire had time to
+ * fire and to be delivered; the last test checks again that nothing about the inbox arrived in the whole run. */
+const INBOX_WATCH_MS = 3 * QUEUE_ALERT_FOR_MS;
 /** From the exporter's death to the exporter-down page: `up` turns 0 at the next scrape, the alert is pending
  * from the next evaluation and fires `for` later (plus one evaluation), then Alertmanager waits group_wait.
  * A margin of 10 s covers process scheduling on a busy 2-core machine. (In production: 15 s + 2m + 15 s +
@@ -94,95 +110,98 @@ describe('alert scenarios end to end: what on-call receives', () => {
   };
   const alertsOf = async (queue: string) => (await stack.prometheus.alerts()).filter((a) => a.labels.queue_name === queue);
 
-  test('an email backlog inside its own target (every agent busy, waits of minutes) makes no alert and no notification', async (t) => {
-    const inbox = `job="${EXPORTER_JOB}", queue_name="${INBOX}"`;
-    // Six times the usual emails for 150 s: more than the five agents answer, for long enough that the oldest
-    // waits minutes; the backlog then drains, never near the default depth limit.
-    await stack.simulator.startScenario({ scenario: 'surge', queueId: queueId(INBOX), factor: 6, mediaType: 'email', durationSeconds: 150 });
-    // The backlog is real: emails piling up, the oldest waiting minutes, nobody idle. The rules of before
-    // (one p95 and "≥ 1 waiting, no idle agent" over every media type) fired here.
-    const backlog = await waitFor(
-      'an email backlog on AS Inbox (≥ 5 waiting, the oldest ≥ 90 s, no idle agent)',
-      async () => {
-        const waiting = (await scalar(`sum(genesys_queue_depth{${inbox}})`)) ?? 0;
-        const oldest = (await scalar(`max(genesys_queue_longest_wait_seconds{${inbox}})`)) ?? 0;
-        const idle = (await scalar(`sum(genesys_queue_agents{${inbox}, routing_status="idle"})`)) ?? 0;
-        return waiting >= 5 && oldest >= 90 && idle === 0 ? { waiting, oldest } : undefined;
-      },
-      { timeoutMs: 180_000, intervalMs: 1000 },
-    );
-    t.diagnostic(`AS Inbox: ${backlog.waiting} emails waiting, the oldest ${backlog.oldest} s, no idle agent`);
-    // Several `for` periods (10s) of the queue alerts, checked every second: never even pending.
-    const seen = new Set<string>();
-    for (let i = 0; i < 30; i += 1) {
-      for (const a of await alertsOf(INBOX)) seen.add(`${a.labels.alertname} (${a.labels.media_type ?? 'all media'}) ${a.state}`);
-      await sleep(1000);
-    }
-    assert.deepEqual([...seen], [], 'no queue alert for AS Inbox, not even pending');
-    assert.equal(stack.sink.notifications.filter(about(INBOX)).length, 0, describeAll(stack.sink.notifications.filter(about(INBOX))));
-  });
+  describe('three incidents on three queues at once', { concurrency: true }, () => {
+    test('an email backlog inside its own target (every agent busy, waits of minutes) makes no alert and no notification', async (t) => {
+      const inbox = `job="${EXPORTER_JOB}", queue_name="${INBOX}"`;
+      // The backlog is real: emails piling up, the oldest waiting minutes, nobody idle. The rules of before
+      // (one p95 and "≥ 1 waiting, no idle agent" over every media type) fired here.
+      const backlog = await waitFor(
+        'an email backlog on AS Inbox (≥ 5 waiting, the oldest ≥ 3 minutes, no idle agent)',
+        async () => {
+          const waiting = (await scalar(`sum(genesys_queue_depth{${inbox}})`)) ?? 0;
+          const oldest = (await scalar(`max(genesys_queue_longest_wait_seconds{${inbox}})`)) ?? 0;
+          const idle = (await scalar(`sum(genesys_queue_agents{${inbox}, routing_status="idle"})`)) ?? 0;
+          return waiting >= 5 && oldest >= 180 && idle === 0 ? { waiting, oldest } : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 1000 },
+      );
+      t.diagnostic(`AS Inbox: ${backlog.waiting} emails waiting, the oldest ${backlog.oldest} s, no idle agent`);
+      // Checked every second while the backlog stands: never even pending.
+      const seen = new Set<string>();
+      const watchUntil = Date.now() + INBOX_WATCH_MS;
+      while (Date.now() < watchUntil) {
+        for (const a of await alertsOf(INBOX)) seen.add(`${a.labels.alertname} (${a.labels.media_type ?? 'all media'}) ${a.state}`);
+        await sleep(1000);
+      }
+      assert.deepEqual([...seen], [], 'no queue alert for AS Inbox, not even pending');
+      // Still a backlog at the end of the watch: the span really was one of waits of minutes.
+      const oldestAtEnd = (await scalar(`max(genesys_queue_longest_wait_seconds{${inbox}})`)) ?? 0;
+      assert.ok(oldestAtEnd >= 180, `the oldest email still waited minutes at the end of the watch (${oldestAtEnd} s)`);
+      assert.equal(stack.sink.notifications.filter(about(INBOX)).length, 0, describeAll(stack.sink.notifications.filter(about(INBOX))));
+    });
 
-  test('a warning outside opening hours is muted: firing in Prometheus, in Alertmanager, never delivered', async (t) => {
-    await stack.simulator.startScenario({ scenario: 'agents-logoff', queueId: queueId(NIGHT), fraction: 1 });
-    const warning = await waitFor(
-      'a queue warning for AS Night in Alertmanager',
-      async () => (await alertmanagerAlerts(stack.urls.alertmanager)).find((a) => a.labels.queue_name === NIGHT && a.labels.severity === 'warning'),
-      { timeoutMs: 120_000, intervalMs: 500 },
-    );
-    t.diagnostic(`AS Night: ${warning.labels.alertname} (${warning.labels.media_type}) reached Alertmanager`);
-    const reachedAt = Date.now();
-    // group_wait and three group intervals: delivered by now if it were deliverable.
-    await sleep(GROUP_WAIT_MS + 3 * GROUP_INTERVAL_MS);
-    const firing = (await alertsOf(NIGHT)).filter((a) => a.state === 'firing');
-    assert.ok(firing.length > 0, 'still firing in Prometheus');
-    assert.ok(
-      firing.every((a) => a.labels.severity === 'warning'),
-      'warnings only on AS Night',
-    );
-    const delivered = stack.sink.notifications.filter(about(NIGHT));
-    assert.deepEqual(delivered.map(headline), [], `nothing about AS Night since ${new Date(reachedAt).toISOString()}`);
-  });
+    test('a warning outside opening hours is muted: firing in Prometheus, in Alertmanager, never delivered', async (t) => {
+      await stack.simulator.startScenario({ scenario: 'agents-logoff', queueId: queueId(NIGHT), fraction: 1 });
+      const warning = await waitFor(
+        'a queue warning for AS Night in Alertmanager',
+        async () => (await alertmanagerAlerts(stack.urls.alertmanager)).find((a) => a.labels.queue_name === NIGHT && a.labels.severity === 'warning'),
+        { timeoutMs: 120_000, intervalMs: 500 },
+      );
+      t.diagnostic(`AS Night: ${warning.labels.alertname} (${warning.labels.media_type}) reached Alertmanager`);
+      const reachedAt = Date.now();
+      // group_wait and three group intervals: delivered by now if it were deliverable.
+      await sleep(GROUP_WAIT_MS + 3 * GROUP_INTERVAL_MS);
+      const firing = (await alertsOf(NIGHT)).filter((a) => a.state === 'firing');
+      assert.ok(firing.length > 0, 'still firing in Prometheus');
+      assert.ok(
+        firing.every((a) => a.labels.severity === 'warning'),
+        'warnings only on AS Night',
+      );
+      const delivered = stack.sink.notifications.filter(about(NIGHT));
+      assert.deepEqual(delivered.map(headline), [], `nothing about AS Night since ${new Date(reachedAt).toISOString()}`);
+    });
 
-  test('a surge on one queue across media → one page (one PagerDuty incident) listing its alerts', async (t) => {
-    await stack.simulator.startScenario({ scenario: 'surge', queueId: queueId(SURGE), factor: 8, durationSeconds: 900 });
-    const firstPage = await waitFor(
-      'a QueueDepthCritical page for AS Surge',
-      async () =>
-        stack.sink.notifications.find(
-          (n) => n.kind === 'pagerduty' && n.event.event_action === 'trigger' && about(SURGE)(n) && headline(n).includes('QueueDepthCritical'),
-        ),
-      { timeoutMs: 120_000, intervalMs: 500 },
-    );
-    // The incident spreads over both media types: wait until Prometheus has alerts on calls and on chats.
-    const firingAlerts = await waitFor(
-      'AS Surge alerts firing on voice and chat',
-      async () => {
-        const firing = (await alertsOf(SURGE)).filter((a) => a.state === 'firing');
-        const media = new Set(firing.flatMap((a) => (a.labels.media_type === undefined ? [] : [a.labels.media_type])));
-        return media.has('voice') && media.has('chat') ? firing : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 1000 },
-    );
-    // Every alert has reached Alertmanager's group: a few more group intervals for any extra notification.
-    await sleep(GROUP_WAIT_MS + 3 * GROUP_INTERVAL_MS);
-    const incident = stack.sink.notifications.filter(about(SURGE));
-    const triggers = incident.flatMap((n) => (n.kind === 'pagerduty' && n.event.event_action === 'trigger' ? [n.event] : []));
-    const incidents = new Set(triggers.map((e) => e.dedup_key));
-    const slack = incident.filter((n) => n.kind === 'slack');
-    t.diagnostic(
-      `AS Surge: ${firingAlerts.length} alerts firing (${firingAlerts.map((a) => `${a.labels.alertname}${a.labels.media_type ? ` (${a.labels.media_type})` : ''}`).join(', ')}); ` +
-        `notifications: ${triggers.length} PagerDuty trigger event(s) in ${incidents.size} incident(s), ${slack.length} Slack post(s): ${describeAll(incident)}`,
-    );
-    t.diagnostic(
-      `AS Surge alerts as Alertmanager holds them: ${JSON.stringify((await alertmanagerAlerts(stack.urls.alertmanager)).filter((a) => a.labels.queue_name === SURGE).map((a) => a.labels))}`,
-    );
-    assert.equal(incidents.size, 1, `exactly one PagerDuty incident for AS Surge: ${describeAll(incident)}`);
-    assert.match(headline(firstPage), /Queue AS Surge: .*QueueDepthCritical/);
-    // Critical also reaches the team's Slack channel; the queue's warnings are inhibited by its queue-wide
-    // critical (and outside opening hours anyway): no warning post of their own.
-    assert.ok(slack.length >= 1, 'the critical is posted to Slack too');
-    for (const n of slack) assert.match(headline(n), /QueueDepthCritical/, 'a Slack post about the critical, not a separate warning post');
-    assert.deepEqual(stack.sink.rejected, [], 'every notification had the shape PagerDuty/Slack require');
+    test('a surge on one queue across media → one page (one PagerDuty incident) listing its alerts', async (t) => {
+      await stack.simulator.startScenario({ scenario: 'surge', queueId: queueId(SURGE), factor: 8, durationSeconds: 900 });
+      const firstPage = await waitFor(
+        'a QueueDepthCritical page for AS Surge',
+        async () =>
+          stack.sink.notifications.find(
+            (n) => n.kind === 'pagerduty' && n.event.event_action === 'trigger' && about(SURGE)(n) && headline(n).includes('QueueDepthCritical'),
+          ),
+        { timeoutMs: 120_000, intervalMs: 500 },
+      );
+      // The incident spreads over both media types: wait until Prometheus has alerts on calls and on chats.
+      const firingAlerts = await waitFor(
+        'AS Surge alerts firing on voice and chat',
+        async () => {
+          const firing = (await alertsOf(SURGE)).filter((a) => a.state === 'firing');
+          const media = new Set(firing.flatMap((a) => (a.labels.media_type === undefined ? [] : [a.labels.media_type])));
+          return media.has('voice') && media.has('chat') ? firing : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 1000 },
+      );
+      // Every alert has reached Alertmanager's group: a few more group intervals for any extra notification.
+      await sleep(GROUP_WAIT_MS + 3 * GROUP_INTERVAL_MS);
+      const incident = stack.sink.notifications.filter(about(SURGE));
+      const triggers = incident.flatMap((n) => (n.kind === 'pagerduty' && n.event.event_action === 'trigger' ? [n.event] : []));
+      const incidents = new Set(triggers.map((e) => e.dedup_key));
+      const slack = incident.filter((n) => n.kind === 'slack');
+      t.diagnostic(
+        `AS Surge: ${firingAlerts.length} alerts firing (${firingAlerts.map((a) => `${a.labels.alertname}${a.labels.media_type ? ` (${a.labels.media_type})` : ''}`).join(', ')}); ` +
+          `notifications: ${triggers.length} PagerDuty trigger event(s) in ${incidents.size} incident(s), ${slack.length} Slack post(s): ${describeAll(incident)}`,
+      );
+      t.diagnostic(
+        `AS Surge alerts as Alertmanager holds them: ${JSON.stringify((await alertmanagerAlerts(stack.urls.alertmanager)).filter((a) => a.labels.queue_name === SURGE).map((a) => a.labels))}`,
+      );
+      assert.equal(incidents.size, 1, `exactly one PagerDuty incident for AS Surge: ${describeAll(incident)}`);
+      assert.match(headline(firstPage), /Queue AS Surge: .*QueueDepthCritical/);
+      // Critical also reaches the team's Slack channel; the queue's warnings are inhibited by its queue-wide
+      // critical (and outside opening hours anyway): no warning post of their own.
+      assert.ok(slack.length >= 1, 'the critical is posted to Slack too');
+      for (const n of slack) assert.match(headline(n), /QueueDepthCritical/, 'a Slack post about the critical, not a separate warning post');
+      assert.deepEqual(stack.sink.rejected, [], 'every notification had the shape PagerDuty/Slack require');
+    });
   });
 
   test('the exporter killed during the surge → the exporter page within the stated time, no [RESOLVED] for the live queue alerts', async (t) => {
