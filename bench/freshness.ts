@@ -280,10 +280,20 @@ function row(result: RunResult): BenchRow {
   };
 }
 
+/** BENCH_FRESHNESS_MODES=streaming (or polling) runs one mode only. */
+function modes(): Mode[] {
+  const raw = process.env['BENCH_FRESHNESS_MODES'];
+  if (raw === undefined || raw === '') return ['polling', 'streaming'];
+  const parsed = raw.split(',').map((s) => s.trim());
+  const unknown = parsed.filter((m) => !(m in TRIALS));
+  if (unknown.length > 0) throw new Error(`BENCH_FRESHNESS_MODES="${raw}": give polling, streaming or both, comma-separated`);
+  return parsed as Mode[];
+}
+
 export async function freshnessBenchmark(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const queues of sizes()) {
-    for (const mode of ['polling', 'streaming'] as const) {
+    for (const mode of modes()) {
       const done = row(await runOne(queues, mode));
       // Each size takes minutes: what it found is shown as soon as it is known.
       process.stderr.write(`bench: ${done.result}\n  ${done.details.join('\n  ')}\n`);

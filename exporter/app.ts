@@ -9,7 +9,7 @@ import { createObservationsCollector } from './collectors/observations.ts';
 import { createQueueCatalogCollector } from './collectors/queue-catalog.ts';
 import { QueueDirectory } from './collectors/queue-directory.ts';
 import { CollectorRunner } from './collectors/runner.ts';
-import type { ExporterConfig } from './config.ts';
+import { OBSERVATIONS_MODES, type ExporterConfig } from './config.ts';
 import { createGenesysClient } from './genesys/client.ts';
 import { AuthenticationError } from './genesys/errors/index.ts';
 import type { Logger } from './log.ts';
@@ -75,6 +75,8 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
     const { collectors } = config;
     // Every reason from 0 (in polling mode too), so rate() and alerts see the first fallback.
     for (const reason of FALLBACK_REASONS) metrics.counter('genesys_exporter_streaming_fallbacks_total').inc({ reason }, 0);
+    // Which mode was asked for: an alert tells "streaming wanted, some queues polled" from polling mode.
+    for (const mode of OBSERVATIONS_MODES) metrics.gauge('genesys_exporter_observations_mode').set({ mode }, mode === collectors.observations.mode ? 1 : 0);
     // Streaming mode: observations arrive on notification channels (exporter/streaming/), with polling
     // for what streaming does not cover; the REST calls go through the same client (token, budget).
     const streamingObservations =
@@ -86,7 +88,8 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
             now,
             registry: metrics,
             logger,
-            publish: (snapshot) => metrics.store.publish('observations', snapshot, Math.max(collectors.stalenessMs, 2 * collectors.observations.intervalMs)),
+            publishPart: (queueIds, snapshot) =>
+              metrics.store.publishPart('observations', queueIds, snapshot, Math.max(collectors.stalenessMs, 2 * collectors.observations.intervalMs)),
           });
     const runner = new CollectorRunner({
       collectors: [

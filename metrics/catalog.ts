@@ -385,6 +385,13 @@ export const catalog = {
     labels: [],
     source: 'exporter',
   },
+  genesys_exporter_observations_mode: {
+    type: 'gauge',
+    group: 'exporter',
+    help: 'The configured --collector.observations.mode: 1 for the mode in use (polling, streaming or auto), 0 for the others. With streaming or auto, genesys_exporter_streaming_active says whether every queue streams now.',
+    labels: ['mode'],
+    source: 'exporter',
+  },
   genesys_exporter_streaming_active: {
     type: 'gauge',
     group: 'exporter',

@@ -117,32 +117,43 @@ export function observationSnapshot(
   // A queue the answer does not report (deleted since the queue list was read, even while the list
   // keeps failing) gets no series: absent, not a fresh-looking zero. The client refuses an answer that
   // reports none of the queues asked for, and drops (and logs) unknown media types and statuses.
-  for (const queue of queues.filter((q) => byQueue.has(q.id))) {
+  for (const queue of queues) {
     const entry = byQueue.get(queue.id);
-    const mediaTypes = seenMedia.get(queue.id) ?? new Set<string>();
-    for (const media of entry?.media.keys() ?? []) mediaTypes.add(media);
-    seenMedia.set(queue.id, mediaTypes);
-    for (const media of mediaTypes) {
-      const group = new ObservationGroup(entry?.media.get(media) ?? []);
-      const labels = { queue_id: queue.id, queue_name: queue.name, media_type: media };
-      for (const row of MEDIA_TABLE) snapshot.add(row.metric, { labels, value: row.value(group, nowMs) });
-    }
-    const users = new ObservationGroup(entry?.users ?? []);
-    const labels = { queue_id: queue.id, queue_name: queue.name };
-    for (const row of AGENT_TABLE) snapshot.add(row.metric, { labels, value: row.value(users) });
-    // Only the known statuses (the client drops others): a new value cannot add series without bound.
-    for (const status of ROUTING_STATUSES) {
-      snapshot.add('genesys_queue_agents', {
-        labels: { ...labels, routing_status: routingStatusLabel(status) },
-        value: users.count('oUserRoutingStatuses', status),
-      });
-    }
-    const presences = membersByPresence(entry?.users ?? [], entry?.systemPresenceOf);
-    for (const presence of PRESENCE_LABELS) {
-      snapshot.add('genesys_queue_members_by_presence', { labels: { ...labels, presence }, value: presences.get(presence) ?? 0 });
-    }
+    if (entry !== undefined) addQueueSeries(snapshot, queue, entry, seenMedia, nowMs);
   }
   return snapshot.build();
+}
+
+/** The observation series of one queue (see observationSnapshot), added to `snapshot`. */
+export function addQueueSeries(
+  snapshot: SnapshotBuilder,
+  queue: { readonly id: string; readonly name: string },
+  entry: QueueObservations,
+  seenMedia: Map<string, Set<string>>,
+  nowMs: number,
+): void {
+  const mediaTypes = seenMedia.get(queue.id) ?? new Set<string>();
+  for (const media of entry.media.keys()) mediaTypes.add(media);
+  seenMedia.set(queue.id, mediaTypes);
+  for (const media of mediaTypes) {
+    const group = new ObservationGroup(entry.media.get(media) ?? []);
+    const labels = { queue_id: queue.id, queue_name: queue.name, media_type: media };
+    for (const row of MEDIA_TABLE) snapshot.add(row.metric, { labels, value: row.value(group, nowMs) });
+  }
+  const users = new ObservationGroup(entry.users);
+  const labels = { queue_id: queue.id, queue_name: queue.name };
+  for (const row of AGENT_TABLE) snapshot.add(row.metric, { labels, value: row.value(users) });
+  // Only the known statuses (the client drops others): a new value cannot add series without bound.
+  for (const status of ROUTING_STATUSES) {
+    snapshot.add('genesys_queue_agents', {
+      labels: { ...labels, routing_status: routingStatusLabel(status) },
+      value: users.count('oUserRoutingStatuses', status),
+    });
+  }
+  const presences = membersByPresence(entry.users, entry.systemPresenceOf);
+  for (const presence of PRESENCE_LABELS) {
+    snapshot.add('genesys_queue_members_by_presence', { labels: { ...labels, presence }, value: presences.get(presence) ?? 0 });
+  }
 }
 
 export function createObservationsCollector(api: GenesysPort, directory: QueueDirectory, options: ObservationsOptions): Collector {

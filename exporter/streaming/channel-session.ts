@@ -96,6 +96,15 @@ export class ChannelSession {
     return this.#connected ? this.#queues.filter((q) => this.#permitted.has(q) && !this.#unreadable.has(q)) : [];
   }
 
+  /**
+   * Queues streaming has failed for (the session is in an outage, or their topic was rejected or their
+   * messages unreadable): they are polled until it recovers. A session still connecting fails none.
+   */
+  failing(): string[] {
+    if (this.#outage) return [...this.#queues];
+    return this.#queues.filter((q) => this.#rejected.has(q) || this.#unreadable.has(q));
+  }
+
   setQueues(queues: readonly string[]): void {
     if (queues.length === this.#queues.length && queues.every((q, i) => q === this.#queues[i])) return;
     this.#queues = [...queues];

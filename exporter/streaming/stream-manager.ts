@@ -60,6 +60,18 @@ export class StreamManager {
     return new Set(this.#sessions.flatMap((s) => s.streamed()));
   }
 
+  /**
+   * How many of `queueIds` the exporter should plan to poll: those beyond the channels' capacity and those
+   * streaming has failed for. Queues whose channel is still being set up count as streamed, so the request
+   * budget planned at start (before any socket is open) is the one streaming needs, not a full poll's.
+   */
+  plannedPolled(queueIds: readonly string[]): number {
+    const capacity = this.#topicsPerChannel * this.#maxChannels;
+    const failing = new Set(this.#sessions.flatMap((s) => s.failing()));
+    // Queues past the capacity belong to no session, so they are not among the failing ones.
+    return Math.max(0, queueIds.length - capacity) + queueIds.filter((q) => failing.has(q)).length;
+  }
+
   /** Queues to read once by a poll (their socket (re)connected: messages come only on change). */
   takeResync(): Set<string> {
     const out = new Set<string>();

@@ -1,20 +1,27 @@
 // The observations collector in streaming mode (--collector.observations.mode=streaming|auto): queue
 // observations arrive on notification channels and update the same samples the polling collector builds
-// (exporter/collectors/observations.ts, observationSnapshot). Each run of the collector polls only
+// (exporter/collectors/observations.ts, addQueueSeries). Each run of the collector polls only
 // - the queues not streamed now (no channel, socket lost, topic rejected, over the channels' capacity):
 //   the fall back, at the normal interval, until streaming covers them again;
 // - queues whose socket (re)connected since the last run (messages come only on change);
-// - every queue once per `resyncIntervalMs`: the safety net for a missed message, and the source of the
-//   longest-wait age (messages carry counts, not the waiting conversations' dates).
+// - every queue once per `resyncIntervalMs`: the safety net for a missed message.
+// Messages carry counts, not the waiting conversations' dates: a queue in which someone starts waiting
+// (or whose oldest waiting contact may have left) is read by a targeted poll soon after, a few batches
+// per interval at most (planned in the request budget), so its longest wait shows within seconds.
+//
+// Publishing costs what changed, not the org: each queue's series are built once per change of its data
+// and kept as objects; the queues are laid out in groups (batches of the directory's order) and only the
+// groups with a changed queue are published again, as parts of the store (SnapshotStore.publishPart). The
+// exposition re-uses everything it rendered of the others (same arrays, same sample objects).
 import { batches } from '../collectors/collector.ts';
-import type { Collector } from '../collectors/collector.ts';
+import type { Collector, CollectorRun } from '../collectors/collector.ts';
 import type { GenesysPort } from '../collectors/genesys-port.ts';
-import { observationSnapshot, observationsByQueue, type QueueObservations } from '../collectors/observations.ts';
+import { addQueueSeries, observationsByQueue, type QueueObservations } from '../collectors/observations.ts';
 import type { QueueDirectory } from '../collectors/queue-directory.ts';
 import { queueObservationQuery, type ObservationDatum, type ObservationResult } from '../genesys/queue-observations.ts';
 import type { Logger } from '../log.ts';
 import type { ExporterRegistry } from '../registry.ts';
-import type { Snapshot } from '../samples.ts';
+import { SnapshotBuilder, type Snapshot } from '../samples.ts';
 import type { FallbackReason, NotificationPort, SessionTimings } from './channel-session.ts';
 import { StreamManager } from './stream-manager.ts';
 
@@ -27,6 +34,10 @@ export const DEFAULT_TIMINGS: SessionTimings = {
 };
 /** Full poll of every queue in streaming mode (at least the observation interval). */
 export const DEFAULT_RESYNC_INTERVAL_MS = 300_000;
+/** Targeted polls (queues whose longest wait is unknown) per observation interval, at most: planned in the budget. */
+export const WAIT_POLLS_PER_INTERVAL = 2;
+/** A targeted poll waits this long after the message that asked for it, to take the queues of a burst together. */
+const WAIT_POLL_GATHER_MS = 250;
 
 export interface StreamingObservationsOptions {
   readonly batchSize: number;
@@ -35,8 +46,11 @@ export interface StreamingObservationsOptions {
   readonly resyncIntervalMs?: number;
   /** Streamed changes are published at most once per this long (default 1 s); the first after a pause at once. */
   readonly publishIntervalMs?: number;
-  /** Publishes a snapshot built from streamed data (the runner publishes the polled ones). */
-  readonly publish: (snapshot: Snapshot) => void;
+  /**
+   * Serves the series of `queueIds` from `snapshot` (series of those queues only), replacing what they showed:
+   * how streamed changes reach /metrics between runs (the runs publish through their CollectorRun).
+   */
+  readonly publishPart: (queueIds: readonly string[], snapshot: Snapshot) => void;
   readonly registry: ExporterRegistry;
   readonly logger: Logger;
   readonly timings?: Partial<SessionTimings>;
@@ -58,8 +72,13 @@ export function createStreamingObservationsCollector(
   const resyncIntervalMs = Math.max(options.resyncIntervalMs ?? DEFAULT_RESYNC_INTERVAL_MS, options.intervalMs);
   const byQueue = new Map<string, QueueObservations>();
   const seenMedia = new Map<string, Set<string>>();
+  const layout = new GroupLayout(options.batchSize);
+  /** Queues someone waits in whose oldest waiting contact is not known (0→waiting, or the oldest may have left). */
+  const waitUnknown = new Set<string>();
   let lastFullPollMs: number | undefined;
   let publishTimer: NodeJS.Timeout | undefined;
+  let waitPollTimer: NodeJS.Timeout | undefined;
+  let lastWaitPollAt = Number.NEGATIVE_INFINITY;
   let closed = false;
 
   const updateGauges = (): void => {
@@ -69,9 +88,14 @@ export function createStreamingObservationsCollector(
     registry.gauge('genesys_exporter_streaming_queues').set(count);
     registry.gauge('genesys_exporter_streaming_active').set(exported.length > 0 && count === exported.length ? 1 : 0);
   };
-  // At most one publish (a snapshot and a render of every queue) per publishIntervalMs, but a change after a
-  // quiet spell goes out at once (after the messages already read from the socket): a surge is not held back
-  // a whole interval. performance.now, not `now`: the pacing is wall time even when tests move the clock.
+  const buildQueue = (queueId: string): void => {
+    const queue = directory.get(queueId);
+    const entry = byQueue.get(queueId);
+    layout.setSeries(queueId, queue === undefined || entry === undefined ? undefined : queueSeries(queue, entry, seenMedia, now()));
+  };
+  // At most one publish per publishIntervalMs, but a change after a quiet spell goes out at once (after the
+  // messages already read from the socket): a surge is not held back a whole interval. performance.now,
+  // not `now`: the pacing is wall time even when tests move the clock.
   const publishIntervalMs = options.publishIntervalMs ?? 1000;
   let lastPublishAt = Number.NEGATIVE_INFINITY;
   const publishSoon = (): void => {
@@ -81,11 +105,48 @@ export function createStreamingObservationsCollector(
         publishTimer = undefined;
         if (closed) return;
         lastPublishAt = performance.now();
-        options.publish(observationSnapshot(directory.all(), byQueue, seenMedia, now()));
+        layout.publishChanged(buildQueue, options.publishPart);
       },
       Math.max(0, lastPublishAt + publishIntervalMs - performance.now()),
     );
     publishTimer.unref();
+  };
+
+  // The targeted polls: at most WAIT_POLLS_PER_INTERVAL batches per interval, each of the queues asking longest.
+  const waitPollSpacingMs = options.intervalMs / WAIT_POLLS_PER_INTERVAL;
+  const scheduleWaitPoll = (): void => {
+    if (waitPollTimer !== undefined || closed || waitUnknown.size === 0) return;
+    waitPollTimer = setTimeout(
+      () => {
+        lastWaitPollAt = performance.now();
+        const ids = [...waitUnknown].slice(0, options.batchSize);
+        for (const id of ids) waitUnknown.delete(id);
+        void api
+          .queryQueueObservations(queueObservationQuery(ids))
+          .then((response) => {
+            if (closed) return;
+            const fresh = observationsByQueue(response.results ?? []);
+            for (const [queueId, entry] of fresh) {
+              // Only queues still exported and read before (a missing one is left to the runs).
+              if (!byQueue.has(queueId) || directory.get(queueId) === undefined) continue;
+              byQueue.set(queueId, entry);
+              layout.markChanged(queueId);
+            }
+            publishSoon();
+          })
+          .catch((error: unknown) => {
+            if (closed) return;
+            // Asked again by the next message or run; the full resync is the safety net.
+            logger.debug('targeted observation poll failed', { queues: ids.length, error: error instanceof Error ? error.message : String(error) });
+          })
+          .finally(() => {
+            waitPollTimer = undefined;
+            scheduleWaitPoll();
+          });
+      },
+      Math.max(WAIT_POLL_GATHER_MS, lastWaitPollAt + waitPollSpacingMs - performance.now()),
+    );
+    waitPollTimer.unref();
   };
 
   const manager = new StreamManager(
@@ -96,7 +157,13 @@ export function createStreamingObservationsCollector(
         const entry = byQueue.get(queueId);
         // Not polled yet (or no longer exported): the first poll sets the whole picture.
         if (entry === undefined || directory.get(queueId) === undefined) return;
-        for (const result of results) mergeStreamed(entry, result);
+        let waitUnsure = false;
+        for (const result of results) waitUnsure = mergeStreamed(entry, result) || waitUnsure;
+        if (waitUnsure) {
+          waitUnknown.add(queueId);
+          scheduleWaitPoll();
+        }
+        layout.markChanged(queueId);
         registry.counter('genesys_exporter_streaming_messages_total').inc();
         publishSoon();
       },
@@ -112,8 +179,7 @@ export function createStreamingObservationsCollector(
   registry.gauge('genesys_exporter_streaming_active').set(0);
   registry.gauge('genesys_exporter_streaming_queues').set(0);
 
-  const toPoll = (queueIds: readonly string[]): string[] => {
-    const full = lastFullPollMs === undefined || now() - lastFullPollMs >= resyncIntervalMs;
+  const toPoll = (queueIds: readonly string[], full: boolean): string[] => {
     const resync = manager.takeResync();
     if (full) return [...queueIds];
     const streamed = manager.streamed();
@@ -125,46 +191,188 @@ export function createStreamingObservationsCollector(
     needsQueues: true,
     requestsPerRun: () => {
       const ids = directory.all().map((q) => q.id);
-      const streamed = manager.streamed();
-      const polled = ids.filter((q) => !streamed.has(q)).length;
-      // The full resync, spread over the runs between two of them.
-      return Math.ceil(polled / options.batchSize) + Math.ceil(ids.length / options.batchSize) * (options.intervalMs / resyncIntervalMs);
+      // The queues streaming cannot carry or has failed for; the full resync, spread over the runs between
+      // two of them; the targeted polls of the longest waits.
+      return (
+        Math.ceil(manager.plannedPolled(ids) / options.batchSize) +
+        Math.ceil(ids.length / options.batchSize) * (options.intervalMs / resyncIntervalMs) +
+        (ids.length > 0 ? WAIT_POLLS_PER_INTERVAL : 0)
+      );
     },
-    async collect() {
+    async collect(run: CollectorRun) {
       const queues = directory.all();
       const ids = queues.map((q) => q.id);
       manager.sync(ids);
-      const full = lastFullPollMs === undefined || now() - lastFullPollMs >= resyncIntervalMs;
-      const polled = toPoll(ids);
-      const responses = await Promise.all(batches(polled, options.batchSize).map((batch) => api.queryQueueObservations(queueObservationQuery(batch))));
-      if (full) lastFullPollMs = now();
-      const fresh = observationsByQueue(responses.flatMap((r) => r.results ?? []));
-      // A polled queue the answer leaves out is gone: no series (as in polling mode).
-      for (const queueId of polled) {
-        const entry = fresh.get(queueId);
-        if (entry === undefined) byQueue.delete(queueId);
-        else byQueue.set(queueId, entry);
-      }
       for (const queueId of byQueue.keys()) if (directory.get(queueId) === undefined) byQueue.delete(queueId);
       for (const queueId of seenMedia.keys()) if (directory.get(queueId) === undefined) seenMedia.delete(queueId);
+      for (const queueId of waitUnknown) if (directory.get(queueId) === undefined) waitUnknown.delete(queueId);
+      layout.arrange(queues);
+      const full = lastFullPollMs === undefined || now() - lastFullPollMs >= resyncIntervalMs;
+      const polled = toPoll(ids, full);
+      // Like polling mode: each batch at its slot of the interval, its queues published as it returns.
+      const pollBatches = batches(polled, options.batchSize);
+      const settled = await Promise.allSettled(
+        pollBatches.map(async (batch, index) => {
+          await run.batchSlot(index, pollBatches.length);
+          const response = await api.queryQueueObservations(queueObservationQuery(batch));
+          const fresh = observationsByQueue(response.results ?? []);
+          // A polled queue the answer leaves out is gone: no series (as in polling mode).
+          for (const queueId of batch) {
+            const entry = fresh.get(queueId);
+            if (entry === undefined) byQueue.delete(queueId);
+            else byQueue.set(queueId, entry);
+            waitUnknown.delete(queueId);
+            layout.markChanged(queueId);
+          }
+          layout.publishChanged(buildQueue, run.publishBatch);
+        }),
+      );
+      if (closed) return undefined;
+      const failed = new Set(settled.flatMap((outcome, i) => (outcome.status === 'rejected' ? pollBatches[i]! : [])));
+      if (full && failed.size === 0) lastFullPollMs = now();
+      // Ages of the longest waits grow with time, not with messages: rebuilt once per run, as a poll would.
+      for (const [queueId, entry] of byQueue) if (someoneWaits(entry)) layout.markChanged(queueId);
+      layout.publishChanged(buildQueue, run.publishBatch);
+      // Every group again (unchanged ones as the same objects: nearly free to render), so the runner's data
+      // age says the streamed values were confirmed by this run; a group with a failed poll keeps its age.
+      layout.publishAll(run.publishBatch, failed);
       updateGauges();
-      return observationSnapshot(queues, byQueue, seenMedia, now());
+      const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failures.length > 0) {
+        const first = failures[0]!.reason as unknown;
+        throw new Error(`${failures.length} of ${settled.length} observation queries failed: ${first instanceof Error ? first.message : String(first)}`, {
+          cause: first,
+        });
+      }
+      return undefined;
     },
     async close() {
       closed = true;
       clearTimeout(publishTimer);
+      clearTimeout(waitPollTimer);
       manager.stop();
     },
   };
+}
+
+/** One queue's series, built once per change of its data. */
+function queueSeries(
+  queue: { readonly id: string; readonly name: string },
+  entry: QueueObservations,
+  seenMedia: Map<string, Set<string>>,
+  nowMs: number,
+): QueueSeries {
+  const builder = new SnapshotBuilder();
+  addQueueSeries(builder, queue, entry, seenMedia, nowMs);
+  return { name: queue.name, snapshot: builder.build() };
+}
+
+interface QueueSeries {
+  /** The name the series carry (a rename builds them again). */
+  readonly name: string;
+  readonly snapshot: Snapshot;
+}
+
+/**
+ * The exported queues in groups of `size` (in the directory's order), each group's series published as one
+ * part, and each queue's series kept as built until its data changes.
+ */
+class GroupLayout {
+  #groups: (readonly string[])[] = [];
+  readonly #groupOf = new Map<string, number>();
+  #published: (Snapshot | undefined)[] = [];
+  readonly #series = new Map<string, QueueSeries>();
+  readonly #changed = new Set<string>();
+  readonly #dirtyGroups = new Set<number>();
+
+  constructor(private readonly size: number) {}
+
+  /** Lays the queues out again if the directory's queues or their order changed (then every group is published). */
+  arrange(queues: readonly { readonly id: string; readonly name: string }[]): void {
+    for (const queue of queues) {
+      const built = this.#series.get(queue.id);
+      if (built !== undefined && built.name !== queue.name) this.#changed.add(queue.id);
+    }
+    const same = queues.length === this.#groupOf.size && queues.every((q, i) => this.#groupOf.get(q.id) === Math.floor(i / this.size));
+    if (same) return;
+    this.#groups = batches(
+      queues.map((q) => q.id),
+      this.size,
+    );
+    this.#groupOf.clear();
+    this.#groups.forEach((group, index) => {
+      for (const id of group) this.#groupOf.set(id, index);
+    });
+    for (const id of this.#series.keys()) if (!this.#groupOf.has(id)) this.#series.delete(id);
+    for (const id of this.#changed) if (!this.#groupOf.has(id)) this.#changed.delete(id);
+    this.#published = this.#groups.map(() => undefined);
+    this.#dirtyGroups.clear();
+    for (let index = 0; index < this.#groups.length; index++) this.#dirtyGroups.add(index);
+  }
+
+  markChanged(queueId: string): void {
+    if (this.#groupOf.has(queueId)) this.#changed.add(queueId);
+  }
+
+  setSeries(queueId: string, series: QueueSeries | undefined): void {
+    if (series === undefined) this.#series.delete(queueId);
+    else this.#series.set(queueId, series);
+  }
+
+  /** Builds the changed queues again and publishes the groups they are in. */
+  publishChanged(build: (queueId: string) => void, publish: (queueIds: readonly string[], snapshot: Snapshot) => void): void {
+    for (const queueId of this.#changed) {
+      build(queueId);
+      this.#dirtyGroups.add(this.#groupOf.get(queueId)!);
+    }
+    this.#changed.clear();
+    for (const index of [...this.#dirtyGroups].sort((a, b) => a - b)) {
+      const group = this.#groups[index]!;
+      const snapshot = this.#snapshotOf(group);
+      this.#published[index] = snapshot;
+      publish(group, snapshot);
+    }
+    this.#dirtyGroups.clear();
+  }
+
+  /** Publishes every group as last built, but those holding one of `skip`. */
+  publishAll(publish: (queueIds: readonly string[], snapshot: Snapshot) => void, skip: ReadonlySet<string>): void {
+    this.#groups.forEach((group, index) => {
+      if (group.some((id) => skip.has(id))) return;
+      const snapshot = (this.#published[index] ??= this.#snapshotOf(group));
+      publish(group, snapshot);
+    });
+  }
+
+  #snapshotOf(group: readonly string[]): Snapshot {
+    const merged: Record<string, unknown[]> = {};
+    for (const queueId of group) {
+      const series = this.#series.get(queueId);
+      if (series === undefined) continue;
+      for (const [metric, samples] of Object.entries(series.snapshot) as [string, readonly unknown[]][]) {
+        const list = (merged[metric] ??= []);
+        for (const sample of samples) list.push(sample);
+      }
+    }
+    return merged as Snapshot;
+  }
+}
+
+/** Whether someone waits in any media of the queue (its longest wait then grows with time). */
+function someoneWaits(entry: QueueObservations): boolean {
+  for (const data of entry.media.values())
+    if (data.some((d) => d.metric === 'oWaiting' && d.observations === undefined && (d.stats.count ?? 0) > 0)) return true;
+  return false;
 }
 
 /**
  * A streamed group updates the metrics it carries (by metric and qualifier) and keeps the others: whether
  * a message repeats unchanged metrics is not documented, and a message with only oWaiting must not zero
  * oInteracting. Messages carry no waiting conversations, so the oldest waiting date of the last poll is
- * kept while anyone waits (and dropped when nobody does).
+ * kept while anyone waits (and dropped when nobody does). Returns whether that date is now unsure: someone
+ * waits and no date is known (nobody waited before), or fewer wait than before (the oldest may have left).
  */
-function mergeStreamed(entry: QueueObservations, result: ObservationResult): void {
+function mergeStreamed(entry: QueueObservations, result: ObservationResult): boolean {
   const key = (d: ObservationDatum): string => `${d.metric}|${d.qualifier ?? ''}`;
   const incoming = new Map(result.data.filter((d) => d.observations === undefined).map((d) => [key(d), d]));
   const merge = (previous: readonly ObservationDatum[]): ObservationDatum[] => [
@@ -173,11 +381,14 @@ function mergeStreamed(entry: QueueObservations, result: ObservationResult): voi
   ];
   if (result.group.mediaType === undefined) {
     entry.users = merge(entry.users);
-    return;
+    return false;
   }
   const previous = entry.media.get(result.group.mediaType) ?? [];
   const counts = merge(previous);
-  const waiting = counts.find((d) => d.metric === 'oWaiting')?.stats.count ?? 0;
+  const waitingOf = (data: readonly ObservationDatum[]): number => data.find((d) => d.metric === 'oWaiting' && d.observations === undefined)?.stats.count ?? 0;
+  const waiting = waitingOf(counts);
   const detail = waiting > 0 ? previous.filter((d) => d.metric === 'oWaiting' && d.observations !== undefined) : [];
   entry.media.set(result.group.mediaType, [...counts, ...detail]);
+  const dated = detail.some((d) => (d.observations?.length ?? 0) > 0);
+  return waiting > 0 && (!dated || waiting < waitingOf(previous));
 }
