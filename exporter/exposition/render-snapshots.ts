@@ -41,8 +41,13 @@ export interface RenderedSnapshots {
   readonly totalSamples: number;
 }
 
-/** How many samples are rendered (or compared) between two looks at the clock (a histogram sample is 13 lines). */
-const SAMPLES_PER_CLOCK_CHECK = 16;
+/**
+ * Work between two looks at the clock, in units: rendering a sample costs 16 (a histogram sample is 13
+ * lines), comparing one 1 (mostly an identity check). A look costs ~0.5 µs here: once per compare it was
+ * a quarter of an incremental render at 10,000 queues.
+ */
+const WORK_PER_CLOCK_CHECK = 256;
+const RENDER_WORK = 16;
 /** A run ends past this much text: the unit of re-rendering and re-compressing (deflate's window; 64 KiB would compress 4% better and re-render twice as much per change). */
 const RUN_CHARS = 1 << 15;
 /** A new run stops where an earlier run starts once it holds this much (shorter runs compress worse). */
@@ -78,10 +83,23 @@ type AnySample = ScalarSample<SnapshotMetric> | HistogramSample<SnapshotMetric> 
 
 /** Consecutive samples of one family and their text. */
 interface Run extends Piece {
-  readonly samples: readonly AnySample[];
-  /** The queues of `samples` as [id, name, id, name, …] (consecutive repeats once), and the filter's verdict on each. */
+  /**
+   * Its samples: `count` of them from `start` in `source`, the array they were last found in (referenced,
+   * not copied: copying would allocate a million references per render at 10,000 queues, all of them
+   * surviving into the old generation for the GC to move).
+   */
+  readonly source: readonly AnySample[];
+  readonly start: number;
+  readonly count: number;
+  /** The queues of its samples as [id, name, id, name, …] (consecutive repeats once), and the filter's verdict on each. */
   readonly queues: readonly string[];
   readonly verdicts: Uint8Array;
+  /**
+   * The store's queueFilterEpoch when `verdicts` were last found right: while the epoch stays, the filter
+   * decides as it did, so the run is re-used without asking it again (at 10,000 queues asking costs more
+   * than the rest of an incremental render).
+   */
+  filterEpoch: number;
   /** The label set of the first sample, as rendered: the key the next render finds the run by. */
   readonly key: string;
 }
@@ -96,7 +114,7 @@ export class FragmentCache {
     const runs = this.#byArray.get(samples);
     if (runs === undefined) return undefined;
     let length = 0;
-    for (const run of runs) length += run.samples.length;
+    for (const run of runs) length += run.count;
     // A builder that kept appending to a published array would change its length: compare it again.
     return length === samples.length ? runs : undefined;
   }
@@ -114,6 +132,7 @@ export class FragmentCache {
 
 export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache, options: RenderOptions): Promise<RenderedSnapshots> {
   const live: LiveSnapshots = store.live();
+  const filterEpoch = store.queueFilterEpoch;
   const pieces: Piece[] = [];
   let bytes = 0;
   let crc = 0;
@@ -124,8 +143,9 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
   let sliceStarted = performance.now();
   let sinceClockCheck = 0;
   /** Whether the slice is used up; the caller then awaits `pause()`. */
-  const sliceOver = (): boolean => {
-    if (++sinceClockCheck < SAMPLES_PER_CLOCK_CHECK) return false;
+  const sliceOver = (work = RENDER_WORK): boolean => {
+    sinceClockCheck += work;
+    if (sinceClockCheck < WORK_PER_CLOCK_CHECK) return false;
     sinceClockCheck = 0;
     return performance.now() - sliceStarted >= options.sliceMs;
   };
@@ -153,8 +173,10 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
   };
   /** Whether the filter still decides the queues of the run as it did when it was rendered. */
   const filterAgrees = (run: Run): boolean => {
+    if (run.filterEpoch === filterEpoch) return true;
     const { queues, verdicts } = run;
     for (let k = 0; k < verdicts.length; k++) if (verdictOn(queues[2 * k]!, queues[2 * k + 1]!) !== verdicts[k]) return false;
+    run.filterEpoch = filterEpoch;
     return true;
   };
   const servedAsBefore = async (runs: readonly Run[]): Promise<boolean> => {
@@ -167,11 +189,13 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
 
   /** Whether `run` renders `samples` from `start` on: the same series and values, served as before. */
   const matches = async (family: Family, run: Run, samples: readonly AnySample[], start: number): Promise<boolean> => {
-    if (start + run.samples.length > samples.length) return false;
-    for (let i = 0; i < run.samples.length; i++) {
+    const { source, count } = run;
+    if (start + count > samples.length) return false;
+    for (let i = 0; i < count; i++) {
       const sample = samples[start + i]!;
-      if (sample !== run.samples[i] && !sameSample(family, run.samples[i]!, sample)) return false;
-      if (sliceOver()) await pause();
+      const before = source[run.start + i]!;
+      if (sample !== before && !sameSample(family, before, sample)) return false;
+      if (sliceOver(sample === before ? 1 : 4)) await pause();
     }
     return filterAgrees(run);
   };
@@ -218,7 +242,7 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
     }
     renderedSamples += i - start;
     const piece = pieceOf(Buffer.from(lines.join(''), 'utf8'));
-    return { ...piece, samples: samples.slice(start, i), queues, verdicts: Uint8Array.from(verdicts), key };
+    return { ...piece, source: samples, start, count: i - start, queues, verdicts: Uint8Array.from(verdicts), filterEpoch, key };
   };
 
   /** The runs of one sample array: re-used where its samples are the same, rendered where they are not. */
@@ -233,10 +257,10 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
       const run =
         earlier !== undefined && (await matches(family, earlier, samples, i))
           ? // The new sample objects from now on: the old ones can go, and the next compare is by identity.
-            { ...earlier, samples: samples.slice(i, i + earlier.samples.length) }
+            { ...earlier, source: samples, start: i }
           : await render(familyIndex, family, samples, i, key);
       runs.push(run);
-      i += run.samples.length;
+      i += run.count;
       if (sliceOver()) await pause();
     }
     return runs;
