@@ -165,7 +165,9 @@ export function queryAggregates(body: unknown, truth: TruthStore) {
   ]);
 
   const groups = new Map<string, { group: Record<string, string>; buckets: Map<number, Bucket> }>();
-  for (const contact of truth.between(start, end)) {
+  // A filter naming queues (the exporter's batches) reads those queues' contacts only, not the whole org's.
+  const queueIds = filter?.restriction('queueId');
+  for (const contact of queueIds === undefined ? truth.between(start, end) : truth.betweenQueues(queueIds, start, end)) {
     const dims = contactDimensions(contact);
     if (filter !== undefined && !filter.matches(dims)) continue;
     const groupValues: Record<string, string> = {};

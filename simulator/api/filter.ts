@@ -16,18 +16,48 @@ export interface CompiledFilter {
   readonly matches: Matcher;
   /** Values of every `matches` predicate on each dimension (observations require queue ids). */
   readonly matchedValues: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The only values `dimension` can have in what the filter matches (an 'or' of queueId predicates names
+   * its queues), or undefined when the filter does not bound it: lets a large org's query look at the
+   * named queues only instead of scanning everything.
+   */
+  readonly restriction: (dimension: string) => ReadonlySet<string> | undefined;
 }
+
+/** Per dimension, the values a node lets through (absent: any value). */
+type Restriction = ReadonlyMap<string, ReadonlySet<string>>;
 
 const OPERATORS = ['matches', 'exists', 'notExists'] as const;
 type Operator = (typeof OPERATORS)[number];
 
 export function compileFilter(value: unknown, allowedDimensions: readonly string[], path = 'filter'): CompiledFilter {
   const matchedValues = new Map<string, Set<string>>();
-  const matches = compileNode(value, allowedDimensions, path, 0, matchedValues);
-  return { matches, matchedValues };
+  const { matcher, restriction } = compileNode(value, allowedDimensions, path, 0, matchedValues);
+  return { matches: matcher, matchedValues, restriction: (dimension) => restriction.get(dimension) };
 }
 
-function compileNode(value: unknown, allowed: readonly string[], path: string, depth: number, seen: Map<string, Set<string>>): Matcher {
+/** 'and': each part's bound holds (the first per dimension is enough); 'or': a dimension every part bounds, by the union. */
+function combine(type: 'and' | 'or', parts: readonly Restriction[]): Restriction {
+  const out = new Map<string, ReadonlySet<string>>();
+  if (type === 'and') {
+    for (const part of parts) for (const [dimension, values] of part) if (!out.has(dimension)) out.set(dimension, values);
+    return out;
+  }
+  const [first, ...rest] = parts;
+  for (const dimension of first?.keys() ?? []) {
+    if (!rest.every((part) => part.has(dimension))) continue;
+    out.set(dimension, new Set(parts.flatMap((part) => [...part.get(dimension)!])));
+  }
+  return out;
+}
+
+function compileNode(
+  value: unknown,
+  allowed: readonly string[],
+  path: string,
+  depth: number,
+  seen: Map<string, Set<string>>,
+): { matcher: Matcher; restriction: Restriction } {
   if (!isObject(value)) throw badRequest(`${path} must be an object`);
   const type = value['type'];
   if (type !== 'and' && type !== 'or') throw badRequest(`${path}.type must be "and" or "or", got ${JSON.stringify(type)}`);
@@ -39,6 +69,7 @@ function compileNode(value: unknown, allowed: readonly string[], path: string, d
   if (predicates.length === 0 && clauses.length === 0) throw badRequest(`${path} must have at least one predicate or clause`);
 
   const parts: Matcher[] = [];
+  const restrictions: Restriction[] = [];
   const sets = new Map<string, Set<string>>();
   predicates.forEach((predicate: unknown, i: number) => {
     const compiled = compilePredicate(predicate, allowed, `${path}.predicates[${i}]`);
@@ -49,6 +80,7 @@ function compileNode(value: unknown, allowed: readonly string[], path: string, d
       getOrInsertComputed(sets, compiled.dimension, () => new Set()).add(compiled.value!);
     } else {
       parts.push(compiled.matcher);
+      restrictions.push(compiled.operator === 'matches' ? new Map([[compiled.dimension, new Set([compiled.value!])]]) : new Map());
     }
   });
   for (const [dimension, set] of sets) {
@@ -56,11 +88,15 @@ function compileNode(value: unknown, allowed: readonly string[], path: string, d
       const v = dims(dimension);
       return v !== undefined && set.has(v);
     });
+    restrictions.push(new Map([[dimension, set]]));
   }
   clauses.forEach((clause: unknown, i: number) => {
-    parts.push(compileNode(clause, allowed, `${path}.clauses[${i}]`, depth + 1, seen));
+    const compiled = compileNode(clause, allowed, `${path}.clauses[${i}]`, depth + 1, seen);
+    parts.push(compiled.matcher);
+    restrictions.push(compiled.restriction);
   });
-  return type === 'and' ? (dims) => parts.every((p) => p(dims)) : (dims) => parts.some((p) => p(dims));
+  const matcher: Matcher = type === 'and' ? (dims) => parts.every((p) => p(dims)) : (dims) => parts.some((p) => p(dims));
+  return { matcher, restriction: combine(type, restrictions) };
 }
 
 function compilePredicate(

@@ -68,9 +68,11 @@ export function queryObservations(body: unknown, ctx: ObservationContext) {
   const conversationMetrics = metrics.filter((m) => CONVERSATION_METRICS.includes(m));
   const userMetrics = metrics.filter((m) => !CONVERSATION_METRICS.includes(m));
   const results: { group: Record<string, string>; data: DataEntry[] }[] = [];
+  const namedQueues = filter.restriction('queueId');
   for (const state of ctx.queues) {
     // Groups are matched before the (costlier) snapshot: most queues of a large org are not asked for.
     const queueId = state.queue.id;
+    if (namedQueues !== undefined && !namedQueues.has(queueId)) continue;
     const mediaGroups =
       conversationMetrics.length > 0 || detailMetrics.length > 0
         ? [...state.media.keys()].map((mediaType) => ({ queueId, mediaType })).filter((g) => filter.matches(dimensionsOf(g)))
