@@ -3,7 +3,6 @@
 // (with the queue filter app.ts installs), so /metrics renders exactly what production would render.
 import { getOrInsertComputed } from '../lib/map.ts';
 import { createAggregatesCollector } from '../exporter/collectors/aggregates.ts';
-import { collectSnapshot } from '../exporter/collectors/collector.ts';
 import type { Collector } from '../exporter/collectors/collector.ts';
 import { createObservationsCollector } from '../exporter/collectors/observations.ts';
 import { createQueueCatalogCollector } from '../exporter/collectors/queue-catalog.ts';
@@ -24,17 +23,18 @@ const HOUR_MS = 3_600_000;
 export interface PopulatedOrg {
   readonly metrics: ExporterRegistry;
   /**
-   * What one poll of that collector does to /metrics: its snapshot published again, in new arrays (the
-   * same values), so the exposition renders that collector's series again and reuses the others'.
-   */
-  republish(owner: 'observations' | 'aggregates'): void;
-  /**
-   * The collector's snapshot published again with the values of `queues` queues changed (the first ones of
-   * the org, a different value each call). `allNew`: every sample and label object new, as the streaming
-   * collector builds its snapshot each second (observationSnapshot); otherwise only the changed samples
-   * are new objects (new arrays all the same).
+   * What the next poll of the collector's first batch does to /metrics (as it runs in production: each
+   * batch of 100 queues is a part of the store, published again as its response returns): that batch
+   * published again, with the values of its first `queues` queues changed (a different value each call).
+   * `allNew`: every sample and label object new, as a collector builds them from a response; otherwise
+   * only the changed samples are new objects (new arrays all the same).
    */
   changeQueues(owner: 'observations' | 'aggregates', queues: number, allNew: boolean): void;
+}
+
+interface Batch {
+  readonly queueIds: readonly string[];
+  readonly snapshot: Snapshot;
 }
 
 export async function populatedRegistry(queueCount: number): Promise<PopulatedOrg> {
@@ -50,11 +50,19 @@ export async function populatedRegistry(queueCount: number): Promise<PopulatedOr
     aggregates: (ids) => aggregateResponse(ids, window, poll),
   });
   const now = () => BENCH_NOW_MS;
-  const published = new Map<string, Snapshot>();
+  /** The first batch each collector published (the one changeQueues publishes again). */
+  const firstBatch = new Map<string, Batch>();
+  /** One run, published as the runner does: whole, or batch by batch as parts of the store. */
   const publish = async (collector: Collector): Promise<void> => {
-    const snapshot = await collectSnapshot(collector);
-    published.set(collector.name, snapshot);
-    metrics.store.publish(collector.name, snapshot, HOUR_MS);
+    firstBatch.delete(collector.name);
+    const whole = await collector.collect({
+      batchSlot: async () => undefined,
+      publishBatch: (queueIds, snapshot) => {
+        if (!firstBatch.has(collector.name)) firstBatch.set(collector.name, { queueIds, snapshot });
+        metrics.store.publishPart(collector.name, queueIds, snapshot, HOUR_MS);
+      },
+    });
+    if (whole !== undefined) metrics.store.publish(collector.name, whole, HOUR_MS);
   };
 
   await publish(createQueueCatalogCollector(port, directory, { include: /.*/, exclude: undefined, divisions: [], max: queueCount }));
@@ -63,24 +71,14 @@ export async function populatedRegistry(queueCount: number): Promise<PopulatedOr
   await publish(aggregates); // the baseline poll: counters start at 0
   poll = 3;
   await publish(aggregates); // counters now hold the increases since the baseline
-  const republish = (owner: 'observations' | 'aggregates'): void => {
-    const snapshot = published.get(owner);
-    if (snapshot === undefined) throw new Error(`populated registry: no ${owner} snapshot was published`);
-    const copy = Object.fromEntries(Object.entries(snapshot).map(([metric, samples]) => [metric, [...(samples as readonly unknown[])]])) as Snapshot;
-    metrics.store.publish(owner, copy, HOUR_MS);
-  };
   let changes = 0;
-  /** Where the samples of the first `n` queues sit in each metric's array (found once per owner and n). */
+  /** Where the samples of the batch's first `n` queues sit in each metric's array (found once per owner and n). */
   const positions = new Map<string, Map<string, number[]>>();
-  const positionsOf = (owner: string, snapshot: Snapshot, queues: number): Map<string, number[]> =>
+  const positionsOf = (owner: string, batch: Batch, queues: number): Map<string, number[]> =>
     getOrInsertComputed(positions, `${owner}:${queues}`, () => {
-      const changed = new Set(
-        syntheticQueues(queueCount)
-          .slice(0, queues)
-          .map((queue) => queue.id),
-      );
+      const changed = new Set(batch.queueIds.slice(0, queues));
       const byMetric = new Map<string, number[]>();
-      for (const [metric, samples] of Object.entries(snapshot) as [string, readonly AnySample[]][]) {
+      for (const [metric, samples] of Object.entries(batch.snapshot) as [string, readonly AnySample[]][]) {
         const indices: number[] = [];
         samples.forEach((sample, i) => {
           if (changed.has(sample.labels['queue_id'] ?? '')) indices.push(i);
@@ -96,18 +94,18 @@ export async function populatedRegistry(queueCount: number): Promise<PopulatedOr
     return { labels, value: sample.value + by };
   };
   const changeQueues = (owner: 'observations' | 'aggregates', queues: number, allNew: boolean): void => {
-    const snapshot = published.get(owner);
-    if (snapshot === undefined) throw new Error(`populated registry: no ${owner} snapshot was published`);
-    const where = positionsOf(owner, snapshot, queues);
+    const batch = firstBatch.get(owner);
+    if (batch === undefined) throw new Error(`populated registry: ${owner} published no batch`);
+    const where = positionsOf(owner, batch, queues);
     changes++;
     const copy: Record<string, AnySample[]> = {};
-    for (const [metric, samples] of Object.entries(snapshot) as [string, readonly AnySample[]][]) {
+    for (const [metric, samples] of Object.entries(batch.snapshot) as [string, readonly AnySample[]][]) {
       // New arrays either way; with allNew every sample is a new object too (a bump of 0 for the unchanged).
       const out = allNew ? samples.map((sample) => bumped(sample, 0)) : samples.slice();
       for (const i of where.get(metric) ?? []) out[i] = bumped(samples[i]!, changes);
       copy[metric] = out;
     }
-    metrics.store.publish(owner, copy as Snapshot, HOUR_MS);
+    metrics.store.publishPart(owner, batch.queueIds, copy as Snapshot, HOUR_MS);
   };
-  return { metrics, republish, changeQueues };
+  return { metrics, changeQueues };
 }

@@ -79,7 +79,16 @@ function x2nModP(n: number, k: number): number {
   return p;
 }
 
+/** The operator that shifts a CRC past n bytes, by n: runs of a body have a few thousand lengths, each met again every render. */
+const shiftByBytes = new Map<number, number>();
+
 /** CRC-32 of A‖B. */
 export function crc32Combine(crcA: number, crcB: number, bytesB: number): number {
-  return (multModP(x2nModP(bytesB, 3), crcA) ^ crcB) >>> 0;
+  let shift = shiftByBytes.get(bytesB);
+  if (shift === undefined) {
+    if (shiftByBytes.size >= 1 << 16) shiftByBytes.clear();
+    shift = x2nModP(bytesB, 3);
+    shiftByBytes.set(bytesB, shift);
+  }
+  return (multModP(shift, crcA) ^ crcB) >>> 0;
 }
