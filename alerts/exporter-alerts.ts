@@ -7,6 +7,7 @@ import { staleLimitSeconds } from '../metrics/kpis.ts';
 import { aggregateBy, increase, range, rate, raw, series, sumBy, up } from '../metrics/promql.ts';
 import type { AlertName, AlertsConfig } from './config.ts';
 import { alertingRule, EXPORTER_KEY, on } from './conventions.ts';
+import { streamingAlerts } from './streaming-alerts.ts';
 
 const MODULE = sourceModule(import.meta.url);
 
@@ -153,6 +154,7 @@ function rules(config: AlertsConfig): AlertingRule[] {
         `${r.GenesysAuthenticationFailing.for}; data stops when the current token expires.`,
       dashboard: health,
     }),
+    ...streamingAlerts(config),
   ];
 }
 

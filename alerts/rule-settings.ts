@@ -100,6 +100,8 @@ export const RULE_SETTINGS = {
   GenesysExporterNoQueues: { for: duration('5m') },
   /** Queues matched the filters but --collector.queues.max left them out: they are not watched. */
   GenesysExporterQueuesDroppedByCap: { for: duration('15m') },
+  /** Streaming (or auto) mode polls some exported queues instead of streaming them (a fallback that lasts). */
+  GenesysStreamingFallback: { for: duration('15m') },
   /** More than maxResponses 429s within window (the client retries a few; a steady stream means over budget). */
   GenesysApiRateLimited: { for: duration('10m'), window: duration('10m'), maxResponses: count(10) },
   /** Share of API requests failing (timeouts, network errors, 4xx/5xx other than 429) over window. */
