@@ -17,6 +17,28 @@ export interface FileDone {
   readonly milliseconds: number;
   /** CPU of the worker process while the file ran (processes the file started are not included). */
   readonly cpuMilliseconds: number;
+  /** CPU of the processes the file started and waited for (promtool, a CLI run), read from /proc; 0 elsewhere. */
+  readonly childCpuMilliseconds: number;
+  /** When the file started, in ms since the Unix epoch (the lane draws each worker's timeline from it). */
+  readonly startedAt: number;
+  /** The worker's process id: files with the same one ran one after another. */
+  readonly worker: number;
+}
+
+/**
+ * CPU of the finished child processes of this one (cutime + cstime of /proc/self/stat, in clock ticks of
+ * 10 ms on Linux). Node reaps its children, so they are counted once they have exited.
+ */
+function childCpuMilliseconds(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis): the
+    // 14th and 15th of those are cutime and cstime.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 /** mkdir is atomic: exactly one worker creates the claim of each queue position. */
@@ -37,14 +59,23 @@ async function work(laneDir: string): Promise<string[]> {
   for (const [position, file] of queue.entries()) {
     if (!claim(laneDir, position)) continue;
     ran.push(file);
+    const startedAt = Date.now();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
+    const childCpuBefore = childCpuMilliseconds();
     // A top-level suite resolves when it has run; its callback's import registers the file's tests inside it.
     await describe(file, async () => {
       await import(pathToFileURL(resolve(file)).href);
     });
     const cpu = process.cpuUsage(cpuBefore);
-    const done: FileDone = { file, milliseconds: Math.round(performance.now() - started), cpuMilliseconds: Math.round((cpu.user + cpu.system) / 1000) };
+    const done: FileDone = {
+      file,
+      milliseconds: Math.round(performance.now() - started),
+      cpuMilliseconds: Math.round((cpu.user + cpu.system) / 1000),
+      childCpuMilliseconds: childCpuMilliseconds() - childCpuBefore,
+      startedAt,
+      worker: process.pid,
+    };
     writeFileSync(join(laneDir, DONE_FOLDER, `${position}.json`), JSON.stringify(done));
   }
   return ran;

@@ -1,6 +1,9 @@
 // Runs a lane of test files in a few long-lived processes instead of one process per file.
 //
-//   node --import tsx scripts/test-lane.ts [--workers N] <test files...>
+//   node --import tsx scripts/test-lane.ts [--workers N] [--report] <test files...>
+//
+// --report prints every file's wall time and CPU (the worker's and the processes it started) and each worker's
+// timeline, ending with the worker that finished last: the files on the lane's critical path.
 //
 // `node --test` on Node 20 starts a process per file, and each one pays ~1 s of CPU to start tsx and load the
 // heavy modules (the foundation SDK, ts-morph, @grafana/data, prom-client) again. Here `node --test` starts N
@@ -16,6 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getOrInsertComputed } from '../lib/map.ts';
 import { CLAIMS_FOLDER, DONE_FOLDER, type FileDone, QUEUE_FILE, WORKER_ENV } from './test-lane-worker.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,8 +29,9 @@ const SLOWEST_SHOWN = 8;
 
 const seconds = (milliseconds: number) => (milliseconds / 1000).toFixed(1).padStart(6);
 
-function parseArguments(argv: readonly string[]): { workers: number; files: string[] } {
+function parseArguments(argv: readonly string[]): { workers: number; report: boolean; files: string[] } {
   let workers = cpus().length * 2;
+  let report = false;
   const files: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
@@ -34,14 +39,16 @@ function parseArguments(argv: readonly string[]): { workers: number; files: stri
       const value = Number(argv[++index]);
       if (!Number.isInteger(value) || value < 1) throw new Error(`test-lane: --workers wants a whole number ≥ 1, got ${argv[index] ?? 'nothing'}`);
       workers = value;
+    } else if (argument === '--report') {
+      report = true;
     } else if (argument.startsWith('-')) {
-      throw new Error(`test-lane: unknown option ${argument} (usage: test-lane.ts [--workers N] <test files...>)`);
+      throw new Error(`test-lane: unknown option ${argument} (usage: test-lane.ts [--workers N] [--report] <test files...>)`);
     } else {
       files.push(relative(ROOT, resolve(argument)));
     }
   }
   if (files.length === 0) throw new Error('test-lane: no test files given');
-  return { workers: Math.min(workers, files.length), files };
+  return { workers: Math.min(workers, files.length), report, files };
 }
 
 function readDurations(): Record<string, number> {
@@ -67,7 +74,7 @@ function runNodeTest(args: readonly string[], env: NodeJS.ProcessEnv): Promise<n
 }
 
 async function main(): Promise<number> {
-  const { workers, files } = parseArguments(process.argv.slice(2));
+  const { workers, report, files } = parseArguments(process.argv.slice(2));
   const previous = readDurations();
   const queue = orderQueue(files, previous);
   const laneDir = mkdtempSync(join(tmpdir(), 'test-lane-'));
@@ -80,6 +87,7 @@ async function main(): Promise<number> {
       writeFileSync(entry, `await import(${JSON.stringify(pathToFileURL(WORKER).href)});\n`);
       return entry;
     });
+    const startedAt = Date.now();
     const started = performance.now();
     const code = await runNodeTest(['--import', 'tsx', '--test', `--test-concurrency=${workers}`, '--test-reporter=spec', ...entries], {
       ...process.env,
@@ -89,13 +97,13 @@ async function main(): Promise<number> {
     const finished = new Set(done.map((entry) => entry.file));
     const missing = queue.filter((file) => !finished.has(file));
     const workerCpu = done.reduce((sum, entry) => sum + entry.cpuMilliseconds, 0);
+    const childCpu = done.reduce((sum, entry) => sum + entry.childCpuMilliseconds, 0);
+    if (report) printReport(done, startedAt);
     console.log(
-      `\n== ${done.length}/${queue.length} files in ${workers} workers, ${seconds(performance.now() - started).trim()} s (workers' CPU ${seconds(workerCpu).trim()} s)`,
+      `\n== ${done.length}/${queue.length} files in ${workers} workers, ${seconds(performance.now() - started).trim()} s (CPU: workers ${seconds(workerCpu).trim()} s, processes they started ${seconds(childCpu).trim()} s)`,
     );
     const slowest = [...done].sort((a, b) => b.milliseconds - a.milliseconds).slice(0, SLOWEST_SHOWN);
-    console.log(
-      `slowest files (wall s, CPU s of the worker):\n${slowest.map((entry) => `  ${seconds(entry.milliseconds)}  ${seconds(entry.cpuMilliseconds)}  ${entry.file}`).join('\n')}`,
-    );
+    console.log(`slowest files (wall s, CPU s of the worker, CPU s of its child processes):\n${slowest.map(fileLine).join('\n')}`);
     if (missing.length > 0) {
       // A worker that exits (process.exit in a test, a crash) takes its file with it and leaves the rest of the
       // queue to the others; node --test reports the worker, this names the files.
@@ -110,6 +118,34 @@ async function main(): Promise<number> {
     return missing.length > 0 && code === 0 ? 1 : code;
   } finally {
     rmSync(laneDir, { recursive: true, force: true });
+  }
+}
+
+const fileLine = (entry: FileDone) =>
+  `  ${seconds(entry.milliseconds)}  ${seconds(entry.cpuMilliseconds)}  ${seconds(entry.childCpuMilliseconds)}  ${entry.file}`;
+
+/** Every file, slowest first, then each worker's files in the order it ran them, the last to finish last. */
+function printReport(done: readonly FileDone[], laneStartedAt: number): void {
+  console.log(`\n== every file (wall s, CPU s of the worker, CPU s of its child processes):`);
+  console.log(
+    [...done]
+      .sort((a, b) => b.milliseconds - a.milliseconds)
+      .map(fileLine)
+      .join('\n'),
+  );
+  const byWorker = new Map<number, FileDone[]>();
+  for (const entry of done) getOrInsertComputed(byWorker, entry.worker, () => []).push(entry);
+  const timelines = [...byWorker.values()].map((entries) => {
+    const ordered = [...entries].sort((a, b) => a.startedAt - b.startedAt);
+    const last = ordered.at(-1)!;
+    return { ordered, endsAt: last.startedAt + last.milliseconds - laneStartedAt };
+  });
+  timelines.sort((a, b) => a.endsAt - b.endsAt);
+  for (const [index, { ordered, endsAt }] of timelines.entries()) {
+    const busy = ordered.reduce((sum, entry) => sum + entry.milliseconds, 0);
+    const title = index === timelines.length - 1 ? 'the critical path' : `worker ${index + 1}`;
+    console.log(`\n== ${title}: ${ordered.length} files, busy ${seconds(busy).trim()} s, done at ${seconds(endsAt).trim()} s (start s, wall s, file):`);
+    console.log(ordered.map((entry) => `  ${seconds(entry.startedAt - laneStartedAt)}  ${seconds(entry.milliseconds)}  ${entry.file}`).join('\n'));
   }
 }
 

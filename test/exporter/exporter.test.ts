@@ -20,6 +20,8 @@ import { SimulatorClient } from '../../stack/simulator-client.ts';
 import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
 
 const STALENESS_SECONDS = 15;
+/** The staleness limit of the exporter that shows values expiring: above the 1 s floor (two 500 ms polls). */
+const SHORT_STALENESS_SECONDS = 2;
 
 function exporterArgs(simulatorUrl: string, extra: readonly string[] = []): string[] {
   return simulatorArgs(simulatorUrl, { queues: '1s', observations: '500ms', aggregates: '500ms' }, [
@@ -213,30 +215,43 @@ describe('exporter against the simulator', () => {
   });
 
   test('values of a failing collector are removed once older than the staleness limit, and come back', async () => {
-    await sim.startFault({ fault: 'api-5xx', endpoint: 'queue_observations' });
+    // An exporter of its own with a short limit (the tests above need the long one), so the wait for the
+    // limit to pass is seconds, not STALENESS_SECONDS.
+    const config = parseConfig(exporterArgs(simulator.url, [`--collector.staleness=${SHORT_STALENESS_SECONDS}s`]), simulatorCredentials(simulator));
+    const short = await startExporter(config, { logger: createLogger({ level: 'error', write: () => {} }), now: () => sim.nowMs });
+    const scrapeShort = async (): Promise<ParsedSample[]> => parseExposition((await get(`${short.url}/metrics`)).body);
     try {
-      await waitFor(
-        'observations to fail',
-        async () => ((await collectorValue('genesys_exporter_collector_success', 'observations')) === 0 ? true : undefined),
-        { timeoutMs: 60_000 },
-      );
-      const gone = await waitFor(
-        'stale depth series to disappear',
-        async () => {
-          const samples = await scrape();
-          return select(samples, 'genesys_queue_depth').length === 0 ? samples : undefined;
-        },
-        { timeoutMs: (STALENESS_SECONDS + 45) * 1000, intervalMs: 250 },
-      );
-      assert.equal(select(gone, 'genesys_queue_agents').length, 0, 'agent series (same collector) gone too');
-      assert.ok(select(gone, 'genesys_queue_info').length > 0, 'other collectors keep their series');
-      assert.ok(select(gone, 'genesys_queue_offer_total').length > 0, 'other collectors keep their series');
+      await waitFor('depth and counters on the second exporter', async () => {
+        const samples = await scrapeShort();
+        return select(samples, 'genesys_queue_depth').length > 0 && select(samples, 'genesys_queue_offer_total').length > 0 ? true : undefined;
+      });
+      await sim.startFault({ fault: 'api-5xx', endpoint: 'queue_observations' });
+      try {
+        await waitFor(
+          'observations to fail',
+          async () => (sampleValue(await scrapeShort(), 'genesys_exporter_collector_success', { collector: 'observations' }) === 0 ? true : undefined),
+          { timeoutMs: 60_000 },
+        );
+        const gone = await waitFor(
+          'stale depth series to disappear',
+          async () => {
+            const samples = await scrapeShort();
+            return select(samples, 'genesys_queue_depth').length === 0 ? samples : undefined;
+          },
+          { timeoutMs: (SHORT_STALENESS_SECONDS + 45) * 1000, intervalMs: 250 },
+        );
+        assert.equal(select(gone, 'genesys_queue_agents').length, 0, 'agent series (same collector) gone too');
+        assert.ok(select(gone, 'genesys_queue_info').length > 0, 'other collectors keep their series');
+        assert.ok(select(gone, 'genesys_queue_offer_total').length > 0, 'other collectors keep their series');
+      } finally {
+        await sim.clearFaults();
+      }
+      await waitFor('depth series to come back', async () => (select(await scrapeShort(), 'genesys_queue_depth').length > 0 ? true : undefined), {
+        timeoutMs: 60_000,
+      });
     } finally {
-      await sim.clearFaults();
+      await short.close();
     }
-    await waitFor('depth series to come back', async () => (select(await scrape(), 'genesys_queue_depth').length > 0 ? true : undefined), {
-      timeoutMs: 60_000,
-    });
   });
 
   test('queue churn (campaign scenario) leaves no stale series', async () => {
