@@ -65,3 +65,15 @@ export function planBatchStarts(batchCount: number, intervalMs: number, requests
 export function firstRunIntervalMs(plan: SchedulePlan, intervalMs: number): number {
   return intervalMs * Math.min(1, plan.demandPerMinute / plan.plannedBudgetPerMinute);
 }
+
+/**
+ * Where a run's batch phases count from (batch i is due at the result + i × spacing). A run that starts
+ * after its due time (the previous run overran: a slow answer, a stall of the API or of this process)
+ * keeps the phases of its due time: the batches whose phase has passed go at once, as fast as the rate
+ * limiter allows, and the rest at their phase. Counted from its actual start instead, every batch of the
+ * run and of every later run would be late by the overrun, and overruns would add up. A run later than a
+ * whole interval (after a long pause) starts a new cycle rather than sending every batch at once.
+ */
+export function runAnchorMs(dueAtMs: number, startedAtMs: number, intervalMs: number): number {
+  return startedAtMs - dueAtMs < intervalMs ? Math.min(dueAtMs, startedAtMs) : startedAtMs;
+}

@@ -3,12 +3,14 @@
 // go on. The queue catalog runs first; collectors that need the queue list start once it has loaded.
 // After every catalog run the schedule is re-planned against the request budget (queue counts change).
 // Within a run, batches start evenly across the interval (planBatchStarts) and each is served as soon as
-// it returns, so a value is never older than its interval plus one batch; the age of the oldest value of
-// each collector is exported (genesys_exporter_collector_data_age_seconds).
+// it returns, so a value is never older than its interval plus one batch; runs are due one interval apart
+// and a late run keeps its due phases (runAnchorMs), so an overrun is caught up instead of carried into
+// every later run. The age of the oldest value of each collector is exported
+// (genesys_exporter_collector_data_age_seconds).
 import type { Logger } from '../log.ts';
 import type { Readiness } from '../readiness.ts';
 import type { ExporterRegistry } from '../registry.ts';
-import { firstRunIntervalMs, planBatchStarts, planSchedule } from './budget.ts';
+import { firstRunIntervalMs, planBatchStarts, planSchedule, runAnchorMs } from './budget.ts';
 import type { SchedulePlan } from './budget.ts';
 import type { Collector, CollectorName, CollectorRun } from './collector.ts';
 import type { QueueDirectory } from './queue-directory.ts';
@@ -41,6 +43,8 @@ class RunnerStoppedError extends Error {
 interface CollectorState {
   readonly scheduled: ScheduledCollector;
   timer: NodeJS.Timeout | undefined;
+  /** When the next run is due (performance.now() clock); its batch phases count from here (runAnchorMs). */
+  dueAtMs: number;
   inFlight: Promise<void> | undefined;
   /** Aborted when the runner stops, so a run waiting for its next batch slot ends at once. */
   abort: AbortController | undefined;
@@ -65,7 +69,7 @@ export class CollectorRunner {
     this.#states = new Map(
       options.collectors.map((scheduled) => [
         scheduled.collector.name,
-        { scheduled, timer: undefined, inFlight: undefined, abort: undefined, lastRunSucceeded: undefined, everSucceeded: false },
+        { scheduled, timer: undefined, dueAtMs: 0, inFlight: undefined, abort: undefined, lastRunSucceeded: undefined, everSucceeded: false },
       ]),
     );
     this.#plan = this.#replan();
@@ -125,8 +129,10 @@ export class CollectorRunner {
     this.#schedule(lead, 0);
   }
 
-  #schedule(state: CollectorState, delayMs: number): void {
+  /** Runs the collector in `delayMs`; its batches keep the phases of `dueAtMs` (default: then). */
+  #schedule(state: CollectorState, delayMs: number, dueAtMs = performance.now() + delayMs): void {
     if (this.#stopped) return;
+    state.dueAtMs = dueAtMs;
     state.timer = setTimeout(() => {
       state.inFlight = this.#run(state).finally(() => (state.inFlight = undefined));
     }, delayMs);
@@ -140,9 +146,10 @@ export class CollectorRunner {
     const startedAtMs = registry.store.now();
     const abort = new AbortController();
     state.abort = abort;
+    const anchor = runAnchorMs(state.dueAtMs, started, this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs);
     let succeeded = false;
     try {
-      const snapshot = await collector.collect(this.#runOf(state, started, abort.signal));
+      const snapshot = await collector.collect(this.#runOf(state, anchor, abort.signal));
       if (this.#stopped) return;
       // A run that published batch by batch has now published every queue it has: what is older
       // belongs to queues it no longer has (the batches were laid out differently before).
@@ -180,7 +187,9 @@ export class CollectorRunner {
     const intervalMs = this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs;
     // Until the queue list has loaded once, retry it sooner than its (minutes-long) refresh interval.
     const nextMs = !collector.needsQueues && !this.#options.directory.loaded ? Math.min(intervalMs, 10_000) : intervalMs;
-    this.#schedule(state, Math.max(0, nextMs - elapsedMs));
+    // One interval after this run's phases began; a run that overran starts at once and catches up.
+    const dueAtMs = anchor + nextMs;
+    this.#schedule(state, Math.max(0, dueAtMs - performance.now()), dueAtMs);
   }
 
   /**
@@ -189,8 +198,9 @@ export class CollectorRunner {
    * others' are compressed into the budget's headroom (firstRunIntervalMs), so the exporter is ready
    * sooner; from the second run on, each batch keeps its phase. Between a collector's first and second run
    * a value may be older than interval + one batch by up to the time the first run was shortened.
+   * `anchorMs` is where the phases count from (the run's due time, runAnchorMs).
    */
-  #runOf(state: CollectorState, startedAt: number, signal: AbortSignal): CollectorRun {
+  #runOf(state: CollectorState, anchorMs: number, signal: AbortSignal): CollectorRun {
     const { collector } = state.scheduled;
     const plannedMs = this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs;
     const firstRun = state.lastRunSucceeded === undefined;
@@ -216,7 +226,7 @@ export class CollectorRunner {
         if (signal.aborted) return Promise.reject(new RunnerStoppedError());
         const spacingMs = spacing.get(count) ?? planBatchStarts(count, intervalMs, this.#options.requestsPerMinute).spacingMs;
         spacing.set(count, spacingMs);
-        const delayMs = startedAt + index * spacingMs - performance.now();
+        const delayMs = anchorMs + index * spacingMs - performance.now();
         if (delayMs <= 0) return Promise.resolve();
         return new Promise<void>((resolve, reject) => {
           const waiting = {
