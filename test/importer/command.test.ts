@@ -1,13 +1,15 @@
-// The `npm run import` command, run as a user runs it (node --import tsx import.ts): what it prints, where it
-// writes, its exit code. Each run starts tsx, ts-morph and the SDK (seconds of CPU), so the runs that import are
-// few, started together, and shared by the tests that read their output; what the modules contain is
-// round-trip.test.ts's job.
+// The `npm run import` command: what it prints, where it writes, its exit code. The runs that import go through
+// the command line in this process (importer/command.ts, what import.ts runs): a process of its own would start
+// tsx, ts-morph and the SDK again (seconds of CPU each). One run, a refusal that loads neither, starts
+// import.ts as a user does, for what only a process shows: the arguments, stderr and the exit code. The runs are
+// shared by the tests that read their output; what the modules contain is round-trip.test.ts's job.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runImportCommand } from '../../importer/command.ts';
 import { FIXTURES, GENERATED, type Panelish, ROOT, exprsOf, moduleFolder } from './inputs.ts';
 
 interface Run {
@@ -16,8 +18,17 @@ interface Run {
   readonly stderr: string;
 }
 
-/** `npm run import -- <args>`, without blocking: the runs that import start together, and the lane's other files in this worker go on meanwhile. */
-function run(...args: string[]): Promise<Run> {
+/** The command line in this process: its stdout and stderr lines, and its exit code. */
+async function run(...args: string[]): Promise<Run> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const status = await runImportCommand(args, { out: (line) => stdout.push(line), err: (line) => stderr.push(line) });
+  const text = (lines: string[]) => lines.map((line) => `${line}\n`).join('');
+  return { status, stdout: text(stdout), stderr: text(stderr) };
+}
+
+/** `npm run import -- <args>` in a process of its own, as a user runs it. */
+function runProcess(...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'import.ts'), ...args], { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error === null) resolve({ status: 0, stdout, stderr });
@@ -30,8 +41,8 @@ function run(...args: string[]): Promise<Run> {
 let dir = '';
 const existing = () => join(dir, 'cli-existing.ts');
 const HAND_EDIT = '// edited by hand\n';
-// The two runs that import, started together: a fixture with warnings, losses and a raw query; and, over a module
-// edited by hand, a generated dashboard (every query typed), refused first, then with --force.
+// The two runs that import: a fixture with warnings, losses and a raw query; and, over a module edited by hand, a
+// generated dashboard (every query typed), refused first, then with --force.
 let unsupported: Run;
 let refused: Run;
 let afterRefusal = '';
@@ -40,10 +51,10 @@ let forced: Run;
 before(async () => {
   dir = moduleFolder('importer-command-test');
   writeFileSync(existing(), HAND_EDIT);
-  const unsupportedRun = run(join(FIXTURES, 'unsupported.json'), '--out', join(dir, 'cli-unsupported.ts'));
+  unsupported = await run(join(FIXTURES, 'unsupported.json'), '--out', join(dir, 'cli-unsupported.ts'));
   refused = await run(join(GENERATED, 'queue-detail.json'), '--out', existing());
   afterRefusal = readFileSync(existing(), 'utf8');
-  [unsupported, forced] = await Promise.all([unsupportedRun, run(join(GENERATED, 'queue-detail.json'), '--out', existing(), '--force')]);
+  forced = await run(join(GENERATED, 'queue-detail.json'), '--out', existing(), '--force');
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -75,11 +86,18 @@ describe('the command', () => {
     assert.match(forced.stdout, new RegExp(`^queries: ${count} through the typed PromQL builder, 0 raw PromQL$`, 'm'));
   });
 
-  test('a file that is not JSON is an error naming the file', async () => {
+  test('a file that is not JSON is an error naming the file (npm run import in a process of its own: stderr, exit code 1)', async () => {
     const bad = join(dir, 'not-json.json');
     writeFileSync(bad, '{ "title": ');
-    const result = await run(bad, '--out', join(dir, 'never-written.ts'));
+    const result = await runProcess(bad, '--out', join(dir, 'never-written.ts'));
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /not-json\.json: cannot read a dashboard JSON/);
+    assert.match(result.stderr, /^import: .*not-json\.json: cannot read a dashboard JSON/m);
+    assert.equal(result.stdout, '');
+  });
+
+  test('a missing argument is a usage error naming it, exit code 1, nothing imported', async () => {
+    const result = await run('--out', join(dir, 'never-written.ts'));
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /missing required argument 'dashboard\.json'/);
   });
 });
