@@ -1,25 +1,22 @@
 // `npm run generate -- --config <file>` with a per-queue override: the written dashboards colour the matching
 // queue against its own limit (and nothing else changes colour), the written rules carry the same limit.
-// The CLI on the real modules, into a temp folder.
+// The command's own run (loadInputs reads the --config file, run writes the folder) on the real modules, into a
+// temp folder, in this process: the flag itself, through a process of its own, is test/e2e/generate-cli.test.ts's.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
+import { loadInputs } from '../../generator/load-sources.ts';
+import { run } from '../../generator/run.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-
-function generate(args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'generate.ts', ...args], { cwd: REPO }, (error, _stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code ?? 1), stderr });
-    });
-  });
+/** `generate --out <out> --no-readme [--config <config>]`. */
+function generate(out: string, config?: string): void {
+  const result = run({ mode: 'write', outDir: out, readme: undefined }, loadInputs(config));
+  assert.equal(result.exitCode, 0, result.stderr.join('\n'));
 }
 
 interface Override {
@@ -63,8 +60,8 @@ describe('generate --config with per-queue overrides', () => {
     );
     withOverride = join(workspace, 'out-override');
     without = join(workspace, 'out-plain');
-    const results = await Promise.all([generate(['--out', withOverride, '--no-readme', '--config', config]), generate(['--out', without, '--no-readme'])]);
-    for (const result of results) assert.equal(result.code, 0, result.stderr);
+    generate(withOverride, config);
+    generate(without);
   });
   after(async () => {
     await rm(workspace, { recursive: true, force: true });

@@ -1,22 +1,23 @@
 // One config for alerts and dashboards: `generate --config` with changed thresholds moves the alert and
-// the panels that mirror it, in the files the real CLI writes. Each expectation is derived from the
-// override below, and each differs from the default, so a panel still reading the defaults fails.
+// the panels that mirror it, in the files generate writes. The run is the command's own (loadInputs reads the
+// --config file, run writes the folder) in this process: the flag itself, through a process of its own, is
+// test/e2e/generate-cli.test.ts's. Each expectation is derived from the override below, and each differs from
+// the default, so a panel still reading the defaults fails.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { defaultAlertsConfig } from '../../alerts/config.ts';
 import { PANEL as HEALTH } from '../../dashboards/exporter-health.ts';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
+import { loadInputs } from '../../generator/load-sources.ts';
+import { run } from '../../generator/run.ts';
 import type { JsonDashboard } from '../support/built-dashboards.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const OVERRIDE = {
   selectors: { job: 'contact-center-exporter' },
   rules: {
@@ -28,16 +29,14 @@ const OVERRIDE = {
 
 let workspace: string;
 let out: string;
-before(async () => {
+before(() => {
   workspace = mkdtempSync(join(tmpdir(), 'generator-one-config-'));
   out = join(workspace, 'out');
   const config = join(workspace, 'override.yaml');
   writeFileSync(config, JSON.stringify(OVERRIDE)); // JSON is YAML
-  await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'generate.ts', '--out', out, '--no-readme', '--config', config], { cwd: REPO }, (error, _stdout, stderr) =>
-      error === null ? resolve() : reject(new Error(`generate failed: ${stderr}`)),
-    );
-  });
+  // generate --out <out> --no-readme --config <config>
+  const result = run({ mode: 'write', outDir: out, readme: undefined }, loadInputs(config));
+  assert.equal(result.exitCode, 0, `generate failed: ${result.stderr.join('\n')}`);
 });
 after(() => rmSync(workspace, { recursive: true, force: true }));
 
