@@ -5,63 +5,15 @@
 //   npm run generate -- lint              validate only
 // Options: --out <dir> (default out), --config <file> (JSON/YAML override of alerts/config.ts),
 //          --readme <file> (default README.md), --no-readme.
+//
+// The command (generator/cli.ts) and every module it compiles are loaded as one cached bundle
+// (generator/bundle.ts), rebuilt whenever one of them changed; the type check stays outside it, with the compiler.
 
-import { Command, Option } from 'commander';
-import { loadInputs, SourceLoadError } from './generator/load-sources.ts';
-import { run, type Mode } from './generator/run.ts';
+import { importBundled } from './generator/bundle.ts';
 import { typeCheckUnlessUnchanged } from './generator/type-check-cache.ts';
-import { formatTypeProblem, TYPE_CHECKED_FOLDERS } from './generator/type-problem.ts';
 
-interface CliOptions {
-  readonly out: string;
-  readonly config?: string;
-  readonly readme: string | false;
-  readonly check?: boolean;
-}
-
-function withSharedOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--out <dir>', 'output folder').default('out'))
-    .addOption(new Option('--config <file>', 'JSON or YAML override of alerts/config.ts (alert thresholds, which the panels follow)'))
-    .addOption(new Option('--readme <file>', 'README whose generated sections (metrics table, configuration reference) are kept in sync').default('README.md'))
-    .addOption(new Option('--no-readme', 'leave the README alone'));
-}
-
-async function execute(mode: Mode, options: CliOptions): Promise<void> {
-  // tsx ran the modules without checking their types: a wrong unit or threshold type must not reach out/. The
-  // check is skipped only when every file it read is as it was when it last passed (generator/type-check-cache.ts).
-  const { problems: typeProblems } = await typeCheckUnlessUnchanged(import.meta.dirname);
-  if (typeProblems.length > 0) {
-    for (const problem of typeProblems) process.stderr.write(`${formatTypeProblem(problem)}\n`);
-    process.stderr.write(`generate: ${typeProblems.length} type error(s) in ${TYPE_CHECKED_FOLDERS.join('/, ')}/: nothing written\n`);
-    process.exitCode = 1;
-    return;
-  }
-  try {
-    const inputs = loadInputs(options.config);
-    const result = run({ mode, outDir: options.out, readme: options.readme === false ? undefined : options.readme }, inputs);
-    for (const line of result.stdout) process.stdout.write(`${line}\n`);
-    for (const line of result.stderr) process.stderr.write(`${line}\n`);
-    process.exitCode = result.exitCode;
-  } catch (error) {
-    if (!(error instanceof SourceLoadError)) throw error;
-    process.stderr.write(`generate: ${error.message}\n`);
-    process.exitCode = 1;
-  }
-}
-
-const program = withSharedOptions(
-  new Command('generate')
-    .description('Compile dashboards/ and alerts/ into validated Grafana, Prometheus and Alertmanager files')
-    .enablePositionalOptions()
-    .option('--check', 'regenerate in memory and exit 1 naming each stale, missing or extra file'),
-).action((options: CliOptions) => execute(options.check === true ? 'check' : 'write', options));
-
-withSharedOptions(program.command('diff').description('print a unified diff of what generate would change')).action((options: CliOptions) =>
-  execute('diff', options),
-);
-withSharedOptions(program.command('lint').description('validate the modules without writing anything')).action((options: CliOptions) =>
-  execute('lint', options),
-);
-
-await program.parseAsync();
+const root = import.meta.dirname;
+const loaded = await importBundled<typeof import('./generator/cli.ts')>(root, 'generator/cli.ts');
+if (loaded.outcome === 'unbundled') process.stderr.write(`generate: loading the modules one by one (not bundled: ${loaded.reason})\n`);
+await loaded.module.main(process.argv, () => typeCheckUnlessUnchanged(root));
+loaded.keepCompiledCode();

@@ -1,0 +1,308 @@
+// `npm run generate` loads the generator and every module it compiles (dashboards, alerts, the Grafana SDK's
+// ~250 CommonJS files, ~180 Kubernetes model modules, the PromQL parser…) as ONE file: an esbuild bundle of
+// the entry and everything it imports. Loaded one by one through tsx's hooks, those ~560 modules were most of
+// the command's time (bench/generate.ts). The bundle runs as one script with V8's code cache (the bytecode of
+// the functions the last run compiled), as Node 22's module compile cache would; V8 checks that cache against
+// the exact source and rejects it otherwise.
+//
+// The bundle is a cache, never a source. It is rebuilt whenever what went into it differs from when it was
+// built: each bundled file of the repository (its bytes, as esbuild read them through the plugin below), each
+// bundled package file (its size and modification time), tsconfig.json, the packages' lock and the bundling
+// settings. Nothing else can change a bundle: the generator imports its modules statically (when esbuild
+// cannot bundle something, the modules are imported one by one, as before). Files the generator reads at run
+// time (README, package.json, out/) are read at run time as before.
+//
+// The esbuild is tsx's own: every module is transformed exactly as `node --import tsx` transforms it.
+// Stack traces name the bundle's lines; each module in it starts with a `// path/of/the/module.ts` comment.
+
+import { isAscii } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+
+/** Bump when the bundling settings below change meaning: every cached bundle is then rebuilt. */
+const BUNDLE_FORMAT = 1;
+
+export const defaultBundleCache = (root: string): string => join(root, 'node_modules', '.cache', 'genesys-generate', 'bundle');
+
+/** What decides a bundle besides its files: tsconfig.json (how .ts is transformed) and how packages resolve. */
+const SETTINGS_FILES = ['tsconfig.json', 'node_modules/.package-lock.json', 'package-lock.json'];
+
+// Inside the bundle every module is one of many in a single file: `import.meta`, `__dirname` and `__filename`
+// would all name the bundle. Each is redirected (esbuild `define`) to a per-module constant the loader plugin
+// declares at the top of the module, holding the values of the module's own file. esbuild renames the
+// constants apart, so every module sees its own.
+const META = '__generateImportMeta';
+const DIRNAME = '__generateDirname';
+const FILENAME = '__generateFilename';
+
+export type BundleOutcome =
+  /** An earlier bundle of exactly these inputs was run. */
+  | 'reused'
+  /** The inputs changed (or no bundle existed): bundled again, then run. */
+  | 'built'
+  /** esbuild could not bundle the entry: its modules were imported one by one (through tsx), as before. */
+  | 'unbundled';
+
+export interface BundledImport<T> {
+  readonly module: T;
+  readonly outcome: BundleOutcome;
+  /** Why the entry was not bundled (esbuild's first error), when outcome is 'unbundled'. */
+  readonly reason?: string;
+  /** V8's code cache for the bundle: absent, rejected by V8 (compiled from source), or used. */
+  readonly codeCache: 'none' | 'rejected' | 'used';
+  /** Call once the module's work is done: stores the bytecode V8 compiled, for the next run (when it had none). */
+  keepCompiledCode(): void;
+}
+
+interface BundleRecord {
+  /** Root-relative, '/'-separated paths of every bundled file. */
+  readonly inputs: string[];
+  readonly hash: string;
+  /** The bundle's file name in the cache folder. */
+  readonly file: string;
+}
+
+interface EsbuildMessage {
+  readonly text: string;
+  readonly location?: { readonly file: string; readonly line: number; readonly column: number } | null;
+}
+interface EsbuildPluginBuild {
+  onLoad(
+    options: { filter: RegExp; namespace: string },
+    callback: (args: { readonly path: string }) => { contents: Uint8Array | string; loader: 'default' },
+  ): void;
+}
+/** The part of esbuild's API used here (typed here: esbuild is tsx's dependency, not ours). */
+interface Esbuild {
+  build(options: Record<string, unknown> & { plugins: { name: string; setup(build: EsbuildPluginBuild): void }[] }): Promise<{
+    readonly outputFiles: readonly { readonly path: string; readonly contents: Uint8Array }[];
+  }>;
+}
+
+/** tsx's esbuild: its package.json (for the version, read on every run) and its API (loaded only to bundle). */
+function tsxEsbuild(): { readonly version: string; load(): Esbuild } {
+  const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx'));
+  const packageJson = fromTsx.resolve('esbuild/package.json');
+  const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
+  return { version, load: () => fromTsx('esbuild') as Esbuild };
+}
+
+const posix = (path: string): string => path.split(sep).join('/');
+const isPackageFile = (path: string): boolean => path.startsWith('node_modules/') || path.includes('/node_modules/');
+
+/** What a bundled file contributes to the hash: a package file its size and modification time (npm rewrites
+ * the lock on every install; this also catches a hand edit), a repository file its bytes. */
+function fingerprint(root: string, path: string): string | Buffer | undefined {
+  try {
+    if (!isPackageFile(path)) return readFileSync(join(root, path));
+    const stat = statSync(join(root, path));
+    return `${stat.size} ${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function readOrUndefined(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hash of the settings and of the given files' fingerprints (undefined when a file is gone). */
+function hashOf(root: string, esbuildVersion: string, inputs: ReadonlyMap<string, string | Buffer | undefined>): string | undefined {
+  const hash = createHash('sha256');
+  hash.update(`bundle-format ${BUNDLE_FORMAT}\0esbuild ${esbuildVersion}\0node ${process.versions.node}\0`);
+  for (const path of SETTINGS_FILES) {
+    const text = readOrUndefined(join(root, path));
+    hash.update(`${path}\0${text === undefined ? '(missing)' : text.length}\0`);
+    if (text !== undefined) hash.update(text);
+  }
+  for (const path of [...inputs.keys()].sort()) {
+    const content = inputs.get(path);
+    if (content === undefined) return undefined;
+    hash.update(`\0${path}\0${content.length}\0`);
+    hash.update(content);
+  }
+  return hash.digest('hex');
+}
+
+function readRecord(file: string): BundleRecord | undefined {
+  try {
+    const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<BundleRecord>;
+    if (!Array.isArray(record.inputs) || typeof record.hash !== 'string' || typeof record.file !== 'string') return undefined;
+    return { inputs: record.inputs, hash: record.hash, file: record.file };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes via a temporary sibling and a rename: a concurrent generate reads the old file or the new one. */
+function writeAtomically(file: string, content: string | Uint8Array): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}
+
+/** The code declaring a module's own `import.meta`, `__dirname` and `__filename` (only those it mentions). */
+function moduleConstants(path: string, text: string): string {
+  const lines: string[] = [];
+  if (text.includes('import.meta')) {
+    lines.push(`var ${META} = ${JSON.stringify({ url: pathToFileURL(path).href, dirname: dirname(path), filename: path })};`);
+  }
+  if (text.includes('__dirname')) lines.push(`var ${DIRNAME} = ${JSON.stringify(dirname(path))};`);
+  if (text.includes('__filename')) lines.push(`var ${FILENAME} = ${JSON.stringify(path)};`);
+  return lines.join(' ');
+}
+
+/** A hashbang, then a "use strict" directive, each with what precedes it: the constants go after them (a
+ * directive is one only before any statement), on the same line, so the module's line numbers stay. */
+const PROLOGUE = /^(#![^\n]*\n)?((?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(['"])use strict\3;?)?/;
+
+function withConstants(text: string, constants: string): string {
+  const prologue = PROLOGUE.exec(text)?.[0] ?? '';
+  return `${prologue}${constants}${text.slice(prologue.length)}`;
+}
+
+const WRAPPER_START = '(function (exports, require, module) {';
+const WRAPPER_END = '})';
+
+interface Build {
+  readonly code: Buffer;
+  /** Root-relative path → fingerprint of every file esbuild read. */
+  readonly inputs: Map<string, string | Buffer>;
+}
+
+async function bundle(esbuild: Esbuild, root: string, entry: string): Promise<Build> {
+  const inputs = new Map<string, string | Buffer>();
+  const tsconfig = join(root, 'tsconfig.json');
+  const result = await esbuild.build({
+    entryPoints: [join(root, entry)],
+    absWorkingDir: root,
+    ...(existsSync(tsconfig) ? { tsconfig } : {}),
+    bundle: true,
+    platform: 'node',
+    // One CommonJS script: run with vm.Script, which takes V8's code cache (ES modules cannot, on Node 20).
+    format: 'cjs',
+    target: `node${process.versions.node.split('.')[0]}`,
+    write: false,
+    outfile: join(root, 'bundle.cjs'), // not written; names the output
+    // The file is the body of a function taking what a CommonJS module gets (see runBundle).
+    banner: { js: WRAPPER_START },
+    footer: { js: WRAPPER_END },
+    legalComments: 'none',
+    logLevel: 'silent',
+    define: { 'import.meta': META, __dirname: DIRNAME, __filename: FILENAME },
+    plugins: [
+      {
+        name: 'fingerprinted-files',
+        setup(build) {
+          build.onLoad({ filter: /.*/, namespace: 'file' }, ({ path }) => {
+            const content = readFileSync(path);
+            const relativePath = posix(relative(root, path));
+            inputs.set(relativePath, isPackageFile(relativePath) ? (fingerprint(root, relativePath) ?? '') : content);
+            if (path.endsWith('.json')) return { contents: content, loader: 'default' };
+            const text = content.toString('utf8');
+            const constants = moduleConstants(path, text);
+            return { contents: constants === '' ? content : withConstants(text, constants), loader: 'default' };
+          });
+        },
+      },
+    ],
+  });
+  const code = result.outputFiles[0]?.contents;
+  if (code === undefined) throw new Error('esbuild produced no bundle');
+  return { code: asciiOnly(Buffer.from(code).toString('utf8')), inputs };
+}
+
+/**
+ * The bundle with every non-ASCII character written as a \u escape. esbuild's output is ASCII (charset
+ * 'ascii', its default) except in the comments it keeps, where an escape is as readable. An ASCII file is
+ * read as a one-byte string, which reads, hashes and compiles several times faster than UTF-16.
+ */
+function asciiOnly(code: string): Buffer {
+  return Buffer.from(
+    code.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    'latin1',
+  );
+}
+
+const firstError = (error: unknown): string => {
+  const first = (error as { errors?: readonly EsbuildMessage[] } | null)?.errors?.[0];
+  if (first === undefined) return error instanceof Error ? error.message : String(error);
+  const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
+  return `${where}${first.text}`;
+};
+
+/** Runs a bundle as CommonJS with the code cache stored next to it (when V8 accepts it). */
+function runBundle<T>(root: string, file: string): Omit<BundledImport<T>, 'outcome'> {
+  const codeCacheFile = `${file}.v8-code-cache`;
+  const cachedData = readOrUndefined(codeCacheFile);
+  const code = readFileSync(file);
+  // Bundles are written in ASCII (asciiOnly): decoded as Latin-1, the same text, without UTF-8's slow path.
+  const script = new Script(code.toString(isAscii(code) ? 'latin1' : 'utf8'), { filename: file, cachedData });
+  const module = { exports: {} as T };
+  // The bundle's `require` (Node's built-in modules) resolves from the repository.
+  (script.runInThisContext() as (exports: T, require: NodeJS.Require, module: { exports: T }) => void)(
+    module.exports,
+    createRequire(join(root, 'package.json')),
+    module,
+  );
+  return {
+    module: module.exports,
+    codeCache: cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used',
+    keepCompiledCode() {
+      if (cachedData !== undefined && script.cachedDataRejected !== true) return;
+      try {
+        writeAtomically(codeCacheFile, script.createCachedData());
+      } catch {
+        // Without it the next run compiles again; nothing else depends on it.
+      }
+    },
+  };
+}
+
+/**
+ * Loads `entry` (root-relative) from a bundle of it and everything it imports, cached in `cacheDir` and
+ * rebuilt when any of its inputs changed. When esbuild cannot bundle it, imports it directly, module by module.
+ */
+export async function importBundled<T>(root: string, entry: string, cacheDir = defaultBundleCache(root)): Promise<BundledImport<T>> {
+  const esbuild = tsxEsbuild();
+  const name = entry.replace(/\.[cm]?ts$/, '').replace(/[^A-Za-z0-9]+/g, '-');
+  const recordFile = join(cacheDir, `${name}.json`);
+  const record = readRecord(recordFile);
+  if (record !== undefined && existsSync(join(cacheDir, record.file))) {
+    const current = hashOf(root, esbuild.version, new Map(record.inputs.map((path) => [path, fingerprint(root, path)])));
+    if (current === record.hash) return { ...runBundle<T>(root, join(cacheDir, record.file)), outcome: 'reused' };
+  }
+
+  let built: Build;
+  try {
+    built = await bundle(esbuild.load(), root, entry);
+  } catch (error) {
+    // The same modules through tsx: a mistake in a module is then reported exactly as without the bundle.
+    const module = (await import(pathToFileURL(join(root, entry)).href)) as T;
+    return { module, outcome: 'unbundled', reason: firstError(error), codeCache: 'none', keepCompiledCode: () => {} };
+  }
+  // The hash of what esbuild read: a file saved during the build makes the next run's hash differ, and bundle again.
+  const hash = hashOf(root, esbuild.version, built.inputs);
+  if (hash === undefined) throw new Error('unreachable: every bundled file was read');
+  const file = `${name}-${hash.slice(0, 16)}.cjs`;
+  mkdirSync(cacheDir, { recursive: true });
+  writeAtomically(join(cacheDir, file), built.code);
+  writeAtomically(recordFile, JSON.stringify({ inputs: [...built.inputs.keys()].sort(), hash, file } satisfies BundleRecord));
+  removeOtherBundles(cacheDir, name, file);
+  return { ...runBundle<T>(root, join(cacheDir, file)), outcome: 'built' };
+}
+
+/** Earlier bundles of the entry, superseded: removed so the cache holds one. */
+function removeOtherBundles(cacheDir: string, name: string, keep: string): void {
+  for (const file of readdirSync(cacheDir)) {
+    if (file.startsWith(`${name}-`) && !file.startsWith(keep) && !file.endsWith('.tmp')) rmSync(join(cacheDir, file), { force: true });
+  }
+}

@@ -1,0 +1,104 @@
+// generate runs its modules from a cached bundle (generator/bundle.ts): the bundle behaves as the modules do
+// (each module's own import.meta and __dirname, strict mode kept), is rebuilt as soon as a bundled file or a
+// package file changes, and what esbuild cannot bundle is imported module by module instead.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importBundled } from '../../generator/bundle.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+const root = mkdtempSync(join(tmpdir(), 'generate-bundle-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const cache = join(root, 'cache');
+const write = (path: string, text: string) => {
+  mkdirSync(join(root, path, '..'), { recursive: true });
+  writeFileSync(join(root, path), text);
+};
+
+write('package.json', JSON.stringify({ type: 'module' }));
+write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }));
+write('lib/value.ts', 'export const value: number = 1;\n');
+// A CommonJS package that reads __dirname, and proves it still runs in strict mode (its directive comes first).
+write('node_modules/where/package.json', JSON.stringify({ name: 'where', main: 'index.js' }));
+write('node_modules/where/index.js', "'use strict';\nexports.dirname = __dirname;\nexports.strict = (function () { return this === undefined; })();\n");
+write(
+  'entry.ts',
+  [
+    "import where from 'where';",
+    "import { value } from './lib/value.ts';",
+    "import { here } from './lib/here.ts';",
+    'export const read = () => ({ value, entryUrl: import.meta.url, here, package: where });',
+    '',
+  ].join('\n'),
+);
+write('lib/here.ts', 'export const here = { url: import.meta.url, dirname: import.meta.dirname, filename: import.meta.filename };\n');
+
+interface Entry {
+  read(): { value: number; entryUrl: string; here: { url: string; dirname: string; filename: string }; package: { dirname: string; strict: boolean } };
+}
+
+const load = () => importBundled<Entry>(root, 'entry.ts', cache);
+
+/** Loads in a new process: V8 keeps what this process compiled and would not look at a code cache again. */
+function loadInNewProcess(): { outcome: string; codeCache: string; value: number } {
+  const script = `
+    import { importBundled } from ${JSON.stringify(pathToFileURL(join(REPO, 'generator/bundle.ts')).href)};
+    const loaded = await importBundled(${JSON.stringify(root)}, 'entry.ts', ${JSON.stringify(cache)});
+    loaded.keepCompiledCode();
+    console.log(JSON.stringify({ outcome: loaded.outcome, codeCache: loaded.codeCache, value: loaded.module.read().value }));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout) as { outcome: string; codeCache: string; value: number };
+}
+
+describe('the generator bundle', () => {
+  test('built once, then reused; every module keeps its own import.meta and __dirname', async () => {
+    const first = await load();
+    assert.equal(first.outcome, 'built');
+    assert.deepEqual(first.module.read(), {
+      value: 1,
+      entryUrl: pathToFileURL(join(root, 'entry.ts')).href,
+      here: { url: pathToFileURL(join(root, 'lib/here.ts')).href, dirname: join(root, 'lib'), filename: join(root, 'lib/here.ts') },
+      package: { dirname: join(root, 'node_modules/where'), strict: true },
+    });
+    const second = await load();
+    assert.deepEqual([second.outcome, second.module.read().value], ['reused', 1]);
+  });
+
+  test('a changed source file is bundled again, and the stale bundle is removed', async () => {
+    write('lib/value.ts', 'export const value: number = 2;\n');
+    const changed = await load();
+    assert.deepEqual([changed.outcome, changed.module.read().value], ['built', 2]);
+    assert.equal(readdirSync(cache).filter((file) => file.endsWith('.cjs')).length, 1);
+    assert.equal((await load()).outcome, 'reused');
+  });
+
+  test('a package file with a new modification time is bundled again', async () => {
+    utimesSync(join(root, 'node_modules/where/index.js'), new Date(), new Date(Date.now() + 5000));
+    assert.equal((await load()).outcome, 'built');
+    assert.equal((await load()).outcome, 'reused');
+  });
+
+  test('the next process runs on the code cache; one V8 rejects is compiled from source and replaced', () => {
+    assert.deepEqual(loadInNewProcess(), { outcome: 'reused', codeCache: 'none', value: 2 });
+    assert.deepEqual(loadInNewProcess(), { outcome: 'reused', codeCache: 'used', value: 2 });
+    const [bundle] = readdirSync(cache).filter((file) => file.endsWith('.cjs'));
+    writeFileSync(join(cache, `${bundle}.v8-code-cache`), 'not bytecode');
+    assert.deepEqual(loadInNewProcess(), { outcome: 'reused', codeCache: 'rejected', value: 2 });
+    assert.deepEqual(loadInNewProcess(), { outcome: 'reused', codeCache: 'used', value: 2 });
+  });
+
+  test('what esbuild cannot bundle (top-level await in a CommonJS bundle) is imported module by module', async () => {
+    write('lib/value.ts', 'export const value: number = await Promise.resolve(3);\n');
+    const unbundled = await load();
+    assert.equal(unbundled.outcome, 'unbundled');
+    assert.match(unbundled.reason ?? '', /lib\/value\.ts:1:\d+: Top-level await/);
+    assert.equal(unbundled.module.read().value, 3);
+  });
+});
