@@ -77,3 +77,22 @@ export function firstRunIntervalMs(plan: SchedulePlan, intervalMs: number): numb
 export function runAnchorMs(dueAtMs: number, startedAtMs: number, intervalMs: number): number {
   return startedAtMs - dueAtMs < intervalMs ? Math.min(dueAtMs, startedAtMs) : startedAtMs;
 }
+
+/** How a run laid out its batches: how many, and how far apart they started. */
+export interface BatchLayout {
+  readonly count: number;
+  readonly spacingMs: number;
+}
+
+/**
+ * When the next run is due, from where this run's phases began. A run at the planned spacing ends its
+ * cycle one interval on. A compressed first run (firstRunIntervalMs, or a lead alone at the budget's pace)
+ * is followed one planned spacing after its last batch, so the next run's batches continue its phases:
+ * waiting a whole interval would leave its last batch older than interval + one batch by the time the
+ * first run was shortened (at 10,000 queues 12 s). Never later than `intervalMs`.
+ */
+export function nextRunDueMs(anchorMs: number, intervalMs: number, layout: BatchLayout | undefined, requestsPerMinute: number): number {
+  if (layout === undefined || layout.count === 0) return anchorMs + intervalMs;
+  const { spacingMs } = planBatchStarts(layout.count, intervalMs, requestsPerMinute);
+  return anchorMs + Math.min(intervalMs, (layout.count - 1) * layout.spacingMs + spacingMs);
+}

@@ -10,8 +10,8 @@
 import type { Logger } from '../log.ts';
 import type { Readiness } from '../readiness.ts';
 import type { ExporterRegistry } from '../registry.ts';
-import { firstRunIntervalMs, planBatchStarts, planSchedule, runAnchorMs } from './budget.ts';
-import type { SchedulePlan } from './budget.ts';
+import { firstRunIntervalMs, nextRunDueMs, planBatchStarts, planSchedule, runAnchorMs } from './budget.ts';
+import type { BatchLayout, SchedulePlan } from './budget.ts';
 import type { Collector, CollectorName, CollectorRun } from './collector.ts';
 import type { QueueDirectory } from './queue-directory.ts';
 
@@ -45,6 +45,8 @@ interface CollectorState {
   timer: NodeJS.Timeout | undefined;
   /** When the next run is due (performance.now() clock); its batch phases count from here (runAnchorMs). */
   dueAtMs: number;
+  /** How the running run lays out its batches (the largest count it asked slots for). */
+  layout: BatchLayout | undefined;
   inFlight: Promise<void> | undefined;
   /** Aborted when the runner stops, so a run waiting for its next batch slot ends at once. */
   abort: AbortController | undefined;
@@ -69,7 +71,16 @@ export class CollectorRunner {
     this.#states = new Map(
       options.collectors.map((scheduled) => [
         scheduled.collector.name,
-        { scheduled, timer: undefined, dueAtMs: 0, inFlight: undefined, abort: undefined, lastRunSucceeded: undefined, everSucceeded: false },
+        {
+          scheduled,
+          timer: undefined,
+          dueAtMs: 0,
+          layout: undefined,
+          inFlight: undefined,
+          abort: undefined,
+          lastRunSucceeded: undefined,
+          everSucceeded: false,
+        },
       ]),
     );
     this.#plan = this.#replan();
@@ -147,6 +158,7 @@ export class CollectorRunner {
     const abort = new AbortController();
     state.abort = abort;
     const anchor = runAnchorMs(state.dueAtMs, started, this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs);
+    state.layout = undefined;
     let succeeded = false;
     try {
       const snapshot = await collector.collect(this.#runOf(state, anchor, abort.signal));
@@ -187,8 +199,9 @@ export class CollectorRunner {
     const intervalMs = this.#plan.intervals.get(collector.name)?.intervalMs ?? state.scheduled.intervalMs;
     // Until the queue list has loaded once, retry it sooner than its (minutes-long) refresh interval.
     const nextMs = !collector.needsQueues && !this.#options.directory.loaded ? Math.min(intervalMs, 10_000) : intervalMs;
-    // One interval after this run's phases began; a run that overran starts at once and catches up.
-    const dueAtMs = anchor + nextMs;
+    // One interval after this run's phases began (right after a compressed first run: nextRunDueMs); a run
+    // that overran starts at once and catches up.
+    const dueAtMs = nextRunDueMs(anchor, nextMs, state.layout, this.#options.requestsPerMinute);
     this.#schedule(state, Math.max(0, dueAtMs - performance.now()), dueAtMs);
   }
 
@@ -196,9 +209,8 @@ export class CollectorRunner {
    * The run's pacing and per-batch publishing: batch i of n starts at its phase of the interval. A first
    * run has no values to keep fresh yet: the lead's goes alone as fast as the planned budget allows, the
    * others' are compressed into the budget's headroom (firstRunIntervalMs), so the exporter is ready
-   * sooner; from the second run on, each batch keeps its phase. Between a collector's first and second run
-   * a value may be older than interval + one batch by up to the time the first run was shortened.
-   * `anchorMs` is where the phases count from (the run's due time, runAnchorMs).
+   * sooner; the second run follows right after it (nextRunDueMs), and from then on each batch keeps its
+   * phase. `anchorMs` is where the phases count from (the run's due time, runAnchorMs).
    */
   #runOf(state: CollectorState, anchorMs: number, signal: AbortSignal): CollectorRun {
     const { collector } = state.scheduled;
@@ -226,6 +238,7 @@ export class CollectorRunner {
         if (signal.aborted) return Promise.reject(new RunnerStoppedError());
         const spacingMs = spacing.get(count) ?? planBatchStarts(count, intervalMs, this.#options.requestsPerMinute).spacingMs;
         spacing.set(count, spacingMs);
+        if (count > (state.layout?.count ?? 0)) state.layout = { count, spacingMs };
         const delayMs = anchorMs + index * spacingMs - performance.now();
         if (delayMs <= 0) return Promise.resolve();
         return new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@
 // run after it, sliding by the overrun (at 10,000 queues each slide added to every value's age).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runAnchorMs } from '../../exporter/collectors/budget.ts';
+import { nextRunDueMs, planBatchStarts, runAnchorMs } from '../../exporter/collectors/budget.ts';
 import type { Collector, CollectorRun } from '../../exporter/collectors/collector.ts';
 import { QueueDirectory } from '../../exporter/collectors/queue-directory.ts';
 import { CollectorRunner } from '../../exporter/collectors/runner.ts';
@@ -87,5 +87,67 @@ describe('CollectorRunner: a run that starts late catches up', () => {
     // Counted from the late start instead, batch 1 would have waited 250 ms more.
     assert.ok(waits[2]![0]! < 50, `run 3 batch 0 waited ${waits[2]![0]} ms`);
     assert.ok(waits[2]![1]! < 50, `run 3 batch 1 waited ${waits[2]![1]} ms although its phase had passed`);
+  });
+});
+
+describe('nextRunDueMs (a compressed first run is followed at once)', () => {
+  const RPM = 200;
+  test('a run at the planned spacing: the next is due one interval on', () => {
+    const intervalMs = 45_600;
+    assert.equal(nextRunDueMs(1_000, intervalMs, { count: 100, spacingMs: intervalMs / 100 }, RPM), 1_000 + intervalMs);
+    assert.equal(nextRunDueMs(1_000, intervalMs, undefined, RPM), 1_000 + intervalMs);
+  });
+
+  test("10,000 queues, the lead's first run alone at the budget's pace: the second run continues its phases, no value older than interval + one batch", () => {
+    const intervalMs = 45_556;
+    const count = 100;
+    const first = planBatchStarts(count, 0, RPM); // alone: as fast as the planned budget allows
+    const steady = planBatchStarts(count, intervalMs, RPM);
+    const due = nextRunDueMs(0, intervalMs, { count, spacingMs: first.spacingMs }, RPM);
+    assert.ok(due < intervalMs, `due at ${due} ms`);
+    for (let i = 0; i < count; i++) {
+      const age = due + steady.offsetsMs[i]! - first.offsetsMs[i]!;
+      assert.ok(age <= intervalMs + steady.spacingMs + 1e-6, `batch ${i}: ${age} ms between its first and second value`);
+    }
+    // Never closer than the steady spacing after the first run's last batch: within the budget.
+    assert.ok(due - first.offsetsMs.at(-1)! >= steady.spacingMs - 1e-6);
+  });
+});
+
+describe('CollectorRunner: the run after a compressed first run', () => {
+  test('starts right after it instead of a whole interval later', { timeout: 30_000 }, async () => {
+    const registry = createExporterRegistry({ processMetrics: false });
+    const INTERVAL_MS = 2_000;
+    const starts: number[] = [];
+    let secondRun: () => void = () => {};
+    const second = new Promise<void>((resolve) => (secondRun = resolve));
+    const collector: Collector = {
+      name: 'observations',
+      needsQueues: false,
+      requestsPerRun: () => 4,
+      async collect(run: CollectorRun) {
+        starts.push(performance.now());
+        if (starts.length === 2) secondRun();
+        await Promise.all([0, 1, 2, 3].map((index) => run.batchSlot(index, 4)));
+        return {};
+      },
+    };
+    const runner = new CollectorRunner({
+      collectors: [{ collector, intervalMs: INTERVAL_MS }],
+      registry,
+      directory: new QueueDirectory(),
+      // Far more budget than asked for: the first run is compressed to almost nothing (firstRunIntervalMs).
+      requestsPerMinute: 100_000,
+      stalenessMs: 60_000,
+      logger: silentLogger,
+    });
+    try {
+      runner.start();
+      await second;
+    } finally {
+      await runner.stop();
+    }
+    // Due one steady spacing (500 ms) after the first run's last batch; a whole interval would be 2,000 ms.
+    assert.ok(starts[1]! - starts[0]! < 1_500, `the second run started ${starts[1]! - starts[0]!} ms after the first`);
   });
 });
