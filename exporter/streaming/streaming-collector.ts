@@ -231,7 +231,7 @@ export function createStreamingObservationsCollector(
       const failed = new Set(settled.flatMap((outcome, i) => (outcome.status === 'rejected' ? pollBatches[i]! : [])));
       if (full && failed.size === 0) lastFullPollMs = now();
       // Ages of the longest waits grow with time, not with messages: rebuilt once per run, as a poll would.
-      for (const [queueId, entry] of byQueue) if (someoneWaits(entry)) layout.markChanged(queueId);
+      for (const [queueId, entry] of byQueue) if (waitIsDated(entry)) layout.markChanged(queueId);
       layout.publishChanged(buildQueue, run.publishBatch);
       // Every group again (unchanged ones as the same objects: nearly free to render), so the runner's data
       // age says the streamed values were confirmed by this run; a group with a failed poll keeps its age.
@@ -316,7 +316,7 @@ class GroupLayout {
 
   setSeries(queueId: string, series: QueueSeries | undefined): void {
     if (series === undefined) this.#series.delete(queueId);
-    else this.#series.set(queueId, series);
+    else this.#series.set(queueId, keepUnchanged(this.#series.get(queueId), series));
   }
 
   /** Builds the changed queues again and publishes the groups they are in. */
@@ -358,10 +358,38 @@ class GroupLayout {
   }
 }
 
-/** Whether someone waits in any media of the queue (its longest wait then grows with time). */
-function someoneWaits(entry: QueueObservations): boolean {
-  for (const data of entry.media.values())
-    if (data.some((d) => d.metric === 'oWaiting' && d.observations === undefined && (d.stats.count ?? 0) > 0)) return true;
+/**
+ * `built` with the samples of `previous` wherever they are the same series with the same value (and its lists
+ * wherever nothing in them changed): a message that changed one count, or a run that aged the longest waits,
+ * leaves every other sample as the object it was, so the exposition finds it unchanged by identity instead
+ * of comparing it value by value.
+ */
+function keepUnchanged(previous: QueueSeries | undefined, built: QueueSeries): QueueSeries {
+  if (previous === undefined || previous.name !== built.name) return built;
+  const kept: Record<string, readonly ScalarLike[]> = {};
+  for (const [metric, samples] of Object.entries(built.snapshot) as [string, readonly ScalarLike[]][]) {
+    const before = (previous.snapshot as Record<string, readonly ScalarLike[] | undefined>)[metric] ?? [];
+    const merged = samples.map((sample, i) => (before[i] !== undefined && sameScalar(before[i], sample) ? before[i] : sample));
+    kept[metric] = merged.length === before.length && merged.every((sample, i) => sample === before[i]) ? before : merged;
+  }
+  return { name: built.name, snapshot: kept as Snapshot };
+}
+
+interface ScalarLike {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+function sameScalar(x: ScalarLike, y: ScalarLike): boolean {
+  if (!Object.is(x.value, y.value)) return false;
+  for (const name in y.labels) if (x.labels[name] !== y.labels[name]) return false;
+  for (const name in x.labels) if (!(name in y.labels)) return false;
+  return true;
+}
+
+/** Whether the queue's longest wait is known in some media (its age then grows with time). */
+function waitIsDated(entry: QueueObservations): boolean {
+  for (const data of entry.media.values()) if (data.some((d) => d.metric === 'oWaiting' && (d.observations?.length ?? 0) > 0)) return true;
   return false;
 }
 
