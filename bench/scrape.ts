@@ -59,8 +59,18 @@ export async function scrapeBenchmark(): Promise<BenchRow[]> {
   const peer = pushgatewayInstalled();
   if (!peer)
     process.stderr.write(`bench scrape: ${PUSHGATEWAY_BINARY} is not installed: the Go peer's numbers are skipped (apt-get install prometheus-pushgateway)\n`);
-  for (const size of SIZES) rows.push(...(await benchSize(size, peer)));
+  for (const size of selectedSizes()) rows.push(...(await benchSize(size, peer)));
   return rows;
+}
+
+/** BENCH_SCRAPE_QUEUES=10000 (or 1000,5000) runs those of the sizes only. */
+function selectedSizes(): readonly Size[] {
+  const raw = process.env['BENCH_SCRAPE_QUEUES'];
+  if (raw === undefined || raw === '') return SIZES;
+  const wanted = raw.split(',').map((s) => Number(s.trim()));
+  const unknown = wanted.filter((queues) => !SIZES.some((size) => size.queues === queues));
+  if (unknown.length > 0) throw new Error(`BENCH_SCRAPE_QUEUES="${raw}": choose from ${SIZES.map((size) => size.queues).join(', ')}, comma-separated`);
+  return SIZES.filter((size) => wanted.includes(size.queues));
 }
 
 interface PeerRuns {
@@ -319,7 +329,8 @@ interface RunOptions {
 
 /**
  * `scrapers` concurrent scrape loops for `runMs` from a child process (so its CPU and its event loop are not
- * ours), each on a keep-alive connection, timed to the last body byte; optionally /-/healthy every 20 ms.
+ * ours), each on a keep-alive connection, timed to the last body byte after one untimed warm-up scrape;
+ * optionally /-/healthy every 20 ms.
  */
 async function scrapeRun(url: string, options: RunOptions): Promise<ScrapeRun> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -353,7 +364,7 @@ async function scrapeRun(url: string, options: RunOptions): Promise<ScrapeRun> {
       p50Ms: spreadOf(latencies).median,
       p99Ms: quantile(latencies, 0.99),
       maxMs: Math.max(...latencies),
-      cpuMsPerScrape: cpuMs / latencies.length,
+      cpuMsPerScrape: cpuMs / (latencies.length + options.scrapers), // the warm-up scrapes cost CPU too
       eventLoopMaxMs: delay.max / 1e6,
       eventLoopP99Ms: delay.percentile(99) / 1e6,
       ownCpuStallMs: stalls.maxOwnCpuMs,
@@ -394,6 +405,8 @@ const get = (target, headers, options) => new Promise((resolve, reject) => {
   const health = [];
   const until = performance.now() + runMs;
   const loops = Array.from({ length: scrapers }, async () => {
+    // Each scraper's first scrape is not timed: it opens the connection and warms this client's own code.
+    await get(url, { 'accept-encoding': encoding }, { agent });
     do latencies.push(await get(url, { 'accept-encoding': encoding }, { agent })); while (performance.now() < until);
   });
   if (healthUrl !== '') loops.push((async () => {

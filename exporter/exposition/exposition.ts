@@ -4,7 +4,7 @@
 // - the snapshot part (queue and agent series, up to tens of MB): it changes only when a collector
 //   publishes, so it is rendered once per store change, in slices that never hold the event loop for long,
 //   re-rendering and re-compressing only the runs of series that changed (render-snapshots.ts), and kept
-//   as plain text and, once any scraper has asked for it, as deflate segments joined into a few buffers;
+//   as plain text and, once any scraper has asked for it, as deflate segments joined into 32 KiB buffers;
 // - the instrument part (the exporter's own health: a few dozen series in a prom-client registry, used
 //   through its public API): it changes on every API request, so it is rendered per scrape; that is cheap.
 //   But it also says which data the snapshot part holds (a collector's last success, its data age, set in
