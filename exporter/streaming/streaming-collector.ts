@@ -339,7 +339,8 @@ class GroupLayout {
   publishAll(publish: (queueIds: readonly string[], snapshot: Snapshot) => void, skip: ReadonlySet<string>): void {
     this.#groups.forEach((group, index) => {
       if (group.some((id) => skip.has(id))) return;
-      const snapshot = (this.#published[index] ??= this.#snapshotOf(group));
+      const snapshot = this.#published[index] ?? this.#snapshotOf(group);
+      this.#published[index] = snapshot;
       publish(group, snapshot);
     });
   }
@@ -350,8 +351,9 @@ class GroupLayout {
       const series = this.#series.get(queueId);
       if (series === undefined) continue;
       for (const [metric, samples] of Object.entries(series.snapshot) as [string, readonly unknown[]][]) {
-        const list = (merged[metric] ??= []);
+        const list = merged[metric] ?? [];
         for (const sample of samples) list.push(sample);
+        merged[metric] = list;
       }
     }
     return merged as Snapshot;

@@ -1,11 +1,9 @@
-// Streaming mode: channels within the limits (topics per channel, 20 channels), heartbeats, renewal, and a
-// message of an unknown shape.
+// Streaming mode: channels within the limits (topics per channel, 20 channels), and a message of an unknown
+// shape. (Heartbeats and renewal: streaming-heartbeats.test.ts.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningExporter } from '../../exporter/app.ts';
 import { startSimulator } from '../../simulator/index.ts';
-import { parseExposition } from '../support/exposition.ts';
-import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
 import { metric, startStreamingExporter, until } from './support/streaming-exporter.ts';
@@ -48,42 +46,6 @@ describe('streaming mode: channels, limits, heartbeats, renewal', () => {
       assert.equal(await channelPosts(sim), 20, 'never more than 20 channels');
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0, 'two queues are polled');
       assert.ok(logLines.some((l) => l.includes('more queues than the notification service takes')));
-    });
-  });
-
-  test('a socket without heartbeats is replaced (fallback heartbeat_missed)', async () => {
-    // Heartbeats every 30 s and a frozen org (manual clock): the socket stays silent past the 1 s watchdog.
-    await withExporter(2, 30, { timings: { heartbeatTimeoutMs: 1000 } }, async (exporter) => {
-      await until('a heartbeat_missed fallback', async () =>
-        ((await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'heartbeat_missed' })) ?? 0) > 0 ? true : undefined,
-      );
-    });
-  });
-
-  test('a socket with regular heartbeats outlives the watchdog: no heartbeat_missed, the same channel', async () => {
-    // Heartbeats every 0.2 s against a 1 s watchdog; a frozen org, so heartbeats are the only messages.
-    await withExporter(2, 0.2, { timings: { heartbeatTimeoutMs: 1000 } }, async (exporter, sim) => {
-      await until('streaming', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
-      await new Promise((resolve) => setTimeout(resolve, 3500)); // three watchdog periods and more
-      assert.equal(await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'heartbeat_missed' }), 0);
-      assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 1);
-      assert.equal(await channelPosts(sim), 1, 'the same channel all along');
-    });
-  });
-
-  test('subscriptions are renewed before the channel expires, on the same socket', async () => {
-    // Renew 24 h − 1 s before expiry: as often as allowed (every 0.5 s here).
-    await withExporter(2, 0.3, { timings: { renewBeforeExpiryMs: 24 * 3_600_000 - 1000 } }, async (exporter, sim) => {
-      await until('streaming', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
-      const puts = async () => (await sim.requests()).requests.filter((r) => r.method === 'PUT' && r.endpoint === 'notifications' && r.status === 200).length;
-      const first = await puts();
-      await until('two renewals', async () => ((await puts()) >= first + 2 ? true : undefined));
-      assert.equal(await channelPosts(sim), 1, 'the same channel');
-      const fallbacks = parseExposition((await get(`${exporter.url}/metrics`)).body).filter((x) => x.name === 'genesys_exporter_streaming_fallbacks_total');
-      assert.ok(
-        fallbacks.every((x) => x.value === 0),
-        'no fallback',
-      );
     });
   });
 });
