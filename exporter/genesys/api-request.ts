@@ -151,7 +151,9 @@ async function sendWithBudget(
   const closedError = (): Error => new ClientClosedError({ endpoint: request.endpoint });
   failIfPausedLong(context, request.endpoint);
   await context.tokens.getToken();
-  const permit = await context.limiter.acquire(closedError, () => failIfPausedLong(context, request.endpoint));
+  // Real-time values age fastest: after a stall their backlog goes first (rate-limit.ts).
+  const priority = request.endpoint === 'queue_observations' ? 'realtime' : 'background';
+  const permit = await context.limiter.acquire(closedError, () => failIfPausedLong(context, request.endpoint), priority);
   try {
     let token = await context.tokens.getToken();
     while (context.limiter.paused) {

@@ -2,7 +2,10 @@
 // - a token bucket paces attempts smoothly. Its capacity (the burst) is small and its refill rate is
 //   (requestsPerMinute − burst)/min, so no sliding 60 s window ever holds more than requestsPerMinute;
 // - a semaphore bounds the attempts in flight;
-// - a client-wide pause (after a 429) holds every attempt until Retry-After has passed.
+// - a client-wide pause (after a 429) holds every attempt until Retry-After has passed;
+// - slots and tokens go to real-time requests (queue observations) before background ones (history, the
+//   queue list): after a stall, the real-time backlog catches up on the whole budget's pace instead of its
+//   share of it, and the background requests, whose data does not age as fast, wait a moment.
 
 import { sleep } from './backoff.ts';
 
@@ -18,6 +21,45 @@ export interface Permit {
   release(): void;
 }
 
+/** Which waiters go first: real-time before background, each in arrival order. */
+export type RequestPriority = 'realtime' | 'background';
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  readonly closedError: () => Error;
+  readonly beforePauseWait: (() => void) | undefined;
+}
+
+/** Waiters by priority; `next` is the first of the highest priority. */
+class WaitQueue {
+  readonly #realtime: Waiter[] = [];
+  readonly #background: Waiter[] = [];
+
+  push(priority: RequestPriority, waiter: Waiter): void {
+    (priority === 'realtime' ? this.#realtime : this.#background).push(waiter);
+  }
+
+  peek(): Waiter | undefined {
+    return this.#realtime[0] ?? this.#background[0];
+  }
+
+  shift(): Waiter | undefined {
+    return this.#realtime.shift() ?? this.#background.shift();
+  }
+
+  remove(waiter: Waiter): void {
+    for (const list of [this.#realtime, this.#background]) {
+      const at = list.indexOf(waiter);
+      if (at >= 0) list.splice(at, 1);
+    }
+  }
+
+  drain(): Waiter[] {
+    return [...this.#realtime.splice(0), ...this.#background.splice(0)];
+  }
+}
+
 export class RateLimiter {
   readonly requestsPerMinute: number;
   readonly burst: number;
@@ -28,9 +70,10 @@ export class RateLimiter {
   #tokens: number;
   #refilledAtMs: number;
   #inFlight = 0;
-  #slotWaiters: { resolve: () => void; reject: () => void }[] = [];
-  /** Bucket tokens are handed out one waiter at a time, in arrival order. */
-  #bucketQueue: Promise<void> = Promise.resolve();
+  readonly #slotWaiters = new WaitQueue();
+  /** Bucket tokens are handed out one waiter at a time, real-time first, each in arrival order (#pump). */
+  readonly #tokenWaiters = new WaitQueue();
+  #pumping = false;
   #pausedUntilMs = 0;
 
   constructor(options: RateLimiterOptions) {
@@ -52,7 +95,7 @@ export class RateLimiter {
     this.#closeSignal.addEventListener(
       'abort',
       () => {
-        for (const waiter of this.#slotWaiters.splice(0)) waiter.reject();
+        for (const waiter of this.#slotWaiters.drain()) waiter.reject(waiter.closedError());
       },
       { once: true },
     );
@@ -62,12 +105,13 @@ export class RateLimiter {
    * Waits for a concurrency slot, the end of any pause, and a budget token. Release the permit after the
    * attempt. `beforePauseWait` runs before each wait for a pause and may throw to give up (a long pause).
    */
-  async acquire(closedError: () => Error, beforePauseWait?: () => void): Promise<Permit> {
-    await this.#takeSlot(closedError);
+  async acquire(closedError: () => Error, beforePauseWait?: () => void, priority: RequestPriority = 'background'): Promise<Permit> {
+    await this.#takeSlot(closedError, priority);
     try {
-      const turn = this.#bucketQueue.then(() => this.#takeToken(closedError, beforePauseWait));
-      this.#bucketQueue = turn.catch(() => {});
-      await turn;
+      await new Promise<void>((resolve, reject) => {
+        this.#tokenWaiters.push(priority, { resolve, reject, closedError, beforePauseWait });
+        void this.#pump();
+      });
     } catch (error) {
       this.#releaseSlot();
       throw error;
@@ -101,6 +145,34 @@ export class RateLimiter {
     while (this.paused) await sleep(this.#pausedUntilMs - this.#now(), this.#closeSignal, closedError);
   }
 
+  /**
+   * Hands out tokens while anyone waits: waits for the next token on behalf of the first waiter, then gives
+   * it to whoever is first when it is there (a real-time waiter that arrived meanwhile goes first). A
+   * waiter whose beforePauseWait gives up is rejected alone; closing rejects everyone.
+   */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      for (let head = this.#tokenWaiters.peek(); head !== undefined; head = this.#tokenWaiters.peek()) {
+        try {
+          await this.#takeToken(head.closedError, head.beforePauseWait);
+        } catch (error) {
+          if (this.#closeSignal.aborted) {
+            for (const waiter of this.#tokenWaiters.drain()) waiter.reject(waiter.closedError());
+            return;
+          }
+          this.#tokenWaiters.remove(head);
+          head.reject(error instanceof Error ? error : new Error(String(error)));
+          continue;
+        }
+        this.#tokenWaiters.shift()!.resolve();
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
   async #takeToken(closedError: () => Error, beforePauseWait: (() => void) | undefined): Promise<void> {
     for (;;) {
       if (this.paused) beforePauseWait?.();
@@ -116,13 +188,13 @@ export class RateLimiter {
     }
   }
 
-  #takeSlot(closedError: () => Error): Promise<void> {
+  #takeSlot(closedError: () => Error, priority: RequestPriority): Promise<void> {
     if (this.#closeSignal.aborted) return Promise.reject(closedError());
     if (this.#inFlight < this.#maxConcurrency) {
       this.#inFlight += 1;
       return Promise.resolve();
     }
-    return new Promise((resolve, reject) => this.#slotWaiters.push({ resolve, reject: () => reject(closedError()) }));
+    return new Promise((resolve, reject) => this.#slotWaiters.push(priority, { resolve, reject, closedError, beforePauseWait: undefined }));
   }
 
   // A freed slot passes straight to the next waiter, so the in-flight count never dips and overshoots.
