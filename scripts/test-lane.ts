@@ -31,7 +31,7 @@ const seconds = (milliseconds: number) => (milliseconds / 1000).toFixed(1).padSt
 
 function parseArguments(argv: readonly string[]): { workers: number; report: boolean; files: string[] } {
   // Three per core: many files mostly wait (on timers, polls, their servers), and the lane was bound by its
-  // workers' occupancy (the files' wall times add up to 4-5 times the lane's CPU), not by the cores; each further
+  // workers' occupancy (the files' wall times add up to some 2.5 times the lane's CPU), not by the cores; each further
   // worker costs the load of the heavy modules again (~1-3 s of CPU).
   let workers = cpus().length * 3;
   let report = false;
