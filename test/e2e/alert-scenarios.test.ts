@@ -41,10 +41,7 @@ const OVERRIDE = {
   // The surge queue pages at 15 waiting (the default stays 60, which the inbox never reaches): a per-queue
   // limit, end to end.
   queueOverrides: { [SURGE]: { QueueDepthCritical: { maxWaiting: 15 } } },
-  // group_interval 2 s (the shared override's 5 s): the "no further notification" checks wait three of
-  // them, so a shorter interval shortens the test and keeps the check as tight (Alertmanager would send any
-  // change of a group within one interval).
-  alertmanager: { ...E2E_ALERTS_OVERRIDE.alertmanager, groupInterval: '2s', openingHours: CLOSED_NOW },
+  alertmanager: { ...E2E_ALERTS_OVERRIDE.alertmanager, openingHours: CLOSED_NOW },
 };
 const GROUP_INTERVAL_MS = parseDurationMs(OVERRIDE.alertmanager.groupInterval) ?? 0;
 const GROUP_WAIT_MS = parseDurationMs(OVERRIDE.alertmanager.groupWait) ?? 0;

@@ -18,8 +18,9 @@ import type { Stack } from '../../stack/stack.ts';
 import { EXPORTER_JOB } from '../../config/project.ts';
 import type { PagerDutyEvent } from '../../stack/webhook-sink.ts';
 import { loadDashboard, queryKey, type LoadedDashboard, type LoadedPanel, type PanelQuery } from '../support/panels/dashboards.ts';
-import { startE2eStack } from './support/e2e-stack.ts';
-import { AGGREGATES_LAG_SECONDS, SCRAPE_SECONDS } from '../support/panels/timing.ts';
+import { E2E_ALERTS_OVERRIDE, startE2eStack } from './support/e2e-stack.ts';
+import { parseDurationMs } from '../../config/duration.ts';
+import { AGGREGATES_LAG_SECONDS, EVALUATION_SECONDS, SCRAPE_SECONDS } from '../support/panels/timing.ts';
 import { checkQuery, complianceProblems, mediaOf, type TruthRange } from '../support/panels/evaluate.ts';
 import { framesFromPrometheus, renderPanel, thresholdColours, type ShownValue } from '../support/panels/grafana.ts';
 import { complianceCandidates, countBounds, PANEL_CHECKS, type ObservedWindow, type TruthContext } from '../support/panels/panel-checks.ts';
@@ -34,6 +35,21 @@ const DETAIL_QUEUE = 'E2E Support';
 const EMAIL_QUEUE = 'E2E Inbox';
 const SURGE_QUEUES = ['E2E Support', 'E2E Sales'] as const;
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+const GROUP_INTERVAL_MS = parseDurationMs(E2E_ALERTS_OVERRIDE.alertmanager.groupInterval) ?? 0;
+/** Where a long test spends its time, for its diagnostics. */
+function phaseTimer(): { mark(name: string): void; summary(): string } {
+  let last = Date.now();
+  const marks: string[] = [];
+  return {
+    mark: (name) => {
+      marks.push(`${name} ${((Date.now() - last) / 1000).toFixed(1)} s`);
+      last = Date.now();
+    },
+    summary: () => marks.join(', '),
+  };
+}
+/** $__rate_interval at Grafana's minimum step (the scrape interval): max(step + scrape, 4 × scrape). */
+const RATE_WINDOW_SECONDS = Math.max(2 * SCRAPE_SECONDS, 4 * SCRAPE_SECONDS);
 
 describe('the pipeline from simulated org to pager, against ground truth', () => {
   let stack: Stack;
@@ -194,6 +210,19 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     return { fromMs: (sampleValue(end) - sampleValue(duration)) * 1000, toMs: sampleValue(end) * 1000 };
   }
 
+  /** Waits for a scrape of the exporter later than t: Prometheus then holds every sample up to t, so queries at t
+   * read what they will always read (a scrape's samples land when it completes, after its timestamp). */
+  async function scrapedAfter(t: number): Promise<void> {
+    await waitFor(
+      `a scrape of the exporter after ${t}`,
+      async () => {
+        const [last] = await stack.prometheus.vector(`max(timestamp(up{job="${EXPORTER_JOB}"}))`);
+        return last !== undefined && sampleValue(last) > t ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+  }
+
   async function allEvents(): Promise<ContactEvent[]> {
     const contacts = await stack.simulator.truthContacts({ since: new Date(baselineMs - 3_600_000), until: new Date(Date.now() + 60_000) });
     return contactEvents(contacts.contacts);
@@ -260,68 +289,83 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     return problems;
   }
 
-  test('every panel query of every dashboard returns data and matches the ground truth, as Grafana shows it', async () => {
+  test('every panel query of every dashboard returns data and matches the ground truth, as Grafana shows it', async (t) => {
+    const phases = phaseTimer();
     // A few minutes of traffic since the exporter started (the simulator also ran 30 simulated minutes
     // before it, so queues are busy from the start).
     const minimumRun = 100;
     const waited = nowSeconds() - Math.floor(baselineMs / 1000);
     if (waited < minimumRun) await sleep((minimumRun - waited) * 1000);
+    phases.mark('traffic since the first poll');
     const T = nowSeconds() - 1;
+    await scrapedAfter(T);
     // The count window: as long as possible (≤ 2 min) while starting after the baseline plus one lag,
     // so every event in it was posted after the exporter's first poll. Grafana's step is chosen so that
     // $__rate_interval = step + scrape equals it; the range queries use Grafana's own step instead.
     const W = Math.min(120, T - Math.ceil(baselineMs / 1000) - Math.ceil(AGGREGATES_LAG_SECONDS) - 2);
     assert.ok(W >= 60, `a count window of at least a minute (got ${W} s)`);
     const events = await allEvents();
-    const observedAtT = await observationPoll(T);
+    phases.mark(`ground truth (${events.length} events)`);
+    // The observation poll behind the samples at each checked time, read once per time (the same for every query).
+    const gaugeTimes = [T - 12, T - 9, T - 6, T - 3, T];
+    const observedAt = new Map(await Promise.all(gaugeTimes.map(async (t) => [t, await observationPoll(t)] as const)));
+    const observedAtT = observedAt.get(T);
 
-    const problems: string[] = [];
-    const unclassified: string[] = [];
-    let checked = 0;
-    let panelsShown = 0;
-    for (const dashboard of dashboards) {
+    /** One panel's checks. */
+    async function checkPanel(dashboard: LoadedDashboard, panel: LoadedPanel) {
+      const problems: string[] = [];
+      const unclassified: string[] = [];
+      let checked = 0;
       const rangeSeconds = T - startedAt;
       const grafanaRange = grafanaContext(dashboard, SCRAPE_SECONDS, rangeSeconds); // step = scrape interval: Grafana's minimum
       const truthWindow = grafanaContext(dashboard, W - SCRAPE_SECONDS, rangeSeconds);
-      for (const panel of dashboard.panels) {
-        const resultsAtT: { target: PanelQuery; samples: readonly InstantSample[] }[] = [];
-        for (const query of panel.queries) {
-          const check = PANEL_CHECKS[queryKey(query)];
-          if (check === undefined) {
-            unclassified.push(`${queryKey(query)} (${query.panelTitle}): ${query.expr}`);
-            continue;
-          }
-          // 1. As Grafana runs it: no error, some data.
-          const expr = interpolate(query.expr, grafanaRange);
-          try {
-            if (query.instant) {
-              const result = await stack.prometheus.vector(expr, T);
-              if (result.length === 0) problems.push(`${queryKey(query)} (${query.panelTitle}): instant query returned no data: ${expr}`);
-            } else {
-              const series = await stack.prometheus.range(expr, T - rangeSeconds, T, SCRAPE_SECONDS);
-              if (series.every((s) => s.values.length === 0)) problems.push(`${queryKey(query)} (${query.panelTitle}): range query returned no data: ${expr}`);
-            }
-          } catch (error) {
-            problems.push(`${queryKey(query)} (${query.panelTitle}): ${(error as Error).message}`);
-            continue;
-          }
-          // 2. Its result against the ground truth at T (gauges at several times, to compare more than one state).
-          const truthExpr = interpolate(query.expr, truthWindow);
-          const times = check.kind === 'gauge' || check.kind === 'agentsByStatus' ? [T - 12, T - 9, T - 6, T - 3, T] : [T];
-          const results = [];
-          for (const t of times)
-            results.push({ T: t, samples: await stack.prometheus.vector(truthExpr, t), observed: t === T ? observedAtT : await observationPoll(t) });
-          resultsAtT.push({ target: query, samples: results[results.length - 1]?.samples ?? [] });
-          problems.push(...checkQuery(check, { query, results }, truthContext(query, T, W, events)));
-          checked += 1;
+      const resultsAtT: { target: PanelQuery; samples: readonly InstantSample[] }[] = [];
+      for (const query of panel.queries) {
+        const check = PANEL_CHECKS[queryKey(query)];
+        if (check === undefined) {
+          unclassified.push(`${queryKey(query)} (${query.panelTitle}): ${query.expr}`);
+          continue;
         }
-        // 3. The panel as Grafana shows it at T: framed, transformed, formatted and coloured by @grafana/data.
-        const rendered = await renderPanel(panel.model, framesFromPrometheus(resultsAtT), `${dashboard.uid}/${panel.id} (${panel.title})`);
-        problems.push(...rendered.problems);
-        problems.push(...checkShown(panel, rendered.values, T, W, events, observedAtT, unclassified));
-        panelsShown += 1;
+        // 1. As Grafana runs it: no error, some data.
+        const expr = interpolate(query.expr, grafanaRange);
+        try {
+          if (query.instant) {
+            const result = await stack.prometheus.vector(expr, T);
+            if (result.length === 0) problems.push(`${queryKey(query)} (${query.panelTitle}): instant query returned no data: ${expr}`);
+          } else {
+            const series = await stack.prometheus.range(expr, T - rangeSeconds, T, SCRAPE_SECONDS);
+            if (series.every((s) => s.values.length === 0)) problems.push(`${queryKey(query)} (${query.panelTitle}): range query returned no data: ${expr}`);
+          }
+        } catch (error) {
+          problems.push(`${queryKey(query)} (${query.panelTitle}): ${(error as Error).message}`);
+          continue;
+        }
+        // 2. Its result against the ground truth at T (gauges at several times, to compare more than one state).
+        const truthExpr = interpolate(query.expr, truthWindow);
+        const times = check.kind === 'gauge' || check.kind === 'agentsByStatus' ? gaugeTimes : [T];
+        const results = await Promise.all(
+          times.map(async (t) => ({ T: t, samples: await stack.prometheus.vector(truthExpr, t), observed: observedAt.get(t) })),
+        );
+        resultsAtT.push({ target: query, samples: results[results.length - 1]?.samples ?? [] });
+        problems.push(...checkQuery(check, { query, results }, truthContext(query, T, W, events)));
+        checked += 1;
       }
+      // 3. The panel as Grafana shows it at T: framed, transformed, formatted and coloured by @grafana/data.
+      const rendered = await renderPanel(panel.model, framesFromPrometheus(resultsAtT), `${dashboard.uid}/${panel.id} (${panel.title})`);
+      problems.push(...rendered.problems);
+      problems.push(...checkShown(panel, rendered.values, T, W, events, observedAtT, unclassified));
+      return { problems, unclassified, checked };
     }
+
+    // One panel at a time: Prometheus is the bottleneck (two cores), and queued queries time out.
+    const panels = [];
+    for (const dashboard of dashboards) for (const panel of dashboard.panels) panels.push(await checkPanel(dashboard, panel));
+    const problems = panels.flatMap((p) => p.problems);
+    const unclassified = panels.flatMap((p) => p.unclassified);
+    const checked = panels.reduce((n, p) => n + p.checked, 0);
+    const panelsShown = panels.length;
+    phases.mark(`${checked} queries and ${panelsShown} panels checked`);
+    t.diagnostic(phases.summary());
     assert.deepEqual(unclassified, [], 'every dashboard query and calculated panel value needs a ground-truth check in test/support/panels/panel-checks.ts');
     assert.deepEqual(problems, [], `${problems.length} problems in ${checked} queries and ${panelsShown} panels`);
     assert.ok(checked >= 50, `all queries were checked (${checked})`);
@@ -391,34 +435,39 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
       { timeoutMs: 30_000 },
     );
     assert.ok(sampleValue(after[0]!) < sampleValue(before[0]!), `counters reset (${sampleValue(before[0]!)} → ${sampleValue(after[0]!)})`);
-    await sleep(20_000);
+    // A reset read as an increase shows in every rate window that spans it (W below, from the first scrape of
+    // the new process on) and makes a counter-based alert pending at the next evaluation (their 1-minute
+    // windows keep it so): W plus two scrapes and two evaluations past that scrape, then look.
+    await sleep((RATE_WINDOW_SECONDS + 2 * SCRAPE_SECONDS + 2 * EVALUATION_SECONDS) * 1000);
 
     // Every rate/increase panel, evaluated every second across the restart, stays within what the
     // simulator's events allow (the upper bound of test/support/panels/panel-checks.ts: a reset read as a huge increase
     // would exceed it; the lower bound does not apply, contacts posted while no exporter ran are not counted).
     const T = nowSeconds() - 1;
+    await scrapedAfter(T);
     const events = await allEvents();
     const problems: string[] = [];
-    for (const dashboard of dashboards) {
+    const W = RATE_WINDOW_SECONDS;
+    const countQueries = dashboards.flatMap((dashboard) => {
       const ctx = grafanaContext(dashboard, SCRAPE_SECONDS, T - startedAt);
-      const W = Math.max(2 * SCRAPE_SECONDS, 4 * SCRAPE_SECONDS);
-      for (const query of dashboard.queries) {
+      return dashboard.queries.flatMap((query) => {
         const check = PANEL_CHECKS[queryKey(query)];
-        if (check?.kind !== 'count') continue;
-        const series = await stack.prometheus.range(interpolate(query.expr, ctx), Math.floor(stoppedAt) - 5, T, 1);
-        const selected = selectEvents(events, { kind: check.event, queueIds: truthContext(query, T, W, events).queueIds, mediaType: SELECTED_MEDIA });
-        for (const s of series) {
-          const le = s.metric.le;
-          const scoped =
-            check.byLe === true && le !== undefined && le !== '+Inf' ? selected.filter((e) => (e.waitMs ?? Infinity) < Number(le) * 1000) : selected;
-          for (const [t, v] of s.values) {
-            const counted = Number(v) * (check.per === 'second' ? W : 1);
-            const { high } = countBounds(scoped, t, W);
-            if (counted > high + 1e-9)
-              problems.push(
-                `${queryKey(query)} ${JSON.stringify(s.metric)} at ${t}: ${counted.toFixed(2)} in ${W} s, more than the ${high.toFixed(2)} the events allow`,
-              );
-          }
+        return check?.kind === 'count' ? [{ query, check, expr: interpolate(query.expr, ctx) }] : [];
+      });
+    });
+    for (const { query, check, expr } of countQueries) {
+      const series = await stack.prometheus.range(expr, Math.floor(stoppedAt) - 5, T, 1);
+      const selected = selectEvents(events, { kind: check.event, queueIds: truthContext(query, T, W, events).queueIds, mediaType: SELECTED_MEDIA });
+      for (const s of series) {
+        const le = s.metric.le;
+        const scoped = check.byLe === true && le !== undefined && le !== '+Inf' ? selected.filter((e) => (e.waitMs ?? Infinity) < Number(le) * 1000) : selected;
+        for (const [t, v] of s.values) {
+          const counted = Number(v) * (check.per === 'second' ? W : 1);
+          const { high } = countBounds(scoped, t, W);
+          if (counted > high + 1e-9)
+            problems.push(
+              `${queryKey(query)} ${JSON.stringify(s.metric)} at ${t}: ${counted.toFixed(2)} in ${W} s, more than the ${high.toFixed(2)} the events allow`,
+            );
         }
       }
     }
@@ -459,8 +508,9 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
       const firingInPrometheus = (await stack.prometheus.alerts()).filter((a) => a.state === 'firing' && a.labels.queue_name !== undefined);
       assert.ok(firingInPrometheus.length > 0, 'some queue alert is still firing in Prometheus while the exporter is down');
       assert.ok(inhibited.length > 0);
-      // And nothing about a queue is paged or posted while it lasts (two group intervals).
-      await sleep(12_000);
+      // And nothing about a queue is paged or posted while it lasts (three group intervals: Alertmanager sends a
+      // group's change within one).
+      await sleep(3 * GROUP_INTERVAL_MS);
       const aboutAQueue = (text: string): boolean => simQueues.some((q) => text.includes(q.name));
       const queueNotifications = stack.sink.notifications.filter(
         (n) =>
@@ -514,8 +564,9 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
       },
       { timeoutMs: 150_000, intervalMs: 1000 },
     );
-    await sleep(6_000); // longer than $__rate_interval (4 s at a 1 s step): no contact left a queue in the window
+    await sleep((RATE_WINDOW_SECONDS + 2) * 1000); // longer than $__rate_interval: no contact left a queue in the window
     const T = nowSeconds() - 1;
+    await scrapedAfter(T);
     const events = await allEvents();
     const problems: string[] = [];
     for (const dashboard of dashboards) {
