@@ -380,13 +380,10 @@ const READING_SPREAD_MS = 1000;
 /**
  * Readings of the recorded state that a gauge sample at T may reflect: around the observation poll behind
  * the sample when the exporter's run telemetry says when that was (genesys_exporter_collector_last_success_
- * timestamp_seconds and _duration_seconds, scraped with the sample), otherwise [T − OBSERVATIONS_LAG, T].
+ * timestamp_seconds and _duration_seconds, scraped with the sample: /metrics serves a scrape's run telemetry
+ * and queue values from one moment, exporter/exposition/exposition.ts), otherwise [T − OBSERVATIONS_LAG, T].
  */
 export function gaugeRange(recorder: TruthRecorder, T: number, observed: ObservedWindow | undefined, read: (truth: TruthNow) => number, growsWithTime = false) {
-  const lagFromMs = (T - OBSERVATIONS_LAG_SECONDS) * 1000;
-  // /metrics is rendered off the request path: a scrape's run telemetry (rendered per scrape) can already name a
-  // newer poll than the queue values it serves, so the window reaches back to the oldest moment the lag allows.
-  if (observed !== undefined)
-    return recorder.range(Math.min(observed.fromMs - READING_SPREAD_MS, lagFromMs), observed.toMs + READING_SPREAD_MS, read, growsWithTime, T * 1000);
-  return recorder.range(lagFromMs, T * 1000, read, growsWithTime, T * 1000);
+  if (observed !== undefined) return recorder.range(observed.fromMs - READING_SPREAD_MS, observed.toMs + READING_SPREAD_MS, read, growsWithTime, T * 1000);
+  return recorder.range((T - OBSERVATIONS_LAG_SECONDS) * 1000, T * 1000, read, growsWithTime, T * 1000);
 }
