@@ -164,12 +164,11 @@ function buildProgram(): Command {
     .addOption(
       new Option(
         '--collector.observations.mode <mode>',
-        'How real-time values arrive: polling (the default: the observations query every interval), streaming or auto (the notification service, polling each queue it cannot cover until it can, and every queue every 5m; auto is the same as streaming today). See "Streaming" in the README.',
+        'How real-time values arrive: polling (the default: the observations query every interval), streaming or auto (the notification service, polling each queue it cannot cover until it can, a queue that starts waiting once for its longest wait, and every queue every 5m; auto is the same as streaming today). See "Streaming" in the README.',
       )
         .choices(OBSERVATIONS_MODES)
-        // Still polling: streamed messages carry counts but no waiting contacts, so a queue that starts waiting
-        // shows a longest wait of 0 until its next poll (up to 5 minutes), which delays the longest-wait alerts;
-        // and at 10,000 queues rendering bounds streaming freshness (README, Benchmarks). See the README.
+        // Still polling: at 10,000 queues streaming misses its 3 s target (publishing a busy org's changes costs
+        // seconds in the store and the exposition; README, Benchmarks). See "Streaming" in the README.
         .default('polling'),
     )
     .option('--collector.aggregates.interval <duration>', 'History poll interval (minimum 5s).', '30s')
