@@ -7,13 +7,12 @@
 //          --readme <file> (default README.md), --no-readme.
 //
 // The command (generator/cli.ts) and every module it compiles are loaded as one cached bundle
-// (generator/bundle.ts), rebuilt whenever one of them changed; the type check stays outside it, with the compiler.
+// (generator/bundle.ts), rebuilt whenever one of them changed. The compiler (for the type check, when it cannot
+// be reused) stays outside it: imported from here, through tsx.
 
 import { importBundled } from './generator/bundle.ts';
-import { typeCheckUnlessUnchanged } from './generator/type-check-cache.ts';
 
-const root = import.meta.dirname;
-const loaded = await importBundled<typeof import('./generator/cli.ts')>(root, 'generator/cli.ts');
+const loaded = await importBundled<typeof import('./generator/cli.ts')>(import.meta.dirname, 'generator/cli.ts');
 if (loaded.outcome === 'unbundled') process.stderr.write(`generate: loading the modules one by one (not bundled: ${loaded.reason})\n`);
-await loaded.module.main(process.argv, () => typeCheckUnlessUnchanged(root));
+await loaded.module.main(process.argv, { root: import.meta.dirname, loadTypeChecker: () => import('./generator/type-check.ts') });
 loaded.keepCompiledCode();

@@ -5,31 +5,28 @@
 // the functions the last run compiled), as Node 22's module compile cache would; V8 checks that cache against
 // the exact source and rejects it otherwise.
 //
-// The bundle is a cache, never a source. It is rebuilt whenever what went into it differs from when it was
-// built: each bundled file of the repository (its bytes, as esbuild read them through the plugin below), each
-// bundled package file (its size and modification time), tsconfig.json, the packages' lock and the bundling
-// settings. Nothing else can change a bundle: the generator imports its modules statically (when esbuild
-// cannot bundle something, the modules are imported one by one, as before). Files the generator reads at run
-// time (README, package.json, out/) are read at run time as before.
+// The bundle is a cache, never a source. It is rebuilt whenever a file that went into it changed since it was
+// built (a repository file's bytes, as esbuild read them; a package file's size, modification time or inode),
+// or tsconfig.json, the packages' lock, this file or Node's version did. Nothing else can change a bundle: the
+// generator imports its modules statically (when esbuild cannot bundle something, the modules are imported one
+// by one, as before). Files the generator reads at run time (README, package.json, out/) are read then.
 //
-// The esbuild is tsx's own: every module is transformed exactly as `node --import tsx` transforms it.
-// Stack traces name the bundle's lines; each module in it starts with a `// path/of/the/module.ts` comment.
+// The esbuild is tsx's own: every module is transformed exactly as `node --import tsx` transforms it. The
+// bundle's whitespace is minified (a third smaller to read and compile); stack traces keep the functions' names.
 
-import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-
-/** Bump when the bundling settings below change meaning: every cached bundle is then rebuilt. */
-const BUNDLE_FORMAT = 1;
 
 export const defaultBundleCache = (root: string): string => join(root, 'node_modules', '.cache', 'genesys-generate', 'bundle');
 
-/** What decides a bundle besides its files: tsconfig.json (how .ts is transformed) and how packages resolve. */
+/** What decides a bundle besides its files: tsconfig.json (how .ts is transformed), the installed packages
+ * (esbuild's version among them; npm rewrites the lock on every install) and how this file bundles. */
 const SETTINGS_FILES = ['tsconfig.json', 'node_modules/.package-lock.json', 'package-lock.json'];
+const THIS_FILE = fileURLToPath(import.meta.url);
 
 // Inside the bundle every module is one of many in a single file: `import.meta`, `__dirname` and `__filename`
 // would all name the bundle. Each is redirected (esbuild `define`) to a per-module constant the loader plugin
@@ -60,7 +57,7 @@ export interface BundledImport<T> {
 
 interface BundleRecord {
   /** Root-relative, '/'-separated paths of every bundled file. */
-  readonly inputs: string[];
+  readonly inputs: readonly string[];
   readonly hash: string;
   /** The bundle's file name in the cache folder. */
   readonly file: string;
@@ -83,28 +80,30 @@ interface Esbuild {
   }>;
 }
 
-/** tsx's esbuild: its package.json (for the version, read on every run) and its API (loaded only to bundle). */
-function tsxEsbuild(): { readonly version: string; load(): Esbuild } {
-  const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx'));
-  const packageJson = fromTsx.resolve('esbuild/package.json');
-  const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
-  return { version, load: () => fromTsx('esbuild') as Esbuild };
+/** tsx's esbuild, loaded only to bundle. */
+function tsxEsbuild(): Esbuild {
+  return createRequire(createRequire(import.meta.url).resolve('tsx'))('esbuild') as Esbuild;
 }
 
 const posix = (path: string): string => path.split(sep).join('/');
+
 const isPackageFile = (path: string): boolean => path.startsWith('node_modules/') || path.includes('/node_modules/');
 
-/** What a bundled file contributes to the hash: a package file its size and modification time (npm rewrites
- * the lock on every install; this also catches a hand edit), a repository file its bytes. */
-function fingerprint(root: string, path: string): string | Buffer | undefined {
+/** A file's size, modification time and inode (undefined when it is gone): what an install, a hand edit or a
+ * replacement changes. Used for package files, ~470 of them: a stat costs a fraction of a read. */
+function stat(path: string): string | undefined {
   try {
-    if (!isPackageFile(path)) return readFileSync(join(root, path));
-    const stat = statSync(join(root, path));
-    return `${stat.size} ${stat.mtimeMs}`;
+    const { size, mtimeNs, ino } = statSync(path, { bigint: true });
+    return `${size} ${mtimeNs} ${ino}`;
   } catch {
     return undefined;
   }
 }
+
+/** A bundled file as the hash sees it: a repository file's bytes (the files people edit, two saves can share a
+ * modification time), a package file's stat. */
+const fingerprint = (root: string, path: string): Buffer | string | undefined =>
+  isPackageFile(path) ? stat(join(root, path)) : readOrUndefined(join(root, path));
 
 function readOrUndefined(path: string): Buffer | undefined {
   try {
@@ -114,23 +113,22 @@ function readOrUndefined(path: string): Buffer | undefined {
   }
 }
 
-/** The hash of the settings and of the given files' fingerprints (undefined when a file is gone). */
-function hashOf(root: string, esbuildVersion: string, inputs: ReadonlyMap<string, string | Buffer | undefined>): string | undefined {
+/** The hash of the settings and of the bundled files' fingerprints (undefined when one of them is gone). */
+function hashOf(root: string, inputs: ReadonlyMap<string, Buffer | string | undefined>): string | undefined {
   const hash = createHash('sha256');
-  hash.update(`bundle-format ${BUNDLE_FORMAT}\0esbuild ${esbuildVersion}\0node ${process.versions.node}\0`);
-  for (const path of SETTINGS_FILES) {
-    const text = readOrUndefined(join(root, path));
-    hash.update(`${path}\0${text === undefined ? '(missing)' : text.length}\0`);
-    if (text !== undefined) hash.update(text);
-  }
+  hash.update(`node ${process.versions.node}\0bundler ${stat(THIS_FILE)}\0`);
+  for (const path of SETTINGS_FILES) hash.update(`${path} ${stat(join(root, path)) ?? '(missing)'}\0`);
   for (const path of [...inputs.keys()].sort()) {
-    const content = inputs.get(path);
-    if (content === undefined) return undefined;
-    hash.update(`\0${path}\0${content.length}\0`);
-    hash.update(content);
+    const print = inputs.get(path);
+    if (print === undefined) return undefined;
+    hash.update(`\0${path}\0${print.length}\0`);
+    hash.update(print);
   }
   return hash.digest('hex');
 }
+
+const currentFingerprints = (root: string, paths: readonly string[]): Map<string, Buffer | string | undefined> =>
+  new Map(paths.map((path) => [path, fingerprint(root, path)]));
 
 function readRecord(file: string): BundleRecord | undefined {
   try {
@@ -174,12 +172,16 @@ const WRAPPER_END = '})';
 
 interface Build {
   readonly code: Buffer;
-  /** Root-relative path → fingerprint of every file esbuild read. */
-  readonly inputs: Map<string, string | Buffer>;
+  /** Root-relative paths of every file esbuild read. */
+  readonly inputs: readonly string[];
+  /** The hash of the inputs as esbuild read them; undefined when a package file changed during the build. */
+  readonly hash: string | undefined;
 }
 
 async function bundle(esbuild: Esbuild, root: string, entry: string): Promise<Build> {
-  const inputs = new Map<string, string | Buffer>();
+  // Each file's fingerprint as esbuild read it: a repository file's bytes are the bytes bundled; a package
+  // file is stat'ed before it is read, and again after the build.
+  const inputs = new Map<string, Buffer | string | undefined>();
   const tsconfig = join(root, 'tsconfig.json');
   const result = await esbuild.build({
     entryPoints: [join(root, entry)],
@@ -196,6 +198,7 @@ async function bundle(esbuild: Esbuild, root: string, entry: string): Promise<Bu
     banner: { js: WRAPPER_START },
     footer: { js: WRAPPER_END },
     legalComments: 'none',
+    minifyWhitespace: true,
     logLevel: 'silent',
     define: { 'import.meta': META, __dirname: DIRNAME, __filename: FILENAME },
     plugins: [
@@ -203,9 +206,10 @@ async function bundle(esbuild: Esbuild, root: string, entry: string): Promise<Bu
         name: 'fingerprinted-files',
         setup(build) {
           build.onLoad({ filter: /.*/, namespace: 'file' }, ({ path }) => {
-            const content = readFileSync(path);
             const relativePath = posix(relative(root, path));
-            inputs.set(relativePath, isPackageFile(relativePath) ? (fingerprint(root, relativePath) ?? '') : content);
+            const packageStat = isPackageFile(relativePath) ? stat(path) : undefined;
+            const content = readFileSync(path);
+            inputs.set(relativePath, packageStat ?? content);
             if (path.endsWith('.json')) return { contents: content, loader: 'default' };
             const text = content.toString('utf8');
             const constants = moduleConstants(path, text);
@@ -217,7 +221,8 @@ async function bundle(esbuild: Esbuild, root: string, entry: string): Promise<Bu
   });
   const code = result.outputFiles[0]?.contents;
   if (code === undefined) throw new Error('esbuild produced no bundle');
-  return { code: asciiOnly(Buffer.from(code).toString('utf8')), inputs };
+  const unchanged = [...inputs].every(([path, print]) => !isPackageFile(path) || stat(join(root, path)) === print);
+  return { code: asciiOnly(Buffer.from(code).toString('utf8')), inputs: [...inputs.keys()].sort(), hash: unchanged ? hashOf(root, inputs) : undefined };
 }
 
 /**
@@ -243,9 +248,8 @@ const firstError = (error: unknown): string => {
 function runBundle<T>(root: string, file: string): Omit<BundledImport<T>, 'outcome'> {
   const codeCacheFile = `${file}.v8-code-cache`;
   const cachedData = readOrUndefined(codeCacheFile);
-  const code = readFileSync(file);
-  // Bundles are written in ASCII (asciiOnly): decoded as Latin-1, the same text, without UTF-8's slow path.
-  const script = new Script(code.toString(isAscii(code) ? 'latin1' : 'utf8'), { filename: file, cachedData });
+  // Bundles are written in ASCII (asciiOnly): read as Latin-1, the same text, without UTF-8's slow path.
+  const script = new Script(readFileSync(file, 'latin1'), { filename: file, cachedData });
   const module = { exports: {} as T };
   // The bundle's `require` (Node's built-in modules) resolves from the repository.
   (script.runInThisContext() as (exports: T, require: NodeJS.Require, module: { exports: T }) => void)(
@@ -272,30 +276,29 @@ function runBundle<T>(root: string, file: string): Omit<BundledImport<T>, 'outco
  * rebuilt when any of its inputs changed. When esbuild cannot bundle it, imports it directly, module by module.
  */
 export async function importBundled<T>(root: string, entry: string, cacheDir = defaultBundleCache(root)): Promise<BundledImport<T>> {
-  const esbuild = tsxEsbuild();
   const name = entry.replace(/\.[cm]?ts$/, '').replace(/[^A-Za-z0-9]+/g, '-');
   const recordFile = join(cacheDir, `${name}.json`);
   const record = readRecord(recordFile);
   if (record !== undefined && existsSync(join(cacheDir, record.file))) {
-    const current = hashOf(root, esbuild.version, new Map(record.inputs.map((path) => [path, fingerprint(root, path)])));
-    if (current === record.hash) return { ...runBundle<T>(root, join(cacheDir, record.file)), outcome: 'reused' };
+    if (hashOf(root, currentFingerprints(root, record.inputs)) === record.hash)
+      return { ...runBundle<T>(root, join(cacheDir, record.file)), outcome: 'reused' };
   }
 
   let built: Build;
   try {
-    built = await bundle(esbuild.load(), root, entry);
+    built = await bundle(tsxEsbuild(), root, entry);
   } catch (error) {
     // The same modules through tsx: a mistake in a module is then reported exactly as without the bundle.
     const module = (await import(pathToFileURL(join(root, entry)).href)) as T;
     return { module, outcome: 'unbundled', reason: firstError(error), codeCache: 'none', keepCompiledCode: () => {} };
   }
-  // The hash of what esbuild read: a file saved during the build makes the next run's hash differ, and bundle again.
-  const hash = hashOf(root, esbuild.version, built.inputs);
-  if (hash === undefined) throw new Error('unreachable: every bundled file was read');
-  const file = `${name}-${hash.slice(0, 16)}.cjs`;
+  // Named by its content, so a bundle and its code cache always belong together.
+  const file = `${name}-${createHash('sha256').update(built.code).digest('hex').slice(0, 16)}.cjs`;
   mkdirSync(cacheDir, { recursive: true });
   writeAtomically(join(cacheDir, file), built.code);
-  writeAtomically(recordFile, JSON.stringify({ inputs: [...built.inputs.keys()].sort(), hash, file } satisfies BundleRecord));
+  // No record when a file changed during the build: the next run bundles again.
+  if (built.hash !== undefined) writeAtomically(recordFile, JSON.stringify({ inputs: built.inputs, hash: built.hash, file } satisfies BundleRecord));
+  else rmSync(recordFile, { force: true });
   removeOtherBundles(cacheDir, name, file);
   return { ...runBundle<T>(root, join(cacheDir, file)), outcome: 'built' };
 }

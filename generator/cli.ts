@@ -1,10 +1,10 @@
-// The `npm run generate` command line (generate.ts loads it, bundled: generator/bundle.ts). The type check
-// is handed in by generate.ts: it loads the compiler, which must stay out of the bundle.
+// The `npm run generate` command line (generate.ts loads it, bundled: generator/bundle.ts). The compiler for
+// the type check is loaded by generate.ts when the check runs: it stays out of the bundle.
 
 import { Command, Option } from 'commander';
 import { loadInputs, SourceLoadError } from './load-sources.ts';
 import { run, type Mode } from './run.ts';
-import type { CachedTypeCheck } from './type-check-cache.ts';
+import { type TypeCheckerLoader, typeCheckUnlessUnchanged } from './type-check-cache.ts';
 import { formatTypeProblem, TYPE_CHECKED_FOLDERS } from './type-problem.ts';
 
 interface CliOptions {
@@ -14,7 +14,11 @@ interface CliOptions {
   readonly check?: boolean;
 }
 
-export type TypeCheck = () => Promise<CachedTypeCheck>;
+export interface Environment {
+  /** The repository: the sources, tsconfig.json and the type check's cache. */
+  readonly root: string;
+  readonly loadTypeChecker: TypeCheckerLoader;
+}
 
 function withSharedOptions(command: Command): Command {
   return command
@@ -24,10 +28,10 @@ function withSharedOptions(command: Command): Command {
     .addOption(new Option('--no-readme', 'leave the README alone'));
 }
 
-async function execute(mode: Mode, options: CliOptions, typeCheck: TypeCheck): Promise<void> {
+async function execute(mode: Mode, options: CliOptions, environment: Environment): Promise<void> {
   // tsx ran the modules without checking their types: a wrong unit or threshold type must not reach out/. The
   // check is skipped only when every file it read is as it was when it last passed (generator/type-check-cache.ts).
-  const { problems: typeProblems } = await typeCheck();
+  const { problems: typeProblems } = await typeCheckUnlessUnchanged(environment.root, environment.loadTypeChecker);
   if (typeProblems.length > 0) {
     for (const problem of typeProblems) process.stderr.write(`${formatTypeProblem(problem)}\n`);
     process.stderr.write(`generate: ${typeProblems.length} type error(s) in ${TYPE_CHECKED_FOLDERS.join('/, ')}/: nothing written\n`);
@@ -48,19 +52,19 @@ async function execute(mode: Mode, options: CliOptions, typeCheck: TypeCheck): P
 }
 
 /** Parses `argv` (process.argv) and runs the command; the exit code is left in process.exitCode. */
-export async function main(argv: readonly string[], typeCheck: TypeCheck): Promise<void> {
+export async function main(argv: readonly string[], environment: Environment): Promise<void> {
   const program = withSharedOptions(
     new Command('generate')
       .description('Compile dashboards/ and alerts/ into validated Grafana, Prometheus and Alertmanager files')
       .enablePositionalOptions()
       .option('--check', 'regenerate in memory and exit 1 naming each stale, missing or extra file'),
-  ).action((options: CliOptions) => execute(options.check === true ? 'check' : 'write', options, typeCheck));
+  ).action((options: CliOptions) => execute(options.check === true ? 'check' : 'write', options, environment));
 
   withSharedOptions(program.command('diff').description('print a unified diff of what generate would change')).action((options: CliOptions) =>
-    execute('diff', options, typeCheck),
+    execute('diff', options, environment),
   );
   withSharedOptions(program.command('lint').description('validate the modules without writing anything')).action((options: CliOptions) =>
-    execute('lint', options, typeCheck),
+    execute('lint', options, environment),
   );
 
   await program.parseAsync([...argv]);

@@ -32,8 +32,33 @@ const NEEDS_RANGE = new Set(['rate', 'increase', 'irate', 'resets', 'changes', '
 const SCALAR_FUNCTIONS = new Set(['vector', 'time', 'scalar', 'pi']);
 const KEEPS_INNER_LABELS = new Set(['topk', 'bottomk', 'limitk', 'limit_ratio']);
 const COMPARISONS = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
-function firstSyntaxError(expr: string): ExprProblem | undefined {
-  const from = firstSyntaxErrorOffset(parser.parse(expr));
+type Tree = ReturnType<typeof parser.parse>;
+
+interface Parsed {
+  readonly tree: Tree;
+  readonly syntaxError: ExprProblem | undefined;
+}
+
+/** Parsed expressions by text. A run analyses the rules' expressions against two registries and dashboards
+ * repeat queries: most of its parsing was of text already parsed. Trees are immutable. */
+const parsed = new Map<string, Parsed>();
+/** Analyses by registry, then text: a registry never changes (withRecorded makes a new one). */
+const analysed = new WeakMap<SeriesRegistry, Map<string, PromqlAnalysis>>();
+const KEPT = 2000;
+
+function parse(expr: string): Parsed {
+  let result = parsed.get(expr);
+  if (result === undefined) {
+    if (parsed.size >= KEPT) parsed.clear();
+    const tree = parser.parse(expr);
+    result = { tree, syntaxError: syntaxError(expr, tree) };
+    parsed.set(expr, result);
+  }
+  return result;
+}
+
+function syntaxError(expr: string, tree: Tree): ExprProblem | undefined {
+  const from = firstSyntaxErrorOffset(tree);
   if (from === undefined) return undefined;
   const near = expr.slice(from, from + 24);
   const where = near === '' ? 'at the end (unclosed bracket or missing operand?)' : `at column ${from + 1} near "${near}"`;
@@ -350,11 +375,23 @@ function union(sets: readonly LabelSet[]): LabelSet {
   return labelSet(labels);
 }
 
-export function analyzePromql(expr: string, registry: SeriesRegistry): PromqlAnalysis {
+function analyze(expr: string, registry: SeriesRegistry): PromqlAnalysis {
   if (expr.trim() === '') return { problems: [{ message: 'empty PromQL expression' }], outputLabels: UNKNOWN_LABELS };
-  const syntaxError = firstSyntaxError(expr);
+  const { tree, syntaxError } = parse(expr);
   if (syntaxError !== undefined) return { problems: [syntaxError], outputLabels: UNKNOWN_LABELS };
   const analyzer = new Analyzer(expr, registry);
-  const outputLabels = analyzer.labelsOf(parser.parse(expr).topNode);
+  const outputLabels = analyzer.labelsOf(tree.topNode);
   return { problems: analyzer.problems, outputLabels };
+}
+
+export function analyzePromql(expr: string, registry: SeriesRegistry): PromqlAnalysis {
+  let byText = analysed.get(registry);
+  if (byText === undefined) analysed.set(registry, (byText = new Map()));
+  let analysis = byText.get(expr);
+  if (analysis === undefined) {
+    if (byText.size >= KEPT) byText.clear();
+    analysis = analyze(expr, registry);
+    byText.set(expr, analysis);
+  }
+  return analysis;
 }

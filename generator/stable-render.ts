@@ -7,16 +7,21 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A deep copy with every object's keys in code-unit order; arrays keep their (meaningful) order. */
+/** A deep copy with every object's keys in code-unit order and undefined values left out; arrays keep their
+ * (meaningful) order. Written as loops: it copies every generated document, several times a run. */
 export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => compareCodeUnits(a, b));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeysDeep(v)]));
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort(compareCodeUnits)) {
+    const entry = record[key];
+    if (entry === undefined) continue;
+    // A "__proto__" key (JSON.parse makes it an own property) stays a property, not the copy's prototype.
+    if (key === '__proto__') Object.defineProperty(sorted, key, { value: sortKeysDeep(entry), enumerable: true, writable: true, configurable: true });
+    else sorted[key] = sortKeysDeep(entry);
   }
-  return value;
+  return sorted;
 }
 
 export function renderJson(value: unknown): string {

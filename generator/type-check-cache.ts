@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import type { createTypeChecker } from './type-check.ts';
 import { TYPE_CHECKED_FOLDERS, type TypeProblem } from './type-problem.ts';
 
 interface PassRecord {
@@ -92,14 +93,22 @@ function writeRecord(cacheFile: string, record: PassRecord): void {
   }
 }
 
-export async function typeCheckUnlessUnchanged(root: string, cacheFile = defaultTypeCheckCache(root)): Promise<CachedTypeCheck> {
+/** Loads the compiler (generator/type-check.ts, ts-morph): passed in by the caller, so that this module can run
+ * inside generate's bundle (generator/bundle.ts) while the compiler stays out of it. */
+export type TypeCheckerLoader = () => Promise<{ readonly createTypeChecker: typeof createTypeChecker }>;
+
+export async function typeCheckUnlessUnchanged(
+  root: string,
+  loadTypeChecker: TypeCheckerLoader,
+  cacheFile = defaultTypeCheckCache(root),
+): Promise<CachedTypeCheck> {
   const record = readRecord(cacheFile);
   if (record !== undefined && currentHash(root, record.inputs) === record.hash) return { problems: [], reused: true };
   // Read before the check, and the sources hashed as the compiler read them: a file saved during the check
   // makes the record disagree with the disk, so the next run checks again.
   const before = settings(root);
   // The compiler is loaded only here: a reused pass does not pay for importing ts-morph.
-  const { createTypeChecker } = await import('./type-check.ts');
+  const { createTypeChecker } = await loadTypeChecker();
   const { problems, inputs } = createTypeChecker(root)();
   if (problems.length === 0) writeRecord(cacheFile, { inputs: [...inputs.keys()].sort(), hash: hashOf(new Map([...before, ...inputs])) });
   return { problems, reused: false };

@@ -12,6 +12,8 @@ export interface GeneratedDashboard {
   /** 'queue-overview' */
   readonly stem: string;
   readonly model: Record<string, unknown>;
+  /** The file's exact text (the model rendered): wrappers embed it as it is instead of rendering it again. */
+  readonly json: string;
 }
 
 export interface GeneratedDocuments {
@@ -37,7 +39,7 @@ export function generatedDocuments(artifacts: readonly Artifact[]): GeneratedDoc
     .filter((a) => a.path.startsWith(DASHBOARD_PREFIX) && a.path.endsWith('.json'))
     .map((a) => {
       const fileName = a.path.slice(DASHBOARD_PREFIX.length);
-      return { fileName, stem: fileName.replace(/\.json$/, ''), model: JSON.parse(a.content) as Record<string, unknown> };
+      return { fileName, stem: fileName.replace(/\.json$/, ''), model: JSON.parse(a.content) as Record<string, unknown>, json: a.content };
     });
   return { dashboards, ruleGroups: [...groupsOf(artifacts, RECORDING_RULES_PATH), ...groupsOf(artifacts, ALERTING_RULES_PATH)] };
 }

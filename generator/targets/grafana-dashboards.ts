@@ -7,7 +7,6 @@
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { DELIVERY_TARGET_FOLDERS } from '../../config/delivery-targets.ts';
 import { DASHBOARD_TAG, GRAFANA_FOLDER } from '../../config/project.ts';
-import { renderJson } from '../stable-render.ts';
 import { dashboardFrom, type GeneratedDashboard } from './generated-documents.ts';
 import { objectNameProblem, type TargetFile, type ValidatingObject } from './target-file.ts';
 
@@ -59,7 +58,7 @@ export function grafanaDashboardFile(dashboard: GeneratedDashboard): TargetFile 
     from: dashboardFrom(dashboard),
     model: new GrafanaDashboard(
       { name: objectName(dashboard), labels },
-      { instanceSelector: { matchLabels: { ...GRAFANA_INSTANCE_SELECTOR } }, folder: GRAFANA_FOLDER, json: renderJson(dashboard.model) },
+      { instanceSelector: { matchLabels: { ...GRAFANA_INSTANCE_SELECTOR } }, folder: GRAFANA_FOLDER, json: dashboard.json },
     ),
     notes: [
       `out/dashboards/${dashboard.fileName} for grafana-operator (v5, grafana.integreatly.org/v1beta1). Apply it with:`,
@@ -82,7 +81,7 @@ export function sidecarConfigMapFile(dashboard: GeneratedDashboard): TargetFile 
         labels: { ...labels, ...SIDECAR_LABEL },
         annotations: { [SIDECAR_FOLDER_ANNOTATION]: GRAFANA_FOLDER },
       },
-      data: { [dashboard.fileName]: renderJson(dashboard.model) },
+      data: { [dashboard.fileName]: dashboard.json },
     }),
     notes: [
       `out/dashboards/${dashboard.fileName} for the Grafana sidecar (kube-prometheus-stack). Apply it with:`,

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { typeCheckUnlessUnchanged } from '../../generator/type-check-cache.ts';
 
+const loadTypeChecker = () => import('../../generator/type-check.ts');
+
 const root = mkdtempSync(join(tmpdir(), 'type-check-cache-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const cacheFile = join(root, 'cache', 'type-check.json');
@@ -22,14 +24,14 @@ write('dashboards/panel.ts', "import type { Unit } from '../lib/units.ts';\nexpo
 
 describe('type check of generate, reused while its inputs are unchanged', () => {
   test('the first run checks; the second, with nothing changed, reuses the pass', async () => {
-    assert.deepEqual(await typeCheckUnlessUnchanged(root, cacheFile), { problems: [], reused: false });
-    assert.deepEqual(await typeCheckUnlessUnchanged(root, cacheFile), { problems: [], reused: true });
+    assert.deepEqual(await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile), { problems: [], reused: false });
+    assert.deepEqual(await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile), { problems: [], reused: true });
   });
 
   test('a changed import outside the checked folders is checked again, and its error reported every run', async () => {
     write('lib/units.ts', "export type Unit = 's';\n");
     for (let run = 0; run < 2; run++) {
-      const result = await typeCheckUnlessUnchanged(root, cacheFile);
+      const result = await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile);
       assert.equal(result.reused, false);
       assert.equal(result.problems.length, 1, JSON.stringify(result.problems));
       assert.equal(result.problems[0]?.file, 'dashboards/panel.ts');
@@ -39,13 +41,13 @@ describe('type check of generate, reused while its inputs are unchanged', () => 
 
   test('back to the passing content, the recorded pass applies again; a new module or a tsconfig change is checked', async () => {
     write('lib/units.ts', "export type Unit = 'percentunit' | 's';\n");
-    assert.deepEqual(await typeCheckUnlessUnchanged(root, cacheFile), { problems: [], reused: true });
+    assert.deepEqual(await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile), { problems: [], reused: true });
     write('alerts/rule.ts', "export const forDuration: number = '5m';\n");
-    const added = await typeCheckUnlessUnchanged(root, cacheFile);
+    const added = await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile);
     assert.deepEqual([added.reused, added.problems.map((p) => p.file)], [false, ['alerts/rule.ts']]);
     write('alerts/rule.ts', "export const forDuration = '5m';\n");
-    assert.deepEqual(await typeCheckUnlessUnchanged(root, cacheFile), { problems: [], reused: false });
+    assert.deepEqual(await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile), { problems: [], reused: false });
     write('tsconfig.json', JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, noUnusedLocals: true } }));
-    assert.equal((await typeCheckUnlessUnchanged(root, cacheFile)).reused, false);
+    assert.equal((await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile)).reused, false);
   });
 });
