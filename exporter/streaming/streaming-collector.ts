@@ -35,7 +35,7 @@ export const DEFAULT_TIMINGS: SessionTimings = {
 /** Full poll of every queue in streaming mode (at least the observation interval). */
 export const DEFAULT_RESYNC_INTERVAL_MS = 300_000;
 /** Targeted polls (queues whose longest wait is unknown) per observation interval, at most: planned in the budget. */
-export const WAIT_POLLS_PER_INTERVAL = 2;
+const WAIT_POLLS_PER_INTERVAL = 2;
 /** A targeted poll waits this long after the message that asked for it, to take the queues of a burst together. */
 const WAIT_POLL_GATHER_MS = 250;
 

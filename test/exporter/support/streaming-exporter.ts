@@ -22,7 +22,7 @@ function args(simulatorUrl: string, observationsInterval: string, mode: string, 
   ]);
 }
 
-export const TIMINGS = {
+const TIMINGS = {
   heartbeatTimeoutMs: 5000,
   renewBeforeExpiryMs: 3_600_000,
   minSubscribeSpacingMs: 500,
