@@ -304,7 +304,13 @@ async function runOne(queues: number, mode: Mode): Promise<RunResult> {
         voided += 1; // the surge did not change this queue's depth: no change to see
         continue;
       }
-      if (shown.timedOut) throw new Error(`freshness ${mode} ${queues}: queue ${queue.id} never showed its new depth ${truth} within ${timeoutMs / 1000} s`);
+      if (shown.timedOut) {
+        // What the exporter warned about meanwhile (429s, timeouts, failed runs) is usually why.
+        const warnings = exporter.logLines.filter((line) => line.includes('"level":"warn"') || line.includes('"level":"error"')).slice(-5);
+        throw new Error(
+          `freshness ${mode} ${queues}: queue ${queue.id} never showed its new depth ${truth} within ${timeoutMs / 1000} s; the exporter's last warnings:\n${warnings.join('\n')}`,
+        );
+      }
       if (shown.value !== truth)
         throw new Error(`freshness ${mode} ${queues}: /metrics showed depth ${shown.value} for queue ${queue.id}, the org has ${truth}`);
       trials.push({ seconds: (shown.startedAt - t0) / 1000, scrapeSeconds: shown.seconds });
