@@ -386,7 +386,10 @@ function analyze(expr: string, registry: SeriesRegistry): PromqlAnalysis {
 
 export function analyzePromql(expr: string, registry: SeriesRegistry): PromqlAnalysis {
   let byText = analysed.get(registry);
-  if (byText === undefined) analysed.set(registry, (byText = new Map()));
+  if (byText === undefined) {
+    byText = new Map();
+    analysed.set(registry, byText);
+  }
   let analysis = byText.get(expr);
   if (analysis === undefined) {
     if (byText.size >= KEPT) byText.clear();
