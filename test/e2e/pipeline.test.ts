@@ -20,7 +20,7 @@ import type { PagerDutyEvent } from '../../stack/webhook-sink.ts';
 import { loadDashboard, queryKey, type LoadedDashboard, type LoadedPanel, type PanelQuery } from '../support/panels/dashboards.ts';
 import { E2E_ALERTS_OVERRIDE, startE2eStack } from './support/e2e-stack.ts';
 import { parseDurationMs } from '../../config/duration.ts';
-import { AGGREGATES_LAG_SECONDS, EVALUATION_SECONDS, SCRAPE_SECONDS } from '../support/panels/timing.ts';
+import { AGGREGATES_LAG_SECONDS, EVALUATION_SECONDS, OBSERVATIONS_LAG_SECONDS, SCRAPE_SECONDS } from '../support/panels/timing.ts';
 import { checkQuery, complianceProblems, mediaOf, type TruthRange } from '../support/panels/evaluate.ts';
 import { framesFromPrometheus, renderPanel, thresholdColours, type ShownValue } from '../support/panels/grafana.ts';
 import { complianceCandidates, countBounds, PANEL_CHECKS, type ObservedWindow, type TruthContext } from '../support/panels/panel-checks.ts';
@@ -311,6 +311,17 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     const observedAt = new Map(await Promise.all(gaugeTimes.map(async (t) => [t, await observationPoll(t)] as const)));
     const observedAtT = observedAt.get(T);
 
+    /** Milliseconds spent comparing with the ground truth and rendering, of the checking phase (the rest: Prometheus). */
+    const spent = { truth: 0, render: 0 };
+    const timed = <R>(what: keyof typeof spent, run: () => R): R => {
+      const start = performance.now();
+      try {
+        return run();
+      } finally {
+        spent[what] += performance.now() - start;
+      }
+    };
+
     /** One panel's checks. */
     async function checkPanel(dashboard: LoadedDashboard, panel: LoadedPanel) {
       const problems: string[] = [];
@@ -347,13 +358,15 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
           times.map(async (t) => ({ T: t, samples: await stack.prometheus.vector(truthExpr, t), observed: observedAt.get(t) })),
         );
         resultsAtT.push({ target: query, samples: results[results.length - 1]?.samples ?? [] });
-        problems.push(...checkQuery(check, { query, results }, truthContext(query, T, W, events)));
+        problems.push(...timed('truth', () => checkQuery(check, { query, results }, truthContext(query, T, W, events))));
         checked += 1;
       }
       // 3. The panel as Grafana shows it at T: framed, transformed, formatted and coloured by @grafana/data.
+      const renderStart = performance.now();
       const rendered = await renderPanel(panel.model, framesFromPrometheus(resultsAtT), `${dashboard.uid}/${panel.id} (${panel.title})`);
+      spent.render += performance.now() - renderStart;
       problems.push(...rendered.problems);
-      problems.push(...checkShown(panel, rendered.values, T, W, events, observedAtT, unclassified));
+      problems.push(...timed('truth', () => checkShown(panel, rendered.values, T, W, events, observedAtT, unclassified)));
       return { problems, unclassified, checked };
     }
 
@@ -364,7 +377,9 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     const unclassified = panels.flatMap((p) => p.unclassified);
     const checked = panels.reduce((n, p) => n + p.checked, 0);
     const panelsShown = panels.length;
-    phases.mark(`${checked} queries and ${panelsShown} panels checked`);
+    phases.mark(
+      `${checked} queries and ${panelsShown} panels checked (of which ground-truth comparison ${(spent.truth / 1000).toFixed(1)} s, Grafana rendering ${(spent.render / 1000).toFixed(1)} s)`,
+    );
     t.diagnostic(phases.summary());
     assert.deepEqual(unclassified, [], 'every dashboard query and calculated panel value needs a ground-truth check in test/support/panels/panel-checks.ts');
     assert.deepEqual(problems, [], `${problems.length} problems in ${checked} queries and ${panelsShown} panels`);
@@ -378,6 +393,10 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     const model = JSON.parse(readFileSync(overview.file, 'utf8')) as { templating: { list: { name: string; current?: { value?: unknown } }[] } };
     const saved = model.templating.list.find((v) => v.name === 'media_type')?.current?.value;
     const defaults = Array.isArray(saved) ? saved : [saved];
+    // The truth recorder reads the simulator from this process: the previous test's checks kept its event loop
+    // busy (tens of seconds of comparisons) and readings paused. Wait one observation lag with the loop idle,
+    // so the window the gauges at T are compared with has its readings.
+    await sleep(OBSERVATIONS_LAG_SECONDS * 1000);
     const T = nowSeconds() - 1;
     const W = 60;
     const base = grafanaContext(overview, W - SCRAPE_SECONDS, T - startedAt);
