@@ -41,13 +41,14 @@ export type BundleOutcome =
   | 'reused'
   /** The inputs changed (or no bundle existed): bundled again, then run. */
   | 'built'
-  /** esbuild could not bundle the entry: its modules were imported one by one (through tsx), as before. */
+  /** esbuild could not bundle the entry, or the bundle could not be stored: its modules were imported one by
+   * one (through tsx), as before. */
   | 'unbundled';
 
 export interface BundledImport<T> {
   readonly module: T;
   readonly outcome: BundleOutcome;
-  /** Why the entry was not bundled (esbuild's first error), when outcome is 'unbundled'. */
+  /** Why the entry was not bundled (esbuild's first error, or the write's), when outcome is 'unbundled'. */
   readonly reason?: string;
   /** V8's code cache for the bundle: absent, rejected by V8 (compiled from source), or used. */
   readonly codeCache: 'none' | 'rejected' | 'used';
@@ -284,22 +285,23 @@ export async function importBundled<T>(root: string, entry: string, cacheDir = d
       return { ...runBundle<T>(root, join(cacheDir, record.file)), outcome: 'reused' };
   }
 
-  let built: Build;
+  let file: string;
   try {
-    built = await bundle(tsxEsbuild(), root, entry);
+    const built = await bundle(tsxEsbuild(), root, entry);
+    // Named by its content, so a bundle and its code cache always belong together.
+    file = `${name}-${createHash('sha256').update(built.code).digest('hex').slice(0, 16)}.cjs`;
+    mkdirSync(cacheDir, { recursive: true });
+    writeAtomically(join(cacheDir, file), built.code);
+    // No record when a file changed during the build: the next run bundles again.
+    if (built.hash !== undefined) writeAtomically(recordFile, JSON.stringify({ inputs: built.inputs, hash: built.hash, file } satisfies BundleRecord));
+    else rmSync(recordFile, { force: true });
+    removeOtherBundles(cacheDir, name, file);
   } catch (error) {
-    // The same modules through tsx: a mistake in a module is then reported exactly as without the bundle.
+    // esbuild failed, or the cache folder is not writable: the same modules through tsx, as without the bundle
+    // (a mistake in a module is then reported exactly as tsx reports it).
     const module = (await import(pathToFileURL(join(root, entry)).href)) as T;
     return { module, outcome: 'unbundled', reason: firstError(error), codeCache: 'none', keepCompiledCode: () => {} };
   }
-  // Named by its content, so a bundle and its code cache always belong together.
-  const file = `${name}-${createHash('sha256').update(built.code).digest('hex').slice(0, 16)}.cjs`;
-  mkdirSync(cacheDir, { recursive: true });
-  writeAtomically(join(cacheDir, file), built.code);
-  // No record when a file changed during the build: the next run bundles again.
-  if (built.hash !== undefined) writeAtomically(recordFile, JSON.stringify({ inputs: built.inputs, hash: built.hash, file } satisfies BundleRecord));
-  else rmSync(recordFile, { force: true });
-  removeOtherBundles(cacheDir, name, file);
   return { ...runBundle<T>(root, join(cacheDir, file)), outcome: 'built' };
 }
 

@@ -101,4 +101,13 @@ describe('the generator bundle', () => {
     assert.match(unbundled.reason ?? '', /lib\/value\.ts:1:\d+: Top-level await/);
     assert.equal(unbundled.module.read().value, 3);
   });
+
+  test('a cache folder that cannot be written: the modules are imported one by one', async () => {
+    write('lib/value.ts', 'export const value: number = 4;\n');
+    write('not-a-folder', 'a file where the cache folder would be\n');
+    const unwritable = await importBundled<Entry>(root, 'entry.ts', join(root, 'not-a-folder', 'cache'));
+    assert.equal(unwritable.outcome, 'unbundled');
+    assert.match(unwritable.reason ?? '', /not-a-folder/);
+    assert.equal(unwritable.module.read().entryUrl, pathToFileURL(join(root, 'entry.ts')).href);
+  });
 });
