@@ -10,6 +10,28 @@ import { CollectorRunner } from '../../exporter/collectors/runner.ts';
 import { silentLogger } from '../../exporter/log.ts';
 import { createExporterRegistry } from '../../exporter/registry.ts';
 
+/**
+ * Runs `collector` every `intervalMs` until `done` settles, then stops the runner. The budget is far more than
+ * the collector asks for: the interval stays as given, the budget never spaces batches, and a first run is
+ * compressed to almost nothing (firstRunIntervalMs).
+ */
+async function runUntil(collector: Collector, intervalMs: number, done: Promise<void>): Promise<void> {
+  const runner = new CollectorRunner({
+    collectors: [{ collector, intervalMs }],
+    registry: createExporterRegistry({ processMetrics: false }),
+    directory: new QueueDirectory(),
+    requestsPerMinute: 100_000,
+    stalenessMs: 60_000,
+    logger: silentLogger,
+  });
+  try {
+    runner.start();
+    await done;
+  } finally {
+    await runner.stop();
+  }
+}
+
 describe('runAnchorMs (where a run counts its batch phases from)', () => {
   test('on time: its start; late by less than an interval: its due time; later than that: a new cycle from its start', () => {
     assert.equal(runAnchorMs(10_000, 10_000, 45_000), 10_000);
@@ -36,7 +58,6 @@ describe('runAnchorMs (where a run counts its batch phases from)', () => {
 
 describe('CollectorRunner: a run that starts late catches up', () => {
   test('the run after an overrun sends the batches whose phase has passed at once', { timeout: 30_000 }, async () => {
-    const registry = createExporterRegistry({ processMetrics: false });
     const INTERVAL_MS = 1_000;
     const BATCHES = 4; // phases 0, 250, 500, 750 ms
     /** Per run, how long each batch waited for its slot (ms). */
@@ -66,21 +87,7 @@ describe('CollectorRunner: a run that starts late catches up', () => {
         return {};
       },
     };
-    const runner = new CollectorRunner({
-      collectors: [{ collector, intervalMs: INTERVAL_MS }],
-      registry,
-      directory: new QueueDirectory(),
-      // Far more budget than the collector asks for: the interval stays 1 s and the budget never spaces batches.
-      requestsPerMinute: 100_000,
-      stalenessMs: 60_000,
-      logger: silentLogger,
-    });
-    try {
-      runner.start();
-      await thirdRun;
-    } finally {
-      await runner.stop();
-    }
+    await runUntil(collector, INTERVAL_MS, thirdRun);
     // Run 2 started on time: its batch 1 waited for its phase (250 ms).
     assert.ok(waits[1]![1]! >= 200, `run 2 batch 1 waited ${waits[1]![1]} ms for its phase`);
     // Run 3 started ~450 ms late: batches 0 and 1 (phases 0 and 250 ms) were past due and went at once.
@@ -116,7 +123,6 @@ describe('nextRunDueMs (a compressed first run is followed at once)', () => {
 
 describe('CollectorRunner: the run after a compressed first run', () => {
   test('starts right after it instead of a whole interval later', { timeout: 30_000 }, async () => {
-    const registry = createExporterRegistry({ processMetrics: false });
     const INTERVAL_MS = 2_000;
     const starts: number[] = [];
     let secondRun: () => void = () => {};
@@ -132,21 +138,7 @@ describe('CollectorRunner: the run after a compressed first run', () => {
         return {};
       },
     };
-    const runner = new CollectorRunner({
-      collectors: [{ collector, intervalMs: INTERVAL_MS }],
-      registry,
-      directory: new QueueDirectory(),
-      // Far more budget than asked for: the first run is compressed to almost nothing (firstRunIntervalMs).
-      requestsPerMinute: 100_000,
-      stalenessMs: 60_000,
-      logger: silentLogger,
-    });
-    try {
-      runner.start();
-      await second;
-    } finally {
-      await runner.stop();
-    }
+    await runUntil(collector, INTERVAL_MS, second);
     // Due one steady spacing (500 ms) after the first run's last batch; a whole interval would be 2,000 ms.
     assert.ok(starts[1]! - starts[0]! < 1_500, `the second run started ${starts[1]! - starts[0]!} ms after the first`);
   });

@@ -3,9 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningExporter } from '../../exporter/app.ts';
-import { startSimulator } from '../../simulator/index.ts';
-import { SimulatorClient } from '../../stack/simulator-client.ts';
-import { metric, startStreamingExporter, until } from './support/streaming-exporter.ts';
+import { fallbacks, metric, until, untilStreamingActive, withStreamingStack } from './support/streaming-exporter.ts';
 
 describe('streaming mode: the request budget', () => {
   // 60 queues in batches of 10, polled every 2 s, the queue list read every second, and a budget of 200
@@ -17,30 +15,16 @@ describe('streaming mode: the request budget', () => {
   const stretched = (exporter: RunningExporter) => metric(exporter, 'genesys_exporter_poll_schedule_stretched', { collector: 'observations' });
 
   test('planned for streaming from the start (before any socket is open); for polling once streaming has failed', async () => {
-    const simulator = await startSimulator({
-      port: 0,
-      seed: 12,
-      clock: 'manual',
-      notificationHeartbeatSeconds: 0.5,
-      orgSize: { queues: 60, divisions: 1, arrivalsPerMinute: 5, agents: 20 },
-    });
-    const sim = new SimulatorClient(simulator.url);
-    await sim.syncClock();
-    const exporter = await startStreamingExporter(simulator, sim, '2s', [], 'streaming', tuning);
-    try {
+    const orgSize = { queues: 60, divisions: 1, arrivalsPerMinute: 5, agents: 20 };
+    await withStreamingStack({ seed: 12, heartbeatSeconds: 0.5, orgSize, observationsInterval: '2s', tuning }, async ({ exporter, sim }) => {
       await until('the queue list read', async () => ((await metric(exporter, 'genesys_exporter_queues')) === 60 ? true : undefined));
       assert.equal(await stretched(exporter), 0, 'streaming fits the budget');
-      await until('every queue streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+      await untilStreamingActive(exporter);
       assert.equal(await stretched(exporter), 0);
       // The streaming host goes away for longer than the test: every queue is polled, and the plan counts it.
       await sim.startFault({ fault: 'notification-socket-drop', refuseSeconds: 60 });
-      await until('a socket_failed fallback', async () =>
-        ((await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'socket_failed' })) ?? 0) > 0 ? true : undefined,
-      );
+      await until('a socket_failed fallback', async () => ((await fallbacks(exporter, 'socket_failed')) > 0 ? true : undefined));
       await until('polling stretched to fit the budget', async () => ((await stretched(exporter)) === 1 ? true : undefined));
-    } finally {
-      await exporter.close();
-      await simulator.close();
-    }
+    });
   });
 });

@@ -2,50 +2,31 @@
 // down, the closing warning): the queues fall back to polling with no series missing, and stream again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunningExporter } from '../../exporter/app.ts';
-import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
 import { sampleValue } from '../support/exposition.ts';
-import { SimulatorClient } from '../../stack/simulator-client.ts';
-import { metric, scrape, startStreamingExporter, until } from './support/streaming-exporter.ts';
+import { fallbacks, type StreamingStack, scrape, startFaultsStack, until, untilStreamingActive } from './support/streaming-exporter.ts';
 
 describe('streaming mode: faults fall back to polling and back', () => {
-  let simulator: SimulatorHandle;
-  let sim: SimulatorClient;
-  let exporter: RunningExporter;
-  const logLines: string[] = [];
+  let stack: StreamingStack;
   before(async () => {
-    simulator = await startSimulator({
-      port: 0,
-      seed: 8,
-      clock: 'manual',
-      notificationHeartbeatSeconds: 0.5,
-      orgSize: { queues: 4, divisions: 1, arrivalsPerMinute: 20, agents: 20 },
-    });
-    sim = new SimulatorClient(simulator.url);
-    await sim.syncClock();
-    exporter = await startStreamingExporter(simulator, sim, '1s', logLines);
-    await until('every queue streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+    stack = await startFaultsStack();
   });
-  after(async () => {
-    await exporter?.close();
-    await simulator?.close();
-  });
+  after(() => stack?.close());
 
-  const fallbacks = async (reason: string) => (await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason })) ?? 0;
-  const streamingBack = () =>
-    until('streaming back for every queue', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+  const streamingBack = () => untilStreamingActive(stack.exporter, 'streaming back for every queue');
 
   test('a dropped socket: counted as a fallback, then streaming again', async () => {
-    const before = await fallbacks('socket_failed');
+    const { exporter, sim, logLines } = stack;
+    const before = await fallbacks(exporter, 'socket_failed');
     await sim.startFault({ fault: 'notification-socket-drop' });
-    await until('a socket_failed fallback', async () => ((await fallbacks('socket_failed')) > before ? true : undefined));
+    await until('a socket_failed fallback', async () => ((await fallbacks(exporter, 'socket_failed')) > before ? true : undefined));
     await streamingBack();
     assert.ok(logLines.some((l) => l.includes('streaming unavailable for some queues')));
     assert.ok(logLines.some((l) => l.includes('streaming recovered')));
   });
 
   test('a reset while the streaming host stays down: polled meanwhile with no series missing, then streaming again', async () => {
-    const before = await fallbacks('socket_failed');
+    const { exporter, sim, logLines } = stack;
+    const before = await fallbacks(exporter, 'socket_failed');
     const queues = await sim.queues();
     const series = queues.flatMap((q) => q.media.map((media) => ({ queue_id: q.id, media_type: media })));
     /** Every queue's depth is on /metrics in every scrape of the outage: the fallback leaves no gap. */
@@ -56,7 +37,7 @@ describe('streaming mode: faults fall back to polling and back', () => {
       return samples;
     };
     await sim.startFault({ fault: 'notification-socket-drop', refuseSeconds: 4 });
-    await until('a socket_failed fallback', async () => ((await fallbacks('socket_failed')) > before ? true : undefined));
+    await until('a socket_failed fallback', async () => ((await fallbacks(exporter, 'socket_failed')) > before ? true : undefined));
     await until('every queue polled', async () => ((await sampleValue(await scrapeWhole(), 'genesys_exporter_streaming_queues', {})) === 0 ? true : undefined));
     // A change during the outage reaches /metrics by polling (1 s interval here).
     const queue = queues[0]!;

@@ -5,41 +5,27 @@
 // poll. (The request budget: streaming-budget.test.ts.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunningExporter } from '../../exporter/app.ts';
 import type { StoreChange } from '../../exporter/snapshot-store.ts';
-import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
-import { SimulatorClient } from '../../stack/simulator-client.ts';
-import { metric, startStreamingExporter, until } from './support/streaming-exporter.ts';
+import { metric, type StreamingStack, startStreamingStack, until, untilStreamingActive } from './support/streaming-exporter.ts';
 
 describe('streaming mode: a change publishes what it changed', () => {
-  let simulator: SimulatorHandle;
-  let sim: SimulatorClient;
-  let exporter: RunningExporter;
+  let stack: StreamingStack;
   before(async () => {
     // 250 queues (three groups of 100) and little traffic: a surge in one queue is most of what changes.
-    simulator = await startSimulator({
-      port: 0,
-      seed: 11,
-      clock: 'manual',
-      notificationHeartbeatSeconds: 0.5,
-      orgSize: { queues: 250, divisions: 1, arrivalsPerMinute: 2, agents: 40 },
-    });
-    sim = new SimulatorClient(simulator.url);
-    await sim.syncClock();
+    const orgSize = { queues: 250, divisions: 1, arrivalsPerMinute: 2, agents: 40 };
     // Runs every 2 s, but they poll no streamed queue (the full resync is 10 minutes away): within the tests
     // only streaming and the targeted polls bring values (a targeted poll at most every 1 s, half the interval).
-    exporter = await startStreamingExporter(simulator, sim, '2s', []);
-    await until('ready', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
-    await exporter.metrics.exposition.refresh();
+    stack = await startStreamingStack({ seed: 11, heartbeatSeconds: 0.5, orgSize, observationsInterval: '2s' });
+    await untilStreamingActive(stack.exporter, 'ready');
+    await stack.exporter.metrics.exposition.refresh();
   });
-  after(async () => {
-    await exporter?.close();
-    await simulator?.close();
-  });
+  after(() => stack?.close());
 
-  const depthSamples = () => new Map(exporter.metrics.store.samples('genesys_queue_depth').map((s) => [`${s.labels.queue_id}|${s.labels.media_type}`, s]));
+  const depthSamples = () =>
+    new Map(stack.exporter.metrics.store.samples('genesys_queue_depth').map((s) => [`${s.labels.queue_id}|${s.labels.media_type}`, s]));
 
   test('only the changed queues’ groups are published, and unchanged series keep their objects', async () => {
+    const { exporter, sim } = stack;
     const store = exporter.metrics.store;
     const before = depthSamples();
     const changes: StoreChange[] = [];
@@ -77,6 +63,7 @@ describe('streaming mode: a change publishes what it changed', () => {
   });
 
   test('a queue in which someone starts waiting shows its longest wait without waiting for a poll', async () => {
+    const { exporter, sim } = stack;
     const truth = await sim.truthNow();
     // A queue nobody waits in: messages will say how many wait, not since when.
     const quiet = truth.queues.find((q) => q.media.every((m) => m.waiting === 0) && q.queueId !== truth.queues[137]!.queueId)!;

@@ -5,39 +5,24 @@
 // and the longest wait: streaming-publish.test.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunningExporter } from '../../exporter/app.ts';
-import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
+import type { SimulatorClient } from '../../stack/simulator-client.ts';
 import { sampleValue } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
-import { SimulatorClient } from '../../stack/simulator-client.ts';
-import { metric, scrape, startStreamingExporter, until } from './support/streaming-exporter.ts';
+import { metric, type StreamingStack, scrape, startStreamingStack, until, untilStreamingActive, withStreamingStack } from './support/streaming-exporter.ts';
 
 describe('streaming mode: observations through the notification service', () => {
-  let simulator: SimulatorHandle;
-  let sim: SimulatorClient;
-  let exporter: RunningExporter;
-  const logLines: string[] = [];
+  let stack: StreamingStack;
   before(async () => {
-    simulator = await startSimulator({
-      port: 0,
-      seed: 5,
-      clock: 'manual',
-      notificationHeartbeatSeconds: 0.5,
-      orgSize: { queues: 6, divisions: 1, arrivalsPerMinute: 20, agents: 30 },
-    });
-    sim = new SimulatorClient(simulator.url);
-    await sim.syncClock();
     // 60 s between polls: a change on /metrics within the wait below can only have come by streaming.
-    exporter = await startStreamingExporter(simulator, sim, '60s', logLines);
+    const orgSize = { queues: 6, divisions: 1, arrivalsPerMinute: 20, agents: 30 };
+    stack = await startStreamingStack({ seed: 5, heartbeatSeconds: 0.5, orgSize, observationsInterval: '60s' });
   });
-  after(async () => {
-    await exporter?.close();
-    await simulator?.close();
-  });
+  after(() => stack?.close());
 
   test('a surge reaches /metrics without waiting for a poll; the REST calls share the API client', async () => {
+    const { exporter, sim } = stack;
     await until('ready', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined));
-    await until('every queue streamed', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
+    await untilStreamingActive(exporter);
     assert.equal(await metric(exporter, 'genesys_exporter_streaming_queues'), 6);
     const queue = (await sim.queues())[0]!;
     const media = queue.media[0]!;
@@ -93,13 +78,9 @@ describe('streaming mode: observations through the notification service', () => 
 
 describe('streaming mode: no notification service', () => {
   test('channel creation fails: every queue is polled, fallback channel_unavailable, values still served', async () => {
-    const simulator = await startSimulator({ port: 0, seed: 9, clock: 'manual', orgSize: { queues: 3, divisions: 1, arrivalsPerMinute: 10, agents: 10 } });
-    const sim = new SimulatorClient(simulator.url);
-    await sim.syncClock();
-    await sim.startFault({ fault: 'api-5xx', endpoint: 'notifications', status: 503 });
-    const logLines: string[] = [];
-    const exporter = await startStreamingExporter(simulator, sim, '1s', logLines);
-    try {
+    const orgSize = { queues: 3, divisions: 1, arrivalsPerMinute: 10, agents: 10 };
+    const failNotifications = (sim: SimulatorClient) => sim.startFault({ fault: 'api-5xx', endpoint: 'notifications', status: 503 });
+    await withStreamingStack({ seed: 9, orgSize, beforeExporter: failNotifications }, async ({ exporter, sim }) => {
       await until('a channel_unavailable fallback', async () =>
         ((await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'channel_unavailable' })) ?? 0) > 0 ? true : undefined,
       );
@@ -114,25 +95,16 @@ describe('streaming mode: no notification service', () => {
           : undefined,
       );
       await sim.clearFaults();
-      await until('streaming once the service answers', async () => ((await metric(exporter, 'genesys_exporter_streaming_active')) === 1 ? true : undefined));
-    } finally {
-      await exporter.close();
-      await simulator.close();
-    }
+      await untilStreamingActive(exporter, 'streaming once the service answers');
+    });
   });
 
   test('polling mode opens no channel', async () => {
-    const simulator = await startSimulator({ port: 0, seed: 9, clock: 'manual', orgSize: { queues: 2, divisions: 1, arrivalsPerMinute: 10, agents: 10 } });
-    const sim = new SimulatorClient(simulator.url);
-    await sim.syncClock();
-    const exporter = await startStreamingExporter(simulator, sim, '1s', [], 'polling');
-    try {
+    const orgSize = { queues: 2, divisions: 1, arrivalsPerMinute: 10, agents: 10 };
+    await withStreamingStack({ seed: 9, orgSize, mode: 'polling' }, async ({ exporter, sim }) => {
       await until('ready', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined));
       assert.equal((await sim.requests()).requests.filter((r) => r.endpoint === 'notifications').length, 0);
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0);
-    } finally {
-      await exporter.close();
-      await simulator.close();
-    }
+    });
   });
 });
