@@ -31,7 +31,7 @@ import {
   SCRAPE_MARGIN_SECONDS,
   SCRAPE_SECONDS,
 } from './timing.ts';
-import { countBetween, quantile, secondsBetween, selectEvents, type ContactEvent, type EventKind, type TruthRecorder } from './truth.ts';
+import { countBetween, countUpTo, quantile, secondsBetween, selectEvents, timelineOf, type ContactEvent, type EventKind, type TruthRecorder } from './truth.ts';
 
 /** A queue's state for the media types a sample describes (its media_type, or all selected ones added up). */
 type QueueReading = (queue: QueueTruth, media: readonly MediaType[]) => number;
@@ -270,21 +270,10 @@ export interface CountedSpan {
   readonly toMs: number;
 }
 
-/** Sorted event times for fast counting over many candidate windows. */
+/** Counting over many candidate windows: binary searches in the events' sorted times. */
 function timeline(events: readonly ContactEvent[]): (fromMs: number, toMs: number) => number {
-  const times = events.map((e) => e.at).sort((a, b) => a - b);
-  /** How many times are ≤ ms. */
-  const upTo = (ms: number): number => {
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (times[mid]! <= ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return (fromMs, toMs) => (toMs > fromMs ? upTo(toMs) - upTo(fromMs) : 0);
+  const { times } = timelineOf(events);
+  return (fromMs, toMs) => (toMs > fromMs ? countUpTo(times, toMs) - countUpTo(times, fromMs) : 0);
 }
 
 /** Every combination of the choices in `options` (one value per position). */
@@ -355,8 +344,12 @@ export function bucketOf(ms: number): { lower: number; upper: number } {
 
 /** The interval a histogram_quantile over the window at T may return (see the top of this file). */
 export function quantileInterval(waited: readonly ContactEvent[], q: number, T: number, W: number): { lower: number; upper: number } | undefined {
-  const inner = waited.filter((e) => e.at > (T - W + S) * 1000 && e.at <= (T - AGGREGATES_LAG_SECONDS) * 1000).map((e) => e.waitMs ?? 0);
-  const outer = waited.filter((e) => e.at > (T - W - P) * 1000 && e.at <= T * 1000).map((e) => e.waitMs ?? 0);
+  const { sorted, times } = timelineOf(waited);
+  /** The waits of the events with fromMs < at ≤ toMs (their order does not matter to a quantile). */
+  const waitsBetween = (fromMs: number, toMs: number): number[] =>
+    toMs > fromMs ? sorted.slice(countUpTo(times, fromMs), countUpTo(times, toMs)).map((e) => e.waitMs ?? 0) : [];
+  const inner = waitsBetween((T - W + S) * 1000, (T - AGGREGATES_LAG_SECONDS) * 1000);
+  const outer = waitsBetween((T - W - P) * 1000, T * 1000);
   // histogram_quantile picks the first bucket whose cumulative count reaches rank = q × count: the bucket of
   // the ceil(rank)-th smallest wait, which is the nearest-rank quantile.
   const candidates = [inner, outer].flatMap((set) => {

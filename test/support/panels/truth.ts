@@ -154,28 +154,121 @@ export interface EventFilter {
   readonly waitBelowMs?: number;
 }
 
-export function selectEvents(events: readonly ContactEvent[], filter: EventFilter): ContactEvent[] {
-  return events.filter(
+/**
+ * The checks select the same few subsets of ~100,000 events again and again (per sample, per term, per
+ * evaluation time): each events array gets an index by kind, and each selection is kept, so a filter runs
+ * once per distinct selection. Selections are shared, hence readonly; an events array must not change once
+ * selected from (the e2e tests fetch a fresh one for each check).
+ */
+interface EventIndex {
+  readonly byKind: ReadonlyMap<EventKind, readonly ContactEvent[]>;
+  readonly selections: Map<string, readonly ContactEvent[]>;
+}
+const eventIndexes = new WeakMap<readonly ContactEvent[], EventIndex>();
+
+function eventIndex(events: readonly ContactEvent[]): EventIndex {
+  let index = eventIndexes.get(events);
+  if (index === undefined) {
+    const byKind = new Map<EventKind, ContactEvent[]>();
+    for (const e of events) {
+      const same = byKind.get(e.kind);
+      if (same === undefined) byKind.set(e.kind, [e]);
+      else same.push(e);
+    }
+    index = { byKind, selections: new Map() };
+    eventIndexes.set(events, index);
+  }
+  return index;
+}
+
+function filterKey(filter: EventFilter): string {
+  const queues = filter.queueIds === undefined ? '*' : [...filter.queueIds].sort().join(',');
+  const media = filter.mediaType === undefined ? '*' : typeof filter.mediaType === 'string' ? `=${filter.mediaType}` : `[${filter.mediaType.join(',')}]`;
+  return JSON.stringify([filter.kind, queues, media, filter.waitBelowMs ?? null]);
+}
+
+/** The events that pass `filter`, in their original order. */
+export function selectEvents(events: readonly ContactEvent[], filter: EventFilter): readonly ContactEvent[] {
+  const index = eventIndex(events);
+  const key = filterKey(filter);
+  const known = index.selections.get(key);
+  if (known !== undefined) return known;
+  const selected = (index.byKind.get(filter.kind) ?? []).filter(
     (e) =>
       e.kind === filter.kind &&
       (filter.queueIds === undefined || filter.queueIds.has(e.queueId)) &&
       (filter.mediaType === undefined || (typeof filter.mediaType === 'string' ? e.mediaType === filter.mediaType : filter.mediaType.includes(e.mediaType))) &&
       (filter.waitBelowMs === undefined || (e.waitMs ?? Infinity) < filter.waitBelowMs),
   );
+  index.selections.set(key, selected);
+  return selected;
+}
+
+/**
+ * Events sorted by time, with running totals of their timers: a count or sum over any window is two binary
+ * searches instead of a scan. Totals are kept only when every amount is a safe integer (ms), so that a
+ * difference of totals equals the scan's sum exactly; otherwise sums fall back to the scan. Like selections,
+ * kept per (unchanging) events array.
+ */
+interface Timeline {
+  /** The events by time (events without a valid time, which no window counts, left out). */
+  readonly sorted: readonly ContactEvent[];
+  readonly times: Float64Array;
+  /** totalMs[i]: the amounts of the first i events by time; undefined when not exact. */
+  readonly totalMs: Float64Array | undefined;
+}
+const timelines = new WeakMap<readonly ContactEvent[], Timeline>();
+
+export function timelineOf(events: readonly ContactEvent[]): Timeline {
+  let timeline = timelines.get(events);
+  if (timeline === undefined) {
+    const sorted = events.filter((e) => !Number.isNaN(e.at)).sort((a, b) => a.at - b.at);
+    const times = Float64Array.from(sorted, (e) => e.at);
+    let exact = true;
+    let magnitudeMs = 0;
+    const totalMs = new Float64Array(sorted.length + 1);
+    sorted.forEach((e, i) => {
+      const amount = e.amountMs ?? 0;
+      if (!Number.isSafeInteger(amount)) exact = false;
+      magnitudeMs += Math.abs(amount);
+      totalMs[i + 1] = totalMs[i]! + amount;
+    });
+    if (!Number.isSafeInteger(magnitudeMs)) exact = false;
+    timeline = { sorted, times, totalMs: exact ? totalMs : undefined };
+    timelines.set(events, timeline);
+  }
+  return timeline;
+}
+
+/** How many of the sorted times are ≤ ms. */
+export function countUpTo(times: Float64Array, ms: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Events with fromMs < at ≤ toMs. */
 export function countBetween(events: readonly ContactEvent[], fromMs: number, toMs: number): number {
-  let n = 0;
-  for (const e of events) if (e.at > fromMs && e.at <= toMs) n += 1;
-  return n;
+  if (!(toMs > fromMs)) return 0;
+  const { times } = timelineOf(events);
+  return countUpTo(times, toMs) - countUpTo(times, fromMs);
 }
 
 /** What a summary's _sum adds for events with fromMs < at ≤ toMs, in seconds. */
 export function secondsBetween(events: readonly ContactEvent[], fromMs: number, toMs: number): number {
-  let ms = 0;
-  for (const e of events) if (e.at > fromMs && e.at <= toMs) ms += e.amountMs ?? 0;
-  return ms / 1000;
+  if (!(toMs > fromMs)) return 0;
+  const { times, totalMs } = timelineOf(events);
+  if (totalMs === undefined) {
+    let ms = 0;
+    for (const e of events) if (e.at > fromMs && e.at <= toMs) ms += e.amountMs ?? 0;
+    return ms / 1000;
+  }
+  return (totalMs[countUpTo(times, toMs)]! - totalMs[countUpTo(times, fromMs)]!) / 1000;
 }
 
 /** The q-quantile (nearest rank) of values; undefined for none. */
