@@ -8,9 +8,22 @@ import { describe } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 export const WORKER_ENV = 'TEST_LANE_DIR';
+/** The worker's number (0-based), set by its entry file: the queue says which workers may run each file. */
+export const WORKER_INDEX_ENV = 'TEST_LANE_WORKER';
 export const QUEUE_FILE = 'queue.json';
 export const DONE_FOLDER = 'done';
 export const CLAIMS_FOLDER = 'claims';
+
+/**
+ * A file of the queue and the workers that may run it: a file whose imports load a heavy module (ts-morph,
+ * @grafana/data, ...) runs only on the few workers that host that module, so each is loaded by those workers
+ * and not by all of them. Files without heavy modules run anywhere.
+ */
+export interface QueuedFile {
+  readonly file: string;
+  /** Worker numbers; undefined: any worker. */
+  readonly workers?: readonly number[];
+}
 
 export interface FileDone {
   readonly file: string;
@@ -54,9 +67,12 @@ function claim(laneDir: string, position: number): boolean {
 
 async function work(laneDir: string): Promise<string[]> {
   const ran: string[] = [];
-  const queue = JSON.parse(readFileSync(join(laneDir, QUEUE_FILE), 'utf8')) as string[];
+  const queue = JSON.parse(readFileSync(join(laneDir, QUEUE_FILE), 'utf8')) as QueuedFile[];
+  const me = Number(process.env[WORKER_INDEX_ENV] ?? 0);
   mkdirSync(join(laneDir, CLAIMS_FOLDER), { recursive: true });
-  for (const [position, file] of queue.entries()) {
+  // Every worker walks the whole queue once, so each file is claimed by one of the workers allowed to run it.
+  for (const [position, { file, workers }] of queue.entries()) {
+    if (workers !== undefined && !workers.includes(me)) continue;
     if (!claim(laneDir, position)) continue;
     ran.push(file);
     const startedAt = Date.now();

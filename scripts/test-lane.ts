@@ -14,13 +14,18 @@
 //
 // The queue is ordered longest first by the durations of the previous run (kept in node_modules/.cache), new
 // files first of all, so one slow file picked up last does not stretch the lane.
+//
+// Module affinity: loading ts-morph, @grafana/data, the foundation SDK or kubernetes-models costs a worker 1-3 s
+// of CPU, paid again by every worker that runs one file importing it; on 2 cores the lane is bound by CPU. So
+// the lane reads each file's import closure (its relative imports, followed) and lets a file that loads heavy
+// modules run only on the few workers that host them (HOSTS_PER_MODULE); other files run on any worker.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getOrInsertComputed } from '../lib/map.ts';
-import { CLAIMS_FOLDER, DONE_FOLDER, type FileDone, QUEUE_FILE, WORKER_ENV } from './test-lane-worker.ts';
+import { CLAIMS_FOLDER, DONE_FOLDER, type FileDone, QUEUE_FILE, type QueuedFile, WORKER_ENV, WORKER_INDEX_ENV } from './test-lane-worker.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DURATIONS_CACHE = join(ROOT, 'node_modules', '.cache', 'test-lane-durations.json');
@@ -68,6 +73,97 @@ function orderQueue(files: readonly string[], durations: Record<string, number>)
   return [...files].sort((a, b) => cost(b) - cost(a) || a.localeCompare(b));
 }
 
+/** Packages whose load costs a worker a second or more of CPU (measured: node --import tsx, one import each). */
+const HEAVY_MODULES = ['ts-morph', '@grafana/data', '@grafana/grafana-foundation-sdk', 'kubernetes-models', '@kubernetes-models/prometheus-operator'];
+/**
+ * Static imports, re-exports, and import('...') or require('...') (createRequire(...)('...') too) with a literal;
+ * `import type` is erased and loads nothing.
+ */
+const IMPORT_SPECIFIER =
+  /(?:^|[^\w.$])(import|export)(\s+type\b)?\s*(?:[^'";]*?\sfrom\s*)?['"]([^'"\n]+)['"]|(?:\bimport|\brequire|\))\(\s*['"]([^'"\n]+)['"]\s*\)/g;
+
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** The heavy packages a test file loads, through any chain of relative imports. */
+function heavyModulesScanner(): (file: string) => string[] {
+  const directImports = new Map<string, { local: string[]; heavy: string[] }>();
+  const parse = (file: string) =>
+    getOrInsertComputed(directImports, file, () => {
+      const local: string[] = [];
+      const heavy: string[] = [];
+      let text = '';
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return { local, heavy }; // not ours to judge: the import fails in the worker and names the file
+      }
+      for (const match of text.matchAll(IMPORT_SPECIFIER)) {
+        if (match[2] !== undefined) continue;
+        const specifier = (match[3] ?? match[4])!;
+        if (specifier.startsWith('.')) {
+          const base = resolve(dirname(file), specifier);
+          const target = [base, `${base}.ts`, join(base, 'index.ts')].find((candidate) => candidate.endsWith('.ts') && existsSync(candidate));
+          if (target !== undefined) local.push(target);
+        } else if (HEAVY_MODULES.includes(packageOf(specifier))) {
+          heavy.push(packageOf(specifier));
+        }
+      }
+      return { local, heavy };
+    });
+  return (file) => {
+    const seen = new Set<string>();
+    const heavy = new Set<string>();
+    const pending = [resolve(ROOT, file)];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const { local, heavy: packages } = parse(next);
+      for (const name of packages) heavy.add(name);
+      pending.push(...local);
+    }
+    return [...heavy].sort();
+  };
+}
+
+/**
+ * Which workers may run each file. Each set of heavy modules that some file loads gets up to HOSTS_PER_MODULE
+ * workers hosting all of them, chosen to add as few modules as possible to a worker and to spread modules over
+ * workers; a module gets more hosts than that only when its sets cannot share them.
+ */
+function assignWorkers(heavyOf: ReadonlyMap<string, readonly string[]>, workers: number): QueuedFile[] {
+  const hostsPerModule = Math.max(1, Math.ceil(workers / 3));
+  const hosted = Array.from({ length: workers }, () => new Set<string>());
+  const counts = new Map<string, { modules: readonly string[]; files: number }>();
+  for (const modules of heavyOf.values()) {
+    if (modules.length > 0) getOrInsertComputed(counts, modules.join(' '), () => ({ modules, files: 0 })).files++;
+  }
+  const sets = [...counts.values()].sort((a, b) => b.modules.length - a.modules.length || b.files - a.files);
+  const hostsAll = (worker: number, modules: readonly string[]) => modules.every((name) => hosted[worker]!.has(name));
+  const hostCount = (name: string) => hosted.filter((modules) => modules.has(name)).length;
+  for (let wanted = 1; wanted <= hostsPerModule; wanted++) {
+    for (const { modules } of sets) {
+      const workerNumbers = [...hosted.keys()];
+      if (workerNumbers.filter((worker) => hostsAll(worker, modules)).length >= Math.min(wanted, workers)) continue;
+      const cost = (worker: number) => {
+        const added = modules.filter((name) => !hosted[worker]!.has(name));
+        return [added.filter((name) => hostCount(name) >= hostsPerModule).length, added.length, hosted[worker]!.size, worker];
+      };
+      const candidates = workerNumbers.filter((worker) => !hostsAll(worker, modules)).map((worker) => ({ worker, cost: cost(worker) }));
+      candidates.sort((a, b) => {
+        const index = a.cost.findIndex((value, i) => value !== b.cost[i]);
+        return index < 0 ? 0 : a.cost[index]! - b.cost[index]!;
+      });
+      for (const name of modules) hosted[candidates[0]!.worker]!.add(name);
+    }
+  }
+  return [...heavyOf].map(([file, modules]) =>
+    modules.length === 0 ? { file } : { file, workers: [...hosted.keys()].filter((worker) => hostsAll(worker, modules)) },
+  );
+}
+
 function runNodeTest(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
@@ -82,12 +178,15 @@ async function main(): Promise<number> {
   const queue = orderQueue(files, previous);
   const laneDir = mkdtempSync(join(tmpdir(), 'test-lane-'));
   try {
-    writeFileSync(join(laneDir, QUEUE_FILE), JSON.stringify(queue));
+    const heavyModules = heavyModulesScanner();
+    const queued = assignWorkers(new Map(queue.map((file) => [file, heavyModules(file)])), workers);
+    if (report) printAffinity(queued);
+    writeFileSync(join(laneDir, QUEUE_FILE), JSON.stringify(queued));
     mkdirSync(join(laneDir, DONE_FOLDER));
     // node --test wants one file per process; each of these is a worker that imports the shared worker module.
     const entries = Array.from({ length: workers }, (_, index) => {
       const entry = join(laneDir, `worker-${index + 1}.mjs`);
-      writeFileSync(entry, `await import(${JSON.stringify(pathToFileURL(WORKER).href)});\n`);
+      writeFileSync(entry, `process.env.${WORKER_INDEX_ENV} = '${index}';\nawait import(${JSON.stringify(pathToFileURL(WORKER).href)});\n`);
       return entry;
     });
     const startedAt = Date.now();
@@ -150,6 +249,14 @@ function printReport(done: readonly FileDone[], laneStartedAt: number): void {
     console.log(`\n== ${title}: ${ordered.length} files, busy ${seconds(busy).trim()} s, done at ${seconds(endsAt).trim()} s (start s, wall s, file):`);
     console.log(ordered.map((entry) => `  ${seconds(entry.startedAt - laneStartedAt)}  ${seconds(entry.milliseconds)}  ${entry.file}`).join('\n'));
   }
+}
+
+function printAffinity(queued: readonly QueuedFile[]): void {
+  const byWorkers = new Map<string, string[]>();
+  for (const { file, workers } of queued)
+    if (workers !== undefined) getOrInsertComputed(byWorkers, workers.map((worker) => worker + 1).join(','), () => []).push(file);
+  console.log(`== module affinity (workers: files loading heavy modules; all other files run on any worker):`);
+  for (const [workers, files] of byWorkers) console.log(`  ${workers}: ${files.join(' ')}`);
 }
 
 function saveDurations(durations: Record<string, number>): void {

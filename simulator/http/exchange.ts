@@ -88,4 +88,9 @@ export class Exchange {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A response delay (the `slow` fault). Unref'd: a delayed answer to a client that is gone must not keep a
+ * process alive after the simulator has closed (a test worker would wait out a 30 s fault); an open server
+ * keeps the simulator's own process alive anyway.
+ */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
