@@ -19,6 +19,8 @@ import { NO_WEB_CONFIG } from '../../exporter/web-config.ts';
 
 const BUCKETS = catalog.genesys_queue_wait_time_seconds.buckets.length;
 const HOUR_MS = 3_600_000;
+/** Many runs (the unit of re-rendering, a fixed size) per metric: a change of one queue re-renders some 5 % of the samples here; every sample without the cache. */
+const QUEUES = 2000;
 
 interface Queue {
   readonly id: string;
@@ -73,7 +75,7 @@ describe('incremental /metrics render', () => {
   test('after every change of a sequence the text is byte-identical to a render from nothing, and a small change renders a small part', async () => {
     const { exposition, store } = createExporterRegistry({ processMetrics: false });
     const exported = new Map<string, string>();
-    let list = queues(3000);
+    let list = queues(QUEUES);
     for (const queue of list) exported.set(queue.id, queue.name);
     store.setQueueFilter((id, name) => exported.get(id) === name);
 
@@ -85,7 +87,7 @@ describe('incremental /metrics render', () => {
         name: 'one queue changed, all objects new',
         smallChange: 0.1,
         change: () => {
-          list = list.map((q, i) => (i === 1500 ? { ...q, level: 1 } : q));
+          list = list.map((q, i) => (i === 750 ? { ...q, level: 1 } : q));
           store.publish('observations', observations(list), HOUR_MS);
         },
       },
@@ -93,7 +95,7 @@ describe('incremental /metrics render', () => {
         name: 'three queues changed',
         smallChange: 0.25,
         change: () => {
-          list = list.map((q, i) => (i === 10 || i === 2000 || i === 2999 ? { ...q, level: q.level + 2 } : q));
+          list = list.map((q, i) => (i === 10 || i === 1100 || i === QUEUES - 1 ? { ...q, level: q.level + 2 } : q));
           store.publish('observations', observations(list), HOUR_MS);
         },
       },
@@ -101,7 +103,7 @@ describe('incremental /metrics render', () => {
         // The four queues changed above, and one more: counters, histograms and summaries of five queues.
         name: 'aggregates of five queues changed',
         smallChange: 0.2,
-        change: () => store.publish('aggregates', aggregates(list.map((q, i) => (i === 1000 ? { ...q, level: 7 } : q))), HOUR_MS),
+        change: () => store.publish('aggregates', aggregates(list.map((q, i) => (i === 500 ? { ...q, level: 7 } : q))), HOUR_MS),
       },
       {
         name: 'queues removed from the middle and the start',
@@ -121,7 +123,7 @@ describe('incremental /metrics render', () => {
       {
         name: 'queues added in the middle and at the end',
         change: () => {
-          const added = queues(3010).slice(3000);
+          const added = queues(QUEUES + 10).slice(QUEUES);
           for (const queue of added) exported.set(queue.id, queue.name);
           list = [...list.slice(0, 900), ...added.slice(0, 5), ...list.slice(900), ...added.slice(5)];
           store.publish('observations', observations(list), HOUR_MS);
@@ -197,9 +199,9 @@ describe('incremental /metrics render', () => {
 
   test('an array published again as the same object is re-used without rendering; a filter change still hides its queue', async () => {
     const { store, exposition } = createExporterRegistry({ processMetrics: false });
-    const exported = new Set(queues(3000).map((q) => q.id));
+    const exported = new Set(queues(QUEUES).map((q) => q.id));
     store.setQueueFilter((id) => exported.has(id));
-    const snapshot = observations(queues(3000));
+    const snapshot = observations(queues(QUEUES));
     store.publish('observations', snapshot, HOUR_MS);
     const cache = new FragmentCache();
     const first = await renderSnapshots(store, cache, { sliceMs: 4, gzipLevel: undefined });
