@@ -438,7 +438,15 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
   });
 
   test('restarting the exporter resets its counters without a spike in any rate panel or a counter-based alert', async () => {
-    const before = await stack.prometheus.vector('sum(genesys_queue_offer_total)');
+    // A value to compare with (on a loaded machine the last scrape can be missing for a moment).
+    const before = await waitFor(
+      'offers counted before the restart',
+      async () => {
+        const v = await stack.prometheus.vector('sum(genesys_queue_offer_total)');
+        return v[0] !== undefined ? v : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     const stoppedAt = Date.now() / 1000;
     await stack.exporter.restart();
     const readyAt = Date.now() / 1000;
@@ -574,14 +582,15 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     await waitFor(
       'every queue to drain',
       async () => {
-        // Nothing waiting and nothing ringing: a ringing contact would still be answered (and post its wait).
+        // Nothing waiting, ringing or in conversation: a ringing contact would still be answered (and post its
+        // wait), and a talk that ends can still post a transfer (counted when the talk ends).
         const truth = await stack.simulator.truthNow();
-        const pending = truth.queues.reduce((n, q) => n + q.media.reduce((m, x) => m + x.waiting + x.alerting, 0), 0);
+        const pending = truth.queues.reduce((n, q) => n + q.media.reduce((m, x) => m + x.waiting + x.alerting + x.interacting, 0), 0);
         if (pending > 0) return undefined;
         const depth = await stack.prometheus.vector('sum(genesys_queue_depth) + sum(genesys_queue_alerting)');
         return depth[0] !== undefined && sampleValue(depth[0]) === 0 ? true : undefined;
       },
-      { timeoutMs: 150_000, intervalMs: 1000 },
+      { timeoutMs: 240_000, intervalMs: 1000 },
     );
     await sleep((RATE_WINDOW_SECONDS + 2) * 1000); // longer than $__rate_interval: no contact left a queue in the window
     const T = nowSeconds() - 1;

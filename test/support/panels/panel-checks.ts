@@ -377,6 +377,12 @@ const READING_SPREAD_MS = 1000;
  * and queue values from one moment, exporter/exposition/exposition.ts), otherwise [T − OBSERVATIONS_LAG, T].
  */
 export function gaugeRange(recorder: TruthRecorder, T: number, observed: ObservedWindow | undefined, read: (truth: TruthNow) => number, growsWithTime = false) {
-  if (observed !== undefined) return recorder.range(observed.fromMs - READING_SPREAD_MS, observed.toMs + READING_SPREAD_MS, read, growsWithTime, T * 1000);
-  return recorder.range((T - OBSERVATIONS_LAG_SECONDS) * 1000, T * 1000, read, growsWithTime, T * 1000);
+  const lagFromMs = (T - OBSERVATIONS_LAG_SECONDS) * 1000;
+  // The readings are discrete (every 200 ms, sparser while the test process is busy), so a count that moved
+  // between two readings can sit outside the few readings of the poll's own window (seen: waiting 76 against
+  // readings 73…75; a longest wait just below the first reading). The window therefore also reaches back to
+  // the lag bound: what the exporter promises is a state the queue was in during the last observation lag.
+  if (observed !== undefined)
+    return recorder.range(Math.min(observed.fromMs - READING_SPREAD_MS, lagFromMs), observed.toMs + READING_SPREAD_MS, read, growsWithTime, T * 1000);
+  return recorder.range(lagFromMs, T * 1000, read, growsWithTime, T * 1000);
 }
