@@ -15,11 +15,12 @@
 // bundle's whitespace is minified (a third smaller to read and compile); stack traces keep the functions' names.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { writeFileAtomically } from './write-output.ts';
 
 export const defaultBundleCache = (root: string): string => join(root, 'node_modules', '.cache', 'genesys-generate', 'bundle');
 
@@ -141,13 +142,6 @@ function readRecord(file: string): BundleRecord | undefined {
   }
 }
 
-/** Writes via a temporary sibling and a rename: a concurrent generate reads the old file or the new one. */
-function writeAtomically(file: string, content: string | Uint8Array): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, file);
-}
-
 /** The code declaring a module's own `import.meta`, `__dirname` and `__filename` (only those it mentions). */
 function moduleConstants(path: string, text: string): string {
   const lines: string[] = [];
@@ -264,7 +258,7 @@ function runBundle<T>(root: string, file: string): Omit<BundledImport<T>, 'outco
     keepCompiledCode() {
       if (cachedData !== undefined && script.cachedDataRejected !== true) return;
       try {
-        writeAtomically(codeCacheFile, script.createCachedData());
+        writeFileAtomically(codeCacheFile, script.createCachedData());
       } catch {
         // Without it the next run compiles again; nothing else depends on it.
       }
@@ -291,9 +285,9 @@ export async function importBundled<T>(root: string, entry: string, cacheDir = d
     // Named by its content, so a bundle and its code cache always belong together.
     file = `${name}-${createHash('sha256').update(built.code).digest('hex').slice(0, 16)}.cjs`;
     mkdirSync(cacheDir, { recursive: true });
-    writeAtomically(join(cacheDir, file), built.code);
+    writeFileAtomically(join(cacheDir, file), built.code);
     // No record when a file changed during the build: the next run bundles again.
-    if (built.hash !== undefined) writeAtomically(recordFile, JSON.stringify({ inputs: built.inputs, hash: built.hash, file } satisfies BundleRecord));
+    if (built.hash !== undefined) writeFileAtomically(recordFile, JSON.stringify({ inputs: built.inputs, hash: built.hash, file } satisfies BundleRecord));
     else rmSync(recordFile, { force: true });
     removeOtherBundles(cacheDir, name, file);
   } catch (error) {

@@ -6,10 +6,11 @@
 // generate still refuses to write.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { createTypeChecker } from './type-check.ts';
 import { TYPE_CHECKED_FOLDERS, type TypeProblem } from './type-problem.ts';
+import { writeFileAtomically } from './write-output.ts';
 
 interface PassRecord {
   /** Repository-relative files the passing check read outside node_modules. */
@@ -85,9 +86,7 @@ function readRecord(cacheFile: string): PassRecord | undefined {
 function writeRecord(cacheFile: string, record: PassRecord): void {
   try {
     mkdirSync(dirname(cacheFile), { recursive: true });
-    const temporary = `${cacheFile}.${process.pid}`;
-    writeFileSync(temporary, JSON.stringify(record));
-    renameSync(temporary, cacheFile); // atomic: a concurrent generate reads the old record or the new one
+    writeFileAtomically(cacheFile, JSON.stringify(record));
   } catch {
     // Without a record the next run checks again; nothing else depends on it.
   }

@@ -50,8 +50,9 @@ export function writeOutputAtomically(outDir: string, artifacts: readonly Artifa
   return comparison;
 }
 
-/** Replaces one file via a temporary sibling and a rename (used for the README's metrics section). */
-export function writeFileAtomically(file: string, content: string): void {
+/** Replaces one file via a temporary sibling and a rename: a concurrent reader sees the old file or the new
+ * one (the README's generated sections, generate's bundle and type-check caches). */
+export function writeFileAtomically(file: string, content: string | Uint8Array): void {
   const temporary = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
   try {
     writeFileSync(temporary, content);

@@ -232,10 +232,9 @@ export function createStreamingObservationsCollector(
       if (full && failed.size === 0) lastFullPollMs = now();
       // Ages of the longest waits grow with time, not with messages: rebuilt once per run, as a poll would.
       for (const [queueId, entry] of byQueue) if (waitIsDated(entry)) layout.markChanged(queueId);
-      layout.publishChanged(buildQueue, run.publishBatch);
-      // Every group again (unchanged ones as the same objects: nearly free to render), so the runner's data
-      // age says the streamed values were confirmed by this run; a group with a failed poll keeps its age.
-      layout.publishAll(run.publishBatch, failed);
+      // Every group again, once (unchanged ones as the same objects: nearly free to render), so the runner's
+      // data age says the streamed values were confirmed by this run; a group with a failed poll keeps its age.
+      layout.publishAll(buildQueue, run.publishBatch, failed);
       updateGauges();
       const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failures.length > 0) {
@@ -321,28 +320,34 @@ class GroupLayout {
 
   /** Builds the changed queues again and publishes the groups they are in. */
   publishChanged(build: (queueId: string) => void, publish: (queueIds: readonly string[], snapshot: Snapshot) => void): void {
+    for (const index of this.#rebuildChanged(build)) publish(this.#groups[index]!, this.#published[index]!);
+  }
+
+  /**
+   * Builds the changed queues again, then publishes every group once: each as last built, but those holding
+   * one of `skip` (their poll failed: they keep their age) unless they changed.
+   */
+  publishAll(build: (queueId: string) => void, publish: (queueIds: readonly string[], snapshot: Snapshot) => void, skip: ReadonlySet<string>): void {
+    const changed = new Set(this.#rebuildChanged(build));
+    this.#groups.forEach((group, index) => {
+      if (!changed.has(index) && group.some((id) => skip.has(id))) return;
+      const snapshot = this.#published[index] ?? this.#snapshotOf(group);
+      this.#published[index] = snapshot;
+      publish(group, snapshot);
+    });
+  }
+
+  /** Builds the changed queues again and the snapshots of their groups; returns those groups, in order. */
+  #rebuildChanged(build: (queueId: string) => void): number[] {
     for (const queueId of this.#changed) {
       build(queueId);
       this.#dirtyGroups.add(this.#groupOf.get(queueId)!);
     }
     this.#changed.clear();
-    for (const index of [...this.#dirtyGroups].sort((a, b) => a - b)) {
-      const group = this.#groups[index]!;
-      const snapshot = this.#snapshotOf(group);
-      this.#published[index] = snapshot;
-      publish(group, snapshot);
-    }
+    const dirty = [...this.#dirtyGroups].sort((a, b) => a - b);
+    for (const index of dirty) this.#published[index] = this.#snapshotOf(this.#groups[index]!);
     this.#dirtyGroups.clear();
-  }
-
-  /** Publishes every group as last built, but those holding one of `skip`. */
-  publishAll(publish: (queueIds: readonly string[], snapshot: Snapshot) => void, skip: ReadonlySet<string>): void {
-    this.#groups.forEach((group, index) => {
-      if (group.some((id) => skip.has(id))) return;
-      const snapshot = this.#published[index] ?? this.#snapshotOf(group);
-      this.#published[index] = snapshot;
-      publish(group, snapshot);
-    });
+    return dirty;
   }
 
   #snapshotOf(group: readonly string[]): Snapshot {

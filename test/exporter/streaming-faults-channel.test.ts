@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  channelPosts,
   fallbacks,
   metric,
   type StreamingStack,
@@ -20,16 +21,13 @@ describe('streaming mode: channel and topic faults', () => {
   after(() => stack?.close());
 
   const streamingBack = () => untilStreamingActive(stack.exporter, 'streaming back for every queue');
-  const channelsCreated = async () =>
-    (await stack.sim.requests()).requests.filter((r) => r.endpoint === 'notifications' && r.method === 'POST' && r.path === '/api/v2/notifications/channels')
-      .length;
 
   test('the closing warning: a new channel is opened and used, without a fallback', async () => {
     const { exporter, sim, logLines } = stack;
-    const channelsBefore = await channelsCreated();
+    const channelsBefore = await channelPosts(sim);
     const failedBefore = await fallbacks(exporter, 'socket_failed');
     await sim.startFault({ fault: 'notification-socket-closing', graceSeconds: 1 });
-    await until('a new channel', async () => ((await channelsCreated()) > channelsBefore ? true : undefined));
+    await until('a new channel', async () => ((await channelPosts(sim)) > channelsBefore ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 1500)); // past the grace period: the old socket is closed
     await streamingBack();
     assert.equal(await fallbacks(exporter, 'socket_failed'), failedBefore, 'switched before the old socket closed');

@@ -8,7 +8,16 @@ import assert from 'node:assert/strict';
 import type { SimulatorClient } from '../../stack/simulator-client.ts';
 import { sampleValue } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
-import { metric, type StreamingStack, scrape, startStreamingStack, until, untilStreamingActive, withStreamingStack } from './support/streaming-exporter.ts';
+import {
+  fallbacks,
+  metric,
+  type StreamingStack,
+  scrape,
+  startStreamingStack,
+  until,
+  untilStreamingActive,
+  withStreamingStack,
+} from './support/streaming-exporter.ts';
 
 describe('streaming mode: observations through the notification service', () => {
   let stack: StreamingStack;
@@ -81,9 +90,7 @@ describe('streaming mode: no notification service', () => {
     const orgSize = { queues: 3, divisions: 1, arrivalsPerMinute: 10, agents: 10 };
     const failNotifications = (sim: SimulatorClient) => sim.startFault({ fault: 'api-5xx', endpoint: 'notifications', status: 503 });
     await withStreamingStack({ seed: 9, orgSize, beforeExporter: failNotifications }, async ({ exporter, sim }) => {
-      await until('a channel_unavailable fallback', async () =>
-        ((await metric(exporter, 'genesys_exporter_streaming_fallbacks_total', { reason: 'channel_unavailable' })) ?? 0) > 0 ? true : undefined,
-      );
+      await until('a channel_unavailable fallback', async () => ((await fallbacks(exporter, 'channel_unavailable')) > 0 ? true : undefined));
       await until('ready from polls', async () => ((await get(`${exporter.url}/-/ready`)).status === 200 ? true : undefined));
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_active'), 0);
       assert.equal(await metric(exporter, 'genesys_exporter_streaming_queues'), 0);

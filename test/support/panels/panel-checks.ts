@@ -272,8 +272,7 @@ export interface CountedSpan {
 
 /** Counting over many candidate windows: binary searches in the events' sorted times. */
 function timeline(events: readonly ContactEvent[]): (fromMs: number, toMs: number) => number {
-  const { times } = timelineOf(events);
-  return (fromMs, toMs) => (toMs > fromMs ? countUpTo(times, toMs) - countUpTo(times, fromMs) : 0);
+  return (fromMs, toMs) => countBetween(events, fromMs, toMs);
 }
 
 /** Every combination of the choices in `options` (one value per position). */
