@@ -455,9 +455,10 @@ describe('the pipeline from simulated org to pager, against ground truth', () =>
     const after = await waitFor(
       'the restarted exporter to be scraped',
       async () => {
-        const v = await stack.prometheus.vector('sum(genesys_queue_offer_total)');
-        const ts = await stack.prometheus.vector('max(timestamp(genesys_queue_offer_total))');
-        return ts[0] !== undefined && sampleValue(ts[0]) > readyAt ? v : undefined;
+        // One query, so the sum and the scrape time it is checked against come from the same evaluation (two
+        // queries raced: the sum read empty between the old process's stale marker and the new one's first scrape).
+        const v = await stack.prometheus.vector(`sum(genesys_queue_offer_total) and on() (max(timestamp(genesys_queue_offer_total)) > ${readyAt})`);
+        return v[0] !== undefined ? v : undefined;
       },
       { timeoutMs: 30_000 },
     );
