@@ -6,7 +6,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { Artifact } from '../generator/contract.ts';
 import type { Problem } from '../generator/problems.ts';
 import { renderYaml } from '../generator/stable-render.ts';
-import { DOCKERFILE_PATH, DOCKERIGNORE_PATH, renderDockerfile, renderDockerignore } from './dockerfile.ts';
+import { DOCKERFILE_PATH, DOCKERIGNORE_PATH, imageStages, renderDockerfile, renderDockerignore } from './dockerfile.ts';
 import { kubernetesManifests } from './kubernetes.ts';
 import { renderSystemdUnit, SYSTEMD_UNIT_PATH } from './systemd.ts';
 
@@ -17,9 +17,11 @@ export function tarballName(name: string, version: string): string {
 
 export function deployArtifacts(): { readonly artifacts: readonly Artifact[]; readonly problems: readonly Problem[] } {
   const { name, version } = packageJson;
+  // Once: the stages' COPY lines follow the build's imports (deploy/build-inputs.ts), which reads the sources.
+  const stages = imageStages(version);
   const artifacts: Artifact[] = [
-    { path: DOCKERFILE_PATH, content: renderDockerfile(version) },
-    { path: DOCKERIGNORE_PATH, content: renderDockerignore(version) },
+    { path: DOCKERFILE_PATH, content: renderDockerfile(version, stages) },
+    { path: DOCKERIGNORE_PATH, content: renderDockerignore(stages) },
     { path: SYSTEMD_UNIT_PATH, content: renderSystemdUnit(tarballName(name, version)) },
   ];
   const problems: Problem[] = [];

@@ -51,13 +51,13 @@ after(() => {
 describe('container image', () => {
   it('the Dockerfile is exactly the rendering of the executed stages', () => {
     const dockerfile = readFileSync(join(ROOT, 'out', 'deploy', 'Dockerfile'), 'utf8');
-    assert.equal(dockerfile, renderDockerfile(version), 'out/deploy/Dockerfile is stale: run npm run generate');
+    assert.equal(dockerfile, renderDockerfile(version, stages), 'out/deploy/Dockerfile is stale: run npm run generate');
     assert.equal(stages.at(-1)?.name, 'runtime', 'the last stage is the image');
   });
 
   it('the dockerignore lets through every file a COPY reads from the context, and nothing else', () => {
     const ignore = readFileSync(join(ROOT, 'out', 'deploy', 'Dockerfile.dockerignore'), 'utf8');
-    assert.equal(ignore, renderDockerignore(version));
+    assert.equal(ignore, renderDockerignore(stages));
     const allowed = ignore
       .split('\n')
       .filter((line) => line.startsWith('!'))
