@@ -14,5 +14,9 @@ import { importBundled } from './generator/bundle.ts';
 
 const loaded = await importBundled<typeof import('./generator/cli.ts')>(import.meta.dirname, 'generator/cli.ts');
 if (loaded.outcome === 'unbundled') process.stderr.write(`generate: loading the modules one by one (not bundled: ${loaded.reason})\n`);
-await loaded.module.main(process.argv, { root: import.meta.dirname, loadTypeChecker: () => import('./generator/type-check.ts') });
+await loaded.module.main(process.argv, {
+  root: import.meta.dirname,
+  loadTypeChecker: () => import('./generator/type-check.ts'),
+  sourceDigests: loaded.sourceDigests,
+});
 loaded.keepCompiledCode();

@@ -6,10 +6,11 @@
 // the exact source and rejects it otherwise.
 //
 // The bundle is a cache, never a source. It is rebuilt whenever a file that went into it changed since it was
-// built (a repository file's bytes, as esbuild read them; a package file's size, modification time or inode),
-// or tsconfig.json, the packages' lock, this file or Node's version did. Nothing else can change a bundle: the
-// generator imports its modules statically (when esbuild cannot bundle something, the modules are imported one
-// by one, as before). Files the generator reads at run time (README, package.json, out/) are read then.
+// built (a repository file's bytes, as esbuild read them, by their digest, which the type check's cache then
+// takes too; a package file's size, modification time or inode), or tsconfig.json, the packages' lock, this
+// file or Node's version did. Nothing else can change a bundle: the generator imports its modules statically
+// (when esbuild cannot bundle something, the modules are imported one by one, as before). Files the generator
+// reads at run time (README, package.json, out/) are read then.
 //
 // The esbuild is tsx's own: every module is transformed exactly as `node --import tsx` transforms it. The
 // bundle's whitespace is minified (a third smaller to read and compile); stack traces keep the functions' names.
@@ -20,6 +21,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { type SourceDigests, sourceDigest } from './source-digest.ts';
 import { writeFileAtomically } from './write-output.ts';
 
 export const defaultBundleCache = (root: string): string => join(root, 'node_modules', '.cache', 'genesys-generate', 'bundle');
@@ -51,6 +53,10 @@ export interface BundledImport<T> {
   readonly outcome: BundleOutcome;
   /** Why the entry was not bundled (esbuild's first error, or the write's), when outcome is 'unbundled'. */
   readonly reason?: string;
+  /** The repository files the bundle was built from (package files excluded), digested as the bundle's hash read
+   * them: the type check's cache takes them instead of reading and hashing those files again. Empty when
+   * 'unbundled'. */
+  readonly sourceDigests: SourceDigests;
   /** V8's code cache for the bundle: absent, rejected by V8 (compiled from source), or used. */
   readonly codeCache: 'none' | 'rejected' | 'used';
   /** Call once the module's work is done: stores the bytecode V8 compiled, for the next run (when it had none). */
@@ -102,10 +108,13 @@ function stat(path: string): string | undefined {
   }
 }
 
-/** A bundled file as the hash sees it: a repository file's bytes (the files people edit, two saves can share a
- * modification time), a package file's stat. */
-const fingerprint = (root: string, path: string): Buffer | string | undefined =>
-  isPackageFile(path) ? stat(join(root, path)) : readOrUndefined(join(root, path));
+/** A bundled file as the hash sees it: a repository file's digest (of its bytes: the files people edit, two saves
+ * can share a modification time), a package file's stat. */
+function fingerprint(root: string, path: string): string | undefined {
+  if (isPackageFile(path)) return stat(join(root, path));
+  const bytes = readOrUndefined(join(root, path));
+  return bytes === undefined ? undefined : sourceDigest(bytes);
+}
 
 function readOrUndefined(path: string): Buffer | undefined {
   try {
@@ -116,21 +125,27 @@ function readOrUndefined(path: string): Buffer | undefined {
 }
 
 /** The hash of the settings and of the bundled files' fingerprints (undefined when one of them is gone). */
-function hashOf(root: string, inputs: ReadonlyMap<string, Buffer | string | undefined>): string | undefined {
+function hashOf(root: string, inputs: ReadonlyMap<string, string | undefined>): string | undefined {
   const hash = createHash('sha256');
   hash.update(`node ${process.versions.node}\0bundler ${stat(THIS_FILE)}\0`);
   for (const path of SETTINGS_FILES) hash.update(`${path} ${stat(join(root, path)) ?? '(missing)'}\0`);
   for (const path of [...inputs.keys()].sort()) {
     const print = inputs.get(path);
     if (print === undefined) return undefined;
-    hash.update(`\0${path}\0${print.length}\0`);
-    hash.update(print);
+    hash.update(`\0${path}\0${print}`);
   }
   return hash.digest('hex');
 }
 
-const currentFingerprints = (root: string, paths: readonly string[]): Map<string, Buffer | string | undefined> =>
+const currentFingerprints = (root: string, paths: readonly string[]): Map<string, string | undefined> =>
   new Map(paths.map((path) => [path, fingerprint(root, path)]));
+
+/** The repository files' fingerprints (their digests; package files left out). */
+function sourceDigestsOf(fingerprints: ReadonlyMap<string, string | undefined>): SourceDigests {
+  const digests = new Map<string, string>();
+  for (const [path, print] of fingerprints) if (!isPackageFile(path) && print !== undefined) digests.set(path, print);
+  return digests;
+}
 
 function readRecord(file: string): BundleRecord | undefined {
   try {
@@ -169,14 +184,16 @@ interface Build {
   readonly code: Buffer;
   /** Root-relative paths of every file esbuild read. */
   readonly inputs: readonly string[];
+  /** The repository files among them, digested as read. */
+  readonly sourceDigests: SourceDigests;
   /** The hash of the inputs as esbuild read them; undefined when a package file changed during the build. */
   readonly hash: string | undefined;
 }
 
 async function bundle(esbuild: Esbuild, root: string, entry: string): Promise<Build> {
-  // Each file's fingerprint as esbuild read it: a repository file's bytes are the bytes bundled; a package
+  // Each file's fingerprint as esbuild read it: a repository file's digest is of the bytes bundled; a package
   // file is stat'ed before it is read, and again after the build.
-  const inputs = new Map<string, Buffer | string | undefined>();
+  const inputs = new Map<string, string | undefined>();
   const tsconfig = join(root, 'tsconfig.json');
   const result = await esbuild.build({
     entryPoints: [join(root, entry)],
@@ -204,7 +221,7 @@ async function bundle(esbuild: Esbuild, root: string, entry: string): Promise<Bu
             const relativePath = posix(relative(root, path));
             const packageStat = isPackageFile(relativePath) ? stat(path) : undefined;
             const content = readFileSync(path);
-            inputs.set(relativePath, packageStat ?? content);
+            inputs.set(relativePath, packageStat ?? sourceDigest(content));
             if (path.endsWith('.json')) return { contents: content, loader: 'default' };
             const text = content.toString('utf8');
             const constants = moduleConstants(path, text);
@@ -217,7 +234,12 @@ async function bundle(esbuild: Esbuild, root: string, entry: string): Promise<Bu
   const code = result.outputFiles[0]?.contents;
   if (code === undefined) throw new Error('esbuild produced no bundle');
   const unchanged = [...inputs].every(([path, print]) => !isPackageFile(path) || stat(join(root, path)) === print);
-  return { code: asciiOnly(Buffer.from(code).toString('utf8')), inputs: [...inputs.keys()].sort(), hash: unchanged ? hashOf(root, inputs) : undefined };
+  return {
+    code: asciiOnly(Buffer.from(code).toString('utf8')),
+    inputs: [...inputs.keys()].sort(),
+    sourceDigests: sourceDigestsOf(inputs),
+    hash: unchanged ? hashOf(root, inputs) : undefined,
+  };
 }
 
 /**
@@ -240,7 +262,7 @@ const firstError = (error: unknown): string => {
 };
 
 /** Runs a bundle as CommonJS with the code cache stored next to it (when V8 accepts it). */
-function runBundle<T>(root: string, file: string): Omit<BundledImport<T>, 'outcome'> {
+function runBundle<T>(root: string, file: string): Omit<BundledImport<T>, 'outcome' | 'sourceDigests'> {
   const codeCacheFile = `${file}.v8-code-cache`;
   const cachedData = readOrUndefined(codeCacheFile);
   // Bundles are written in ASCII (asciiOnly): read as Latin-1, the same text, without UTF-8's slow path.
@@ -275,13 +297,16 @@ export async function importBundled<T>(root: string, entry: string, cacheDir = d
   const recordFile = join(cacheDir, `${name}.json`);
   const record = readRecord(recordFile);
   if (record !== undefined && existsSync(join(cacheDir, record.file))) {
-    if (hashOf(root, currentFingerprints(root, record.inputs)) === record.hash)
-      return { ...runBundle<T>(root, join(cacheDir, record.file)), outcome: 'reused' };
+    const fingerprints = currentFingerprints(root, record.inputs);
+    if (hashOf(root, fingerprints) === record.hash)
+      return { ...runBundle<T>(root, join(cacheDir, record.file)), outcome: 'reused', sourceDigests: sourceDigestsOf(fingerprints) };
   }
 
   let file: string;
+  let sourceDigests: SourceDigests;
   try {
     const built = await bundle(tsxEsbuild(), root, entry);
+    sourceDigests = built.sourceDigests;
     // Named by its content, so a bundle and its code cache always belong together.
     file = `${name}-${createHash('sha256').update(built.code).digest('hex').slice(0, 16)}.cjs`;
     mkdirSync(cacheDir, { recursive: true });
@@ -294,9 +319,9 @@ export async function importBundled<T>(root: string, entry: string, cacheDir = d
     // esbuild failed, or the cache folder is not writable: the same modules through tsx, as without the bundle
     // (a mistake in a module is then reported exactly as tsx reports it).
     const module = (await import(pathToFileURL(join(root, entry)).href)) as T;
-    return { module, outcome: 'unbundled', reason: firstError(error), codeCache: 'none', keepCompiledCode: () => {} };
+    return { module, outcome: 'unbundled', reason: firstError(error), sourceDigests: new Map(), codeCache: 'none', keepCompiledCode: () => {} };
   }
-  return { ...runBundle<T>(root, join(cacheDir, file)), outcome: 'built' };
+  return { ...runBundle<T>(root, join(cacheDir, file)), outcome: 'built', sourceDigests };
 }
 
 /** Earlier bundles of the entry, superseded: removed so the cache holds one. */

@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import { loadInputs, SourceLoadError } from './load-sources.ts';
 import { run, type Mode } from './run.ts';
+import type { SourceDigests } from './source-digest.ts';
 import { type TypeCheckerLoader, typeCheckUnlessUnchanged } from './type-check-cache.ts';
 import { formatTypeProblem, TYPE_CHECKED_FOLDERS } from './type-problem.ts';
 
@@ -18,6 +19,9 @@ export interface Environment {
   /** The repository: the sources, tsconfig.json and the type check's cache. */
   readonly root: string;
   readonly loadTypeChecker: TypeCheckerLoader;
+  /** Repository files already digested in this run (the bundle's inputs): the type check's cache takes them
+   * instead of reading and hashing them again. */
+  readonly sourceDigests?: SourceDigests;
 }
 
 function withSharedOptions(command: Command): Command {
@@ -31,7 +35,7 @@ function withSharedOptions(command: Command): Command {
 async function execute(mode: Mode, options: CliOptions, environment: Environment): Promise<void> {
   // tsx ran the modules without checking their types: a wrong unit or threshold type must not reach out/. The
   // check is skipped only when every file it read is as it was when it last passed (generator/type-check-cache.ts).
-  const { problems: typeProblems } = await typeCheckUnlessUnchanged(environment.root, environment.loadTypeChecker);
+  const { problems: typeProblems } = await typeCheckUnlessUnchanged(environment.root, environment.loadTypeChecker, undefined, environment.sourceDigests);
   if (typeProblems.length > 0) {
     for (const problem of typeProblems) process.stderr.write(`${formatTypeProblem(problem)}\n`);
     process.stderr.write(`generate: ${typeProblems.length} type error(s) in ${TYPE_CHECKED_FOLDERS.join('/, ')}/: nothing written\n`);

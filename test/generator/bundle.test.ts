@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -109,5 +110,20 @@ describe('the generator bundle', () => {
     assert.equal(unwritable.outcome, 'unbundled');
     assert.match(unwritable.reason ?? '', /not-a-folder/);
     assert.equal(unwritable.module.read().entryUrl, pathToFileURL(join(root, 'entry.ts')).href);
+  });
+});
+
+describe("the bundle's digests of the repository files, handed on to the type check's cache", () => {
+  const sha256 = (path: string) => createHash('sha256').update(readFileSync(join(root, path))).digest('hex');
+  const expected = () => ({ 'entry.ts': sha256('entry.ts'), 'lib/here.ts': sha256('lib/here.ts'), 'lib/value.ts': sha256('lib/value.ts') });
+
+  test('built and reused alike: every bundled repository file by its sha256, and no package file', async () => {
+    write('lib/value.ts', 'export const value: number = 5;\n');
+    const built = await load();
+    assert.equal(built.outcome, 'built');
+    assert.deepEqual(Object.fromEntries(built.sourceDigests), expected());
+    const reused = await load();
+    assert.equal(reused.outcome, 'reused');
+    assert.deepEqual(Object.fromEntries(reused.sourceDigests), expected());
   });
 });

@@ -2,7 +2,8 @@
 // in a file the checked modules import (not itself under dashboards/) is checked again and its error reported.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -49,5 +50,25 @@ describe('type check of generate, reused while its inputs are unchanged', () => 
     assert.deepEqual(await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile), { problems: [], reused: false });
     write('tsconfig.json', JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, noUnusedLocals: true } }));
     assert.equal((await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile)).reused, false);
+  });
+});
+
+describe("the type check's cache takes the digests generate's bundle already read", () => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const compilerNotLoaded = () => Promise.reject(new Error('the compiler was loaded: the pass was not reused'));
+
+  test('a file digested earlier in the run is not read again (here: gone from the disk since), and its digest decides', async () => {
+    const units = readFileSync(join(root, 'lib/units.ts'), 'utf8');
+    assert.deepEqual(await typeCheckUnlessUnchanged(root, loadTypeChecker, cacheFile), { problems: [], reused: true });
+    rmSync(join(root, 'lib/units.ts'));
+    try {
+      const digested = new Map([['lib/units.ts', sha256(units)]]);
+      assert.deepEqual(await typeCheckUnlessUnchanged(root, compilerNotLoaded, cacheFile, digested), { problems: [], reused: true });
+      // A digest of other bytes than those checked: the check runs (here, the loader's refusal surfaces).
+      const edited = new Map([['lib/units.ts', sha256(`${units}export type Other = 1;\n`)]]);
+      await assert.rejects(typeCheckUnlessUnchanged(root, compilerNotLoaded, cacheFile, edited), /the compiler was loaded/);
+    } finally {
+      write('lib/units.ts', units);
+    }
   });
 });
