@@ -1,6 +1,7 @@
 // Composes the exporter: config → (the embedded simulated org, with --simulator only) → API client →
-// collectors and runner → server. main.ts adds process concerns (argv, signals, exit codes); tests start
-// this in process.
+// collectors and runner (prepareCollection) → server. The exporter process runs the collection on a thread
+// of its own and the server on the main thread (serving/threaded-exporter.ts, from main.ts); tests start
+// both in one thread (startExporter).
 import { startSimulator } from '../simulator/index.ts';
 import { registryTelemetry } from './api-telemetry.ts';
 import { buildInfo } from './build-info.ts';
@@ -15,7 +16,7 @@ import { AuthenticationError } from './genesys/errors/index.ts';
 import type { Logger } from './log.ts';
 import { createExporterRegistry } from './registry.ts';
 import type { ExporterRegistry } from './registry.ts';
-import { startServer } from './server.ts';
+import { startServer, type RunningServer } from './server.ts';
 import { FALLBACK_REASONS } from './streaming/channel-session.ts';
 import { createStreamingObservationsCollector, type StreamingObservationsOptions } from './streaming/streaming-collector.ts';
 import { loadWebConfig, NO_WEB_CONFIG } from './web-config.ts';
@@ -41,14 +42,66 @@ export interface ExporterOptions {
   readonly streaming?: Pick<StreamingObservationsOptions, 'timings' | 'resyncIntervalMs' | 'publishIntervalMs' | 'topicsPerChannel'>;
 }
 
-export async function startExporter(config: ExporterConfig, { logger, now = Date.now, streaming }: ExporterOptions): Promise<RunningExporter> {
+/**
+ * Everything but the HTTP server: the store and exposition, the API client, the collectors and their
+ * runner. The exporter process runs it on a thread of its own (serving/collector-thread.ts); tests run it
+ * in process under startExporter.
+ */
+export interface Collection {
+  readonly metrics: ExporterRegistry;
+  readonly runner: CollectorRunner;
+  /** The embedded simulator's base URL with --simulator. */
+  readonly simulatorUrl: string | undefined;
+  /** Logs in (wrong credentials reject: they will not fix themselves) and starts the collectors. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The exporter in one thread: the collection and the HTTP server side by side (tests). */
+export async function startExporter(config: ExporterConfig, options: ExporterOptions): Promise<RunningExporter> {
+  const { logger } = options;
   const webConfig = config.web.configFile === undefined ? NO_WEB_CONFIG : loadWebConfig(config.web.configFile);
+  const collection = await prepareCollection(config, options);
+  let server: RunningServer | undefined;
+  const close = async (): Promise<void> => {
+    await server?.close().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }));
+    await collection.close();
+  };
+  try {
+    // The server comes up first, so /-/healthy answers while the first token is fetched.
+    server = await startServer({
+      listen: config.web.listenAddress,
+      telemetryPath: config.web.telemetryPath,
+      webConfig,
+      exposition: collection.metrics.exposition,
+      readiness: () => collection.runner.readiness(),
+      logger,
+      dataSource: dataSourceOf(config),
+    });
+    await collection.start();
+    return { url: server.url, metrics: collection.metrics, runner: collection.runner, simulatorUrl: collection.simulatorUrl, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The landing page's line on where the data comes from. */
+export function dataSourceOf(config: ExporterConfig): string {
+  const { target } = config.genesys;
+  return target.kind === 'genesys'
+    ? `Data from ${target.apiUrl}.`
+    : 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.';
+}
+
+export async function prepareCollection(config: ExporterConfig, { logger, now = Date.now, streaming }: ExporterOptions): Promise<Collection> {
   const cleanups: (() => Promise<void>)[] = [];
   const close = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }));
   };
   try {
     const metrics = createExporterRegistry();
+    cleanups.push(async () => metrics.exposition.close());
     const { version, revision } = buildInfo();
     metrics.gauge('genesys_exporter_build_info').set({ version, revision, nodejs_version: process.version }, 1);
     const directory = new QueueDirectory();
@@ -107,40 +160,28 @@ export async function startExporter(config: ExporterConfig, { logger, now = Date
       logger,
     });
 
-    // The server comes up first, so /-/healthy answers while the first token is fetched.
-    const server = await startServer({
-      listen: config.web.listenAddress,
-      telemetryPath: config.web.telemetryPath,
-      webConfig,
-      exposition: metrics.exposition,
-      readiness: () => runner.readiness(),
-      logger,
-      dataSource: endpoint.simulated
-        ? 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.'
-        : `Data from ${endpoint.apiUrl}.`,
-    });
-    cleanups.push(() => server.close());
+    const start = async (): Promise<void> => {
+      try {
+        await client.start();
+      } catch (error) {
+        // Wrong credentials will not fix themselves: fail fast. Anything else (network, login 5xx) is
+        // retried by the client while the collectors run.
+        if (error instanceof AuthenticationError) throw error;
+        logger.warn('first login failed; collectors will keep retrying', { error: error instanceof Error ? error.message : String(error) });
+      }
+      runner.start();
+      // Shutdown: stop scheduling, abort the client's in-flight work (requests, retries, pauses, token
+      // refresh), then wait for the collectors, which now end at once instead of after their retries.
+      cleanups.push(async () => {
+        const stopping = runner.stop();
+        await client.close();
+        await stopping;
+      });
+      // Runs before the step above (cleanups run in reverse): sockets close before the client does.
+      if (streamingObservations !== undefined) cleanups.push(() => streamingObservations.close());
+    };
 
-    try {
-      await client.start();
-    } catch (error) {
-      // Wrong credentials will not fix themselves: fail fast. Anything else (network, login 5xx) is
-      // retried by the client while the collectors run.
-      if (error instanceof AuthenticationError) throw error;
-      logger.warn('first login failed; collectors will keep retrying', { error: error instanceof Error ? error.message : String(error) });
-    }
-    runner.start();
-    // Shutdown: stop scheduling, abort the client's in-flight work (requests, retries, pauses, token
-    // refresh), then wait for the collectors, which now end at once instead of after their retries.
-    cleanups.push(async () => {
-      const stopping = runner.stop();
-      await client.close();
-      await stopping;
-    });
-    // Runs before the step above (cleanups run in reverse): sockets close before the client does.
-    if (streamingObservations !== undefined) cleanups.push(() => streamingObservations.close());
-
-    return { url: server.url, metrics, runner, simulatorUrl: endpoint.simulated ? endpoint.apiUrl : undefined, close };
+    return { metrics, runner, simulatorUrl: endpoint.simulated ? endpoint.apiUrl : undefined, start, close };
   } catch (error) {
     await close();
     throw error;

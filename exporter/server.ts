@@ -11,7 +11,7 @@ import { BasicAuthenticator } from './basic-auth.ts';
 import type { AuthLimits } from './basic-auth.ts';
 import type { ListenAddress } from './config.ts';
 import { negotiateEncoding } from './exposition/accept-encoding.ts';
-import type { Exposition } from './exposition/exposition.ts';
+import type { BodyEncoding, ScrapeBody } from './exposition/exposition.ts';
 import type { Logger } from './log.ts';
 import type { Readiness } from './readiness.ts';
 import type { WebConfig } from './web-config.ts';
@@ -46,11 +46,20 @@ const DEFAULT_SERVER_LIMITS: ServerLimits = {
   tlsHandshakeTimeoutMs: 10_000,
 };
 
+/**
+ * What /metrics serves: the Exposition itself (in process: tests, the bench's render rows), or the
+ * finished bodies a collector thread posts (serving/served-bodies.ts: the exporter process).
+ */
+export interface ScrapeSource {
+  readonly contentType: string;
+  scrape(encoding: BodyEncoding): Promise<ScrapeBody>;
+}
+
 export interface ServerOptions {
   readonly listen: ListenAddress;
   readonly telemetryPath: string;
   readonly webConfig: WebConfig;
-  readonly exposition: Exposition;
+  readonly exposition: ScrapeSource;
   /** /-/ready: 200, or 503 with the reason as the body. */
   readonly readiness: () => Readiness;
   readonly logger: Logger;

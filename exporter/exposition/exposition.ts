@@ -29,11 +29,27 @@ import { EXPOSITION_CONTENT_TYPE } from './text-format.ts';
 
 export type BodyEncoding = 'identity' | 'gzip';
 
-interface ScrapeBody {
+export interface ScrapeBody {
   readonly encoding: BodyEncoding;
   /** The body in pieces, to be written in order (never concatenated: it can be tens of MB). */
   readonly chunks: readonly Buffer[];
   readonly bytes: number;
+}
+
+/**
+ * A body in its two parts, for a serving thread that assembles scrapes itself (exporter/serving/): the
+ * snapshot part changes once per render, the instrument part more often. A scrape's body is the snapshot
+ * part of an encoding followed by the instrument part of the same encoding.
+ */
+export interface BodyParts {
+  /** The store version the snapshot part shows. */
+  readonly version: number;
+  /** When the body's oldest snapshot goes stale (store clock, epoch ms): after it, the body must not be served. */
+  readonly validUntilMs: number;
+  /** Plain: the text pieces. Gzip: the gzip header, then the deflate segments. */
+  readonly snapshot: Readonly<Partial<Record<BodyEncoding, readonly Buffer[]>>>;
+  /** Plain: the text. Gzip: its deflate segment, then the trailer of the whole body (CRC and length of both parts). */
+  readonly instruments: Readonly<Partial<Record<BodyEncoding, readonly Buffer[]>>>;
 }
 
 export interface ExpositionOptions {
@@ -82,6 +98,7 @@ export class Exposition {
   #renders = 0;
   readonly #fragments = new FragmentCache();
   readonly #groups = new SegmentGroups();
+  readonly #renderListeners: (() => void)[] = [];
 
   constructor(store: SnapshotStore, instruments: Registry, options: ExpositionOptions = {}) {
     this.#store = store;
@@ -98,15 +115,34 @@ export class Exposition {
 
   /** The body of one scrape. Concurrent scrapes share one snapshot body and one instrument render. */
   async scrape(encoding: BodyEncoding): Promise<ScrapeBody> {
-    if (encoding === 'gzip') this.#gzipWanted = true;
+    const parts = await this.parts([encoding]);
+    return bodyOf(encoding, [...parts.snapshot[encoding]!, ...parts.instruments[encoding]!]);
+  }
+
+  /** What a scrape in each of `encodings` would be served now, in its two parts (same rules as scrape()). */
+  async parts(encodings: readonly BodyEncoding[]): Promise<BodyParts> {
+    if (encodings.includes('gzip')) this.#gzipWanted = true;
     const snapshot = await this.#servableBody();
     const instruments = await this.#instrumentsOf(snapshot);
-    if (encoding === 'identity') return bodyOf('identity', [...snapshot.plain, instruments.plain]);
-    const segments = await this.#gzipOf(snapshot);
     const { rendered } = snapshot;
-    const crc = crc32Combine(rendered.crc, instruments.crc, instruments.plain.length);
-    const tail = gzipTail(crc, rendered.bytes + instruments.plain.length);
-    return bodyOf('gzip', [GZIP_HEADER, ...segments, deflatedOf(instruments, this.#gzipLevel), tail]);
+    const snapshotParts: Partial<Record<BodyEncoding, readonly Buffer[]>> = {};
+    const instrumentParts: Partial<Record<BodyEncoding, readonly Buffer[]>> = {};
+    if (encodings.includes('identity')) {
+      snapshotParts.identity = snapshot.plain;
+      instrumentParts.identity = [instruments.plain];
+    }
+    if (encodings.includes('gzip')) {
+      const segments = await this.#gzipOf(snapshot);
+      const crc = crc32Combine(rendered.crc, instruments.crc, instruments.plain.length);
+      snapshotParts.gzip = [GZIP_HEADER, ...segments];
+      instrumentParts.gzip = [deflatedOf(instruments, this.#gzipLevel), gzipTail(crc, rendered.bytes + instruments.plain.length)];
+    }
+    return { version: rendered.version, validUntilMs: rendered.validUntilMs, snapshot: snapshotParts, instruments: instrumentParts };
+  }
+
+  /** Calls `listener` each time a newly rendered body becomes the one scrapes get. */
+  onRender(listener: () => void): void {
+    this.#renderListeners.push(listener);
   }
 
   /** What the last render cost: samples rendered into new text, of all samples served (the bench's and tests' view of incrementality). */
@@ -194,6 +230,7 @@ export class Exposition {
       this.#current = body;
       if (this.#failedVersion !== undefined && this.#failedVersion <= rendered.version) this.#failedVersion = undefined;
       this.#armStaleTimer(rendered.validUntilMs);
+      for (const listener of this.#renderListeners) listener();
       return body;
     } catch (error) {
       this.#failedVersion = version;
