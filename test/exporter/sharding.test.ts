@@ -13,7 +13,7 @@ import type { RoutingQueue } from '../../exporter/genesys/routing-queues.ts';
 import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import type { SimQueue } from '../../simulator/control-types.ts';
-import { parseExposition, select, sampleValue } from '../support/exposition.ts';
+import { parseExposition, select, sampleValue, valueIn } from '../support/exposition.ts';
 import type { ParsedSample } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
@@ -93,9 +93,14 @@ describe('the shard hash: stable, documented, evenly spread', () => {
     // some shard of some N would miss it by chance alone.)
     test(`10,000 ${kind} ids: every shard within ±10 % of its N-th share, for N = 2 … 10`, (t) => {
       assert.equal(new Set(ids).size, 10_000);
+      // Each id is hashed once, not once per N (90,000 SHA-256 digests cost the lane ~0.5 s of CPU): the shard is
+      // the hash modulo N, which shardOf is held to here on 200 ids for every N, so the sizes counted are
+      // shardOf's.
+      const hashes = ids.map(queueIdHash);
       for (let count = 2; count <= 10; count++) {
+        for (const [index, id] of ids.slice(0, 200).entries()) assert.equal(shardOf(id, count), hashes[index]! % count, `shardOf(${id}, ${count})`);
         const sizes = new Array<number>(count).fill(0);
-        for (const id of ids) sizes[shardOf(id, count)]! += 1;
+        for (const hash of hashes) sizes[hash % count]! += 1;
         const share = ids.length / count;
         t.diagnostic(`N=${count}: shard sizes ${Math.min(...sizes)} … ${Math.max(...sizes)} around ${share.toFixed(0)}`);
         for (const [index, size] of sizes.entries()) {
@@ -172,6 +177,11 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
     await exporter.close();
   }
   const scrape = async (exporter: RunningExporter): Promise<ParsedSample[]> => parseExposition((await get(`${exporter.url}/metrics`)).body);
+  /** One value of a fresh scrape, for the waits: each probe fetches the whole page but parses only that metric's lines. */
+  const probe = async (exporter: RunningExporter, name: string, where: Readonly<Record<string, string>> = {}): Promise<number | undefined> =>
+    valueIn((await get(`${exporter.url}/metrics`)).body, name, where);
+  // The collectors run every 500 ms: probing every 100 ms sees each run soon enough, at a fifth of the scrapes.
+  const PROBE_MS = 100;
   const infoIds = async (exporter: RunningExporter): Promise<string[]> =>
     select(await scrape(exporter), 'genesys_queue_info')
       .map((s) => s.labels['queue_id']!)
@@ -183,13 +193,13 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
     });
     await waitFor(
       'a first aggregates run',
-      async () => (sampleValue(await scrape(exporter), 'genesys_exporter_collector_success', { collector: 'aggregates' }) === 1 ? true : undefined),
-      { timeoutMs: 60_000, intervalMs: 50 },
+      async () => ((await probe(exporter, 'genesys_exporter_collector_success', { collector: 'aggregates' })) === 1 ? true : undefined),
+      { timeoutMs: 60_000, intervalMs: PROBE_MS },
     );
   }
   /** Scrape after a successful run of `collector` that started after this call (so it saw the current clock). */
   async function freshRun(exporter: RunningExporter, collector: string): Promise<ParsedSample[]> {
-    const stamp = async () => sampleValue(await scrape(exporter), 'genesys_exporter_collector_last_success_timestamp_seconds', { collector });
+    const stamp = () => probe(exporter, 'genesys_exporter_collector_last_success_timestamp_seconds', { collector });
     let seen = Date.now() / 1000;
     for (let completions = 0; completions < 2; completions++) {
       const after = seen;
@@ -199,7 +209,7 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
           const value = await stamp();
           return value !== undefined && value > after ? value : undefined;
         },
-        { timeoutMs: 60_000, intervalMs: 50 },
+        { timeoutMs: 60_000, intervalMs: PROBE_MS },
       );
     }
     return scrape(exporter);
@@ -316,9 +326,9 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
     );
     // /metrics is rendered after the data changes, off the request path: the gauge may follow the readiness
     // reason by one render.
-    await waitFor('genesys_exporter_queues to read 0', async () => (sampleValue(await scrape(exporter), 'genesys_exporter_queues') === 0 ? true : undefined), {
+    await waitFor('genesys_exporter_queues to read 0', async () => ((await probe(exporter, 'genesys_exporter_queues')) === 0 ? true : undefined), {
       timeoutMs: 10_000,
-      intervalMs: 50,
+      intervalMs: PROBE_MS,
     });
     await stop(exporter);
   });
