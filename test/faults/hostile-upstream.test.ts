@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { get } from '../support/http-client.ts';
-import { parseExposition, select } from '../support/exposition.ts';
+import { parseExposition, select, valueIn } from '../support/exposition.ts';
 import { startRig, untilReady, type FaultRig } from './support/harness.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import type { ProxyAction } from './support/fault-proxy.ts';
@@ -31,7 +31,7 @@ describe('exporter behind a fault proxy', () => {
       rig.proxy!.rule = () => ({ kind: 'pass' });
       await waitFor('recovery without a restart', async () => ((await rig.metric('genesys_up')) === 1 ? true : undefined), {
         timeoutMs: 30_000,
-        intervalMs: 50,
+        intervalMs: 100,
       });
     }
   }
@@ -40,11 +40,11 @@ describe('exporter behind a fault proxy', () => {
     await waitFor(
       `collector ${collector} to report failure and genesys_up 0`,
       async () => {
-        const success = await rig.metric('genesys_exporter_collector_success', { collector });
-        const up = await rig.metric('genesys_up');
-        return success === 0 && up === 0 ? true : undefined;
+        // Both from one scrape: they are published together.
+        const text = (await get(`${rig.exporter.url}/metrics`)).body;
+        return valueIn(text, 'genesys_exporter_collector_success', { collector }) === 0 && valueIn(text, 'genesys_up') === 0 ? true : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 50 },
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
   };
 
@@ -94,7 +94,7 @@ describe('exporter behind a fault proxy', () => {
           const stamp = await rig.metric('genesys_exporter_collector_last_success_timestamp_seconds', { collector: 'observations' });
           return stamp !== undefined && stamp > since + 0.5 ? true : undefined;
         },
-        { timeoutMs: 30_000, intervalMs: 50 },
+        { timeoutMs: 30_000, intervalMs: 100 },
       );
       const samples = parseExposition((await get(`${rig.exporter.url}/metrics`)).body);
       assert.deepEqual(select(samples, 'genesys_queue_depth', { media_type: 'carrier-pigeon' }), []);
@@ -150,7 +150,7 @@ describe("exporter against the simulator's faults", () => {
       await waitFor(
         'the queue list to fail',
         async () => ((await rig.metric('genesys_exporter_collector_success', { collector: 'queues' })) === 0 ? true : undefined),
-        { timeoutMs: 30_000, intervalMs: 50 },
+        { timeoutMs: 30_000, intervalMs: 100 },
       );
       await rig.sim.stopScenario(campaign.id);
       await waitFor(

@@ -4,7 +4,7 @@ import { startExporter, type RunningExporter } from '../../../exporter/app.ts';
 import { parseConfig } from '../../../exporter/config.ts';
 import { createLogger } from '../../../exporter/log.ts';
 import { startSimulator, type SimulatorHandle } from '../../../simulator/index.ts';
-import { parseExposition, sampleValue } from '../../support/exposition.ts';
+import { valueIn } from '../../support/exposition.ts';
 import type { MetricName } from '../../../metrics/catalog.ts';
 import { get } from '../../support/http-client.ts';
 import { waitFor } from '../../../stack/wait-for.ts';
@@ -59,8 +59,9 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
     await simulator.close();
     throw error;
   }
+  // Tests probe this many times while they wait: only the metric's lines of the page are parsed.
   const metric = async (name: MetricName, labels: Record<string, string> = {}): Promise<number | undefined> =>
-    sampleValue(parseExposition((await get(`${exporter.url}/metrics`)).body), name, labels);
+    valueIn((await get(`${exporter.url}/metrics`)).body, name, labels);
   return {
     simulator,
     sim: new SimulatorClient(simulator.url),
