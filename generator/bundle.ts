@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { type LazyPluginBuild, lazyRe2Plugin } from './bundle-lazy-re2.ts';
 import { type SourceDigests, sourceDigest } from './source-digest.ts';
 import { writeFileAtomically } from './write-output.ts';
 
@@ -83,7 +84,7 @@ interface EsbuildPluginBuild {
 }
 /** The part of esbuild's API used here (typed here: esbuild is tsx's dependency, not ours). */
 interface Esbuild {
-  build(options: Record<string, unknown> & { plugins: { name: string; setup(build: EsbuildPluginBuild): void }[] }): Promise<{
+  build(options: Record<string, unknown> & { plugins: { name: string; setup(build: EsbuildPluginBuild & LazyPluginBuild): void }[] }): Promise<{
     readonly outputFiles: readonly { readonly path: string; readonly contents: Uint8Array }[];
   }>;
 }
@@ -229,6 +230,8 @@ async function bundle(esbuild: Esbuild, root: string, entry: string): Promise<Bu
           });
         },
       },
+      // re2-wasm's WebAssembly compiled on first use of an RE2 pattern, not on every run (bundle-lazy-re2.ts).
+      lazyRe2Plugin,
     ],
   });
   const code = result.outputFiles[0]?.contents;

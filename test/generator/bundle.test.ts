@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -114,7 +114,10 @@ describe('the generator bundle', () => {
 });
 
 describe("the bundle's digests of the repository files, handed on to the type check's cache", () => {
-  const sha256 = (path: string) => createHash('sha256').update(readFileSync(join(root, path))).digest('hex');
+  const sha256 = (path: string) =>
+    createHash('sha256')
+      .update(readFileSync(join(root, path)))
+      .digest('hex');
   const expected = () => ({ 'entry.ts': sha256('entry.ts'), 'lib/here.ts': sha256('lib/here.ts'), 'lib/value.ts': sha256('lib/value.ts') });
 
   test('built and reused alike: every bundled repository file by its sha256, and no package file', async () => {
@@ -125,5 +128,53 @@ describe("the bundle's digests of the repository files, handed on to the type ch
     const reused = await load();
     assert.equal(reused.outcome, 'reused');
     assert.deepEqual(Object.fromEntries(reused.sourceDigests), expected());
+  });
+});
+
+describe('re2-wasm in the bundle: compiled on the first use of an RE2 pattern, not at load', () => {
+  // The real Kubernetes model packages, through a temp root whose node_modules is the repository's.
+  const lazyRoot = mkdtempSync(join(tmpdir(), 'generate-bundle-re2-'));
+  after(() => rmSync(lazyRoot, { recursive: true, force: true }));
+  symlinkSync(join(REPO, 'node_modules'), join(lazyRoot, 'node_modules'));
+  writeFileSync(join(lazyRoot, 'package.json'), JSON.stringify({ type: 'module' }));
+  writeFileSync(
+    join(lazyRoot, 'entry.ts'),
+    [
+      "import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';",
+      '// A rule group\'s partial_response_strategy is checked with RE2 ("^(?i)(abort|warn)?$": RegExp cannot read (?i)).',
+      'export function strategyProblem(strategy: string): string | undefined {',
+      "  const rule = new PrometheusRule({ metadata: { name: 'r' }, spec: { groups: [{ name: 'g', rules: [], partial_response_strategy: strategy }] } });",
+      '  try {',
+      '    rule.validate();',
+      '    return undefined;',
+      '  } catch (error) {',
+      '    return (error as Error).message;',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+
+  test('loading the validators compiles no WebAssembly; the first pattern use compiles re2 once, and it checks as RE2', async () => {
+    const original = WebAssembly.Module;
+    let compiled = 0;
+    WebAssembly.Module = new Proxy(original, {
+      construct(target, args: ConstructorParameters<typeof WebAssembly.Module>) {
+        compiled++;
+        return new target(...args);
+      },
+    });
+    try {
+      const loaded = await importBundled<{ strategyProblem(strategy: string): string | undefined }>(lazyRoot, 'entry.ts', join(lazyRoot, 'cache'));
+      assert.equal(loaded.outcome, 'built', loaded.reason);
+      assert.equal(compiled, 0, 'no WebAssembly compiled while loading');
+      assert.equal(loaded.module.strategyProblem('warn'), undefined);
+      assert.equal(compiled, 1, 're2 compiled on the first use');
+      assert.equal(loaded.module.strategyProblem('ABORT'), undefined, '(?i): RE2 semantics');
+      assert.match(loaded.module.strategyProblem('sometimes') ?? '', /partial_response_strategy must match pattern "\^\(\?i\)\(abort\|warn\)\?\$"/);
+      assert.equal(compiled, 1, 'one compile for every pattern and use');
+    } finally {
+      WebAssembly.Module = original;
+    }
   });
 });
