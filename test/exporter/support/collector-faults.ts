@@ -1,0 +1,32 @@
+// Imported into the exporter's collector thread by tests (startThreadedExporter's collectorImports):
+// faults a test triggers from the main thread on a BroadcastChannel (which reaches every thread of the
+// process). 'block' busy-loops the collector thread, after saying until when on the reply channel (the
+// reply reaches the main thread while this one is busy); 'crash' throws an uncaught error.
+import { isMainThread } from 'node:worker_threads';
+
+export const COLLECTOR_FAULTS = 'test:collector-faults';
+export const COLLECTOR_FAULT_REPLIES = 'test:collector-fault-replies';
+export const INJECTED_CRASH = 'injected collector thread fault';
+
+export type CollectorFault = { readonly type: 'block'; readonly ms: number } | { readonly type: 'crash' };
+
+if (!isMainThread) {
+  const faults = new BroadcastChannel(COLLECTOR_FAULTS);
+  const replies = new BroadcastChannel(COLLECTOR_FAULT_REPLIES);
+  faults.unref();
+  replies.unref();
+  faults.onmessage = (event) => {
+    const fault = (event as MessageEvent<CollectorFault>).data;
+    if (fault.type === 'crash') {
+      setImmediate(() => {
+        throw new Error(INJECTED_CRASH);
+      });
+      return;
+    }
+    const until = Date.now() + fault.ms;
+    replies.postMessage({ blockedUntil: until });
+    while (Date.now() < until) {
+      // busy: this thread's event loop runs nothing meanwhile
+    }
+  };
+}
