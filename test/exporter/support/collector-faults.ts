@@ -2,7 +2,7 @@
 // faults a test triggers from the main thread on a BroadcastChannel (which reaches every thread of the
 // process). 'block' busy-loops the collector thread, after saying until when on the reply channel (the
 // reply reaches the main thread while this one is busy); 'crash' throws an uncaught error.
-import { isMainThread } from 'node:worker_threads';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 
 export const COLLECTOR_FAULTS = 'test:collector-faults';
 export const COLLECTOR_FAULT_REPLIES = 'test:collector-fault-replies';
@@ -16,7 +16,7 @@ if (!isMainThread) {
   faults.unref();
   replies.unref();
   faults.onmessage = (event) => {
-    const fault = (event as MessageEvent<CollectorFault>).data;
+    const fault = (event as { readonly data: CollectorFault }).data;
     if (fault.type === 'crash') {
       setImmediate(() => {
         throw new Error(INJECTED_CRASH);
