@@ -16,7 +16,11 @@ import type { CollectorMessage, CollectorThreadData, ServerMessage } from './pro
  */
 export const COLLECTOR_THREAD_URL = import.meta.url;
 
-/** The collector thread's work; runs until the serving thread asks it to close. */
+/**
+ * The collector thread's work; runs until the serving thread asks it to close. Called by the Worker's
+ * boot script (threaded-exporter.ts) after a dynamic import, hence public.
+ * @public
+ */
 export async function runCollectorThread(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('runCollectorThread runs on a worker thread started by threaded-exporter.ts');

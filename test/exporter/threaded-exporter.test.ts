@@ -19,6 +19,19 @@ import { COLLECTOR_FAULT_REPLIES, COLLECTOR_FAULTS, INJECTED_CRASH } from './sup
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FAULTS = new URL('./support/collector-faults.ts', import.meta.url).href;
+/**
+ * A child process: the exporter process as main.ts runs it (runExporterProcess), with the fault injector in
+ * its collector thread; once the exporter has started, the collector thread is made to crash.
+ */
+const CRASHING_EXPORTER = `
+import { BroadcastChannel } from 'node:worker_threads';
+import { runExporterProcess } from ${JSON.stringify(new URL('../../exporter/serving/exporter-process.ts', import.meta.url).href)};
+await runExporterProcess(process.argv.slice(1), { launchedBy: process.ppid, collectorImports: [${JSON.stringify(FAULTS)}] });
+if (process.exitCode === undefined) {
+  const faults = new BroadcastChannel(${JSON.stringify(COLLECTOR_FAULTS)});
+  faults.postMessage({ type: 'crash' });
+  faults.close();
+}`;
 const POLLING = { queues: '5m', observations: '500ms', aggregates: '2s' };
 /** How long the collector thread is held busy: far longer than a health check or a scrape of a held body. */
 const BLOCK_MS = 2500;
@@ -138,7 +151,7 @@ describe('exporter process: a collector thread that fails ends the process', () 
     const simulator = await startSimulator({ port: 0, seed: 5, orgSize: { queues: 3, divisions: 1, arrivalsPerMinute: 30, agents: 6 } });
     try {
       const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GENESYS')));
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/exporter/support/crashing-exporter.ts', ...simulatorArgs(simulator.url, POLLING)], {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CRASHING_EXPORTER, '--', ...simulatorArgs(simulator.url, POLLING)], {
         cwd: ROOT,
         env: { ...cleanEnv, ...simulatorCredentials(simulator) },
         stdio: ['ignore', 'ignore', 'pipe'],
