@@ -151,11 +151,15 @@ describe('exporter process: a collector thread that fails ends the process', () 
     const simulator = await startSimulator({ port: 0, seed: 5, orgSize: { queues: 3, divisions: 1, arrivalsPerMinute: 30, agents: 6 } });
     try {
       const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GENESYS')));
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CRASHING_EXPORTER, '--', ...simulatorArgs(simulator.url, POLLING)], {
-        cwd: ROOT,
-        env: { ...cleanEnv, ...simulatorCredentials(simulator) },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', CRASHING_EXPORTER, '--', ...simulatorArgs(simulator.url, POLLING)],
+        {
+          cwd: ROOT,
+          env: { ...cleanEnv, ...simulatorCredentials(simulator) },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
