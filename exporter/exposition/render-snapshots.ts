@@ -102,6 +102,12 @@ interface Run extends Piece {
   filterEpoch: number;
   /** The label set of the first sample, as rendered: the key the next render finds the run by. */
   readonly key: string;
+  /**
+   * Where each sample's text starts in `plain` (bytes; `count` + 1 entries, the last one its length; a hidden
+   * sample has none): a run whose series are the same but some values changed is patched, only the changed
+   * samples formatted and the rest copied from its text.
+   */
+  readonly offsets: Uint32Array;
 }
 
 /** Runs of the last render: by family and first label set, and by sample array for arrays published again as they are. */
@@ -187,17 +193,65 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
     return true;
   };
 
-  /** Whether `run` renders `samples` from `start` on: the same series and values, served as before. */
-  const matches = async (family: Family, run: Run, samples: readonly AnySample[], start: number): Promise<boolean> => {
+  /**
+   * `run` for `samples` from `start` on, when they are the same series in the same order, served as before:
+   * as it is when no value changed, else patched (the changed samples formatted again, the rest of its text
+   * copied). undefined when the series differ: the caller renders them anew.
+   */
+  const reuse = async (family: Family, run: Run, samples: readonly AnySample[], start: number): Promise<Run | undefined> => {
     const { source, count } = run;
-    if (start + count > samples.length) return false;
+    if (start + count > samples.length) return undefined;
+    const changed: number[] = [];
     for (let i = 0; i < count; i++) {
       const sample = samples[start + i]!;
       const before = source[run.start + i]!;
-      if (sample !== before && !sameSample(family, before, sample)) return false;
+      if (sample !== before) {
+        if (!sameSeries(family, before, sample)) return undefined;
+        if (!sameValues(family, before, sample)) changed.push(i);
+      }
       if (sliceOver(sample === before ? 1 : 4)) await pause();
     }
-    return filterAgrees(run);
+    if (!filterAgrees(run)) return undefined;
+    if (changed.length === 0) return { ...run, source: samples, start };
+    return patch(family, run, samples, start, changed);
+  };
+
+  /** `run` with the samples at `changed` (positions in it, ascending) formatted again from `samples`. */
+  const patch = (family: Family, run: Run, samples: readonly AnySample[], start: number, changed: readonly number[]): Run => {
+    const { plain, offsets, count } = run;
+    const parts: Buffer[] = [];
+    const next = new Uint32Array(count + 1);
+    let bytes = 0;
+    let copiedFrom = 0;
+    const line: string[] = [];
+    const push = (text: string): void => {
+      line.push(text);
+    };
+    for (const i of changed) {
+      // Unchanged samples before this one: one copy of their text, their offsets shifted.
+      const shift = bytes - offsets[copiedFrom]!;
+      for (let k = copiedFrom; k < i; k++) next[k] = offsets[k]! + shift;
+      if (offsets[i]! > offsets[copiedFrom]!) parts.push(plain.subarray(offsets[copiedFrom]!, offsets[i]!));
+      bytes += offsets[i]! - offsets[copiedFrom]!;
+      next[i] = bytes;
+      // A hidden sample has no text, and stays hidden (the filter agrees with the run).
+      if (offsets[i + 1]! > offsets[i]!) {
+        const sample = samples[start + i]!;
+        line.length = 0;
+        writeSample(family, family.labels.write(sample.labels as Readonly<Record<string, string>>), sample, push);
+        const text = Buffer.from(line.join(''), 'utf8');
+        parts.push(text);
+        bytes += text.length;
+      }
+      copiedFrom = i + 1;
+    }
+    const shift = bytes - offsets[copiedFrom]!;
+    for (let k = copiedFrom; k <= count; k++) next[k] = offsets[k]! + shift;
+    if (offsets[count]! > offsets[copiedFrom]!) parts.push(plain.subarray(offsets[copiedFrom]!, offsets[count]!));
+    bytes += offsets[count]! - offsets[copiedFrom]!;
+    renderedSamples += changed.length;
+    const piece = pieceOf(Buffer.concat(parts, bytes));
+    return { ...run, ...piece, source: samples, start, offsets: next };
   };
 
   /** A new run of `samples` from `start`, whose first label set is `key`. */
@@ -212,9 +266,12 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
     };
     const queues: string[] = [];
     const verdicts: number[] = [];
+    /** Where each sample's text starts, in chars (bytes too while the text is ASCII, which it nearly always is). */
+    const starts: number[] = [];
     let labelSet = key;
     let i = start;
     for (;;) {
+      starts.push(chars);
       const sample = samples[i]!;
       const labels = sample.labels as Readonly<Record<string, string>>;
       const queueId = labels['queue_id'];
@@ -228,11 +285,7 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
         }
         serve = verdicts[verdicts.length - 1] === 1;
       }
-      if (serve) {
-        if (family.summary) summaryLines(family, labelSet, sample as SummarySample<SnapshotMetric>, push);
-        else if (family.bucketBounds === undefined) push(`${family.name}${labelSet} ${formatValue((sample as ScalarSample<SnapshotMetric>).value)}\n`);
-        else histogramLines(family, labelSet, sample as HistogramSample<SnapshotMetric>, push);
-      }
+      if (serve) writeSample(family, labelSet, sample, push);
       i++;
       if (i >= samples.length || chars >= RUN_CHARS || i - start >= RUN_SAMPLES) break;
       labelSet = family.labels.write(samples[i]!.labels as Readonly<Record<string, string>>);
@@ -241,8 +294,11 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
       if (sliceOver()) await pause();
     }
     renderedSamples += i - start;
-    const piece = pieceOf(Buffer.from(lines.join(''), 'utf8'));
-    return { ...piece, source: samples, start, count: i - start, queues, verdicts: Uint8Array.from(verdicts), filterEpoch, key };
+    starts.push(chars);
+    const text = lines.join('');
+    const piece = pieceOf(Buffer.from(text, 'utf8'));
+    const offsets = piece.plain.length === text.length ? Uint32Array.from(starts) : byteOffsets(text, starts);
+    return { ...piece, source: samples, start, count: i - start, queues, verdicts: Uint8Array.from(verdicts), filterEpoch, key, offsets };
   };
 
   /** The runs of one sample array: re-used where its samples are the same, rendered where they are not. */
@@ -254,11 +310,9 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
     while (i < samples.length) {
       const key = family.labels.write(samples[i]!.labels as Readonly<Record<string, string>>);
       const earlier = cache.runAt(familyIndex, key);
-      const run =
-        earlier !== undefined && (await matches(family, earlier, samples, i))
-          ? // The new sample objects from now on: the old ones can go, and the next compare is by identity.
-            { ...earlier, source: samples, start: i }
-          : await render(familyIndex, family, samples, i, key);
+      // Re-used or patched, the run refers to the new sample objects from now on: the old ones can go, and
+      // the next compare is by identity.
+      const run = (earlier === undefined ? undefined : await reuse(family, earlier, samples, i)) ?? (await render(familyIndex, family, samples, i, key));
       runs.push(run);
       i += run.count;
       if (sliceOver()) await pause();
@@ -286,11 +340,16 @@ export async function renderSnapshots(store: SnapshotStore, cache: FragmentCache
   return { pieces, bytes, crc, version: live.version, validUntilMs: live.validUntilMs, renderedSamples, totalSamples };
 }
 
-/** Whether two samples of `family` render the same lines (values compared with Object.is: NaN is NaN; -0 and 0 render alike but differ, harmlessly). */
-function sameSample(family: Family, a: AnySample, b: AnySample): boolean {
+/** Whether two samples of `family` are the same series (the same label values). */
+function sameSeries(family: Family, a: AnySample, b: AnySample): boolean {
   const labelsA = a.labels as Readonly<Record<string, string>>;
   const labelsB = b.labels as Readonly<Record<string, string>>;
   if (labelsA !== labelsB) for (const name of family.labelNames) if (labelsA[name] !== labelsB[name]) return false;
+  return true;
+}
+
+/** Whether two samples of one series of `family` render the same values (compared with Object.is: NaN is NaN; -0 and 0 render alike but differ, harmlessly). */
+function sameValues(family: Family, a: AnySample, b: AnySample): boolean {
   if (family.summary) {
     const [x, y] = [a as SummarySample<SnapshotMetric>, b as SummarySample<SnapshotMetric>];
     return Object.is(x.sum, y.sum) && Object.is(x.count, y.count);
@@ -300,6 +359,24 @@ function sameSample(family: Family, a: AnySample, b: AnySample): boolean {
   if (!Object.is(x.sum, y.sum) || !Object.is(x.count, y.count) || x.bucketCounts.length !== y.bucketCounts.length) return false;
   for (let i = 0; i < x.bucketCounts.length; i++) if (!Object.is(x.bucketCounts[i], y.bucketCounts[i])) return false;
   return true;
+}
+
+/** The byte offsets of `starts` (char offsets into `text`), for text that is not all ASCII. */
+function byteOffsets(text: string, starts: readonly number[]): Uint32Array {
+  const offsets = new Uint32Array(starts.length);
+  let bytes = 0;
+  for (let k = 1; k < starts.length; k++) {
+    bytes += Buffer.byteLength(text.slice(starts[k - 1], starts[k]), 'utf8');
+    offsets[k] = bytes;
+  }
+  return offsets;
+}
+
+/** The lines of one sample of `family`, whose label set renders as `labelSet`. */
+function writeSample(family: Family, labelSet: string, sample: AnySample, push: (line: string) => void): void {
+  if (family.summary) summaryLines(family, labelSet, sample as SummarySample<SnapshotMetric>, push);
+  else if (family.bucketBounds === undefined) push(`${family.name}${labelSet} ${formatValue((sample as ScalarSample<SnapshotMetric>).value)}\n`);
+  else histogramLines(family, labelSet, sample as HistogramSample<SnapshotMetric>, push);
 }
 
 function histogramLines(family: Family, plain: string, sample: HistogramSample<SnapshotMetric>, push: (line: string) => void): void {

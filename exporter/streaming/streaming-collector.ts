@@ -23,6 +23,7 @@ import type { Logger } from '../log.ts';
 import type { ExporterRegistry } from '../registry.ts';
 import { SnapshotBuilder, type Snapshot } from '../samples.ts';
 import type { FallbackReason, NotificationPort, SessionTimings } from './channel-session.ts';
+import { GroupLayout, type QueueSeries } from './group-layout.ts';
 import { StreamManager } from './stream-manager.ts';
 
 export const DEFAULT_TIMINGS: SessionTimings = {
@@ -264,134 +265,6 @@ function queueSeries(
   const builder = new SnapshotBuilder();
   addQueueSeries(builder, queue, entry, seenMedia, nowMs);
   return { name: queue.name, snapshot: builder.build() };
-}
-
-interface QueueSeries {
-  /** The name the series carry (a rename builds them again). */
-  readonly name: string;
-  readonly snapshot: Snapshot;
-}
-
-/**
- * The exported queues in groups of `size` (in the directory's order), each group's series published as one
- * part, and each queue's series kept as built until its data changes.
- */
-class GroupLayout {
-  #groups: (readonly string[])[] = [];
-  readonly #groupOf = new Map<string, number>();
-  #published: (Snapshot | undefined)[] = [];
-  readonly #series = new Map<string, QueueSeries>();
-  readonly #changed = new Set<string>();
-  readonly #dirtyGroups = new Set<number>();
-
-  constructor(private readonly size: number) {}
-
-  /** Lays the queues out again if the directory's queues or their order changed (then every group is published). */
-  arrange(queues: readonly { readonly id: string; readonly name: string }[]): void {
-    for (const queue of queues) {
-      const built = this.#series.get(queue.id);
-      if (built !== undefined && built.name !== queue.name) this.#changed.add(queue.id);
-    }
-    const same = queues.length === this.#groupOf.size && queues.every((q, i) => this.#groupOf.get(q.id) === Math.floor(i / this.size));
-    if (same) return;
-    this.#groups = batches(
-      queues.map((q) => q.id),
-      this.size,
-    );
-    this.#groupOf.clear();
-    this.#groups.forEach((group, index) => {
-      for (const id of group) this.#groupOf.set(id, index);
-    });
-    for (const id of this.#series.keys()) if (!this.#groupOf.has(id)) this.#series.delete(id);
-    for (const id of this.#changed) if (!this.#groupOf.has(id)) this.#changed.delete(id);
-    this.#published = this.#groups.map(() => undefined);
-    this.#dirtyGroups.clear();
-    for (let index = 0; index < this.#groups.length; index++) this.#dirtyGroups.add(index);
-  }
-
-  markChanged(queueId: string): void {
-    if (this.#groupOf.has(queueId)) this.#changed.add(queueId);
-  }
-
-  setSeries(queueId: string, series: QueueSeries | undefined): void {
-    if (series === undefined) this.#series.delete(queueId);
-    else this.#series.set(queueId, keepUnchanged(this.#series.get(queueId), series));
-  }
-
-  /** Builds the changed queues again and publishes the groups they are in. */
-  publishChanged(build: (queueId: string) => void, publish: (queueIds: readonly string[], snapshot: Snapshot) => void): void {
-    for (const index of this.#rebuildChanged(build)) publish(this.#groups[index]!, this.#published[index]!);
-  }
-
-  /**
-   * Builds the changed queues again, then publishes every group once: each as last built, but those holding
-   * one of `skip` (their poll failed: they keep their age) unless they changed.
-   */
-  publishAll(build: (queueId: string) => void, publish: (queueIds: readonly string[], snapshot: Snapshot) => void, skip: ReadonlySet<string>): void {
-    const changed = new Set(this.#rebuildChanged(build));
-    this.#groups.forEach((group, index) => {
-      if (!changed.has(index) && group.some((id) => skip.has(id))) return;
-      const snapshot = this.#published[index] ?? this.#snapshotOf(group);
-      this.#published[index] = snapshot;
-      publish(group, snapshot);
-    });
-  }
-
-  /** Builds the changed queues again and the snapshots of their groups; returns those groups, in order. */
-  #rebuildChanged(build: (queueId: string) => void): number[] {
-    for (const queueId of this.#changed) {
-      build(queueId);
-      this.#dirtyGroups.add(this.#groupOf.get(queueId)!);
-    }
-    this.#changed.clear();
-    const dirty = [...this.#dirtyGroups].sort((a, b) => a - b);
-    for (const index of dirty) this.#published[index] = this.#snapshotOf(this.#groups[index]!);
-    this.#dirtyGroups.clear();
-    return dirty;
-  }
-
-  #snapshotOf(group: readonly string[]): Snapshot {
-    const merged: Record<string, unknown[]> = {};
-    for (const queueId of group) {
-      const series = this.#series.get(queueId);
-      if (series === undefined) continue;
-      for (const [metric, samples] of Object.entries(series.snapshot) as [string, readonly unknown[]][]) {
-        const list = merged[metric] ?? [];
-        for (const sample of samples) list.push(sample);
-        merged[metric] = list;
-      }
-    }
-    return merged as Snapshot;
-  }
-}
-
-/**
- * `built` with the samples of `previous` wherever they are the same series with the same value (and its lists
- * wherever nothing in them changed): a message that changed one count, or a run that aged the longest waits,
- * leaves every other sample as the object it was, so the exposition finds it unchanged by identity instead
- * of comparing it value by value.
- */
-function keepUnchanged(previous: QueueSeries | undefined, built: QueueSeries): QueueSeries {
-  if (previous === undefined || previous.name !== built.name) return built;
-  const kept: Record<string, readonly ScalarLike[]> = {};
-  for (const [metric, samples] of Object.entries(built.snapshot) as [string, readonly ScalarLike[]][]) {
-    const before = (previous.snapshot as Record<string, readonly ScalarLike[] | undefined>)[metric] ?? [];
-    const merged = samples.map((sample, i) => (before[i] !== undefined && sameScalar(before[i], sample) ? before[i] : sample));
-    kept[metric] = merged.length === before.length && merged.every((sample, i) => sample === before[i]) ? before : merged;
-  }
-  return { name: built.name, snapshot: kept as Snapshot };
-}
-
-interface ScalarLike {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
-
-function sameScalar(x: ScalarLike, y: ScalarLike): boolean {
-  if (!Object.is(x.value, y.value)) return false;
-  for (const name in y.labels) if (x.labels[name] !== y.labels[name]) return false;
-  for (const name in x.labels) if (!(name in y.labels)) return false;
-  return true;
 }
 
 /** Whether the queue's longest wait is known in some media (its age then grows with time). */

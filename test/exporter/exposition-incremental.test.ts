@@ -197,6 +197,56 @@ describe('incremental /metrics render', () => {
     exposition.close();
   });
 
+  test('a run whose series stay and whose values change is patched: only the changed samples are formatted, byte for byte as a render from nothing', async () => {
+    const { exposition, store } = createExporterRegistry({ processMetrics: false });
+    // Names with multi-byte characters (the run's text is patched by byte offsets), and hidden queues inside runs.
+    let list = queues(QUEUES).map((q, i) => (i % 97 === 5 ? { ...q, name: `Wartezimmer Zürich ☎ ${i}` } : q));
+    const hidden = new Set(['q00040', 'q00041', 'q01203']);
+    store.setQueueFilter((id) => !hidden.has(id));
+    const cache = new FragmentCache();
+    const render = async (): Promise<{ text: string; rendered: number }> => {
+      const incremental = await renderSnapshots(store, cache, { sliceMs: 4, gzipLevel: 1 });
+      return { text: Buffer.concat(incremental.pieces.map((piece) => piece.plain)).toString('utf8'), rendered: incremental.renderedSamples };
+    };
+    store.publish('observations', observations(list), HOUR_MS);
+    store.publish('aggregates', aggregates(list), HOUR_MS);
+    await render();
+    const level = (ids: readonly number[], to: (level: number) => number): void => {
+      list = list.map((q, i) => (ids.includes(i) ? { ...q, level: to(q.level) } : q));
+    };
+    const steps: { readonly name: string; readonly change: () => void; readonly rendered: number }[] = [
+      // depth, interacting and longest wait of both media: 6 samples, every object of the org new.
+      { name: 'one queue changed', change: () => level([42], () => 1), rendered: 6 },
+      { name: 'the same queue again, longer values', change: () => level([42], () => 123_456), rendered: 6 },
+      { name: 'a queue with a multi-byte name, then one after it in the same run', change: () => level([5, 43], (l) => l + 1), rendered: 12 },
+      { name: 'a hidden queue (no text either way) and its neighbour', change: () => level([40, 39], (l) => l + 1), rendered: 12 },
+      { name: 'the first queue of the org', change: () => level([0], (l) => l + 3), rendered: 6 },
+    ];
+    for (const step of steps) {
+      step.change();
+      store.publish('observations', observations(list), HOUR_MS);
+      const { text, rendered } = await render();
+      const full = await fullRender(store);
+      if (text !== full) assert.fail(`${step.name}: the patched text differs from a full render (${text.length} vs ${full.length} chars)`);
+      assert.equal(rendered, step.rendered, `${step.name}: samples formatted again`);
+      await exposition.refresh();
+      const plain = await exposition.scrape('identity');
+      const gzipped = await exposition.scrape('gzip');
+      assert.equal(gunzipSync(Buffer.concat(gzipped.chunks)).toString('utf8'), bodyText(plain.chunks), step.name);
+    }
+    // Histograms and summaries: offers, wait-time histogram and handle-time summary of the 6 queues changed
+    // above, then of 2 more queues, × 2 media.
+    store.publish('aggregates', aggregates(list), HOUR_MS);
+    assert.equal((await render()).rendered, 36);
+    store.publish('aggregates', aggregates(list.map((q, i) => (i === 7 || i === 1500 ? { ...q, level: q.level + 5 } : q))), HOUR_MS);
+    const { text, rendered } = await render();
+    assert.equal(text, await fullRender(store));
+    assert.equal(rendered, 12);
+    assert.match(text, /queue_name="Wartezimmer Zürich ☎ 5"/);
+    assert.doesNotMatch(text, /q00040/);
+    exposition.close();
+  });
+
   test('an array published again as the same object is re-used without rendering; a filter change still hides its queue', async () => {
     const { store, exposition } = createExporterRegistry({ processMetrics: false });
     const exported = new Set(queues(QUEUES).map((q) => q.id));

@@ -54,4 +54,38 @@ describe('snapshot store parts', () => {
     store.publishPart('obs', ['b'], depths({ b: 5 }), STALE_MS);
     assert.deepEqual(served(store), { a: 4, b: 5, d: 4 });
   });
+
+  test('a batch replaced by a newer batch of the same queues is dropped without reading its series; a whole snapshot is still read for its queue-less series', () => {
+    let now = 1_000_000;
+    const store = new SnapshotStore(() => now);
+    /** The snapshot, counting every read of a sample of its lists (a batch republished 10 times a second must not scan them). */
+    const counted = (snapshot: Snapshot): { snapshot: Snapshot; reads: () => number } => {
+      let reads = 0;
+      const lists = Object.fromEntries(
+        Object.entries(snapshot).map(([metric, samples]) => [
+          metric,
+          new Proxy(samples as object[], {
+            get(target, key, receiver) {
+              if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+              return Reflect.get(target, key, receiver);
+            },
+          }),
+        ]),
+      );
+      return { snapshot: lists as Snapshot, reads: () => reads };
+    };
+    const batch = counted(depths({ a: 1, b: 1 }));
+    store.publishPart('obs', ['a', 'b'], batch.snapshot, STALE_MS);
+    now += 1000;
+    store.publishPart('obs', ['a', 'b'], depths({ a: 2, b: 2 }), STALE_MS);
+    assert.equal(batch.reads(), 0, 'the replaced batch was not read');
+    assert.deepEqual(served(store), { a: 2, b: 2 });
+    assert.equal(store.dataAgeSeconds('obs'), 0, 'the replaced batch no longer ages the owner');
+
+    const whole = counted(depths({ c: 1 }, 1));
+    store.publish('other', whole.snapshot, STALE_MS);
+    store.publishPart('other', ['c'], depths({ c: 2 }), STALE_MS);
+    assert.ok(whole.reads() > 0, 'a whole snapshot is read: it may hold series of no queue');
+    assert.equal(store.samples('genesys_exporter_queues').length, 1, 'and they stay');
+  });
 });
