@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { firstRunIntervalMs, planBatchStarts, planSchedule, PLANNED_SHARE_OF_BUDGET } from '../../exporter/collectors/budget.ts';
 import { CollectorRunner } from '../../exporter/collectors/runner.ts';
+import { DEFAULT_REQUESTS_PER_MINUTE as DEFAULT_BUDGET_PER_MINUTE } from '../../exporter/genesys/client-options.ts';
 import type { Collector, CollectorRun } from '../../exporter/collectors/collector.ts';
 import { QueueDirectory } from '../../exporter/collectors/queue-directory.ts';
 import { silentLogger } from '../../exporter/log.ts';
@@ -13,7 +14,6 @@ import type { Snapshot } from '../../exporter/samples.ts';
 import { SnapshotStore } from '../../exporter/snapshot-store.ts';
 import type { StoreChange } from '../../exporter/snapshot-store.ts';
 
-const DEFAULT_BUDGET_PER_MINUTE = 300;
 const BATCH_SIZE = 100;
 
 /** A depth snapshot for `queues`, each at `depth`. */
