@@ -452,6 +452,7 @@ export function translatePromql(query: string): ExprTranslation {
   const prepared = prepare(query);
   if (prepared === undefined) return { kind: 'raw', reason: 'it contains the importer’s placeholder text' };
   if (query.trim() === '') return { kind: 'raw', reason: 'it is empty' };
+  // Parsed once: the translation and the canonical form it is checked against below come from this tree.
   const tree = parser.parse(prepared.text);
   if (firstSyntaxErrorOffset(tree) !== undefined) {
     const variables = prepared.text !== query ? ' (read with each Grafana variable outside a string as a duration)' : '';
@@ -476,6 +477,9 @@ export function translatePromql(query: string): ExprTranslation {
   }
   const code = 'template' in piece ? `raw(\`${piece.template}\`)` : piece.code;
   const text = 'template' in piece ? piece.text : piece.value.text;
-  if (!samePromql(query, text)) return { kind: 'raw', reason: `the builder would write it differently (${text})` };
+  // samePromql(query, text), with the query's canonical form from the tree above instead of a second parse of it.
+  if (text !== query && canonicalPromql(text) !== canonical(tree.topNode, prepared.text, prepared.restore)) {
+    return { kind: 'raw', reason: `the builder would write it differently (${text})` };
+  }
   return { kind: 'builder', code, calls: translator.calls, helpers: translator.helpers };
 }

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parser } from '@prometheus-io/lezer-promql';
 import { dashboardDifferences } from '../../importer/equivalence.ts';
 import { canonicalPromql, samePromql, translatePromql } from '../../importer/promql.ts';
 import { FIXTURES } from './inputs.ts';
@@ -120,5 +121,24 @@ describe('equivalence is strict', () => {
       dashboardDifferences(input, rebuilt).map((d) => d.path),
       ['editable'],
     );
+  });
+});
+
+describe('translatePromql parses its query once', () => {
+  test('the input text is parsed once (translation and the check of its canonical form share the tree); the builder text once', () => {
+    const query = 'sum(genesys_queue_depth{queue_name=~"$queue"}) by (queue_name)';
+    const parsed: string[] = [];
+    const parse = parser.parse;
+    parser.parse = function (this: typeof parser, ...args: Parameters<typeof parse>) {
+      parsed.push(String(args[0]));
+      return parse.apply(this, args);
+    } as typeof parse;
+    try {
+      const translation = translatePromql(query);
+      assert.equal(translation.kind, 'builder', JSON.stringify(translation));
+    } finally {
+      delete (parser as { parse?: unknown }).parse; // back to the prototype's method
+    }
+    assert.deepEqual(parsed, [query, 'sum by (queue_name) (genesys_queue_depth{queue_name=~"$queue"})']);
   });
 });
