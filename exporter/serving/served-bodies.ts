@@ -33,7 +33,8 @@ export class ServedBodies implements ScrapeSource {
   readonly #asked = new Set<BodyEncoding>();
   #body: HeldBody | undefined;
   #failure: string | undefined;
-  #closed = false;
+  /** Why scrapes can no longer wait for a body, and whether the held one is still served (shutdown) or not (failure). */
+  #closed: { readonly reason: string; readonly serveHeld: boolean } | undefined;
   #waiters: Waiter[] = [];
 
   /** `ask`: tells the collector thread an encoding is wanted (once per encoding). */
@@ -69,9 +70,10 @@ export class ServedBodies implements ScrapeSource {
   }
 
   async scrape(encoding: BodyEncoding): Promise<ScrapeBody> {
-    if (this.#closed) throw new Error('shutting down');
+    if (this.#closed?.serveHeld === false) throw new Error(this.#closed.reason);
     const served = this.#servable(encoding);
     if (served !== undefined) return served;
+    if (this.#closed !== undefined) throw new Error(this.#closed.reason);
     if (this.#failure !== undefined) throw new Error(`rendering /metrics failed: ${this.#failure}`);
     if (!this.#asked.has(encoding)) {
       this.#asked.add(encoding);
@@ -97,9 +99,12 @@ export class ServedBodies implements ScrapeSource {
     });
   }
 
-  /** Scrapes still waiting fail (shutdown, or the collector thread is gone). */
-  close(reason: string): void {
-    this.#closed = true;
+  /**
+   * No body will come any more: scrapes waiting for one fail with `reason`. On shutdown the held body is
+   * still served to the last requests (`serveHeld`); when the collector thread failed it is not.
+   */
+  close(reason: string, serveHeld: boolean): void {
+    this.#closed = { reason, serveHeld };
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const waiter of waiters) waiter.reject(new Error(reason));

@@ -104,7 +104,7 @@ export async function startServingThread(options: ServingThreadOptions): Promise
     const wasStarting = phase === 'starting';
     phase = 'failed';
     readiness = { ready: false, reason: `the collector thread failed: ${error.message}` };
-    bodies.close(`the collector thread failed: ${error.message}`);
+    bodies.close(`the collector thread failed: ${error.message}`, false);
     if (wasStarting) startup?.reject(error);
     else options.onFatal(error);
   };
@@ -139,7 +139,7 @@ export async function startServingThread(options: ServingThreadOptions): Promise
   const close = async (): Promise<void> => {
     const collectorRuns = phase !== 'failed';
     phase = 'closing';
-    bodies.close('shutting down');
+    bodies.close('shutting down', true);
     const stopCollector = async (): Promise<void> => {
       if (collectorRuns) {
         send({ type: 'close' });

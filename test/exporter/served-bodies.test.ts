@@ -73,7 +73,7 @@ describe('served bodies', () => {
         for (const encoding of ['identity', 'gzip'] as const) {
           const expected = await bytesOf(registry.exposition, encoding);
           await waitFor(`the ${encoding} body of round ${round}`, async () => (await bytesOf(bodies, encoding)).equals(expected) || undefined, {
-            timeoutMs: 10_000,
+            timeoutMs: 30_000,
           });
         }
         const served = await bytesOf(bodies, 'gzip');
@@ -82,7 +82,7 @@ describe('served bodies', () => {
         const before = received.length;
         publish(registry, (queue) => (queue === round * 7 ? round : 1));
         await registry.exposition.refresh();
-        const body = await waitFor('the next body', () => received.slice(before).find((message) => message.type === 'body'), { timeoutMs: 10_000 });
+        const body = await waitFor('the next body', () => received.slice(before).find((message) => message.type === 'body'), { timeoutMs: 30_000 });
         assert.equal(body.type, 'body');
         const sentBytes = Object.values(body.snapshot).reduce((sum, delta) => sum + delta.added.reduce((s, chunk) => s + chunk.bytes.byteLength, 0), 0);
         const identityBytes = (await bytesOf(registry.exposition, 'identity')).length;
