@@ -70,9 +70,15 @@ async function work(laneDir: string): Promise<string[]> {
   const queue = JSON.parse(readFileSync(join(laneDir, QUEUE_FILE), 'utf8')) as QueuedFile[];
   const me = Number(process.env[WORKER_INDEX_ENV] ?? 0);
   mkdirSync(join(laneDir, CLAIMS_FOLDER), { recursive: true });
-  // Every worker walks the whole queue once, so each file is claimed by one of the workers allowed to run it.
-  for (const [position, { file, workers }] of queue.entries()) {
-    if (workers !== undefined && !workers.includes(me)) continue;
+  // A worker that hosts heavy modules first walks the files only the hosts may run, then every other file: the
+  // hosts' files cannot go elsewhere, so a host that took a long file anyone could run first (it was first in the
+  // queue) would finish the lane late with them. Every worker walks each of its lists once, so each file is
+  // claimed by one of the workers allowed to run it.
+  const positions = [...queue.keys()];
+  const hostOnly = positions.filter((position) => queue[position]!.workers?.includes(me) === true);
+  const anyWorker = positions.filter((position) => queue[position]!.workers === undefined);
+  for (const position of [...hostOnly, ...anyWorker]) {
+    const { file } = queue[position]!;
     if (!claim(laneDir, position)) continue;
     ran.push(file);
     const startedAt = Date.now();
