@@ -29,6 +29,7 @@ import { FragmentCache, renderSnapshots } from '../exporter/exposition/render-sn
 import { createLogger } from '../exporter/log.ts';
 import { SNAPSHOT_METRICS, type HistogramSample, type ScalarSample, type SnapshotMetric, type SummarySample } from '../exporter/samples.ts';
 import type { ExporterRegistry } from '../exporter/registry.ts';
+import { startServer } from '../exporter/server.ts';
 import { startServingThread } from '../exporter/serving/threaded-exporter.ts';
 import { NO_WEB_CONFIG } from '../exporter/web-config.ts';
 import { measure, spreadOf, type Measurement } from './measure.ts';
@@ -69,6 +70,69 @@ export async function scrapeBenchmark(): Promise<BenchRow[]> {
   return rows;
 }
 
+type Threading = 'server thread + collector thread' | 'one thread (before exporter/serving/)';
+
+/**
+ * BENCH_SCRAPE_THREADING=one-thread scrapes the org served from the thread that renders it (the exporter
+ * before exporter/serving/), for a side-by-side comparison; the default is the exporter process's threading.
+ */
+function scrapeThreading(): Threading {
+  const raw = process.env['BENCH_SCRAPE_THREADING'];
+  if (raw === undefined || raw === '' || raw === 'threads') return 'server thread + collector thread';
+  if (raw === 'one-thread') return 'one thread (before exporter/serving/)';
+  throw new Error(`BENCH_SCRAPE_THREADING="${raw}": choose threads (default) or one-thread`);
+}
+
+interface ScrapeTarget {
+  /** The server's base URL. */
+  readonly url: string;
+  /** The stand-in collector publishes the first observations batch again with 10 of its queues changed. */
+  readonly change: () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * The org behind an HTTP server. Threads: the org (store, renderer) on a collector thread, the server on
+ * this one holding only the bodies that thread posts (exporter/serving/, as the exporter process runs).
+ * One thread: org, renderer and server all here.
+ */
+async function startScrapeTarget(queues: number, threading: Threading): Promise<ScrapeTarget> {
+  const server = { listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG, dataSource: 'bench' };
+  const logger = createLogger({ write: () => {} });
+  if (threading === 'one thread (before exporter/serving/)') {
+    const org = await populatedRegistry(queues);
+    const running = await startServer({ ...server, exposition: org.metrics.exposition, readiness: () => ({ ready: true }), logger });
+    return {
+      url: running.url,
+      change: () => org.changeQueues('observations', 10, true),
+      close: async () => {
+        await running.close();
+        org.metrics.exposition.close();
+      },
+    };
+  }
+  let failure: Error | undefined;
+  const serving = await startServingThread({
+    entry: new URL('./scrape-collector.ts', import.meta.url).href,
+    argv: [String(queues)],
+    server,
+    logger,
+    onFatal: (error) => {
+      failure = error;
+    },
+  });
+  const changes = new BroadcastChannel(BENCH_CHANGE_CHANNEL);
+  return {
+    url: serving.url,
+    change: () => changes.postMessage({ queues: 10 }),
+    close: async () => {
+      changes.close();
+      await serving.close();
+      if (failure !== undefined) throw failure;
+    },
+  };
+}
+
 /** BENCH_SCRAPE_QUEUES=10000 (or 1000,5000) runs those of the sizes only. */
 function selectedSizes(): readonly Size[] {
   const raw = process.env['BENCH_SCRAPE_QUEUES'];
@@ -89,20 +153,9 @@ async function benchSize(size: Size, peerInstalled: boolean): Promise<BenchRow[]
   const { queues } = size;
   const label = `${formatNumber(queues)} queues`;
 
-  // The scrapes, as the exporter process runs: the org (store, renderer) on a collector thread, the HTTP
-  // server on this thread holding only the bodies that thread posts (exporter/serving/).
-  process.stderr.write(`bench scrape: filling a ${label} org on a collector thread…\n`);
-  let collectorFailure: Error | undefined;
-  const serving = await startServingThread({
-    entry: new URL('./scrape-collector.ts', import.meta.url).href,
-    argv: [String(queues)],
-    server: { listen: { host: '127.0.0.1', port: 0 }, telemetryPath: '/metrics', webConfig: NO_WEB_CONFIG, dataSource: 'bench' },
-    logger: createLogger({ write: () => {} }),
-    onFatal: (error) => {
-      collectorFailure = error;
-    },
-  });
-  const changes = new BroadcastChannel(BENCH_CHANGE_CHANNEL);
+  const threading = scrapeThreading();
+  process.stderr.write(`bench scrape: filling a ${label} org (${threading})…\n`);
+  const target = await startScrapeTarget(queues, threading);
   let gzipOne: ScrapeRun;
   let gzipFour: ScrapeRun;
   let plainOne: ScrapeRun;
@@ -110,7 +163,7 @@ async function benchSize(size: Size, peerInstalled: boolean): Promise<BenchRow[]
   let plainBody: readonly Buffer[];
   let gzipBytes: number;
   try {
-    const metricsUrl = `${serving.url}/metrics`;
+    const metricsUrl = `${target.url}/metrics`;
     gzipBytes = (await fetchBody(metricsUrl, 'gzip')).reduce((sum, chunk) => sum + chunk.length, 0); // Prometheus asks for gzip
     plainBody = await fetchBody(metricsUrl, 'identity');
     process.stderr.write(`bench scrape: ${label}: scrapes…\n`);
@@ -124,17 +177,15 @@ async function benchSize(size: Size, peerInstalled: boolean): Promise<BenchRow[]
       runMs: size.runMs,
       encoding: 'gzip',
       cpuSeconds: cpu,
-      change: () => changes.postMessage({ queues: 10 }),
+      change: target.change,
       probeStalls: true,
-      healthUrl: `${serving.url}/-/healthy`,
+      healthUrl: `${target.url}/-/healthy`,
     });
     plainOne = await scrapeRun(metricsUrl, { scrapers: 1, runMs: size.runMs, encoding: 'identity', cpuSeconds: cpu });
     plainFour = await scrapeRun(metricsUrl, { scrapers: 4, runMs: size.runMs, encoding: 'identity', cpuSeconds: cpu });
   } finally {
-    changes.close();
-    await serving.close();
+    await target.close();
   }
-  if (collectorFailure !== undefined) throw collectorFailure;
   const series = countSeries(plainBody);
   const plainBytes = plainBody.reduce((sum, chunk) => sum + chunk.length, 0);
   const workload = `${label} × 2 media: ${formatNumber(series)} series, ${formatBytes(plainBytes)} plain, ${formatBytes(gzipBytes)} gzip`;
@@ -243,7 +294,7 @@ async function benchSize(size: Size, peerInstalled: boolean): Promise<BenchRow[]
     },
     {
       benchmark: `scrape latency (${label})`,
-      workload: `HTTP, exporter threading (server thread + collector thread), ${formatBytes(gzipBytes)} gzip / ${formatBytes(plainBytes)} plain; 4 gzip scrapers while a batch with 10 changed queues is published every ${CHANGE_EVERY_MS / 1000} s`,
+      workload: `HTTP, ${threading}, ${formatBytes(gzipBytes)} gzip / ${formatBytes(plainBytes)} plain; 4 gzip scrapers while a batch with 10 changed queues is published every ${CHANGE_EVERY_MS / 1000} s`,
       result:
         `gzip: 1 scraper ${latency(gzipOne)}; 4 scrapers ${latency(gzipFour)}. Plain: 1 scraper ${latency(plainOne)}; 4 scrapers ${latency(plainFour)}` +
         (peer === undefined ? '' : `. Pushgateway gzip: 1 scraper ${latency(peer.one)}; 4 scrapers ${latency(peer.four)}`),
