@@ -12,12 +12,14 @@ interface QueueData {
   interacting: number;
   /** Gone from the answers: no series. */
   gone?: boolean;
+  /** Media types with series (default voice and chat). */
+  media?: readonly string[];
 }
 
 /** Every object new on every build, as the collector builds them. */
 function seriesOf(id: string, data: QueueData): { name: string; snapshot: Snapshot } {
   const builder = new SnapshotBuilder();
-  for (const media of ['voice', 'chat']) {
+  for (const media of data.media ?? ['voice', 'chat']) {
     const labels = { queue_id: id, queue_name: data.name, media_type: media };
     builder.add('genesys_queue_depth', { labels, value: data.depth });
     builder.add('genesys_queue_interacting', { labels: { ...labels }, value: data.interacting });
@@ -101,6 +103,34 @@ describe('streaming group layout', () => {
       [['a', 'b']],
     );
     assert.equal(same[0]!.snapshot, third[0]!.snapshot);
+  });
+
+  test('a queue with more or fewer samples than before (a media type seen or gone) is merged in its place', () => {
+    const { change, publishChanged } = setup();
+    const before = publishChanged()[0]!.snapshot;
+    change('a', (q) => {
+      q.media = ['voice', 'chat', 'email'];
+      q.depth = 5;
+    });
+    const wider = publishChanged()[0]!.snapshot;
+    assert.deepEqual(values(wider.genesys_queue_depth), ['a=5', 'a=5', 'a=5', 'b=0', 'b=0']);
+    assert.deepEqual(
+      (wider.genesys_queue_interacting ?? []).map((s) => `${s.labels.queue_id}/${s.labels.media_type}`),
+      ['a/voice', 'a/chat', 'a/email', 'b/voice', 'b/chat'],
+    );
+    assert.equal(wider.genesys_queue_members, before.genesys_queue_members);
+    change('b', (q) => (q.depth = 7));
+    change('a', (q) => {
+      q.media = ['chat'];
+      q.depth = 1;
+    });
+    const narrower = publishChanged()[0]!.snapshot;
+    assert.deepEqual(values(narrower.genesys_queue_depth), ['a=1', 'b=7', 'b=7']);
+    // And patched in place again once the counts hold still.
+    change('b', (q) => (q.depth = 8));
+    const patched = publishChanged()[0]!.snapshot;
+    assert.deepEqual(values(patched.genesys_queue_depth), ['a=1', 'b=8', 'b=8']);
+    assert.equal(patched.genesys_queue_depth![0], narrower.genesys_queue_depth![0]);
   });
 
   test('a queue whose series go, or that is renamed, rebuilds every list of its group', () => {
