@@ -29,10 +29,19 @@ export class GroupLayout {
   #starts: Map<string, Int32Array>[] = [];
   readonly #series = new Map<string, QueueSeries>();
   readonly #changed = new Set<string>();
+  /** Queues to build again only because time passed (their longest waits age): a share per publish, after the changed ones. */
+  readonly #aged = new Set<string>();
   /** Groups to publish again, each with its changed lists and the places of the queues changed in them (undefined: every list). */
   readonly #dirtyGroups = new Map<number, Map<string, Set<number>> | undefined>();
 
-  constructor(private readonly size: number) {}
+  /**
+   * @param size queues per group
+   * @param agedPerPublish queues of `markAged` built per publish at most (a changed queue is never held back)
+   */
+  constructor(
+    private readonly size: number,
+    private readonly agedPerPublish = 500,
+  ) {}
 
   /** Lays the queues out again if the directory's queues or their order changed (then every group is published). */
   arrange(queues: readonly { readonly id: string; readonly name: string }[]): void {
@@ -56,6 +65,7 @@ export class GroupLayout {
     });
     for (const id of this.#series.keys()) if (!this.#groupOf.has(id)) this.#series.delete(id);
     for (const id of this.#changed) if (!this.#groupOf.has(id)) this.#changed.delete(id);
+    for (const id of this.#aged) if (!this.#groupOf.has(id)) this.#aged.delete(id);
     this.#published = this.#groups.map(() => undefined);
     this.#starts = this.#groups.map(() => new Map());
     this.#dirtyGroups.clear();
@@ -64,6 +74,16 @@ export class GroupLayout {
 
   markChanged(queueId: string): void {
     if (this.#groupOf.has(queueId)) this.#changed.add(queueId);
+  }
+
+  /** The queue's series change with time alone: built again by a later publish, after every changed queue. */
+  markAged(queueId: string): void {
+    if (this.#groupOf.has(queueId)) this.#aged.add(queueId);
+  }
+
+  /** Whether queues marked aged wait for a publish. */
+  get agingPending(): boolean {
+    return this.#aged.size > 0;
   }
 
   setSeries(queueId: string, series: QueueSeries | undefined): void {
@@ -92,6 +112,13 @@ export class GroupLayout {
 
   /** Builds the changed queues again and the snapshots of their groups; returns those groups, in order. */
   #rebuildChanged(build: (queueId: string) => void): number[] {
+    for (const queueId of this.#changed) this.#aged.delete(queueId);
+    let aged = 0;
+    for (const queueId of this.#aged) {
+      if (aged++ >= this.agedPerPublish) break;
+      this.#changed.add(queueId);
+      this.#aged.delete(queueId);
+    }
     for (const queueId of this.#changed) {
       const before = this.#series.get(queueId)?.snapshot;
       build(queueId);

@@ -108,6 +108,9 @@ export function createStreamingObservationsCollector(
         if (closed) return;
         lastPublishAt = performance.now();
         layout.publishChanged(buildQueue, options.publishPart);
+        // Longest waits still to age (a run marks thousands at once): a share per publish, so no publish
+        // holds the thread for long.
+        if (layout.agingPending) publishSoon();
       },
       Math.max(0, lastPublishAt + publishIntervalMs - performance.now()),
     );
@@ -232,11 +235,15 @@ export function createStreamingObservationsCollector(
       if (closed) return undefined;
       const failed = new Set(settled.flatMap((outcome, i) => (outcome.status === 'rejected' ? pollBatches[i]! : [])));
       if (full && failed.size === 0) lastFullPollMs = now();
-      // Ages of the longest waits grow with time, not with messages: rebuilt once per run, as a poll would.
-      for (const [queueId, entry] of byQueue) if (waitIsDated(entry)) layout.markChanged(queueId);
       // Every group again, once (unchanged ones as the same objects: nearly free to render), so the runner's
       // data age says the streamed values were confirmed by this run; a group with a failed poll keeps its age.
       layout.publishAll(buildQueue, run.publishBatch, failed);
+      // Ages of the longest waits grow with time, not with messages: rebuilt once per run, as a poll would,
+      // but by the paced publishes, a share at a time (at 10,000 queues thousands of queues have someone
+      // waiting: rebuilding them all at once held the thread for most of a second, and every streamed change
+      // with it).
+      for (const [queueId, entry] of byQueue) if (waitIsDated(entry)) layout.markAged(queueId);
+      publishSoon();
       updateGauges();
       const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failures.length > 0) {

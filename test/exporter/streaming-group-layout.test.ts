@@ -28,10 +28,10 @@ function seriesOf(id: string, data: QueueData): { name: string; snapshot: Snapsh
   return { name: data.name, snapshot: builder.build() };
 }
 
-function setup() {
+function setup(agedPerPublish?: number) {
   const ids = ['a', 'b', 'c', 'd', 'e'];
   const data = new Map<string, QueueData>(ids.map((id) => [id, { name: `Queue ${id}`, depth: 0, interacting: 1 }]));
-  const layout = new GroupLayout(2);
+  const layout = new GroupLayout(2, agedPerPublish);
   layout.arrange(ids.map((id) => ({ id, name: data.get(id)!.name })));
   const build = (id: string): void => {
     const queue = data.get(id)!;
@@ -158,5 +158,40 @@ describe('streaming group layout', () => {
       );
     }
     assert.deepEqual(values(back.genesys_queue_depth), ['c=0', 'c=0', 'd=0', 'd=0']);
+  });
+
+  test('queues marked aged are built a share per publish, after every changed queue, until none is left', () => {
+    const { data, layout, change, publishChanged } = setup(2);
+    publishChanged();
+    // Time passes: the longest waits of four queues grew (here: their depth stands for it).
+    for (const id of ['b', 'c', 'd', 'e']) {
+      data.get(id)!.depth = 1;
+      layout.markAged(id);
+    }
+    change('a', (q) => (q.depth = 9));
+    assert.equal(layout.agingPending, true);
+    const first = publishChanged();
+    // The changed queue a, and two aged ones (b, c) besides.
+    assert.deepEqual(
+      first.map((p) => p.queueIds),
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    );
+    assert.deepEqual(values(first[0]!.snapshot.genesys_queue_depth), ['a=9', 'a=9', 'b=1', 'b=1']);
+    assert.deepEqual(values(first[1]!.snapshot.genesys_queue_depth), ['c=1', 'c=1', 'd=0', 'd=0'], 'd waits for the next publish');
+    assert.equal(layout.agingPending, true);
+    // A queue changed meanwhile is built at once even though it is also marked aged.
+    change('e', (q) => (q.depth = 5));
+    const second = publishChanged();
+    assert.deepEqual(
+      second.map((p) => p.queueIds),
+      [['c', 'd'], ['e']],
+    );
+    assert.deepEqual(values(second[0]!.snapshot.genesys_queue_depth), ['c=1', 'c=1', 'd=1', 'd=1']);
+    assert.deepEqual(values(second[1]!.snapshot.genesys_queue_depth), ['e=5', 'e=5']);
+    assert.equal(layout.agingPending, false);
+    assert.deepEqual(publishChanged(), []);
   });
 });
