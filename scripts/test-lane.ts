@@ -18,7 +18,9 @@
 // Module affinity: loading ts-morph, @grafana/data, the foundation SDK or kubernetes-models costs a worker 1-3 s
 // of CPU, paid again by every worker that runs one file importing it; on 2 cores the lane is bound by CPU. So
 // the lane reads each file's import closure (its relative imports, followed) and lets a file that loads heavy
-// modules run only on the few workers that host them (HOSTS_PER_MODULE); other files run on any worker.
+// modules run only on the few workers that host them (HOSTS_PER_MODULE); other files run on any worker. A host
+// takes the files only hosts may run before any other (scripts/test-lane-worker.ts), so it does not start with a
+// long file that any worker could have run and leave its own for the end of the lane.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
