@@ -209,6 +209,36 @@ describe('simulator: notification service', () => {
     await client.until('a pong', () => client.messages.some((m) => m.topicName === 'channel.metadata' && m.eventBody.message === 'pong'));
   });
 
+  test('a change within a second of its group’s last message is held, then sent by a later tick while the org stands still', async () => {
+    const queue = sim.queues()[2]!;
+    const channel = await createChannel();
+    await subscribe(channel.id, 'PUT', [topicOf(queue.id)]);
+    const client = await connect(channel.connectUri);
+    const mediaType = sim.truthNow().queues.find((q) => q.queueId === queue.id)!.media[0]!.mediaType;
+    const waitingNow = () => sim.truthNow().queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === mediaType)!.waiting;
+    const messagesWith = (waiting: number) =>
+      client.messages.filter(
+        (m) =>
+          m.topicName === topicOf(queue.id) &&
+          m.eventBody.group.mediaType === mediaType &&
+          m.eventBody.data[0]?.metrics.some((x) => x.metric === 'oWaiting' && x.stats.count === waiting),
+      );
+    sim.startScenario({ scenario: 'agents-logoff', queueId: queue.id, fraction: 1 });
+    sim.startScenario({ scenario: 'surge', queueId: queue.id, factor: 100, mediaType });
+    sim.advanceBy(60_000);
+    const first = waitingNow();
+    await client.until('the first change', () => messagesWith(first).length > 0);
+    const firstAt = Date.now();
+    // More arrive at once: the group was sent less than a second ago, so this change is held back.
+    sim.advanceBy(30_000);
+    const second = waitingNow();
+    assert.notEqual(second, first, 'the queue changed again');
+    // The clock stands still from here on: only the held topic can bring the new count.
+    await client.until('the held change', () => messagesWith(second).length > 0);
+    assert.ok(Date.now() - firstAt >= 700, `sent after the spacing (${Date.now() - firstAt} ms after the first)`);
+    sim.endScenarios();
+  });
+
   test('one connection per channel: a second one replaces the first; an unknown channel is refused', async () => {
     const channel = await createChannel();
     const first = await connect(channel.connectUri);
