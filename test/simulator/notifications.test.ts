@@ -215,7 +215,11 @@ describe('simulator: notification service', () => {
     await subscribe(channel.id, 'PUT', [topicOf(queue.id)]);
     const client = await connect(channel.connectUri);
     const mediaType = sim.truthNow().queues.find((q) => q.queueId === queue.id)!.media[0]!.mediaType;
-    const waitingNow = () => sim.truthNow().queues.find((q) => q.queueId === queue.id)!.media.find((m) => m.mediaType === mediaType)!.waiting;
+    const waitingNow = () =>
+      sim
+        .truthNow()
+        .queues.find((q) => q.queueId === queue.id)!
+        .media.find((m) => m.mediaType === mediaType)!.waiting;
     const messagesWith = (waiting: number) =>
       client.messages.filter(
         (m) =>
