@@ -5,7 +5,7 @@
 import type { BodyEncoding, BodyParts, Exposition } from '../exposition/exposition.ts';
 import type { Readiness } from '../readiness.ts';
 import { ChunkSender, copyOf } from './chunk-delta.ts';
-import type { CollectorMessage } from './protocol.ts';
+import type { ChunkDelta, CollectorMessage } from './protocol.ts';
 
 export interface BodyFeedOptions {
   readonly exposition: Exposition;
@@ -59,7 +59,7 @@ export function startBodyFeed(options: BodyFeedOptions): BodyFeed {
       return;
     }
     const instruments = instrumentsOf(parts, encodings);
-    const snapshot: Partial<Record<BodyEncoding, ReturnType<ChunkSender['delta']>['delta']>> = {};
+    const snapshot: Partial<Record<BodyEncoding, ChunkDelta>> = {};
     const transfer: ArrayBuffer[] = [...instruments.transfer];
     for (const encoding of encodings) {
       const { delta, transfer: added } = senders[encoding].delta(parts.snapshot[encoding]!);
