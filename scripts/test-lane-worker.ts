@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { testRunnerHook } from './test-lane-quiet-harness.ts';
 
 export const WORKER_ENV = 'TEST_LANE_DIR';
 /** The worker's number (0-based), set by its entry file: the queue says which workers may run each file. */
@@ -65,6 +66,17 @@ function claim(laneDir: string, position: number): boolean {
   }
 }
 
+/** The file this worker is running: named with an uncaught error, which the runner cannot charge to a test. */
+let running: string | undefined;
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    process.stderr.write(
+      `\n✖ test-lane: ${event} while ${running ?? 'no file'} ran: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  });
+}
+
 async function work(laneDir: string): Promise<string[]> {
   const ran: string[] = [];
   const queue = JSON.parse(readFileSync(join(laneDir, QUEUE_FILE), 'utf8')) as QueuedFile[];
@@ -86,8 +98,12 @@ async function work(laneDir: string): Promise<string[]> {
     const cpuBefore = process.cpuUsage();
     const childCpuBefore = childCpuMilliseconds();
     // A top-level suite resolves when it has run; its callback's import registers the file's tests inside it.
+    // The runner's async hook is on while they register and off while they run (test-lane-quiet-harness.ts).
+    testRunnerHook()?.enable();
+    running = file;
     await describe(file, async () => {
       await import(pathToFileURL(resolve(file)).href);
+      testRunnerHook()?.disable();
     });
     const cpu = process.cpuUsage(cpuBefore);
     const done: FileDone = {

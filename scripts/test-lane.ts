@@ -32,6 +32,7 @@ import { CLAIMS_FOLDER, DONE_FOLDER, type FileDone, QUEUE_FILE, type QueuedFile,
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DURATIONS_CACHE = join(ROOT, 'node_modules', '.cache', 'test-lane-durations.json');
 const WORKER = join(ROOT, 'scripts', 'test-lane-worker.ts');
+const QUIET_HARNESS = join(ROOT, 'scripts', 'test-lane-quiet-harness.ts');
 const SLOWEST_SHOWN = 8;
 
 const seconds = (milliseconds: number) => (milliseconds / 1000).toFixed(1).padStart(6);
@@ -188,7 +189,9 @@ async function main(): Promise<number> {
     // node --test wants one file per process; each of these is a worker that imports the shared worker module.
     const entries = Array.from({ length: workers }, (_, index) => {
       const entry = join(laneDir, `worker-${index + 1}.mjs`);
-      writeFileSync(entry, `process.env.${WORKER_INDEX_ENV} = '${index}';\nawait import(${JSON.stringify(pathToFileURL(WORKER).href)});\n`);
+      // The runner's async hook is wrapped before node:test loads (scripts/test-lane-quiet-harness.ts).
+      const imports = [QUIET_HARNESS, WORKER].map((module) => `await import(${JSON.stringify(pathToFileURL(module).href)});\n`).join('');
+      writeFileSync(entry, `process.env.${WORKER_INDEX_ENV} = '${index}';\n${imports}`);
       return entry;
     });
     const startedAt = Date.now();

@@ -58,9 +58,13 @@ describe('the request deadline covers the whole response', () => {
     const gc = runInNewContext('gc') as () => void;
     const fake = await startFakeGenesys({ api: () => ({ status: 200, body: { entities: [], pageCount: 1 }, stallMidBody: true }) });
     const client = clientFor(fake, { requestTimeoutMs: 300, maxRetries: 0 });
-    const collector = setInterval(gc, 10);
+    let collector: NodeJS.Timeout | undefined;
     try {
+      // Logged in before the collections start: the stalled body is what must time out under them. With a full
+      // collection every 10 ms, a busy machine could not finish the login within its 300 ms either (seen in the
+      // fast lane: LoginCircuitOpenError instead of the timeout under test).
       await client.start();
+      collector = setInterval(gc, 10);
       const outcome = await within(10_000, client.listQueues());
       assert.ok(outcome instanceof RequestTimeoutError, `got ${String(outcome)}`);
     } finally {
