@@ -78,6 +78,9 @@ interface SnapshotBody {
  */
 const GZIP_GROUP_BYTES = 1 << 15;
 
+/** Longest wait between a store change and its render (see #scheduleRender). */
+const MAX_RENDER_DELAY_MS = 250;
+
 export class Exposition {
   readonly contentType: string = EXPOSITION_CONTENT_TYPE;
   readonly #store: SnapshotStore;
@@ -241,10 +244,15 @@ export class Exposition {
     }
   }
 
-  /** After a change: render soon, but wait as long as the last render took, so rendering gets at most half the time. */
+  /**
+   * After a change: render soon, but wait as long as the last render took (at most MAX_RENDER_DELAY_MS), so
+   * rendering gets about half the time. The cap: a render costs what changed, but its wall time includes its
+   * pauses and a busy machine, and a whole big render's wait (aggregates batches, ~1 s at 10,000 queues under
+   * load) held every streamed change behind it that much longer.
+   */
   #scheduleRender(): void {
     if (this.#eagerTimer !== undefined) return;
-    const delayMs = Math.max(0, this.#lastRenderEndedAt + this.#lastRenderMs - performance.now());
+    const delayMs = Math.min(MAX_RENDER_DELAY_MS, Math.max(0, this.#lastRenderEndedAt + this.#lastRenderMs - performance.now()));
     this.#eagerTimer = setTimeout(() => {
       this.#eagerTimer = undefined;
       if (this.#isFresh(this.#current)) return; // a scrape that needed it first already rendered this version
