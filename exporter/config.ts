@@ -167,8 +167,8 @@ function buildProgram(): Command {
         'How real-time values arrive: polling (the default: the observations query every interval), streaming or auto (the notification service, polling each queue it cannot cover until it can, a queue that starts waiting once for its longest wait, and every queue every 5m; auto is the same as streaming today). See "Streaming" in the README.',
       )
         .choices(OBSERVATIONS_MODES)
-        // Still polling: at 10,000 queues streaming misses its 3 s target (publishing a busy org's changes costs
-        // seconds in the store and the exposition; README, Benchmarks). See "Streaming" in the README.
+        // Still polling: at 10,000 queues streaming's worst surge misses its 3 s target on the 2-CPU bench machine
+        // (3.9 s, median of three runs; its median is 1.2 s): README, "Streaming" and Benchmarks.
         .default('polling'),
     )
     .option('--collector.aggregates.interval <duration>', 'History poll interval (minimum 5s).', '30s')
