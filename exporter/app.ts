@@ -14,6 +14,7 @@ import { OBSERVATIONS_MODES, type ExporterConfig } from './config.ts';
 import { createGenesysClient } from './genesys/client.ts';
 import { AuthenticationError } from './genesys/errors/index.ts';
 import type { Logger } from './log.ts';
+import type { ExpositionOptions } from './exposition/exposition.ts';
 import { createExporterRegistry } from './registry.ts';
 import type { ExporterRegistry } from './registry.ts';
 import { startServer, type RunningServer } from './server.ts';
@@ -40,6 +41,8 @@ export interface ExporterOptions {
   readonly now?: () => number;
   /** Streaming mode's timings (heartbeat timeout, backoff, retries, resync, channel size); tests shorten them. */
   readonly streaming?: Pick<StreamingObservationsOptions, 'timings' | 'resyncIntervalMs' | 'publishIntervalMs' | 'topicsPerChannel'>;
+  /** The renderer's options (its slice between yields); the collector thread, which serves no HTTP, takes longer slices. */
+  readonly exposition?: ExpositionOptions;
 }
 
 /**
@@ -54,6 +57,11 @@ export interface Collection {
   readonly simulatorUrl: string | undefined;
   /** Logs in (wrong credentials reject: they will not fix themselves) and starts the collectors. */
   start(): Promise<void>;
+  /**
+   * Stops collecting: streaming sockets, the runner and the API client (nothing reaches the upstream after
+   * it), while the store and the exposition stay readable for scrapes still in flight. close() does it too.
+   */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,7 +71,10 @@ export async function startExporter(config: ExporterConfig, options: ExporterOpt
   const webConfig = config.web.configFile === undefined ? NO_WEB_CONFIG : loadWebConfig(config.web.configFile);
   const collection = await prepareCollection(config, options);
   let server: RunningServer | undefined;
+  // Collecting stops first, so no poll starts while the server drains; the scrapes it drains still read the
+  // exposition, which the collection's close releases last.
   const close = async (): Promise<void> => {
+    await collection.stop();
     await server?.close().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }));
     await collection.close();
   };
@@ -94,13 +105,22 @@ export function dataSourceOf(config: ExporterConfig): string {
     : 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.';
 }
 
-export async function prepareCollection(config: ExporterConfig, { logger, now = Date.now, streaming }: ExporterOptions): Promise<Collection> {
+export async function prepareCollection(config: ExporterConfig, { logger, now = Date.now, streaming, exposition }: ExporterOptions): Promise<Collection> {
   const cleanups: (() => Promise<void>)[] = [];
+  const warnFailed = (error: unknown): void => logger.warn('shutdown step failed', { error: String(error) });
+  /** Set by start(); taken (so run once) by stop(). */
+  let stopCollecting: (() => Promise<void>) | undefined;
+  const stop = async (): Promise<void> => {
+    const stopping = stopCollecting;
+    stopCollecting = undefined;
+    await stopping?.();
+  };
   const close = async (): Promise<void> => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }));
+    await stop();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(warnFailed);
   };
   try {
-    const metrics = createExporterRegistry();
+    const metrics = createExporterRegistry({ exposition });
     cleanups.push(async () => metrics.exposition.close());
     const { version, revision } = buildInfo();
     metrics.gauge('genesys_exporter_build_info').set({ version, revision, nodejs_version: process.version }, 1);
@@ -170,18 +190,18 @@ export async function prepareCollection(config: ExporterConfig, { logger, now = 
         logger.warn('first login failed; collectors will keep retrying', { error: error instanceof Error ? error.message : String(error) });
       }
       runner.start();
-      // Shutdown: stop scheduling, abort the client's in-flight work (requests, retries, pauses, token
-      // refresh), then wait for the collectors, which now end at once instead of after their retries.
-      cleanups.push(async () => {
+      // Shutdown: streaming sockets close before the client does; then stop scheduling, abort the client's
+      // in-flight work (requests, retries, pauses, token refresh), and wait for the collectors, which now end
+      // at once instead of after their retries.
+      stopCollecting = async () => {
+        await streamingObservations?.close().catch(warnFailed);
         const stopping = runner.stop();
-        await client.close();
-        await stopping;
-      });
-      // Runs before the step above (cleanups run in reverse): sockets close before the client does.
-      if (streamingObservations !== undefined) cleanups.push(() => streamingObservations.close());
+        await client.close().catch(warnFailed);
+        await stopping.catch(warnFailed);
+      };
     };
 
-    return { metrics, runner, simulatorUrl: endpoint.simulated ? endpoint.apiUrl : undefined, start, close };
+    return { metrics, runner, simulatorUrl: endpoint.simulated ? endpoint.apiUrl : undefined, start, stop, close };
   } catch (error) {
     await close();
     throw error;
