@@ -88,6 +88,8 @@ describe('alert scenarios end to end: what on-call receives', () => {
         '--collector.unsafe-fast-polling',
         `--collector.observations.interval=${OBSERVATIONS_POLL_SECONDS}s`,
         `--collector.aggregates.interval=${AGGREGATES_POLL_SECONDS}s`,
+        // Polling, not the default streaming: the scenarios time their steps in observation polls.
+        '--collector.observations.mode=polling',
       ],
     });
     queues = new Map((await stack.simulator.queues()).map((q) => [q.name, q]));

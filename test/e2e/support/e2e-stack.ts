@@ -50,6 +50,10 @@ export async function startE2eStack(): Promise<Stack> {
       '--collector.unsafe-fast-polling',
       `--collector.observations.interval=${OBSERVATIONS_POLL_SECONDS}s`,
       `--collector.aggregates.interval=${AGGREGATES_POLL_SECONDS}s`,
+      // Polling, not the default streaming: the ground truth a gauge is compared with is the window of the
+      // observation poll behind it (the run telemetry says when it queried); streaming is checked against the
+      // simulator's truth by test/exporter/streaming*.test.ts.
+      '--collector.observations.mode=polling',
     ],
   });
 }
