@@ -62,13 +62,49 @@ function aggregates(list: readonly Queue[]): Snapshot {
   return snapshot.build();
 }
 
-async function fullRender(store: SnapshotStore): Promise<string> {
+// Bodies are compared as bytes: the text format is UTF-8 and the renderer writes bytes, so two bodies are the same
+// text exactly when their bytes are equal. Decoding multi-megabyte bodies to strings for every comparison was most
+// of this file's CPU; a body is decoded only around its first difference, to say where it differs.
+
+async function fullRender(store: SnapshotStore): Promise<Buffer> {
   const rendered = await renderSnapshots(store, new FragmentCache(), { sliceMs: 4, gzipLevel: undefined });
-  return Buffer.concat(rendered.pieces.map((piece) => piece.plain)).toString('utf8');
+  return Buffer.concat(rendered.pieces.map((piece) => piece.plain));
 }
 
-function bodyText(chunks: readonly Buffer[]): string {
-  return Buffer.concat(chunks).toString('utf8');
+function plainOf(rendered: { readonly pieces: readonly { readonly plain: Buffer }[] }): Buffer {
+  return Buffer.concat(rendered.pieces.map((piece) => piece.plain));
+}
+
+/** The line (1-based) and the text of both lines where `actual` first differs from `expected`. */
+function firstDifference(actual: Buffer, expected: Buffer): string {
+  const shorter = Math.min(actual.length, expected.length);
+  let at = 0;
+  while (at < shorter && actual[at] === expected[at]) at++;
+  const lineStart = at === 0 ? 0 : actual.lastIndexOf(0x0a, at - 1) + 1;
+  let line = 1;
+  for (let i = actual.indexOf(0x0a); i !== -1 && i < lineStart; i = actual.indexOf(0x0a, i + 1)) line++;
+  const lineOf = (body: Buffer): string => {
+    if (lineStart >= body.length) return '(end of body)';
+    const end = body.indexOf(0x0a, lineStart);
+    return JSON.stringify(body.subarray(lineStart, end === -1 ? body.length : end).toString('utf8'));
+  };
+  return `${actual.length} vs ${expected.length} bytes, first difference at byte ${at} on line ${line}: ${lineOf(actual)} vs ${lineOf(expected)}`;
+}
+
+function assertSameBytes(actual: Buffer, expected: Buffer, message: string): void {
+  if (!actual.equals(expected)) assert.fail(`${message}: ${firstDifference(actual, expected)}`);
+}
+
+function assertStartsWith(actual: Buffer, prefix: Buffer, message: string): void {
+  if (actual.length < prefix.length || actual.compare(prefix, 0, prefix.length, 0, prefix.length) !== 0) {
+    assert.fail(`${message}: ${firstDifference(actual.subarray(0, prefix.length), prefix)}`);
+  }
+}
+
+/** The bytes before the first `marker` (all of them without one), as `text.split(marker)[0]`. */
+function before(body: Buffer, marker: string): Buffer {
+  const at = body.indexOf(marker);
+  return at === -1 ? body : body.subarray(0, at);
 }
 
 describe('incremental /metrics render', () => {
@@ -168,6 +204,7 @@ describe('incremental /metrics render', () => {
         change: () => store.publish('aggregates', aggregates(list), 1),
       },
     ];
+    let full: Buffer = Buffer.alloc(0);
     for (const step of steps) {
       step.change();
       if (step.name === 'a collector gone (expired)') {
@@ -175,10 +212,9 @@ describe('incremental /metrics render', () => {
         assert.deepEqual(store.expire(), ['aggregates']);
       }
       const incremental = await renderSnapshots(store, cache, { sliceMs: 4, gzipLevel: 1 });
-      const text = Buffer.concat(incremental.pieces.map((piece) => piece.plain)).toString('utf8');
-      const full = await fullRender(store);
+      full = await fullRender(store);
       assert.ok(full.length > 0);
-      if (text !== full) assert.fail(`${step.name}: the incremental text differs from a full render (${text.length} vs ${full.length} chars)`);
+      assertSameBytes(plainOf(incremental), full, `${step.name}: the incremental text differs from a full render`);
       if (step.smallChange) {
         assert.ok(
           incremental.renderedSamples <= incremental.totalSamples * step.smallChange,
@@ -187,13 +223,14 @@ describe('incremental /metrics render', () => {
       }
       // The cached segments, old and new, make one gzip stream of exactly this text.
       await exposition.refresh();
-      const plain = await exposition.scrape('identity');
+      const plain = Buffer.concat((await exposition.scrape('identity')).chunks);
       const gzipped = await exposition.scrape('gzip');
-      assert.equal(gunzipSync(Buffer.concat(gzipped.chunks)).toString('utf8'), bodyText(plain.chunks), step.name);
-      assert.ok(bodyText(plain.chunks).startsWith(full), step.name);
+      assertSameBytes(gunzipSync(Buffer.concat(gzipped.chunks)), plain, `${step.name}: the gzip body decompressed`);
+      assertStartsWith(plain, full, `${step.name}: the served body`);
     }
-    assert.match(await fullRender(store), /genesys_queue_depth\{queue_id="q00020",queue_name="Queue 20 renamed",media_type="voice"\}/);
-    assert.doesNotMatch(await fullRender(store), /q00030/);
+    // The last step's render from nothing: nothing changed since.
+    assert.ok(full.includes('genesys_queue_depth{queue_id="q00020",queue_name="Queue 20 renamed",media_type="voice"}'), 'the renamed queue under its new name');
+    assert.ok(!full.includes('q00030'), 'the queue no longer exported');
     exposition.close();
   });
 
@@ -205,9 +242,9 @@ describe('incremental /metrics render', () => {
     const hidden = new Set(['q00040', 'q00041', 'q00403']);
     store.setQueueFilter((id) => !hidden.has(id));
     const cache = new FragmentCache();
-    const render = async (): Promise<{ text: string; rendered: number }> => {
+    const render = async (): Promise<{ body: Buffer; rendered: number }> => {
       const incremental = await renderSnapshots(store, cache, { sliceMs: 4, gzipLevel: 1 });
-      return { text: Buffer.concat(incremental.pieces.map((piece) => piece.plain)).toString('utf8'), rendered: incremental.renderedSamples };
+      return { body: plainOf(incremental), rendered: incremental.renderedSamples };
     };
     store.publish('observations', observations(list), HOUR_MS);
     store.publish('aggregates', aggregates(list), HOUR_MS);
@@ -226,23 +263,23 @@ describe('incremental /metrics render', () => {
     for (const step of steps) {
       step.change();
       store.publish('observations', observations(list), HOUR_MS);
-      const { text, rendered } = await render();
-      const full = await fullRender(store);
-      if (text !== full) assert.fail(`${step.name}: the patched text differs from a full render (${text.length} vs ${full.length} chars)`);
+      const { body, rendered } = await render();
+      assertSameBytes(body, await fullRender(store), `${step.name}: the patched text differs from a full render`);
       assert.equal(rendered, step.rendered, `${step.name}: samples formatted again`);
       await exposition.refresh();
-      const plain = await exposition.scrape('identity');
+      const plain = Buffer.concat((await exposition.scrape('identity')).chunks);
       const gzipped = await exposition.scrape('gzip');
-      assert.equal(gunzipSync(Buffer.concat(gzipped.chunks)).toString('utf8'), bodyText(plain.chunks), step.name);
+      assertSameBytes(gunzipSync(Buffer.concat(gzipped.chunks)), plain, `${step.name}: the gzip body decompressed`);
     }
     // Histograms and summaries: offers, wait-time histogram and handle-time summary of the 6 queues changed
     // above, then of 2 more queues, × 2 media.
     store.publish('aggregates', aggregates(list), HOUR_MS);
     assert.equal((await render()).rendered, 36);
     store.publish('aggregates', aggregates(list.map((q, i) => (i === 7 || i === 450 ? { ...q, level: q.level + 5 } : q))), HOUR_MS);
-    const { text, rendered } = await render();
-    assert.equal(text, await fullRender(store));
+    const { body, rendered } = await render();
+    assertSameBytes(body, await fullRender(store), 'the patched histograms and summaries differ from a full render');
     assert.equal(rendered, 12);
+    const text = body.toString('utf8');
     assert.match(text, /queue_name="Wartezimmer Zürich ☎ 5"/);
     assert.doesNotMatch(text, /q00040/);
     exposition.close();
@@ -263,9 +300,9 @@ describe('incremental /metrics render', () => {
     exported.delete('q01250');
     store.setQueueFilter((id) => exported.has(id));
     const filtered = await renderSnapshots(store, cache, { sliceMs: 4, gzipLevel: undefined });
-    const text = Buffer.concat(filtered.pieces.map((piece) => piece.plain)).toString('utf8');
-    assert.doesNotMatch(text, /q01250/);
-    assert.equal(text, await fullRender(store));
+    const body = plainOf(filtered);
+    assert.ok(!body.includes('q01250'), 'the queue no longer exported');
+    assertSameBytes(body, await fullRender(store), 'the filtered text differs from a full render');
     assert.ok(filtered.renderedSamples > 0 && filtered.renderedSamples < filtered.totalSamples / 5, `${filtered.renderedSamples} of ${filtered.totalSamples}`);
     exposition.close();
   });
@@ -299,21 +336,27 @@ describe('/metrics over HTTP with the cached bodies', () => {
             .end();
         });
       const plain = await fetchBody('identity');
-      const text = plain.body.toString('utf8');
-      assert.match(text, /^genesys_queue_depth\{queue_id="q19999",[^}]*\} \d+$/m);
-      assert.match(text, /^genesys_up /m);
+      // Lines found as bytes, then matched as text: the body is some 10 MB.
+      const lastDepth = plain.body.indexOf('\ngenesys_queue_depth{queue_id="q19999",');
+      assert.notEqual(lastDepth, -1, 'the last queue is in the body');
+      assert.match(
+        plain.body.subarray(lastDepth + 1, plain.body.indexOf('\n', lastDepth + 1)).toString('utf8'),
+        /^genesys_queue_depth\{queue_id="q19999",[^}]*\} \d+$/,
+      );
+      assert.ok(plain.body.includes('\ngenesys_up '), 'genesys_up is in the body');
+      const snapshotPart = before(plain.body, '# HELP genesys_up ');
       const gzipped = await Promise.all(Array.from({ length: 4 }, () => fetchBody('gzip')));
       for (const reply of gzipped) {
         assert.equal(reply.headers['content-encoding'], 'gzip');
         assert.equal(Number(reply.headers['content-length']), reply.body.length);
         // The instrument part (API telemetry) may differ between scrapes; the snapshot part may not.
-        assert.equal(gunzipSync(reply.body).toString('utf8').split('# HELP genesys_up ')[0], text.split('# HELP genesys_up ')[0]);
+        assertSameBytes(before(gunzipSync(reply.body), '# HELP genesys_up '), snapshotPart, 'a concurrent gzip scrape');
       }
       const { stdout } = await promisify(execFile)('curl', ['-sS', '--compressed', '--fail', `${server.url}/metrics`], {
         maxBuffer: 1 << 30,
         encoding: 'buffer',
       });
-      assert.equal(stdout.toString('utf8').split('# HELP genesys_up ')[0], text.split('# HELP genesys_up ')[0], 'curl decodes the whole gzip body');
+      assertSameBytes(before(stdout, '# HELP genesys_up '), snapshotPart, 'curl decodes the whole gzip body');
 
       // A scraper that reads nothing: its response stays unfinished while the health check is answered.
       const order: string[] = [];
