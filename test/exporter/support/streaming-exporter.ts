@@ -7,7 +7,7 @@ import { createLogger } from '../../../exporter/log.ts';
 import { type OrgSize, type SimQueue, type SimulatorHandle, startSimulator } from '../../../simulator/index.ts';
 import { waitFor } from '../../../stack/wait-for.ts';
 import { SimulatorClient } from '../../../stack/simulator-client.ts';
-import { parseExposition, sampleValue } from '../../support/exposition.ts';
+import { parseExposition, valueIn } from '../../support/exposition.ts';
 import { get } from '../../support/http-client.ts';
 import { simulatorArgs, simulatorCredentials } from '../../support/simulator-target.ts';
 
@@ -58,8 +58,15 @@ async function startStreamingExporter(
 }
 
 export const scrape = async (exporter: RunningExporter) => parseExposition((await get(`${exporter.url}/metrics`)).body);
-export const metric = async (exporter: RunningExporter, name: string, labels: Record<string, string> = {}) => sampleValue(await scrape(exporter), name, labels);
-export const until = <T>(what: string, check: () => Promise<T | undefined>) => waitFor(what, check, { timeoutMs: 20_000, intervalMs: 50 });
+/** One series' value; parses only that metric's lines (the waits probe /metrics many times). */
+export const metric = async (exporter: RunningExporter, name: string, labels: Record<string, string> = {}) =>
+  valueIn((await get(`${exporter.url}/metrics`)).body, name, labels);
+/**
+ * Probes every 100 ms, not 50: the streaming collector publishes every 100 ms and the pollers run every second or
+ * more, so the states these waits look for last at least a publish interval, and a series gap a fallback could
+ * leave (streaming-faults checks every probe for one) would last until the next poll, ≥ 1 s: still seen.
+ */
+export const until = <T>(what: string, check: () => Promise<T | undefined>) => waitFor(what, check, { timeoutMs: 20_000, intervalMs: 100 });
 
 export interface StreamingStackOptions {
   readonly seed: number;
