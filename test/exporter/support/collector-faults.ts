@@ -1,7 +1,7 @@
 // Imported into the exporter's collector thread by tests (startThreadedExporter's collectorImports):
 // faults a test triggers from the main thread on a BroadcastChannel (which reaches every thread of the
-// process). 'block' busy-loops the collector thread, after saying until when on the reply channel (the
-// reply reaches the main thread while this one is busy); 'crash' throws an uncaught error.
+// process). 'block' holds the collector thread, after saying until when on the reply channel (the reply
+// reaches the main thread while this one is held); 'crash' throws an uncaught error.
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 
 export const COLLECTOR_FAULTS = 'test:collector-faults';
@@ -25,8 +25,9 @@ if (!isMainThread) {
     }
     const until = Date.now() + fault.ms;
     replies.postMessage({ blockedUntil: until });
-    while (Date.now() < until) {
-      // busy: this thread's event loop runs nothing meanwhile
-    }
+    // Atomics.wait blocks this thread as a busy loop would (its event loop runs nothing meanwhile) without
+    // spinning a core for seconds on a machine the test lane shares; nothing ever notifies the cell.
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    for (let left = fault.ms; left > 0; left = until - Date.now()) Atomics.wait(cell, 0, 0, left);
   };
 }
