@@ -99,10 +99,21 @@ ${SCOPES[scope].promtoolCase(name)}`;
 
 const TEST_LABELS = 'job="genesys-cloud-exporter", instance="exporter:9813"';
 
-function queuePromtoolCase(name: string): string {
+/** What a scope's promtool case feeds the rule and expects of it; the case around them is the same. */
+interface PromtoolCase {
+  /** The input series' name and labels, after the job and instance. */
+  readonly series: string;
+  /** The expected labels besides severity and job, as `key: value`. */
+  readonly labels: readonly string[];
+  readonly summary: string;
+  readonly description: string;
+  readonly dashboardUrl: string;
+}
+
+function promtoolCase(name: string, expected: PromtoolCase): string {
   return `  - interval: 1m
     input_series:
-      - series: 'genesys_queue_depth{${TEST_LABELS}, queue_id="q1", queue_name="Support", media_type="voice"}'
+      - series: '${expected.series}'
         values: '${THRESHOLD + 1}x10'
     alert_rule_test:
       - eval_time: 4m
@@ -114,39 +125,31 @@ function queuePromtoolCase(name: string): string {
           - exp_labels:
               severity: warning
               job: genesys-cloud-exporter
-              queue_id: q1
-              queue_name: Support
-            exp_annotations:
-              summary: 'Queue Support: ${name}'
-              description: ${THRESHOLD + 1} contacts are waiting in queue Support (threshold ${THRESHOLD}) for at least ${FOR}.
+${expected.labels.map((label) => `              ${label}\n`).join('')}            exp_annotations:
+              summary: '${expected.summary}'
+              description: ${expected.description}
               runbook_url: https://github.com/your-org/genesys-queue-observability/blob/main/docs/runbooks.md#${name.toLowerCase()}
-              dashboard_url: http://localhost:3000/d/genesys-queue-detail?var-queue=Support
+              dashboard_url: ${expected.dashboardUrl}
 `;
 }
 
-function exporterPromtoolCase(name: string): string {
-  return `  - interval: 1m
-    input_series:
-      - series: 'genesys_exporter_queues{${TEST_LABELS}}'
-        values: '${THRESHOLD + 1}x10'
-    alert_rule_test:
-      - eval_time: 4m
-        alertname: ${name}
-        exp_alerts: []
-      - eval_time: ${FOR}
-        alertname: ${name}
-        exp_alerts:
-          - exp_labels:
-              severity: warning
-              job: genesys-cloud-exporter
-              instance: exporter:9813
-            exp_annotations:
-              summary: 'The Genesys Cloud exporter exporter:9813: ${name}'
-              description: ${THRESHOLD + 1} queues are exported by exporter:9813 (threshold ${THRESHOLD}) for at least ${FOR}.
-              runbook_url: https://github.com/your-org/genesys-queue-observability/blob/main/docs/runbooks.md#${name.toLowerCase()}
-              dashboard_url: http://localhost:3000/d/genesys-exporter-health
-`;
-}
+const queuePromtoolCase = (name: string): string =>
+  promtoolCase(name, {
+    series: `genesys_queue_depth{${TEST_LABELS}, queue_id="q1", queue_name="Support", media_type="voice"}`,
+    labels: ['queue_id: q1', 'queue_name: Support'],
+    summary: `Queue Support: ${name}`,
+    description: `${THRESHOLD + 1} contacts are waiting in queue Support (threshold ${THRESHOLD}) for at least ${FOR}.`,
+    dashboardUrl: 'http://localhost:3000/d/genesys-queue-detail?var-queue=Support',
+  });
+
+const exporterPromtoolCase = (name: string): string =>
+  promtoolCase(name, {
+    series: `genesys_exporter_queues{${TEST_LABELS}}`,
+    labels: ['instance: exporter:9813'],
+    summary: `The Genesys Cloud exporter exporter:9813: ${name}`,
+    description: `${THRESHOLD + 1} queues are exported by exporter:9813 (threshold ${THRESHOLD}) for at least ${FOR}.`,
+    dashboardUrl: 'http://localhost:3000/d/genesys-exporter-health',
+  });
 
 /** What differs between the scopes: the rule (in its module's rules(), with that module's names in scope), the
  * runbook's Meaning paragraph, and the promtool test's series and expected labels. */
