@@ -17,7 +17,7 @@ import type { Logger } from './log.ts';
 import type { ExpositionOptions } from './exposition/exposition.ts';
 import { createExporterRegistry } from './registry.ts';
 import type { ExporterRegistry } from './registry.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { startServer, type RunningServer, type ServerOptions } from './server.ts';
 import { FALLBACK_REASONS } from './streaming/channel-session.ts';
 import { createStreamingObservationsCollector, type StreamingObservationsOptions } from './streaming/streaming-collector.ts';
 import { loadWebConfig, NO_WEB_CONFIG } from './web-config.ts';
@@ -68,7 +68,8 @@ export interface Collection {
 /** The exporter in one thread: the collection and the HTTP server side by side (tests). */
 export async function startExporter(config: ExporterConfig, options: ExporterOptions): Promise<RunningExporter> {
   const { logger } = options;
-  const webConfig = config.web.configFile === undefined ? NO_WEB_CONFIG : loadWebConfig(config.web.configFile);
+  // Read first: a bad web config fails before anything starts.
+  const serverOptions = serverOptionsOf(config);
   const collection = await prepareCollection(config, options);
   let server: RunningServer | undefined;
   // Collecting stops first, so no poll starts while the server drains; the scrapes it drains still read the
@@ -81,13 +82,10 @@ export async function startExporter(config: ExporterConfig, options: ExporterOpt
   try {
     // The server comes up first, so /-/healthy answers while the first token is fetched.
     server = await startServer({
-      listen: config.web.listenAddress,
-      telemetryPath: config.web.telemetryPath,
-      webConfig,
+      ...serverOptions,
       exposition: collection.metrics.exposition,
       readiness: () => collection.runner.readiness(),
       logger,
-      dataSource: dataSourceOf(config),
     });
     await collection.start();
     return { url: server.url, metrics: collection.metrics, runner: collection.runner, simulatorUrl: collection.simulatorUrl, close };
@@ -97,12 +95,17 @@ export async function startExporter(config: ExporterConfig, options: ExporterOpt
   }
 }
 
-/** The landing page's line on where the data comes from. */
-export function dataSourceOf(config: ExporterConfig): string {
+/** The HTTP server's options from the configuration (the web config file read here), in one thread or two. */
+export function serverOptionsOf(config: ExporterConfig): Pick<ServerOptions, 'listen' | 'telemetryPath' | 'webConfig' | 'dataSource'> {
   const { target } = config.genesys;
-  return target.kind === 'genesys'
-    ? `Data from ${target.apiUrl}.`
-    : 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.';
+  return {
+    listen: config.web.listenAddress,
+    telemetryPath: config.web.telemetryPath,
+    webConfig: config.web.configFile === undefined ? NO_WEB_CONFIG : loadWebConfig(config.web.configFile),
+    // The landing page's line on where the data comes from.
+    dataSource:
+      target.kind === 'genesys' ? `Data from ${target.apiUrl}.` : 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.',
+  };
 }
 
 export async function prepareCollection(config: ExporterConfig, { logger, now = Date.now, streaming, exposition }: ExporterOptions): Promise<Collection> {

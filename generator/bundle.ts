@@ -22,7 +22,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { type LazyPluginBuild, lazyRe2Plugin } from './bundle-lazy-re2.ts';
-import { type SourceDigests, sourceDigest } from './source-digest.ts';
+import { digestOnDisk, type SourceDigests, sourceDigest } from './source-digest.ts';
 import { writeFileAtomically } from './write-output.ts';
 
 export const defaultBundleCache = (root: string): string => join(root, 'node_modules', '.cache', 'genesys-generate', 'bundle');
@@ -113,8 +113,7 @@ function stat(path: string): string | undefined {
  * can share a modification time), a package file's stat. */
 function fingerprint(root: string, path: string): string | undefined {
   if (isPackageFile(path)) return stat(join(root, path));
-  const bytes = readOrUndefined(join(root, path));
-  return bytes === undefined ? undefined : sourceDigest(bytes);
+  return digestOnDisk(join(root, path));
 }
 
 function readOrUndefined(path: string): Buffer | undefined {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { type SourceDigests, sourceDigest } from './source-digest.ts';
+import { digestOnDisk, type SourceDigests, sourceDigest } from './source-digest.ts';
 import type { createTypeChecker } from './type-check.ts';
 import { TYPE_CHECKED_FOLDERS, type TypeProblem } from './type-problem.ts';
 import { writeFileAtomically } from './write-output.ts';
@@ -43,21 +43,14 @@ function rootFiles(root: string): string[] {
   ).sort();
 }
 
-/** A file's digest as it is on disk; undefined when it is gone. */
-function digestOnDisk(root: string, path: string): string | undefined {
-  try {
-    return sourceDigest(readFileSync(join(root, path)));
-  } catch {
-    return undefined;
-  }
-}
-
 /** What the check depends on besides the source files, digested: the root list, tsconfig.json and the installed packages. */
 function settings(root: string): Map<string, string> {
   const packages = INSTALLED_PACKAGES.find((path) => existsSync(join(root, path)));
   return new Map([
     ['(root files)', sourceDigest(JSON.stringify(rootFiles(root)))],
-    ...[...new Set(['tsconfig.json', ...(packages === undefined ? [] : [packages])])].map((path) => [path, digestOnDisk(root, path) ?? '(missing)'] as const),
+    ...[...new Set(['tsconfig.json', ...(packages === undefined ? [] : [packages])])].map(
+      (path) => [path, digestOnDisk(join(root, path)) ?? '(missing)'] as const,
+    ),
   ]);
 }
 
@@ -72,7 +65,7 @@ function hashOf(digests: ReadonlyMap<string, string>): string {
 function currentHash(root: string, inputs: readonly string[], digested: SourceDigests): string | undefined {
   const digests = settings(root);
   for (const path of inputs) {
-    const digest = digested.get(path) ?? digestOnDisk(root, path);
+    const digest = digested.get(path) ?? digestOnDisk(join(root, path));
     if (digest === undefined) return undefined;
     digests.set(path, digest);
   }

@@ -304,7 +304,8 @@ function readInstruments(instruments: Registry): Promise<Piece> {
   return instruments.metrics().then((text) => pieceOf(Buffer.from(text, 'utf8')));
 }
 
-function bodyOf(encoding: BodyEncoding, chunks: readonly Buffer[]): ScrapeBody {
+/** A body of these chunks, with its length. */
+export function bodyOf(encoding: BodyEncoding, chunks: readonly Buffer[]): ScrapeBody {
   let bytes = 0;
   for (const chunk of chunks) bytes += chunk.length;
   return { encoding, chunks, bytes };

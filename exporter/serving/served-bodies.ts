@@ -2,7 +2,7 @@
 // they are (two parts written one after the other: snapshot part, instrument part). No scrape waits for
 // the collector thread, except the first in an encoding and scrapes of a body past its staleness limit
 // (those wait for the next body, up to a bound, then fail: never old data served as current).
-import type { BodyEncoding, ScrapeBody } from '../exposition/exposition.ts';
+import { bodyOf, type BodyEncoding, type ScrapeBody } from '../exposition/exposition.ts';
 import { EXPOSITION_CONTENT_TYPE } from '../exposition/text-format.ts';
 import type { ScrapeSource } from '../server.ts';
 import { ChunkReceiver } from './chunk-delta.ts';
@@ -13,6 +13,8 @@ interface HeldBody {
   readonly validUntilMs: number;
   readonly snapshot: Partial<Record<BodyEncoding, readonly Buffer[]>>;
   instruments: Partial<Record<BodyEncoding, Buffer>>;
+  /** What a scrape in each encoding is served, made at the first scrape after the body or its instruments changed. */
+  served: Partial<Record<BodyEncoding, ScrapeBody>>;
 }
 
 interface Waiter {
@@ -52,13 +54,16 @@ export class ServedBodies implements ScrapeSource {
         const delta = message.snapshot[encoding];
         if (delta !== undefined) snapshot[encoding] = this.#receivers[encoding].apply(delta);
       }
-      this.#body = { version: message.version, validUntilMs: message.validUntilMs, snapshot, instruments: buffersOf(message.instruments) };
+      this.#body = { version: message.version, validUntilMs: message.validUntilMs, snapshot, instruments: buffersOf(message.instruments), served: {} };
       this.#failure = undefined;
       this.#wake();
       return true;
     }
     if (message.type === 'instruments') {
-      if (this.#body?.version === message.version) this.#body.instruments = buffersOf(message.instruments);
+      if (this.#body?.version === message.version) {
+        this.#body.instruments = buffersOf(message.instruments);
+        this.#body.served = {};
+      }
       return true;
     }
     if (message.type === 'render-failed') {
@@ -116,9 +121,8 @@ export class ServedBodies implements ScrapeSource {
     const snapshot = body.snapshot[encoding];
     const instruments = body.instruments[encoding];
     if (snapshot === undefined || instruments === undefined) return undefined;
-    let bytes = instruments.length;
-    for (const chunk of snapshot) bytes += chunk.length;
-    return { encoding, chunks: [...snapshot, instruments], bytes };
+    body.served[encoding] ??= bodyOf(encoding, [...snapshot, instruments]);
+    return body.served[encoding];
   }
 
   #wake(): void {

@@ -4,12 +4,11 @@
 // thread's large heap never delays a scrape or a health check. A collector thread that fails is fatal:
 // the process must not go on serving its last data as if it were current (onFatal ends it).
 import { Worker } from 'node:worker_threads';
-import { dataSourceOf } from '../app.ts';
+import { serverOptionsOf } from '../app.ts';
 import { parseConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Readiness } from '../readiness.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../server.ts';
-import { loadWebConfig, NO_WEB_CONFIG } from '../web-config.ts';
 import { COLLECTOR_THREAD_URL } from './collector-thread.ts';
 import type { CollectorMessage, CollectorThreadData, ServerMessage } from './protocol.ts';
 import { ServedBodies } from './served-bodies.ts';
@@ -41,12 +40,7 @@ export async function startThreadedExporter(argv: readonly string[], options: Th
     ...options,
     argv,
     entry: COLLECTOR_THREAD_URL,
-    server: {
-      listen: config.web.listenAddress,
-      telemetryPath: config.web.telemetryPath,
-      webConfig: config.web.configFile === undefined ? NO_WEB_CONFIG : loadWebConfig(config.web.configFile),
-      dataSource: dataSourceOf(config),
-    },
+    server: serverOptionsOf(config),
   });
 }
 

@@ -104,9 +104,8 @@ export class GroupLayout {
     const changed = new Set(this.#rebuildChanged(build));
     this.#groups.forEach((group, index) => {
       if (!changed.has(index) && group.some((id) => skip.has(id))) return;
-      const snapshot = this.#published[index] ?? this.#merged(index);
-      this.#published[index] = snapshot;
-      publish(group, snapshot);
+      // #rebuildChanged published every dirty group, and a group is never clean without a published snapshot.
+      publish(group, this.#published[index]!);
     });
   }
 

@@ -270,11 +270,6 @@ export interface CountedSpan {
   readonly toMs: number;
 }
 
-/** Counting over many candidate windows: binary searches in the events' sorted times. */
-function timeline(events: readonly ContactEvent[]): (fromMs: number, toMs: number) => number {
-  return (fromMs, toMs) => countBetween(events, fromMs, toMs);
-}
-
 /** Every combination of the choices in `options` (one value per position). */
 function combinations(options: readonly (readonly number[])[]): number[][] {
   return options.reduce<number[][]>((acc, values) => acc.flatMap((combo) => values.map((v) => [...combo, v])), [[]]);
@@ -305,8 +300,11 @@ export function complianceCandidates(
   spans: readonly CountedSpan[],
   T: number,
 ): number[] {
-  const offers = timeline(selectEvents(events, { kind: 'offered', queueIds, mediaType: media }));
-  const breaches = timeline(selectEvents(events, { kind: 'breached', queueIds, mediaType: media }));
+  // Counted over many candidate windows: countBetween binary-searches the selections' sorted times.
+  const offered = selectEvents(events, { kind: 'offered', queueIds, mediaType: media });
+  const breached = selectEvents(events, { kind: 'breached', queueIds, mediaType: media });
+  const offers = (fromMs: number, toMs: number): number => countBetween(offered, fromMs, toMs);
+  const breaches = (fromMs: number, toMs: number): number => countBetween(breached, fromMs, toMs);
   const lagMs = AGGREGATES_LAG_SECONDS * 1000;
   const closed = spans.filter((span) => Number.isFinite(span.toMs)).length;
   const out: number[] = [];

@@ -195,7 +195,6 @@ export function selectEvents(events: readonly ContactEvent[], filter: EventFilte
   if (known !== undefined) return known;
   const selected = (index.byKind.get(filter.kind) ?? []).filter(
     (e) =>
-      e.kind === filter.kind &&
       (filter.queueIds === undefined || filter.queueIds.has(e.queueId)) &&
       (filter.mediaType === undefined || (typeof filter.mediaType === 'string' ? e.mediaType === filter.mediaType : filter.mediaType.includes(e.mediaType))) &&
       (filter.waitBelowMs === undefined || (e.waitMs ?? Infinity) < filter.waitBelowMs),
