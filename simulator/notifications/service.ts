@@ -74,11 +74,11 @@ export class NotificationService {
   /** A pass over every topic is needed although the model has not moved (new topics or socket). */
   private dirty = true;
   /**
-   * Topics (channel id | topic id) with a change held back by the spacing: the only ones a tick looks at
+   * Topics (by channel id, then topic id) with a change held back by the spacing: the only ones a tick looks at
    * while the model stands still. Looking at every topic on every tick cost a large org's simulator most
    * of a core (10,000 queues: five full passes a second), and it shares the machine with the exporter.
    */
-  private held = new Set<string>();
+  private held = new Map<string, Set<string>>();
   private lastModelNow = Number.NaN;
   /** Wall time until which socket connections are refused (the socket-drop fault's outage). */
   private refuseUntil = 0;
@@ -241,12 +241,11 @@ export class NotificationService {
     this.lastModelNow = modelNow;
     this.dirty = false;
     const held = this.held;
-    this.held = new Set();
+    this.held = new Map();
     for (const channel of connected) {
-      for (const topic of channel.topics.values()) {
+      const topics = full ? channel.topics.values() : [...(held.get(channel.id) ?? [])].flatMap((id) => channel.topics.get(id) ?? []);
+      for (const topic of topics) {
         if (topic.state !== 'Permitted') continue;
-        const heldKey = `${channel.id}|${topic.id}`;
-        if (!full && !held.has(heldKey)) continue;
         const state = this.env.queue(observationTopicQueue(topic.id)!);
         if (state === undefined) continue;
         for (const { key, group, metrics } of observationGroups(snapshotQueue(state, modelNow))) {
@@ -256,7 +255,9 @@ export class NotificationService {
           const changed = last === undefined ? metrics : metrics.filter((m) => last.counts.get(metricKey(m)) !== m.stats.count);
           if (changed.length === 0) continue;
           if (last !== undefined && wallNow - last.at < MIN_PUBLISH_SPACING_MS) {
-            this.held.add(heldKey); // held back: sent by a later tick
+            // Held back: sent by a later tick.
+            const channelHeld = this.held.get(channel.id) ?? new Set<string>();
+            this.held.set(channel.id, channelHeld.add(topic.id));
             continue;
           }
           channel.sent.set(sentKey, { counts: new Map(metrics.map((m) => [metricKey(m), m.stats.count])), at: wallNow });
