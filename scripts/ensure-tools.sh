@@ -2,14 +2,19 @@
 # Makes sure the real tools the tests use are installed: promtool and prometheus (Debian package
 # `prometheus`), amtool and prometheus-alertmanager (`prometheus-alertmanager`), openssl (TLS tests).
 # As root it installs what is missing; otherwise it prints the exact command and fails.
+#   scripts/ensure-tools.sh            every tool (npm test)
+#   scripts/ensure-tools.sh openssl    only the tools named (npm run test:unit needs no Prometheus or Alertmanager)
 set -euo pipefail
 declare -A package_of=(
   [promtool]=prometheus [prometheus]=prometheus
   [amtool]=prometheus-alertmanager [prometheus-alertmanager]=prometheus-alertmanager
   [openssl]=openssl
 )
+wanted=("$@")
+[ ${#wanted[@]} -gt 0 ] || wanted=("${!package_of[@]}")
 missing=()
-for tool in "${!package_of[@]}"; do
+for tool in "${wanted[@]}"; do
+  [ -n "${package_of[$tool]:-}" ] || { echo "ensure-tools: unknown tool $tool (known: ${!package_of[*]})" >&2; exit 2; }
   command -v "$tool" >/dev/null 2>&1 || missing+=("${package_of[$tool]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

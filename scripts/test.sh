@@ -2,7 +2,10 @@
 # The test suites.
 #   scripts/test.sh         `npm test`, the full suite (what CI runs): real tools, typecheck, lint (biome +
 #                           knip), stale-output check, the fast lane, then the slow lane.
-#   scripts/test.sh unit    `npm run test:unit`, the fast lane only.
+#   scripts/test.sh unit    `npm run test:unit`, the fast lane without the tests that run promtool or amtool:
+#                           everything that needs neither Prometheus nor Alertmanager, on a machine without them.
+#                           Those tests carry `needsPrometheusTools` (test/support/prometheus-tools.ts) and show
+#                           as skipped, by name; `npm test` runs them in the same fast lane.
 # The lanes are folders, not lists. test/e2e/ is the slow lane: tests that start a real Prometheus or
 # Alertmanager, the whole stack, or run the product's commands as a user does (npm start, npm run generate in a
 # subprocess, the installed package). It runs one file at a time, because its timing margins (scrape and poll
@@ -18,7 +21,12 @@ case "$lane" in
   full | unit) ;;
   *) echo "usage: scripts/test.sh [unit]   (no argument: the full suite)" >&2; exit 2 ;;
 esac
-bash scripts/ensure-tools.sh
+if [ "$lane" = unit ]; then
+  bash scripts/ensure-tools.sh openssl
+  export TEST_WITHOUT_PROMETHEUS_TOOLS=1 # read by test/support/prometheus-tools.ts
+else
+  bash scripts/ensure-tools.sh
+fi
 [ -d node_modules ] || npm ci
 
 run_tests() { # <label> <concurrency> <files...>

@@ -12,7 +12,7 @@ import { load } from 'js-yaml';
 import { alertingRules, defaultAlertsConfig } from '../../alerts/index.ts';
 import { UNTRUSTED_DATA_ALERTS } from '../../alerts/exporter-alerts.ts';
 import { ruleFiles, type RuleFiles } from './support/rule-files.ts';
-import { runTool } from '../support/prometheus-tools.ts';
+import { needsPrometheusTools, runTool } from '../support/prometheus-tools.ts';
 
 const alerts = alertingRules(defaultAlertsConfig);
 
@@ -75,33 +75,37 @@ describe('alertmanager.yml under amtool', () => {
   const routesTo = (expected: string, labels: readonly string[]) =>
     runTool('amtool', ['config', 'routes', 'test', `--config.file=${files.path('alertmanager')}`, `--verify.receivers=${expected}`, ...labels]);
 
-  test('amtool check-config accepts it', async (t) => {
+  test('amtool check-config accepts it', needsPrometheusTools, async (t) => {
     t.diagnostic(`alertmanager.yml: ${files.source}`);
     const result = await runTool('amtool', ['check-config', files.path('alertmanager')]);
     assert.equal(result.code, 0, result.output);
   });
 
-  test("every alert reaches the receivers of its severity: critical → PagerDuty and the team's Slack channel, warning → Slack", async () => {
-    assert.ok(alerts.some((alert) => alert.labels.severity === 'critical'));
-    assert.ok(alerts.some((alert) => alert.labels.severity === 'warning'));
-    for (const alert of alerts) {
-      const expected = RECEIVER_BY_SEVERITY[alert.labels.severity];
-      const result = await routesTo(expected, [
-        `alertname=${alert.alert}`,
-        `severity=${alert.labels.severity}`,
-        'queue_name=Support',
-        'job=genesys-cloud-exporter',
-      ]);
-      assert.equal(result.code, 0, `${alert.alert} should go to ${expected}:\n${result.output}`);
-    }
-  });
+  test(
+    "every alert reaches the receivers of its severity: critical → PagerDuty and the team's Slack channel, warning → Slack",
+    needsPrometheusTools,
+    async () => {
+      assert.ok(alerts.some((alert) => alert.labels.severity === 'critical'));
+      assert.ok(alerts.some((alert) => alert.labels.severity === 'warning'));
+      for (const alert of alerts) {
+        const expected = RECEIVER_BY_SEVERITY[alert.labels.severity];
+        const result = await routesTo(expected, [
+          `alertname=${alert.alert}`,
+          `severity=${alert.labels.severity}`,
+          'queue_name=Support',
+          'job=genesys-cloud-exporter',
+        ]);
+        assert.equal(result.code, 0, `${alert.alert} should go to ${expected}:\n${result.output}`);
+      }
+    },
+  );
 
-  test('a wrong expectation fails amtool, so the routing checks above can fail', async () => {
+  test('a wrong expectation fails amtool, so the routing checks above can fail', needsPrometheusTools, async () => {
     const result = await routesTo('slack-warning', ['alertname=QueueDepthCritical', 'severity=critical']);
     assert.notEqual(result.code, 0, result.output);
   });
 
-  test('an alert without a known severity still reaches Slack', async () => {
+  test('an alert without a known severity still reaches Slack', needsPrometheusTools, async () => {
     const result = await routesTo('slack-warning', ['alertname=SomethingNew']);
     assert.equal(result.code, 0, result.output);
   });
@@ -139,7 +143,7 @@ describe('alertmanager.yml under amtool', () => {
     assert.ok(rule.equal.includes('job'), `equal: ${rule.equal.join(', ')}`);
   });
 
-  test('queue warnings go through the route limited to opening hours; critical and exporter alerts through unlimited ones', async () => {
+  test('queue warnings go through the route limited to opening hours; critical and exporter alerts through unlimited ones', needsPrometheusTools, async () => {
     const tree = async (labels: readonly string[]) =>
       (await runTool('amtool', ['config', 'routes', 'test', '--tree', `--config.file=${files.path('alertmanager')}`, ...labels])).output;
     const limited = (shipped.route.routes ?? []).filter((r) => (r.active_time_intervals ?? []).length > 0);

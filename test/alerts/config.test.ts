@@ -8,7 +8,7 @@ import { load } from 'js-yaml';
 import { alertingRules, defaultAlertsConfig, parseAlertsConfigOverride } from '../../alerts/index.ts';
 import { RULE_SETTINGS } from '../../alerts/rule-settings.ts';
 import { renderToTemp } from './support/rule-files.ts';
-import { runTool } from '../support/prometheus-tools.ts';
+import { needsPrometheusTools, runTool } from '../support/prometheus-tools.ts';
 
 const override = (input: unknown) => parseAlertsConfigOverride(input, defaultAlertsConfig);
 
@@ -87,7 +87,7 @@ describe('parseAlertsConfigOverride', () => {
     });
   }
 
-  test('a shortened end-to-end variant renders files promtool and amtool accept', async () => {
+  test('a shortened end-to-end variant renders files promtool and amtool accept', needsPrometheusTools, async () => {
     const fast = override({
       rules: Object.fromEntries(Object.keys(defaultAlertsConfig.rules).map((name) => [name, { for: '30s' }])),
       alertmanager: {

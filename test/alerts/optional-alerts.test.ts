@@ -11,7 +11,7 @@ import { load } from 'js-yaml';
 import { alertingRules, defaultAlertsConfig, parseAlertsConfigOverride } from '../../alerts/index.ts';
 import { parseDurationMs } from '../../config/duration.ts';
 import { renderToTemp, type RuleFiles } from './support/rule-files.ts';
-import { runTool } from '../support/prometheus-tools.ts';
+import { needsPrometheusTools, runTool } from '../support/prometheus-tools.ts';
 
 const OPTIONAL = ['QueueAbandonRateHigh', 'QueueNoMembersOnQueue'] as const;
 const HERE = join(import.meta.dirname, 'optional');
@@ -62,13 +62,13 @@ describe('alerts that ship off by default', () => {
     );
   });
 
-  test('promtool check rules accepts the rules with them enabled', async () => {
+  test('promtool check rules accepts the rules with them enabled', needsPrometheusTools, async () => {
     const result = await runTool('promtool', ['check', 'rules', files.path('recordingRules'), files.path('alertingRules')]);
     assert.equal(result.code, 0, result.output);
   });
 
   for (const name of unitTestFiles) {
-    test(`promtool test rules optional/${name}`, async () => {
+    test(`promtool test rules optional/${name}`, needsPrometheusTools, async () => {
       const unitTest = await readUnitTest(name);
       const copy = { ...unitTest, rule_files: [files.path('recordingRules'), files.path('alertingRules')] };
       const path = join(scratch, name);

@@ -16,7 +16,7 @@ const durationSeconds = (text: string): number | undefined => {
   return ms === undefined ? undefined : ms / 1000;
 };
 import { ruleFiles, type RuleFiles } from './support/rule-files.ts';
-import { runTool } from '../support/prometheus-tools.ts';
+import { needsPrometheusTools, runTool } from '../support/prometheus-tools.ts';
 
 const HERE = import.meta.dirname;
 const unitTestFiles = (await readdir(HERE)).filter((name) => name.endsWith('.promtool.yaml')).sort();
@@ -62,14 +62,14 @@ describe('alerting and recording rules under promtool', () => {
     return path;
   }
 
-  test('promtool check rules accepts both rule files', async (t) => {
+  test('promtool check rules accepts both rule files', needsPrometheusTools, async (t) => {
     t.diagnostic(`rule files: ${files.source}`);
     const result = await runTool('promtool', ['check', 'rules', files.path('recordingRules'), files.path('alertingRules')]);
     assert.equal(result.code, 0, result.output);
   });
 
   for (const name of unitTestFiles) {
-    test(`promtool test rules ${name}`, async () => {
+    test(`promtool test rules ${name}`, needsPrometheusTools, async () => {
       const result = await runTool('promtool', ['test', 'rules', await runnable(name)]);
       assert.equal(result.code, 0, result.output);
     });

@@ -14,7 +14,7 @@ import { dashboardSources } from '../../dashboards/index.ts';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
 import { toJson } from '../support/built-dashboards.ts';
-import { runTool } from '../support/prometheus-tools.ts';
+import { needsPrometheusTools, runTool } from '../support/prometheus-tools.ts';
 import { renderToTemp, type RuleFiles } from './support/rule-files.ts';
 
 const OVERRIDE = {
@@ -197,13 +197,13 @@ describe('per-queue limits for every queue alert', () => {
   });
 
   for (const unitTest of UNIT_TESTS) {
-    test(`${unitTest.name} (promtool, at the for boundary)`, async () => {
+    test(`${unitTest.name} (promtool, at the for boundary)`, needsPrometheusTools, async () => {
       const result = await promtool(files, bare, [unitTest]);
       assert.equal(result.code, 0, result.output);
     });
   }
 
-  test('without the overrides the same series fire by the defaults only: the overrides above are what moved the limits', async () => {
+  test('without the overrides the same series fire by the defaults only: the overrides above are what moved the limits', needsPrometheusTools, async () => {
     const plain = await renderToTemp(defaultAlertsConfig);
     try {
       const plainBare = await rulesWithoutAnnotations(plain);

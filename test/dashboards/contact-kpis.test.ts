@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
-import { expectPromqlResults } from '../support/prometheus-tools.ts';
+import { expectPromqlResults, needsPrometheusTools } from '../support/prometheus-tools.ts';
 import { dashboardByFile, panelById, targetOf } from '../support/built-dashboards.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'dashboards-kpis-'));
@@ -42,7 +42,7 @@ const of =
 const voice = of('voice');
 const email = of('email');
 
-describe('an email-only queue on the overview, default variables', () => {
+describe('an email-only queue on the overview, default variables', needsPrometheusTools, () => {
   test('its waiting contacts, SLA compliance, p95 wait and handle time show without changing $media_type', async () => {
     const series = {
       [info('q9', 'Inbox')]: '1x30',
@@ -93,7 +93,7 @@ describe('an email-only queue on the overview, default variables', () => {
   });
 });
 
-describe('contact KPIs (real PromQL engine)', () => {
+describe('contact KPIs (real PromQL engine)', needsPrometheusTools, () => {
   test('abandon rate leaves short abandons out of both sides; no short-abandon counter yet counts 0; no abandon yet is 0 %; no offer is no value', async () => {
     const series = {
       // Sales: 10 offers, 3 abandons of which 1 short, a second → (3 − 1) / (10 − 1).

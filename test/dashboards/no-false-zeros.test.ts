@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import { PANEL as HEALTH } from '../../dashboards/exporter-health.ts';
 import { PANEL as DETAIL } from '../../dashboards/queue-detail.ts';
 import { PANEL as OVERVIEW } from '../../dashboards/queue-overview.ts';
-import { expectPromqlResults } from '../support/prometheus-tools.ts';
+import { expectPromqlResults, needsPrometheusTools } from '../support/prometheus-tools.ts';
 import { dashboardByFile, panelById, targetOf } from '../support/built-dashboards.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'dashboards-promql-'));
@@ -29,7 +29,7 @@ const info = (id: string, name: string) => `genesys_queue_info{cluster="c1", que
 const voice = (metric: string, id: string, name: string, extra = '') =>
   `${metric}{cluster="c1", queue_id="${id}", queue_name="${name}", media_type="voice"${extra}}`;
 
-describe('no false zeros (real PromQL engine)', () => {
+describe('no false zeros (real PromQL engine)', needsPrometheusTools, () => {
   const listedQueues = {
     [info('q1', 'Sales')]: '1x30',
     [info('q2', 'Support')]: '1x30',

@@ -12,7 +12,7 @@ import { createLogger } from '../../exporter/log.ts';
 import { startSimulator } from '../../simulator/index.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
-import { promtoolCheckMetrics } from './support/promtool-check.ts';
+import { needsPrometheusTools, promtoolCheckMetrics } from '../support/prometheus-tools.ts';
 import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
 
 function scrape(url: string, acceptEncoding: string | undefined): Promise<{ encoding: string | undefined; body: Buffer }> {
@@ -28,7 +28,7 @@ function scrape(url: string, acceptEncoding: string | undefined): Promise<{ enco
   });
 }
 
-describe('promtool check metrics on a running exporter', () => {
+describe('promtool check metrics on a running exporter', needsPrometheusTools, () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
   let exporter: RunningExporter;
 

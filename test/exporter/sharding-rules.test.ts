@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
-import { runTool } from '../support/prometheus-tools.ts';
+import { needsPrometheusTools, runTool } from '../support/prometheus-tools.ts';
 import { WAIT_TIME_BUCKETS_SECONDS } from '../../metrics/catalog.ts';
 
 const OUT = resolve(import.meta.dirname, '../../out/prometheus');
@@ -64,7 +64,7 @@ function queueSeries(layout: Layout): { series: string; values: string }[] {
 
 const queueKey = (q: (typeof QUEUES)[number]) => ({ cluster: CLUSTER, job: JOB, queue_id: q.id, queue_name: q.name });
 
-describe('shipped rules over two shards: the same answers as over one exporter', () => {
+describe('shipped rules over two shards: the same answers as over one exporter', needsPrometheusTools, () => {
   let scratch: string;
   let exprs: Map<string, string>;
 
@@ -175,7 +175,7 @@ async function readmeShardChecks(): Promise<[string, string][]> {
   return pairs;
 }
 
-describe("the README's shard-set checks (promtool)", () => {
+describe("the README's shard-set checks (promtool)", needsPrometheusTools, () => {
   let scratch: string;
   before(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'sharding-checks-'));

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { Node, Project, SyntaxKind } from 'ts-morph';
 import { promtoolTestPath, RULES_MODULES, SCAFFOLD_FILES, scaffoldAlert } from '../../generator/scaffold-alert.ts';
-import { runTool } from '../support/prometheus-tools.ts';
+import { needsPrometheusTools, runTool } from '../support/prometheus-tools.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -126,7 +126,7 @@ describe('new alert scaffolding', () => {
   });
 });
 
-describe('scaffolded alerts of both scopes pass their promtool tests as scaffolded', () => {
+describe('scaffolded alerts of both scopes pass their promtool tests as scaffolded', needsPrometheusTools, () => {
   let root: string;
   before(() => {
     // The alert sources and what they import, with the repository's packages.

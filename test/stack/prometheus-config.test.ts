@@ -2,7 +2,6 @@
 // and what it writes is a valid Prometheus config for the real promtool.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,27 +10,34 @@ import { EXPORTER_JOB } from '../../config/project.ts';
 import { generatedFiles } from '../../stack/generate.ts';
 import { adaptRuleFile, adaptScrapeConfig, parsePrometheusDuration } from '../../stack/prometheus.ts';
 import { REPO_ROOT } from '../../stack/repo.ts';
+import { needsPrometheusTools, runTool } from '../support/prometheus-tools.ts';
 
 type Json = Record<string, unknown>;
 const out = generatedFiles(join(REPO_ROOT, 'out'));
 const generated = load(readFileSync(out.scrapeConfig, 'utf8')) as Json;
 const jobOf = (config: Json): Json => (config.scrape_configs as Json[]).find((j) => j.job_name === EXPORTER_JOB)!;
 
+/** The stack's config for a test Prometheus, its adapted rule files written into `dir`. */
+function adaptedConfig(dir: string): { adapted: Json; rules: string[] } {
+  const rules = out.ruleFiles.map((file, i) => {
+    const copy = join(dir, `r${i}.yaml`);
+    writeFileSync(copy, dump(adaptRuleFile(load(readFileSync(file, 'utf8')), file)));
+    return copy;
+  });
+  const adapted = adaptScrapeConfig(generated, {
+    exporterAddress: '127.0.0.1:40001',
+    alertmanagerAddress: '127.0.0.1:40002',
+    scrapeIntervalSeconds: 1,
+    evaluationIntervalSeconds: 1,
+    ruleFiles: rules,
+  });
+  return { adapted, rules };
+}
+
 test('only the target, intervals, Alertmanager and rule files change; the rest is as generated', () => {
   const dir = mkdtempSync(join(tmpdir(), 'prom-config-test-'));
   try {
-    const rules = out.ruleFiles.map((file, i) => {
-      const copy = join(dir, `r${i}.yaml`);
-      writeFileSync(copy, dump(adaptRuleFile(load(readFileSync(file, 'utf8')), file)));
-      return copy;
-    });
-    const adapted = adaptScrapeConfig(generated, {
-      exporterAddress: '127.0.0.1:40001',
-      alertmanagerAddress: '127.0.0.1:40002',
-      scrapeIntervalSeconds: 1,
-      evaluationIntervalSeconds: 1,
-      ruleFiles: rules,
-    });
+    const { adapted, rules } = adaptedConfig(dir);
     const [job, original] = [jobOf(adapted), jobOf(generated)];
     assert.deepEqual(job.static_configs, [{ targets: ['127.0.0.1:40001'], labels: (original.static_configs as Json[])[0]!.labels }]);
     assert.equal(job.scrape_interval, '1s');
@@ -44,9 +50,19 @@ test('only the target, intervals, Alertmanager and rule files change; the rest i
     const { scrape_configs: _a, global: _b, rule_files: _c, alerting: _d, ...rest } = adapted;
     const { scrape_configs: _e, global: _f, rule_files: _g, alerting: _h, ...restGenerated } = generated;
     assert.deepEqual(rest, restGenerated);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('what the stack writes passes promtool check config, its rule files included', needsPrometheusTools, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prom-config-test-'));
+  try {
     const file = join(dir, 'prometheus.yml');
-    writeFileSync(file, dump(adapted));
-    execFileSync('promtool', ['check', 'config', file], { stdio: 'pipe' });
+    writeFileSync(file, dump(adaptedConfig(dir).adapted));
+    const result = await runTool('promtool', ['check', 'config', file]);
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /Checking .*r0\.yaml\n {2}SUCCESS: \d+ rules found/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
