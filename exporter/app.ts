@@ -11,6 +11,7 @@ import { createQueueCatalogCollector } from './collectors/queue-catalog.ts';
 import { QueueDirectory } from './collectors/queue-directory.ts';
 import { CollectorRunner } from './collectors/runner.ts';
 import { OBSERVATIONS_MODES, type ExporterConfig } from './config.ts';
+import type { BackoffOptions } from './genesys/backoff.ts';
 import { createGenesysClient } from './genesys/client.ts';
 import { AuthenticationError } from './genesys/errors/index.ts';
 import type { Logger } from './log.ts';
@@ -40,7 +41,9 @@ export interface ExporterOptions {
    */
   readonly now?: () => number;
   /** Streaming mode's timings (heartbeat timeout, backoff, retries, resync, channel size); tests shorten them. */
-  readonly streaming?: Pick<StreamingObservationsOptions, 'timings' | 'resyncIntervalMs' | 'publishIntervalMs' | 'topicsPerChannel'>;
+  readonly streaming?: Pick<StreamingObservationsOptions, 'timings' | 'resyncIntervalMs' | 'publishIntervalMs' | 'topicsPerChannel' | 'maxChannels'>;
+  /** The API client's retry backoff (default DEFAULT_BACKOFF); tests that switch an upstream fault on shorten it. */
+  readonly apiBackoff?: BackoffOptions;
   /** The renderer's options (its slice between yields); the collector thread, which serves no HTTP, takes longer slices. */
   readonly exposition?: ExpositionOptions;
 }
@@ -108,7 +111,10 @@ export function serverOptionsOf(config: ExporterConfig): Pick<ServerOptions, 'li
   };
 }
 
-export async function prepareCollection(config: ExporterConfig, { logger, now = Date.now, streaming, exposition }: ExporterOptions): Promise<Collection> {
+export async function prepareCollection(
+  config: ExporterConfig,
+  { logger, now = Date.now, streaming, exposition, apiBackoff }: ExporterOptions,
+): Promise<Collection> {
   const cleanups: (() => Promise<void>)[] = [];
   const warnFailed = (error: unknown): void => logger.warn('shutdown step failed', { error: String(error) });
   /** Set by start(); taken (so run once) by stop(). */
@@ -145,6 +151,7 @@ export async function prepareCollection(config: ExporterConfig, { logger, now = 
       requestTimeoutMs: config.genesys.requestTimeoutMs,
       telemetry: registryTelemetry(metrics),
       logger,
+      ...(apiBackoff === undefined ? {} : { backoff: apiBackoff }),
     });
     cleanups.push(() => client.close());
 

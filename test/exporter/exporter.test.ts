@@ -18,8 +18,15 @@ import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
 import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
+import { freshRun as freshRunOf } from './support/fresh-run.ts';
 
 const STALENESS_SECONDS = 15;
+/**
+ * The API client's retry backoff while the tests switch upstream faults on: a failing call gives up after its
+ * retries in well under a second instead of ~2 s on average (the default 500 ms base), so the waits for a
+ * collector to fail are short. What is asserted is the failure, not how long retries take.
+ */
+const FAST_RETRIES = { baseMs: 20, maxMs: 100 };
 /** The staleness limit of the exporter that shows values expiring: above the 1 s floor (two 500 ms polls). */
 const SHORT_STALENESS_SECONDS = 2;
 
@@ -45,23 +52,8 @@ describe('exporter against the simulator', () => {
   const collectorValue = async (name: MetricName, collector: string): Promise<number | undefined> =>
     valueIn((await get(`${exporter.url}/metrics`)).body, name, { collector });
 
-  /** Waits for a successful run of `collector` that STARTED after this call (so it saw the current clock). */
-  async function freshRun(collector: string): Promise<ParsedSample[]> {
-    let seen = Date.now() / 1000;
-    for (let completions = 0; completions < 2; completions++) {
-      const after = seen;
-      seen = await waitFor(
-        `a successful ${collector} run`,
-        async () => {
-          const stamp = await collectorValue('genesys_exporter_collector_last_success_timestamp_seconds', collector);
-          return stamp !== undefined && stamp > after ? stamp : undefined;
-        },
-        // Every 100 ms: the collectors run every 500 ms, so a run is seen soon after it ends.
-        { timeoutMs: 60_000, intervalMs: 100 },
-      );
-    }
-    return scrape();
-  }
+  /** The scrape after a successful run of `collector` that STARTED after this call (so it saw the current clock). */
+  const freshRun = (collector: string): Promise<ParsedSample[]> => freshRunOf(exporter.url, collector);
 
   before(async () => {
     // A busy, understaffed org: queues build up, contacts abandon, SLAs are breached.
@@ -77,7 +69,11 @@ describe('exporter against the simulator', () => {
   test('/-/ready is 503 until the first successful poll, then 200', async () => {
     await sim.startFault({ fault: 'api-5xx', endpoint: 'routing_queues' });
     const config = parseConfig(exporterArgs(simulator.url), simulatorCredentials(simulator));
-    exporter = await startExporter(config, { logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }), now: () => sim.nowMs });
+    exporter = await startExporter(config, {
+      logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
+      now: () => sim.nowMs,
+      apiBackoff: FAST_RETRIES,
+    });
     await waitFor('the queue catalog to fail', async () => ((await collectorValue('genesys_exporter_collector_success', 'queues')) === 0 ? true : undefined));
     assert.equal((await get(`${exporter.url}/-/ready`)).status, 503);
     assert.equal((await get(`${exporter.url}/-/healthy`)).status, 200);
@@ -221,7 +217,7 @@ describe('exporter against the simulator', () => {
     // An exporter of its own with a short limit (the tests above need the long one), so the wait for the
     // limit to pass is seconds, not STALENESS_SECONDS.
     const config = parseConfig(exporterArgs(simulator.url, [`--collector.staleness=${SHORT_STALENESS_SECONDS}s`]), simulatorCredentials(simulator));
-    const short = await startExporter(config, { logger: createLogger({ level: 'error', write: () => {} }), now: () => sim.nowMs });
+    const short = await startExporter(config, { logger: createLogger({ level: 'error', write: () => {} }), now: () => sim.nowMs, apiBackoff: FAST_RETRIES });
     const scrapeShort = async (): Promise<ParsedSample[]> => parseExposition((await get(`${short.url}/metrics`)).body);
     try {
       await waitFor('depth and counters on the second exporter', async () => {

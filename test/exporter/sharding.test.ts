@@ -19,6 +19,7 @@ import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
 import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
+import { freshRun } from './support/fresh-run.ts';
 
 const SIMULATOR_ENV = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret' };
 const BASE_FLAGS = ['--genesys.api-url=http://127.0.0.1:1', '--genesys.login-url=http://127.0.0.1:1'];
@@ -197,24 +198,6 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
       { timeoutMs: 60_000, intervalMs: PROBE_MS },
     );
   }
-  /** Scrape after a successful run of `collector` that started after this call (so it saw the current clock). */
-  async function freshRun(exporter: RunningExporter, collector: string): Promise<ParsedSample[]> {
-    const stamp = () => probe(exporter, 'genesys_exporter_collector_last_success_timestamp_seconds', { collector });
-    let seen = Date.now() / 1000;
-    for (let completions = 0; completions < 2; completions++) {
-      const after = seen;
-      seen = await waitFor(
-        `a successful ${collector} run`,
-        async () => {
-          const value = await stamp();
-          return value !== undefined && value > after ? value : undefined;
-        },
-        { timeoutMs: 60_000, intervalMs: PROBE_MS },
-      );
-    }
-    return scrape(exporter);
-  }
-
   before(async () => {
     // 24 queues so both shards hold several; a busy org, so the counters have something to count.
     simulator = await startSimulator({ port: 0, seed: 23, clock: 'manual', orgSize: { queues: 24, divisions: 2, arrivalsPerMinute: 60, agents: 80 } });
@@ -259,9 +242,9 @@ describe('two exporters (0/2 and 1/2) against one simulated org', () => {
   test('counters and gauges: every series on exactly one shard, equal to the single exporter; sums equal its totals', async () => {
     for (let step = 0; step < 3; step++) {
       await sim.advanceBy(40_000);
-      await Promise.all([single, ...shards].map((exporter) => freshRun(exporter, 'aggregates')));
+      await Promise.all([single, ...shards].map((exporter) => freshRun(exporter.url, 'aggregates')));
     }
-    const [whole, ...parts] = await Promise.all([single, ...shards].map((exporter) => freshRun(exporter, 'observations')));
+    const [whole, ...parts] = await Promise.all([single, ...shards].map((exporter) => freshRun(exporter.url, 'observations')));
     const truth = await sim.truthNow();
     const metrics = [
       'genesys_queue_offer_total',
