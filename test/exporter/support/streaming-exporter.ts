@@ -33,6 +33,8 @@ const TIMINGS = {
 export interface StreamingTuning {
   readonly timings?: Partial<typeof TIMINGS>;
   readonly topicsPerChannel?: number;
+  /** The exporter's channel limit (it keeps at most the service's 20 whatever is asked). */
+  readonly maxChannels?: number;
   readonly args?: readonly string[];
 }
 
@@ -53,6 +55,7 @@ async function startStreamingExporter(
       resyncIntervalMs: 600_000,
       publishIntervalMs: 100,
       ...(tuning.topicsPerChannel === undefined ? {} : { topicsPerChannel: tuning.topicsPerChannel }),
+      ...(tuning.maxChannels === undefined ? {} : { maxChannels: tuning.maxChannels }),
     },
   });
 }
