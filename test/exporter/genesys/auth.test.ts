@@ -18,7 +18,8 @@ async function withFake(fake: FakeGenesys, client: GenesysClient, body: () => Pr
 
 const SERVICE_UNAVAILABLE = { status: 503, body: { message: 'Service Unavailable', code: 'service.unavailable', status: 503 } };
 
-describe('token manager', () => {
+// The tests run at once: each has its own fake and client, and the longest ones wait for tokens to age.
+describe('token manager', { concurrency: true }, () => {
   test('start() runs the client-credentials grant with Basic auth and a form body, then API calls carry the token', async () => {
     const fake = await startFakeGenesys();
     const telemetry = recordingTelemetry();
@@ -128,9 +129,10 @@ describe('token manager', () => {
   });
 
   test('background refresh before expiry: short-lived tokens rotate with zero 401s and no expired token sent', async () => {
+    // Refreshed at half the 2 s lifetime: two refreshes within 2 s, each a second before its token expires.
     const fake = await startFakeGenesys({ tokenLifetimeSeconds: 2 });
     const telemetry = recordingTelemetry();
-    const client = clientFor(fake, { telemetry });
+    const client = clientFor(fake, { telemetry, tokenRefreshMarginRatio: 0.5 });
     await withFake(fake, client, async () => {
       await client.start();
       // Keep calling across two refreshes; the fake answers 401 to any expired or unknown token.
@@ -188,10 +190,10 @@ describe('token manager', () => {
 
   test('a background refresh failure keeps the current token in use until it can be replaced', async () => {
     let failLogins = false;
-    // Refresh at half the 6 s lifetime, so the old token stays usable ~2.7 s after the failure.
-    const fake = await startFakeGenesys({ tokenLifetimeSeconds: 6, login: () => (failLogins ? SERVICE_UNAVAILABLE : undefined) });
+    // Refresh with three quarters of the 4 s lifetime left (after 1 s), so the old token stays usable ~3 s after the failure.
+    const fake = await startFakeGenesys({ tokenLifetimeSeconds: 4, login: () => (failLogins ? SERVICE_UNAVAILABLE : undefined) });
     const telemetry = recordingTelemetry();
-    const client = clientFor(fake, { telemetry, tokenRefreshMarginRatio: 0.5, loginCircuit: { failureThreshold: 100, openBaseMs: 100, openMaxMs: 100 } });
+    const client = clientFor(fake, { telemetry, tokenRefreshMarginRatio: 0.75, loginCircuit: { failureThreshold: 100, openBaseMs: 100, openMaxMs: 100 } });
     await withFake(fake, client, async () => {
       await client.start();
       failLogins = true;
