@@ -1,7 +1,7 @@
 // What the exporter watches: filters that match nothing and unknown divisions make it not ready (with the
 // reason as /-/ready's body) and are logged; divisions are given by name or id; the cap keeps the queues
 // already exported when new ones appear. Pure selection first, then a real exporter against the simulator.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startExporter } from '../../exporter/app.ts';
 import type { RunningExporter } from '../../exporter/app.ts';
@@ -66,8 +66,12 @@ describe('exporter: nothing to watch is loud, and the cap holds on to long-lived
     sim = new SimulatorClient(simulator.url);
     initialQueues = await sim.queues();
   });
+  // Each test's exporters stop when it ends: polling every 300 ms, they would otherwise keep polling (and
+  // costing CPU) through the tests after theirs.
+  afterEach(async () => {
+    for (const exporter of exporters.splice(0)) await exporter.close();
+  });
   after(async () => {
-    for (const exporter of exporters) await exporter.close();
     await simulator?.close();
   });
 
