@@ -16,6 +16,7 @@ import {
   RequestTimeoutError,
 } from '../../../exporter/genesys/errors/index.ts';
 import { queueObservationQuery } from '../../../exporter/genesys/queue-observations.ts';
+import { analyticsMaxResponseBytes } from '../../../exporter/genesys/response-limits.ts';
 import { noTelemetry } from '../../../exporter/genesys/telemetry.ts';
 import { sendAttempt } from '../../../exporter/genesys/transport.ts';
 
@@ -112,15 +113,18 @@ describe('redirects are refused, never followed', () => {
 
 describe('response size limit', () => {
   test('a body larger than the limit is aborted while streaming and fails the request', async () => {
-    const huge = JSON.stringify({ entities: [], pageCount: 1, padding: 'x'.repeat(20 * 1024 * 1024) });
+    // The smallest limit of an API answer, an observation query for one queue's (8.5 MB), and half a MB more:
+    // every byte sent is read and decoded before the limit trips.
+    const limit = analyticsMaxResponseBytes(1);
+    const huge = `{"results":[],"padding":"${'x'.repeat(limit + 512 * 1024)}"}`;
     // Without Content-Length (chunked), so the limit must be enforced while reading.
     const fake = await startFakeGenesys({ api: () => ({ status: 200, headers: { 'Transfer-Encoding': 'chunked' }, body: huge }) });
     const client = clientFor(fake, { maxRetries: 0 });
     try {
       await client.start();
-      const outcome = await settle(client.listQueues());
+      const outcome = await settle(client.queryQueueObservations(queueObservationQuery(['q1'])));
       assert.ok(outcome instanceof MalformedResponseError, `got ${String(outcome)}`);
-      assert.match(outcome.message, /body larger than \d+ bytes/);
+      assert.match(outcome.message, new RegExp(`body larger than ${limit} bytes \\(aborted while reading\\)`));
     } finally {
       await client.close();
       await fake.close();
@@ -201,7 +205,8 @@ describe('queue catalog paging', () => {
   test('lists more than 10,000 queues (101 pages)', async () => {
     const queues = Array.from({ length: 10_050 }, (_, i) => ({ id: `q${i}`, name: `Queue ${String(i).padStart(5, '0')}` }));
     const fake = await startFakeGenesys({ queues });
-    const client = clientFor(fake);
+    // A budget of 1,000 requests/s: the pages, not the pace, are under test (at 100/s they took a second).
+    const client = clientFor(fake, { requestsPerMinute: 60_000 });
     try {
       const listed = await client.listQueues();
       assert.equal(listed.length, 10_050);
