@@ -15,7 +15,7 @@ import { startSimulator } from '../../simulator/index.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { get } from '../support/http-client.ts';
 import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
-import { COLLECTOR_FAULT_REPLIES, COLLECTOR_FAULTS, INJECTED_CRASH } from './support/collector-faults.ts';
+import { COLLECTOR_FAULT_REPLIES, COLLECTOR_FAULTS, type CollectorFault, INJECTED_CRASH, releaseBlock } from './support/collector-faults.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FAULTS = new URL('./support/collector-faults.ts', import.meta.url).href;
@@ -33,8 +33,9 @@ if (process.exitCode === undefined) {
   faults.close();
 }`;
 const POLLING = { queues: '5m', observations: '500ms', aggregates: '2s' };
-/** How long the collector thread is held busy: far longer than a health check or a scrape of a held body. */
-const BLOCK_MS = 2500;
+/** The longest the collector thread is held busy, should the test not release it: far longer than a health
+ * check or a scrape of a held body. The test releases it as soon as it has its answers. */
+const BLOCK_MS = 30_000;
 
 function scrape(url: string, acceptEncoding: string | undefined): Promise<{ status: number; encoding: string | undefined; text: string }> {
   return new Promise((resolve, reject) => {
@@ -120,12 +121,13 @@ describe('threaded exporter: server on the main thread, collectors on the collec
   test('while the collector thread is busy, /-/healthy, /-/ready and /metrics (the last body) still answer', async () => {
     await scrape(`${threaded.url}/metrics`, 'gzip'); // the gzip body is held
     const replies = new BroadcastChannel(COLLECTOR_FAULT_REPLIES);
+    const release = new SharedArrayBuffer(4);
     try {
       const blocked = new Promise<number>((resolve) => {
         replies.onmessage = (event) => resolve((event as MessageEvent<{ blockedUntil: number }>).data.blockedUntil);
       });
       const faults = new BroadcastChannel(COLLECTOR_FAULTS);
-      faults.postMessage({ type: 'block', ms: BLOCK_MS });
+      faults.postMessage({ type: 'block', ms: BLOCK_MS, release } satisfies CollectorFault);
       faults.close();
       const until = await blocked;
 
@@ -133,13 +135,15 @@ describe('threaded exporter: server on the main thread, collectors on the collec
       const ready = await get(`${threaded.url}/-/ready`);
       const metrics = await scrape(`${threaded.url}/metrics`, 'gzip');
       const answeredAt = Date.now();
+      releaseBlock(release);
       assert.equal(health.status, 200);
       assert.equal(ready.status, 200);
       assert.equal(metrics.status, 200);
       assert.match(metrics.text, /^genesys_queue_depth\{/m);
-      // Answered by a thread the busy loop does not hold: before the loop ended.
+      // Answered by a thread the busy loop does not hold: before the loop ended (it ends when released, after these answers, or at `until`).
       assert.ok(answeredAt < until, `answered ${answeredAt - until} ms after the collector thread was free again`);
     } finally {
+      releaseBlock(release);
       replies.close();
     }
     assert.deepEqual(fatal, []);

@@ -1,14 +1,23 @@
 // Imported into the exporter's collector thread by tests (startThreadedExporter's collectorImports):
 // faults a test triggers from the main thread on a BroadcastChannel (which reaches every thread of the
 // process). 'block' holds the collector thread, after saying until when on the reply channel (the reply
-// reaches the main thread while this one is held); 'crash' throws an uncaught error.
+// reaches the main thread while this one is held), until the test releases it through the shared cell it sent
+// (or `ms` has passed, should the test never do so); 'crash' throws an uncaught error.
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 
 export const COLLECTOR_FAULTS = 'test:collector-faults';
 export const COLLECTOR_FAULT_REPLIES = 'test:collector-fault-replies';
 export const INJECTED_CRASH = 'injected collector thread fault';
 
-export type CollectorFault = { readonly type: 'block'; readonly ms: number } | { readonly type: 'crash' };
+/** A block's `release` is an Int32Array's buffer: the thread is held while its first element is 0 (releaseBlock). */
+export type CollectorFault = { readonly type: 'block'; readonly ms: number; readonly release: SharedArrayBuffer } | { readonly type: 'crash' };
+
+/** Ends a 'block' at once: a thread waiting in Atomics.wait on the cell is woken by the notify. */
+export function releaseBlock(release: SharedArrayBuffer): void {
+  const cell = new Int32Array(release);
+  Atomics.store(cell, 0, 1);
+  Atomics.notify(cell, 0);
+}
 
 if (!isMainThread) {
   const faults = new BroadcastChannel(COLLECTOR_FAULTS);
@@ -26,8 +35,8 @@ if (!isMainThread) {
     const until = Date.now() + fault.ms;
     replies.postMessage({ blockedUntil: until });
     // Atomics.wait blocks this thread as a busy loop would (its event loop runs nothing meanwhile) without
-    // spinning a core for seconds on a machine the test lane shares; nothing ever notifies the cell.
-    const cell = new Int32Array(new SharedArrayBuffer(4));
-    for (let left = fault.ms; left > 0; left = until - Date.now()) Atomics.wait(cell, 0, 0, left);
+    // spinning a core on a machine the test lane shares; the test's releaseBlock wakes it.
+    const cell = new Int32Array(fault.release);
+    for (let left = fault.ms; left > 0 && Atomics.load(cell, 0) === 0; left = until - Date.now()) Atomics.wait(cell, 0, 0, left);
   };
 }
