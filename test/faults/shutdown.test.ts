@@ -2,7 +2,7 @@
 // login endpoint, requests in flight are aborted, and close() returns in seconds even when the API is
 // slow, rate-limited with a long Retry-After, or login hangs. The bound below is generous (the old code
 // took 60–240 s here); what matters is "seconds, not minutes" and "nothing sent after close".
-import { test, type TestContext } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { settleTimeMs, startRig, untilReady } from './support/harness.ts';
 import { waitFor } from '../../stack/wait-for.ts';
@@ -38,29 +38,32 @@ async function closeUnderFault(
   }
 }
 
-test('close() under a slow API returns in seconds and nothing is sent after it', async (t) => {
-  await closeUnderFault(
-    t,
-    (rig) => rig.sim.startFault({ fault: 'slow', delayMs: 30_000, endpoint: 'queue_observations' }).then(() => undefined),
-    (log) => log.some((r) => r.fault === 'slow' && r.status === null),
-  );
-});
+// The three run at once, each on its own simulator and exporter: most of each is the wait after close().
+describe('close() under faults', { concurrency: true }, () => {
+  test('close() under a slow API returns in seconds and nothing is sent after it', async (t) => {
+    await closeUnderFault(
+      t,
+      (rig) => rig.sim.startFault({ fault: 'slow', delayMs: 30_000, endpoint: 'queue_observations' }).then(() => undefined),
+      (log) => log.some((r) => r.fault === 'slow' && r.status === null),
+    );
+  });
 
-test('close() while rate limited with a long Retry-After returns in seconds', async (t) => {
-  await closeUnderFault(
-    t,
-    (rig) => rig.sim.startFault({ fault: 'rate-limit-storm', retryAfterSeconds: 120 }).then(() => undefined),
-    (log) => log.some((r) => r.status === 429),
-  );
-});
+  test('close() while rate limited with a long Retry-After returns in seconds', async (t) => {
+    await closeUnderFault(
+      t,
+      (rig) => rig.sim.startFault({ fault: 'rate-limit-storm', retryAfterSeconds: 120 }).then(() => undefined),
+      (log) => log.some((r) => r.status === 429),
+    );
+  });
 
-test('close() while the login endpoint hangs returns in seconds', async (t) => {
-  await closeUnderFault(
-    t,
-    async (rig) => {
-      await rig.sim.startFault({ fault: 'login-timeout' });
-      await rig.sim.startFault({ fault: 'revoke-tokens' });
-    },
-    (log) => log.some((r) => r.endpoint === 'oauth_token' && r.fault === 'login-timeout'),
-  );
+  test('close() while the login endpoint hangs returns in seconds', async (t) => {
+    await closeUnderFault(
+      t,
+      async (rig) => {
+        await rig.sim.startFault({ fault: 'login-timeout' });
+        await rig.sim.startFault({ fault: 'revoke-tokens' });
+      },
+      (log) => log.some((r) => r.endpoint === 'oauth_token' && r.fault === 'login-timeout'),
+    );
+  });
 });

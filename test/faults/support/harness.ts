@@ -1,6 +1,7 @@
 // A real exporter (in process, real timers) against a real simulator on loopback, for fault tests. The
 // simulator's fault injection shapes the API; its request log records what reached it and when.
 import { startExporter, type RunningExporter } from '../../../exporter/app.ts';
+import type { BackoffOptions } from '../../../exporter/genesys/backoff.ts';
 import { parseConfig } from '../../../exporter/config.ts';
 import { createLogger } from '../../../exporter/log.ts';
 import { startSimulator, type SimulatorHandle } from '../../../simulator/index.ts';
@@ -31,6 +32,8 @@ export interface RigOptions {
   readonly tokenLifetimeSeconds?: number;
   /** Put a fault proxy between the exporter and the simulator (API and login). */
   readonly withProxy?: boolean;
+  /** The API client's retry backoff (default the product's, 0.5 s doubling): a run under a fault ends sooner. */
+  readonly apiBackoff?: BackoffOptions;
 }
 
 export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
@@ -53,7 +56,10 @@ export async function startRig(options: RigOptions = {}): Promise<FaultRig> {
   );
   let exporter: RunningExporter;
   try {
-    exporter = await startExporter(config, { logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }) });
+    exporter = await startExporter(config, {
+      logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
+      apiBackoff: options.apiBackoff,
+    });
   } catch (error) {
     await proxy?.close();
     await simulator.close();
