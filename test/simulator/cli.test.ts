@@ -21,7 +21,8 @@ function startCli(args: string[]): { child: ChildProcess; firstLine: Promise<str
   return { child, firstLine, stderr: () => err };
 }
 
-describe('simulator: npm run simulator (main.ts)', () => {
+// Each test starts its own process: they run at once (the second's start overlaps the first's).
+describe('simulator: npm run simulator (main.ts)', { concurrency: true }, () => {
   test('prints one JSON line first, serves login and API in real time, and stops on SIGTERM', async () => {
     const { child, firstLine } = startCli(['--port', '0', '--seed', '42', '--org', FIXTURE]);
     try {
