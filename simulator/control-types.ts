@@ -167,6 +167,7 @@ export type FaultRequest =
   /**
    * Notification service, one shot: every WebSocket is cut without a close frame (a reset); for
    * refuseSeconds after it (default 0) new connections are refused with HTTP 503 (the streaming host down).
+   * A later drop replaces that window: one with refuseSeconds 0 brings the host back at once.
    */
   | { readonly fault: 'notification-socket-drop'; readonly refuseSeconds?: number }
   /** Notification service, one shot: v2.system.socket_closing on every socket, closed graceSeconds later (default 5). */

@@ -36,7 +36,9 @@ describe('streaming mode: faults fall back to polling and back', () => {
       assert.deepEqual(missing, [], 'no series missing during the fallback');
       return samples;
     };
-    await sim.startFault({ fault: 'notification-socket-drop', refuseSeconds: 4 });
+    // The host stays down until the test brings it back below (the minute is only a bound): the outage lasts as long
+    // as the checks in it need, however slow the machine, and not a fixed window longer than that.
+    await sim.startFault({ fault: 'notification-socket-drop', refuseSeconds: 60 });
     await until('a socket_failed fallback', async () => ((await fallbacks(exporter, 'socket_failed')) > before ? true : undefined));
     await until('every queue polled', async () => ((await sampleValue(await scrapeWhole(), 'genesys_exporter_streaming_queues', {})) === 0 ? true : undefined));
     // A change during the outage reaches /metrics by polling (1 s interval here).
@@ -49,7 +51,11 @@ describe('streaming mode: faults fall back to polling and back', () => {
       sampleValue(await scrapeWhole(), 'genesys_queue_depth', { queue_id: queue.id, media_type: media }) === waiting ? true : undefined,
     );
     await sim.endScenarios();
-    // The host is back: reconnected (with backoff), streaming every queue, and values follow the org again.
+    // Streaming was down all along: the depth above came by polling.
+    assert.equal(sampleValue(await scrapeWhole(), 'genesys_exporter_streaming_queues', {}), 0, 'still polled when the depth was read');
+    // The host is back (a drop with no refusal ends the refusal; no socket is connected to drop): reconnected
+    // (with backoff), streaming every queue, and values follow the org again.
+    await sim.startFault({ fault: 'notification-socket-drop' });
     await streamingBack();
     await sim.advanceBy(5 * 60_000);
     const org = await sim.truthNow();
