@@ -119,7 +119,8 @@ describe('response size limit', () => {
     const huge = `{"results":[],"padding":"${'x'.repeat(limit + 512 * 1024)}"}`;
     // Without Content-Length (chunked), so the limit must be enforced while reading.
     const fake = await startFakeGenesys({ api: () => ({ status: 200, headers: { 'Transfer-Encoding': 'chunked' }, body: huge }) });
-    const client = clientFor(fake, { maxRetries: 0 });
+    // A timeout far beyond the read (a starved machine took over 5 s): the size limit, not the clock, must end it.
+    const client = clientFor(fake, { maxRetries: 0, requestTimeoutMs: 60_000 });
     try {
       await client.start();
       const outcome = await settle(client.queryQueueObservations(queueObservationQuery(['q1'])));
