@@ -40,7 +40,7 @@ export interface ExporterOptions {
    * pass the clock of a simulator that runs on a manual (virtual) clock.
    */
   readonly now?: () => number;
-  /** Streaming mode's timings (heartbeat timeout, backoff, retries, resync, channel size); tests shorten them. */
+  /** Streaming mode's timings (heartbeat timeout, backoff, retries, resync) and channel size and count; tests shorten them. */
   readonly streaming?: Pick<StreamingObservationsOptions, 'timings' | 'resyncIntervalMs' | 'publishIntervalMs' | 'topicsPerChannel' | 'maxChannels'>;
   /** The API client's retry backoff (default DEFAULT_BACKOFF); tests that switch an upstream fault on shorten it. */
   readonly apiBackoff?: BackoffOptions;
