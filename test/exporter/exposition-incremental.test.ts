@@ -3,7 +3,7 @@
 // cached segments is one gzip member that decompresses (CRC and length checked) to the plain body, also
 // for curl; concurrent scrapes get one body; health checks are answered while a scrape is being sent.
 import { execFile } from 'node:child_process';
-import { request } from 'node:http';
+import { type IncomingMessage, request } from 'node:http';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promisify } from 'node:util';
@@ -389,36 +389,34 @@ describe('/metrics over HTTP with the cached bodies', () => {
       });
       assertSameBytes(before(stdout, '# HELP genesys_up '), snapshotPart, 'curl decodes the whole gzip body');
 
-      // A scraper that reads nothing: its response stays unfinished while the health check is answered.
-      const order: string[] = [];
-      const stalled = new Promise<void>((resolve, reject) => {
-        const req = request(`${server.url}/metrics`, (res) => {
-          order.push('scrape headers');
+      // A scraper that reads nothing: its response stays unfinished while the health check is answered. The
+      // scrape is held paused until the health reply is in (no timer decides the order, so a starved machine
+      // cannot reorder it); a server that answered health only after finishing the scrape never replies, and
+      // the health request's deadline fails the test.
+      const scrape = await new Promise<IncomingMessage>((resolve, reject) => {
+        request(`${server.url}/metrics`, (res) => {
           res.pause();
-          setTimeout(() => {
-            order.push('scrape still unread');
-            res.resume();
-            res.on('end', () => {
-              order.push('scrape end');
-              resolve();
-            });
-          }, 200).unref();
-        });
-        req.on('error', reject);
-        req.end();
-      });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const healthy = await new Promise<number>((resolve, reject) => {
-        request(`${server.url}/-/healthy`, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
+          resolve(res);
         })
           .on('error', reject)
           .end();
       });
-      order.push(`healthy ${healthy}`);
-      await stalled;
-      assert.deepEqual(order, ['scrape headers', 'healthy 200', 'scrape still unread', 'scrape end']);
+      const healthy = await new Promise<number>((resolve, reject) => {
+        request(`${server.url}/-/healthy`, { timeout: 30_000 }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+          .on('timeout', () => reject(new Error('/-/healthy was not answered within 30 s while a scrape was unread')))
+          .on('error', reject)
+          .end();
+      });
+      assert.equal(healthy, 200);
+      const scrapeEnded = new Promise<void>((resolve, reject) => {
+        scrape.on('end', resolve).on('error', reject);
+      });
+      scrape.resume();
+      await scrapeEnded;
+      assert.equal(scrape.statusCode, 200);
     } finally {
       await server.close();
       exposition.close();
