@@ -18,10 +18,10 @@ import type { Logger } from './log.ts';
 import type { ExpositionOptions } from './exposition/exposition.ts';
 import { createExporterRegistry } from './registry.ts';
 import type { ExporterRegistry } from './registry.ts';
-import { startServer, type RunningServer, type ServerOptions } from './server.ts';
+import { startServer, type RunningServer, } from './server.ts';
+import { serverOptionsOf } from './serving/server-options.ts';
 import { FALLBACK_REASONS } from './streaming/channel-session.ts';
 import { createStreamingObservationsCollector, type StreamingObservationsOptions } from './streaming/streaming-collector.ts';
-import { loadWebConfig, NO_WEB_CONFIG } from './web-config.ts';
 
 export interface RunningExporter {
   /** Where /metrics is served, e.g. "http://127.0.0.1:9813". */
@@ -96,19 +96,6 @@ export async function startExporter(config: ExporterConfig, options: ExporterOpt
     await close();
     throw error;
   }
-}
-
-/** The HTTP server's options from the configuration (the web config file read here), in one thread or two. */
-export function serverOptionsOf(config: ExporterConfig): Pick<ServerOptions, 'listen' | 'telemetryPath' | 'webConfig' | 'dataSource'> {
-  const { target } = config.genesys;
-  return {
-    listen: config.web.listenAddress,
-    telemetryPath: config.web.telemetryPath,
-    webConfig: config.web.configFile === undefined ? NO_WEB_CONFIG : loadWebConfig(config.web.configFile),
-    // The landing page's line on where the data comes from.
-    dataSource:
-      target.kind === 'genesys' ? `Data from ${target.apiUrl}.` : 'SIMULATED data from the embedded simulated org (--simulator): not a real Genesys Cloud org.',
-  };
 }
 
 export async function prepareCollection(

@@ -10,13 +10,6 @@ import { startBodyFeed, type BodyFeed } from './body-feed.ts';
 import type { CollectorMessage, CollectorThreadData, ServerMessage } from './protocol.ts';
 
 /**
- * This module, as the Worker loads it: ./collector-thread.ts from the sources, ./collector-thread.js in
- * dist/. threaded-exporter.ts imports it for this, which also keeps the module in the build (the compiler
- * and deploy/build-inputs.ts follow imports, and a Worker's URL is none).
- */
-export const COLLECTOR_THREAD_URL = import.meta.url;
-
-/**
  * The renderer's work between two yields on this thread. The 4 ms default is for a renderer that shares its
  * thread with the HTTP server; here what waits is collector I/O (notification frames, API answers, timers),
  * which a 20 ms stretch does not hurt, and each yield is a timer of at least 1 ms (more on a loaded machine):

@@ -3,15 +3,16 @@
 // thread (collector-thread.ts). A render, a poll's publish or a garbage collection of the collector
 // thread's large heap never delays a scrape or a health check. A collector thread that fails is fatal:
 // the process must not go on serving its last data as if it were current (onFatal ends it).
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { serverOptionsOf } from '../app.ts';
 import { parseConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Readiness } from '../readiness.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../server.ts';
-import { COLLECTOR_THREAD_URL } from './collector-thread.ts';
 import type { CollectorMessage, CollectorThreadData, ServerMessage } from './protocol.ts';
 import { ServedBodies } from './served-bodies.ts';
+import { serverOptionsOf } from './server-options.ts';
 
 export interface ThreadedExporterOptions {
   readonly logger: Logger;
@@ -33,6 +34,18 @@ export interface ThreadedExporter {
   readonly url: string;
   close(): Promise<void>;
 }
+
+/**
+ * collector-thread.ts as the Worker loads it: ./collector-thread.ts from the sources, ./collector-thread.js in
+ * dist/ (the extension this module was loaded with). Not imported from there: that module loads the whole
+ * collection stack (app.ts), which this thread never runs.
+ */
+const COLLECTOR_THREAD_URL = new URL(`./collector-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+/**
+ * What the Worker calls in its entry module. The type query is what keeps collector-thread.ts in the build: the
+ * compiler and deploy/build-inputs.ts follow it, and it loads nothing at run time.
+ */
+const ENTRY_FUNCTION = 'runCollectorThread' satisfies keyof typeof import('./collector-thread.ts');
 
 export async function startThreadedExporter(argv: readonly string[], options: ThreadedExporterOptions): Promise<ThreadedExporter> {
   const config = parseConfig(argv, options.env ?? process.env);
@@ -62,7 +75,7 @@ const BOOT = `const { workerData } = require('node:worker_threads');
 (async () => {
   if (workerData.tsx !== undefined) (await import(workerData.tsx)).register();
   for (const specifier of workerData.imports) await import(specifier);
-  await (await import(workerData.entry)).runCollectorThread();
+  await (await import(workerData.entry))[${JSON.stringify(ENTRY_FUNCTION)}]();
 })();`;
 
 /** The HTTP server on this thread, serving what a collector thread running `entry` posts. */
