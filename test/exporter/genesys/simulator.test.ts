@@ -8,6 +8,7 @@ import { createGenesysClient, type GenesysClient, type GenesysClientOptions } fr
 import { LoginCircuitOpenError, MalformedResponseError } from '../../../exporter/genesys/errors/index.ts';
 import { queueObservationQuery } from '../../../exporter/genesys/queue-observations.ts';
 import { SimulatorClient } from '../../../stack/simulator-client.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
 import { apiCalls, logins, requestLog } from './support/request-log.ts';
 import { capturingLogger, recordingTelemetry } from './support/recorders.ts';
 import { WAIT_TIME_BUCKETS_SECONDS } from '../../../metrics/catalog.ts';
@@ -53,8 +54,12 @@ describe('client against the simulator', { concurrency: true }, () => {
     await withSimulator({ tokenLifetimeSeconds: 2 }, { tokenRefreshMarginRatio: 0.5 }, async ({ sim, client }) => {
       await client.start();
       const queueIds = sim.queues().map((q) => q.id);
-      // Calls until they have carried three tokens in turn: two refreshes, and past the first token's expiry.
-      // (Waiting for that, not for a number of logins: on a starved machine calls can skip a token.)
+      // With no call made, a second token comes: the refresh runs in the background (a client that refreshed
+      // only when a call finds the token near its end would pass the checks below too).
+      await waitFor('a token refresh with no call made', async () => logins(await requestLog(sim.url)).length >= 2, { timeoutMs: 15_000, intervalMs: 50 });
+      assert.deepEqual(apiCalls(await requestLog(sim.url)), []);
+      // Calls until they have carried three tokens in turn: across the next two refreshes, past the first
+      // token's expiry. (Waiting for that, not for a number of logins: on a starved machine calls can skip a token.)
       const deadline = Date.now() + 30_000;
       while (new Set(apiCalls(await requestLog(sim.url)).map((c) => c.tokenHash)).size < 3) {
         assert.ok(Date.now() < deadline, 'the calls did not carry three tokens in turn within 30 s');
@@ -205,11 +210,12 @@ describe('client against the simulator', { concurrency: true }, () => {
   });
 });
 
-// Alone, one after the other, after the others: these count calls in windows of real time, which tests
-// starting beside them (a stall of this process's event loop) would distort. The login test needs callers
-// asking every 20 ms throughout its 2 s; the budget check counts arrivals in the simulator's log, where a
-// stall would log a request late and bunch it with the next ones.
-describe('the client against the simulator, counted in real time', () => {
+// After the others, when nothing in this process is starting up: these count calls in windows of real time,
+// which a stall of this process's event loop (tests starting beside them) would distort. The login test needs
+// callers asking every 20 ms throughout its 2 s; the budget check counts arrivals in the simulator's log, where
+// a stall would log a request late and bunch it with the next ones. The two run at once: neither does more
+// than a few small calls at a time.
+describe('the client against the simulator, counted in real time', { concurrency: true }, () => {
   test('login 5xx: the circuit breaker keeps login calls bounded, then the client recovers', async () => {
     await withSimulator({}, {}, async ({ sim, client, telemetry }) => {
       await new SimulatorClient(sim.url).startFault({ fault: 'login-5xx', status: 503 });
