@@ -129,10 +129,11 @@ describe('token manager', { concurrency: true }, () => {
   });
 
   test('background refresh before expiry: short-lived tokens rotate with zero 401s and no expired token sent', async () => {
-    // Refreshed at half the 2 s lifetime: a new token every second, while the last one is still usable.
-    const fake = await startFakeGenesys({ tokenLifetimeSeconds: 2 });
+    // A 4 s token refreshed with three quarters of its life left: a new token every second, while the last one
+    // has ~3 s to go (room for a starved machine, where a timer can fire a second late).
+    const fake = await startFakeGenesys({ tokenLifetimeSeconds: 4 });
     const telemetry = recordingTelemetry();
-    const client = clientFor(fake, { telemetry, tokenRefreshMarginRatio: 0.5 });
+    const client = clientFor(fake, { telemetry, tokenRefreshMarginRatio: 0.75 });
     await withFake(fake, client, async () => {
       await client.start();
       // With no call made, a second token comes: the refresh runs in the background (a client that refreshed

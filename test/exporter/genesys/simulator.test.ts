@@ -49,17 +49,19 @@ async function withSimulator(simOptions: SimulatorOptions, clientOptions: Partia
 // Retry-After, a slow answer). Their timing checks are lower bounds on waits, which load on the machine
 // cannot make pass wrongly, and the token test waits for its calls to have carried three tokens.
 describe('client against the simulator', { concurrency: true }, () => {
-  test('short-lived tokens are refreshed before expiry: several lifetimes, zero 401s', async () => {
-    // Refreshed at half the 2 s lifetime: a new token every second, while the last one is still usable.
-    await withSimulator({ tokenLifetimeSeconds: 2 }, { tokenRefreshMarginRatio: 0.5 }, async ({ sim, client }) => {
+  test('short-lived tokens are refreshed in the background before expiry: three in turn, zero 401s', async () => {
+    // A 4 s token refreshed with three quarters of its life left: a new token every second, while the last one
+    // has ~3 s to go (room for a starved machine: with a 2 s token refreshed at half its life, a call sent just
+    // before a late refresh reached the simulator after the token had expired).
+    await withSimulator({ tokenLifetimeSeconds: 4 }, { tokenRefreshMarginRatio: 0.75 }, async ({ sim, client }) => {
       await client.start();
       const queueIds = sim.queues().map((q) => q.id);
       // With no call made, a second token comes: the refresh runs in the background (a client that refreshed
       // only when a call finds the token near its end would pass the checks below too).
       await waitFor('a token refresh with no call made', async () => logins(await requestLog(sim.url)).length >= 2, { timeoutMs: 15_000, intervalMs: 50 });
       assert.deepEqual(apiCalls(await requestLog(sim.url)), []);
-      // Calls until they have carried three tokens in turn: across the next two refreshes, past the first
-      // token's expiry. (Waiting for that, not for a number of logins: on a starved machine calls can skip a token.)
+      // Calls until they have carried three tokens in turn, across the next two refreshes. (Waiting for that,
+      // not for a number of logins: on a starved machine calls can skip a token.)
       const deadline = Date.now() + 30_000;
       while (new Set(apiCalls(await requestLog(sim.url)).map((c) => c.tokenHash)).size < 3) {
         assert.ok(Date.now() < deadline, 'the calls did not carry three tokens in turn within 30 s');
