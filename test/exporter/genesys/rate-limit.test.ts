@@ -24,37 +24,6 @@ const AGGREGATE_QUERY = { interval: '2026-11-29T15:00:00.000Z/2026-11-29T15:05:0
 // timing checks are lower bounds on waits and upper bounds on counts, which load on the machine cannot make
 // pass wrongly.
 describe('rate limiter', { concurrency: true }, () => {
-  test('a 429 with Retry-After: 2 pauses the WHOLE client: no request of any endpoint arrives inside the window', async () => {
-    const fake = await startFakeGenesys({ api: (n) => (n === 1 ? rateLimited('2') : undefined), queues: [{ id: 'q1', name: 'Sales' }] });
-    const others: Promise<unknown>[] = [];
-    let client: ReturnType<typeof clientFor> | undefined;
-    // As soon as the client has seen the 429, other endpoints try to go out.
-    const telemetry = recordingTelemetry(() => {
-      others.push(client!.listQueues(), client!.queryConversationAggregates(AGGREGATE_QUERY));
-    });
-    client = clientFor(fake, { telemetry });
-    try {
-      const response = await client.queryQueueObservations(queueObservationQuery(['q1']));
-      await Promise.all(others);
-      assert.deepEqual(
-        response.results.map((r) => r.group.queueId),
-        ['q1'],
-      );
-      const calls = fake.apiCalls();
-      const limited = calls.find((c) => c.status === 429);
-      assert.ok(limited?.respondedAt !== undefined);
-      const after = calls.filter((c) => c !== limited);
-      assert.equal(after.length, 3, 'the retried query and the two other endpoints');
-      for (const call of after) {
-        assert.ok(call.receivedAt - limited.respondedAt >= 2000, `${call.path} arrived ${(call.receivedAt - limited.respondedAt).toFixed(1)} ms after the 429`);
-      }
-      assert.deepEqual(telemetry.record.rateLimited, [{ endpoint: 'queue_observations', retryAfterSeconds: 2 }]);
-    } finally {
-      await client.close();
-      await fake.close();
-    }
-  });
-
   test('Retry-After above maxRetryAfterSeconds is capped; the request still succeeds', async () => {
     const fake = await startFakeGenesys({ api: (n) => (n === 1 ? rateLimited('3600') : undefined) });
     const client = clientFor(fake, { maxRetryAfterSeconds: 1 });
@@ -127,9 +96,41 @@ describe('rate limiter', { concurrency: true }, () => {
   });
 });
 
-// Alone, after the others: the check counts arrivals in windows, and a stall of this process's event loop
-// (tests starting beside it) would record a request late and bunch it with the next ones.
-describe('rate limiter budget', () => {
+// After the others, when nothing in this process is starting up: the budget check counts arrivals in windows,
+// and a stall of this process's event loop (tests starting beside it) would record a request late and bunch it
+// with the next ones. Beside it only the two-second Retry-After test, which sends four requests.
+describe('rate limiter over seconds', { concurrency: true }, () => {
+  test('a 429 with Retry-After: 2 pauses the WHOLE client: no request of any endpoint arrives inside the window', async () => {
+    const fake = await startFakeGenesys({ api: (n) => (n === 1 ? rateLimited('2') : undefined), queues: [{ id: 'q1', name: 'Sales' }] });
+    const others: Promise<unknown>[] = [];
+    let client: ReturnType<typeof clientFor> | undefined;
+    // As soon as the client has seen the 429, other endpoints try to go out.
+    const telemetry = recordingTelemetry(() => {
+      others.push(client!.listQueues(), client!.queryConversationAggregates(AGGREGATE_QUERY));
+    });
+    client = clientFor(fake, { telemetry });
+    try {
+      const response = await client.queryQueueObservations(queueObservationQuery(['q1']));
+      await Promise.all(others);
+      assert.deepEqual(
+        response.results.map((r) => r.group.queueId),
+        ['q1'],
+      );
+      const calls = fake.apiCalls();
+      const limited = calls.find((c) => c.status === 429);
+      assert.ok(limited?.respondedAt !== undefined);
+      const after = calls.filter((c) => c !== limited);
+      assert.equal(after.length, 3, 'the retried query and the two other endpoints');
+      for (const call of after) {
+        assert.ok(call.receivedAt - limited.respondedAt >= 2000, `${call.path} arrived ${(call.receivedAt - limited.respondedAt).toFixed(1)} ms after the 429`);
+      }
+      assert.deepEqual(telemetry.record.rateLimited, [{ endpoint: 'queue_observations', retryAfterSeconds: 2 }]);
+    } finally {
+      await client.close();
+      await fake.close();
+    }
+  });
+
   test('the budget holds in every window (counted from arrival times) and concurrency stays bounded', async () => {
     const fake = await startFakeGenesys({ api: () => undefined });
     const requestsPerMinute = 600;
