@@ -36,12 +36,15 @@ async function within(ms: number, promise: Promise<unknown>): Promise<unknown> {
 
 describe('the request deadline covers the whole response', () => {
   // fetch ties the body to the abort signal only through its Request object; once the garbage collector
-  // takes that, a stalled body never timed out. Collecting garbage all the time makes it happen every time.
+  // takes that, a stalled body never timed out. A full collection every 50 ms (six within the 300 ms timeout)
+  // makes it happen: without the reader's cancel on abort (transport.ts) both tests failed in each of 3 runs.
+  // (Every 10 ms did too, for twice the CPU: in a test lane worker each collection walks a large heap.)
+  const GC_EVERY_MS = 50;
   test('one attempt whose body stalls after the headers ends as a timeout, even while garbage is collected', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const fake = await startFakeGenesys({ api: () => ({ status: 200, body: { entities: [], pageCount: 1 }, stallMidBody: true }) });
-    const collector = setInterval(gc, 10);
+    const collector = setInterval(gc, GC_EVERY_MS);
     try {
       const attempt = sendAttempt(
         { endpoint: 'routing_queues', url: new URL(`${fake.url}/api/v2/routing/queues`), method: 'GET', headers: {}, maxResponseBytes: 1_000_000 },
@@ -65,7 +68,7 @@ describe('the request deadline covers the whole response', () => {
       // collection every 10 ms, a busy machine could not finish the login within its 300 ms either (seen in the
       // fast lane: LoginCircuitOpenError instead of the timeout under test).
       await client.start();
-      collector = setInterval(gc, 10);
+      collector = setInterval(gc, GC_EVERY_MS);
       const outcome = await within(10_000, client.listQueues());
       assert.ok(outcome instanceof RequestTimeoutError, `got ${String(outcome)}`);
     } finally {
