@@ -117,6 +117,13 @@ describe('hostile upstream', { concurrency: true }, () => {
 
     test('nothing reaches the upstream after close()', async () => {
       rig.proxy!.rule = (e) => (e === 'conversation_aggregates' ? { kind: 'stall-body' } : { kind: 'pass' });
+      // Closed with an aggregate query in flight whose answer stalls after the headers.
+      const stalled = rig.proxy!.log.length;
+      await waitFor(
+        'an aggregate query whose answer stalls',
+        () => rig.proxy!.log.slice(stalled).some((r) => r.endpoint === 'conversation_aggregates' && r.action === 'stall-body'),
+        { timeoutMs: 30_000, intervalMs: 20 },
+      );
       await rig.exporter.close();
       // Two requests of our own through the proxy after close() returned: what the exporter sent before is
       // ahead of them in the proxy's log (an attempt in flight at close() can be logged well after it on a
