@@ -137,7 +137,10 @@ function heavyModulesScanner(): (file: string) => string[] {
  * workers; a module gets more hosts than that only when its sets cannot share them.
  */
 function assignWorkers(heavyOf: ReadonlyMap<string, readonly string[]>, workers: number): QueuedFile[] {
-  const hostsPerModule = Math.max(1, Math.ceil(workers / 3));
+  // One host per six workers: on 2 cores (6 workers) each heavy module loads once. Measured on 2026-12-01, the
+  // unit lane alternating one and two hosts, four runs each: 33.4-38.0 s (worker CPU 48-56 s) against 36.6-42.7 s
+  // (54-65 s); the one host's files (the generator's and importer's, ~34 s of wall) still end with the others.
+  const hostsPerModule = Math.max(1, Math.ceil(workers / 6));
   const hosted = Array.from({ length: workers }, () => new Set<string>());
   const counts = new Map<string, { modules: readonly string[]; files: number }>();
   for (const modules of heavyOf.values()) {
