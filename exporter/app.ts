@@ -18,7 +18,7 @@ import type { Logger } from './log.ts';
 import type { ExpositionOptions } from './exposition/exposition.ts';
 import { createExporterRegistry } from './registry.ts';
 import type { ExporterRegistry } from './registry.ts';
-import { startServer, type RunningServer, } from './server.ts';
+import { startServer, type RunningServer } from './server.ts';
 import { serverOptionsOf } from './serving/server-options.ts';
 import { FALLBACK_REASONS } from './streaming/channel-session.ts';
 import { createStreamingObservationsCollector, type StreamingObservationsOptions } from './streaming/streaming-collector.ts';
