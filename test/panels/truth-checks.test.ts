@@ -126,3 +126,22 @@ describe('a wrong value is reported', () => {
     assert.match(problems[0] ?? '', /no ground-truth reading/);
   });
 });
+
+describe('the ground-truth range of a gauge over a window', () => {
+  const recorder = new TruthRecorder({} as SimulatorClient);
+  const longest = (waitSeconds: number) => ({ queues: [{ longestWaitSeconds: waitSeconds }] }) as never;
+  // One contact waiting; readings 1.5 s apart around a window that opens at 10_000 ms.
+  recorder.samples.push({ at: 8_000, truth: longest(50) }, { at: 9_500, truth: longest(51.5) }, { at: 11_000, truth: longest(53) });
+  const read = (truth: { queues: { longestWaitSeconds: number }[] }) => truth.queues[0]!.longestWaitSeconds;
+
+  test('the last reading before the window is the state it opens in: a wait read just after the window opened is inside', () => {
+    const range = recorder.range(10_000, 12_000, read as never, true);
+    assert.deepEqual(range, { min: 51.5, max: 53 + 1, readings: 2 });
+    assert.ok(range!.min <= 51.9, 'the longest wait at 10.4 s (51.9 s) is in the range');
+  });
+
+  test('readings earlier than that one stay out, and a window without a reading of its own has none', () => {
+    assert.equal(recorder.range(10_000, 10_900, read as never, true), undefined);
+    assert.equal(recorder.range(9_600, 12_000, read as never)!.min, 51.5);
+  });
+});

@@ -44,7 +44,9 @@ export class TruthRecorder {
    * The smallest and largest value of `read` over the readings in [fromMs, toMs]; undefined without
    * readings. For a value that grows one second per second between changes (a wait), `growsWithTime`
    * extends each reading to `growUntilMs` (default toMs) for the maximum: a later look at the same contact
-   * finds it older.
+   * finds it older. The last reading before fromMs counts too: it is the state the window opens in until the
+   * next reading, and readings are sparse while the simulator is slow to answer them (a fresh-clone CI run saw
+   * a longest wait read 32 ms before the window's first reading, over a second after the window opened).
    */
   range(
     fromMs: number,
@@ -53,8 +55,11 @@ export class TruthRecorder {
     growsWithTime = false,
     growUntilMs = toMs,
   ): { min: number; max: number; readings: number } | undefined {
-    const readings = this.samples.filter((s) => s.at >= fromMs && s.at <= toMs);
-    if (readings.length === 0) return undefined;
+    const first = this.samples.findIndex((s) => s.at >= fromMs);
+    const inWindow = first < 0 ? [] : this.samples.slice(first).filter((s) => s.at <= toMs);
+    if (inWindow.length === 0) return undefined;
+    const opening = first > 0 ? this.samples[first - 1] : undefined;
+    const readings = opening === undefined ? inWindow : [opening, ...inWindow];
     const values = readings.map((s) => read(s.truth));
     const highs = readings.map((s, i) => values[i]! + (growsWithTime && values[i]! > 0 ? Math.max(0, growUntilMs - s.at) / 1000 : 0));
     return { min: Math.min(...values), max: Math.max(...highs), readings: readings.length };
