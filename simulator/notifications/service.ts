@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { getOrInsertComputed } from '../../lib/map.ts';
 import { ApiError, badRequest, notFound } from '../api/errors.ts';
 import type { QueueState } from '../model/runtime.ts';
 import { snapshotQueue } from '../model/snapshot.ts';
@@ -256,8 +257,7 @@ export class NotificationService {
           if (changed.length === 0) continue;
           if (last !== undefined && wallNow - last.at < MIN_PUBLISH_SPACING_MS) {
             // Held back: sent by a later tick.
-            const channelHeld = this.held.get(channel.id) ?? new Set<string>();
-            this.held.set(channel.id, channelHeld.add(topic.id));
+            getOrInsertComputed(this.held, channel.id, () => new Set<string>()).add(topic.id);
             continue;
           }
           channel.sent.set(sentKey, { counts: new Map(metrics.map((m) => [metricKey(m), m.stats.count])), at: wallNow });

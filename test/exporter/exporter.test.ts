@@ -17,16 +17,10 @@ import type { ParsedSample } from '../support/exposition.ts';
 import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
-import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
+import { FAST_RETRIES, simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
 import { freshRun as freshRunOf } from './support/fresh-run.ts';
 
 const STALENESS_SECONDS = 15;
-/**
- * The API client's retry backoff while the tests switch upstream faults on: a failing call gives up after its
- * retries in well under a second instead of ~2 s on average (the default 500 ms base), so the waits for a
- * collector to fail are short. What is asserted is the failure, not how long retries take.
- */
-const FAST_RETRIES = { baseMs: 20, maxMs: 100 };
 /** The staleness limit of the exporter that shows values expiring: above the 1 s floor (two 500 ms polls). */
 const SHORT_STALENESS_SECONDS = 2;
 

@@ -12,11 +12,7 @@ import { startRig, untilReady, type FaultRig } from './support/harness.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import type { ProxyAction } from './support/fault-proxy.ts';
 import { freshRun } from '../exporter/support/fresh-run.ts';
-
-// Retries after a failed attempt within 20-200 ms instead of 0.5 s doubling: a run under a fault (its
-// attempts timing out or failing) ends, and a run after it succeeds, a few seconds sooner. The number of
-// attempts, the timeouts and the Retry-After handling are the product's.
-const FAST_RETRIES = { baseMs: 20, maxMs: 200 };
+import { FAST_RETRIES } from '../support/simulator-target.ts';
 
 // The two groups run at once: each has its own simulator and exporter, and most of their time is waiting for polls.
 describe('hostile upstream', { concurrency: true }, () => {

@@ -1,6 +1,14 @@
 // How a test points an exporter at a simulator: both base URLs at the simulator, a kernel-chosen port, the
 // simulator's client credentials, and polling as fast as the test needs. Each test states only its intervals.
+import type { BackoffOptions } from '../../exporter/genesys/backoff.ts';
 import type { SimulatorHandle } from '../../simulator/index.ts';
+
+/**
+ * The API client's retry backoff in tests that switch upstream faults on (the product's default is 0.5 s
+ * doubling): a failing call gives up after its retries in well under a second. The number of attempts, the
+ * timeouts and the Retry-After handling stay the product's; what tests assert is the failure, not its pace.
+ */
+export const FAST_RETRIES: BackoffOptions = { baseMs: 20, maxMs: 200 };
 
 export interface TestPolling {
   /** --collector.queues.refresh-interval */

@@ -143,12 +143,14 @@ describe('token manager', { concurrency: true }, () => {
       // Keep calling until the calls have carried two tokens in turn (across the next refresh); the fake answers
       // 401 to any expired or unknown token. (Waiting for that, not for a number of logins: on a starved
       // machine calls can be few and skip a token.)
-      const deadline = Date.now() + 30_000;
-      while (new Set(fake.apiCalls().map((c) => c.token)).size < 2) {
-        assert.ok(Date.now() < deadline, 'the calls did not carry two tokens in turn within 30 s');
-        await client.listQueues();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitFor(
+        'the calls to carry two tokens in turn',
+        async () => {
+          await client.listQueues();
+          return new Set(fake.apiCalls().map((c) => c.token)).size >= 2 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 50 },
+      );
       const calls = fake.apiCalls();
       assert.deepEqual(
         calls.filter((c) => c.status === 401),

@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeGenesys, type Scripted } from './support/fake-genesys.ts';
 import { clientFor } from './support/client-for.ts';
+import { budgetExcess } from './support/budget-windows.ts';
 import { recordingTelemetry } from './support/recorders.ts';
 import { RateLimitedError } from '../../../exporter/genesys/errors/index.ts';
 import { queueObservationQuery } from '../../../exporter/genesys/queue-observations.ts';
@@ -24,6 +25,18 @@ const AGGREGATE_QUERY = { interval: '2026-11-29T15:00:00.000Z/2026-11-29T15:05:0
 // timing checks are lower bounds on waits and upper bounds on counts, which load on the machine cannot make
 // pass wrongly.
 describe('rate limiter', { concurrency: true }, () => {
+  test('the budget check finds a window over the budget: 8 requests at once against a burst of 3 plus 2 of jitter', () => {
+    const budget = { maxConcurrency: 3, requestsPerMinute: 600 };
+    assert.equal(budgetExcess([300, 0, 200, 100], budget), -4); // at the budget's pace, unsorted: 4 under it
+    assert.equal(
+      budgetExcess(
+        Array.from({ length: 8 }, () => 1_000),
+        budget,
+      ),
+      3,
+    );
+  });
+
   test('Retry-After above maxRetryAfterSeconds is capped; the request still succeeds', async () => {
     const fake = await startFakeGenesys({ api: (n) => (n === 1 ? rateLimited('3600') : undefined) });
     const client = clientFor(fake, { maxRetryAfterSeconds: 1 });
@@ -140,20 +153,9 @@ describe('rate limiter over seconds', { concurrency: true }, () => {
       assert.equal(client.requestsPerMinute, requestsPerMinute);
       await client.start();
       await Promise.all(Array.from({ length: 30 }, () => client.listQueues()));
-      const arrivals = fake
-        .apiCalls()
-        .map((c) => c.receivedAt)
-        .sort((a, b) => a - b);
+      const arrivals = fake.apiCalls().map((c) => c.receivedAt);
       assert.equal(arrivals.length, 30);
-      // For every pair of arrivals i ≤ j: requests in [t_i, t_j] ≤ burst (≤ maxConcurrency) + rate × (t_j − t_i),
-      // plus two for delivery jitter (at 10 requests/s, 200 ms of it). Only an upper bound: a slow machine can only lower the counts.
-      let worst = -Infinity;
-      for (let i = 0; i < arrivals.length; i += 1) {
-        for (let j = i; j < arrivals.length; j += 1) {
-          const allowed = maxConcurrency + 2 + ((arrivals[j]! - arrivals[i]!) / 60_000) * requestsPerMinute;
-          worst = Math.max(worst, j - i + 1 - allowed);
-        }
-      }
+      const worst = budgetExcess(arrivals, { maxConcurrency, requestsPerMinute });
       assert.ok(worst <= 0, `a window held ${worst.toFixed(2)} requests more than the budget allows`);
       assert.ok(fake.maxConcurrentApi <= maxConcurrency, `max in flight ${fake.maxConcurrentApi}`);
     } finally {

@@ -2,6 +2,7 @@
 // do not wait for them (the budget tests set their own).
 
 import { createGenesysClient, type GenesysClient, type GenesysClientOptions } from '../../../../exporter/genesys/client.ts';
+import { FAST_RETRIES } from '../../../support/simulator-target.ts';
 import type { FakeGenesys } from './fake-genesys.ts';
 
 export function clientFor(fake: FakeGenesys, overrides: Partial<GenesysClientOptions> = {}): GenesysClient {
@@ -11,7 +12,7 @@ export function clientFor(fake: FakeGenesys, overrides: Partial<GenesysClientOpt
     credentials: { clientId: fake.clientId, clientSecret: fake.clientSecret },
     requestTimeoutMs: 5_000,
     requestsPerMinute: 6_000,
-    backoff: { baseMs: 20, maxMs: 200 },
+    backoff: FAST_RETRIES,
     loginCircuit: { failureThreshold: 3, openBaseMs: 300, openMaxMs: 2_000 },
     ...overrides,
   });
