@@ -144,4 +144,16 @@ describe('the ground-truth range of a gauge over a window', () => {
     assert.equal(recorder.range(10_000, 10_900, read as never, true), undefined);
     assert.equal(recorder.range(9_600, 12_000, read as never)!.min, 51.5);
   });
+
+  test('a growing value is followed back to the reading before it: a poll between two readings of different contacts is inside', () => {
+    const changed = new TruthRecorder({} as SimulatorClient);
+    // The contact waiting 62 s is answered between the readings; the next-longest shows 44.5 s at 9.5 s,
+    // so a poll at 9.435 s saw 44.435 s: below every reading, above what the reading gap allows (43 s).
+    changed.samples.push({ at: 8_000, truth: longest(62) }, { at: 9_500, truth: longest(44.5) });
+    const range = changed.range(8_500, 10_000, read as never, true);
+    assert.deepEqual(range, { min: 43, max: 62 + 2, readings: 2 });
+    assert.ok(range!.min <= 44.435);
+    // A level (not growing) keeps its readings' values.
+    assert.equal(changed.range(8_500, 10_000, read as never)!.min, 44.5);
+  });
 });

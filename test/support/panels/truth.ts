@@ -47,6 +47,10 @@ export class TruthRecorder {
    * finds it older. The last reading before fromMs counts too: it is the state the window opens in until the
    * next reading, and readings are sparse while the simulator is slow to answer them (a fresh-clone CI run saw
    * a longest wait read 32 ms before the window's first reading, over a second after the window opened).
+   * For the minimum, a growing value is likewise followed back to the reading before it: a wait w read at s was
+   * w − (s − t) at any t since the previous reading, when the contact was already waiting (otherwise 0). So a
+   * poll between two readings, when the longest-waiting contact changed between them, is inside (a CI run saw
+   * 44.444 s polled 65 ms before a reading of 44.509 s, the reading before it showing an older contact).
    */
   range(
     fromMs: number,
@@ -61,8 +65,12 @@ export class TruthRecorder {
     const opening = first > 0 ? this.samples[first - 1] : undefined;
     const readings = opening === undefined ? inWindow : [opening, ...inWindow];
     const values = readings.map((s) => read(s.truth));
+    const lows = readings.map((s, i) => {
+      const previous = readings[i - 1];
+      return growsWithTime && previous !== undefined ? Math.max(0, values[i]! - (s.at - previous.at) / 1000) : values[i]!;
+    });
     const highs = readings.map((s, i) => values[i]! + (growsWithTime && values[i]! > 0 ? Math.max(0, growUntilMs - s.at) / 1000 : 0));
-    return { min: Math.min(...values), max: Math.max(...highs), readings: readings.length };
+    return { min: Math.min(...lows), max: Math.max(...highs), readings: readings.length };
   }
 }
 
