@@ -156,4 +156,13 @@ describe('the ground-truth range of a gauge over a window', () => {
     // A level (not growing) keeps its readings' values.
     assert.equal(changed.range(8_500, 10_000, read as never)!.min, 44.5);
   });
+
+  test('a wait that began and ended between readings (none shows it) is inside: up to the gap to the next reading', () => {
+    const quiet = new TruthRecorder({} as SimulatorClient);
+    // Nobody waits at either reading; a contact that arrived at 8.1 s and was answered at 9.4 s was polled at
+    // 9.3 s, waiting 1.2 s.
+    quiet.samples.push({ at: 8_000, truth: longest(0) }, { at: 9_500, truth: longest(0) });
+    assert.deepEqual(quiet.range(8_500, 10_000, read as never, true), { min: 0, max: 1.5, readings: 2 });
+    assert.deepEqual(quiet.range(8_500, 10_000, read as never), { min: 0, max: 0, readings: 2 });
+  });
 });

@@ -69,7 +69,13 @@ export class TruthRecorder {
       const previous = readings[i - 1];
       return growsWithTime && previous !== undefined ? Math.max(0, values[i]! - (s.at - previous.at) / 1000) : values[i]!;
     });
-    const highs = readings.map((s, i) => values[i]! + (growsWithTime && values[i]! > 0 ? Math.max(0, growUntilMs - s.at) / 1000 : 0));
+    // And for the maximum, a contact that came and went between two readings (none shows it) waited at most
+    // the time to the next reading (or to toMs after the last).
+    const highs = readings.map((s, i) => {
+      if (!growsWithTime) return values[i]!;
+      const grown = values[i]! > 0 ? values[i]! + Math.max(0, growUntilMs - s.at) / 1000 : 0;
+      return Math.max(grown, Math.max(0, (readings[i + 1]?.at ?? toMs) - s.at) / 1000);
+    });
     return { min: Math.min(...lows), max: Math.max(...highs), readings: readings.length };
   }
 }
