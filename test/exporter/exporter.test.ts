@@ -18,7 +18,7 @@ import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
 import { FAST_RETRIES, simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
-import { freshRun as freshRunOf } from './support/fresh-run.ts';
+import { freshRun } from './support/fresh-run.ts';
 
 const STALENESS_SECONDS = 15;
 /** The staleness limit of the exporter that shows values expiring: above the 1 s floor (two 500 ms polls). */
@@ -45,9 +45,6 @@ describe('exporter against the simulator', () => {
   // Parses only the probed metric's lines of the page: the waits probe many times.
   const collectorValue = async (name: MetricName, collector: string): Promise<number | undefined> =>
     valueIn((await get(`${exporter.url}/metrics`)).body, name, { collector });
-
-  /** The scrape after a successful run of `collector` that STARTED after this call (so it saw the current clock). */
-  const freshRun = (collector: string): Promise<ParsedSample[]> => freshRunOf(exporter.url, collector);
 
   before(async () => {
     // A busy, understaffed org: queues build up, contacts abandon, SLAs are breached.
@@ -100,7 +97,7 @@ describe('exporter against the simulator', () => {
 
   test('real-time values equal the ground truth now (depth, waits, agents)', async () => {
     await sim.advanceBy(45_000);
-    const samples = await freshRun('observations');
+    const samples = await freshRun(exporter.url, 'observations');
     const truth = await sim.truthNow();
     let busy = 0;
     for (const queue of truth.queues) {
@@ -142,9 +139,9 @@ describe('exporter against the simulator', () => {
     // Several clock steps, each followed by a poll: intervals are re-read while they keep changing.
     for (let step = 0; step < 4; step++) {
       await sim.advanceBy(40_000);
-      await freshRun('aggregates');
+      await freshRun(exporter.url, 'aggregates');
     }
-    const samples = await freshRun('aggregates');
+    const samples = await freshRun(exporter.url, 'aggregates');
     const untilMs = sim.nowMs;
     const { contacts } = await sim.truthContacts({ since: new Date(baselineMs - 3_600_000), until: new Date(untilMs + 1) });
     const expected = expectedCounters(contacts, baselineMs, untilMs);
@@ -184,7 +181,7 @@ describe('exporter against the simulator', () => {
         timeoutMs: 60_000,
       });
       await sim.advanceBy(20_000);
-      const samples = await freshRun('observations');
+      const samples = await freshRun(exporter.url, 'observations');
       const truth = await sim.truthNow();
       for (const queue of truth.queues) {
         for (const media of queue.media) {

@@ -19,7 +19,7 @@ import { get } from '../support/http-client.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatorClient } from '../../stack/simulator-client.ts';
 import { simulatorArgs, simulatorCredentials } from '../support/simulator-target.ts';
-import { freshRun as freshRunOf } from './support/fresh-run.ts';
+import { freshRun } from './support/fresh-run.ts';
 
 /** The summaries: metric → which truth value posts, and when. */
 const SUMMARIES = {
@@ -87,9 +87,6 @@ describe('contact-center KPIs against the simulator', () => {
   let exporter: RunningExporter;
   let baselineMs: number;
 
-  /** The scrape after a successful run of `collector` that STARTED after this call (so it saw the current clock). */
-  const freshRun = (collector: string): Promise<ParsedSample[]> => freshRunOf(exporter.url, collector);
-
   before(async () => {
     // Busy and understaffed, with more transfers and flow-outs than the defaults, so every KPI has data.
     simulator = await startSimulator({
@@ -127,9 +124,9 @@ describe('contact-center KPIs against the simulator', () => {
     // Ten simulated minutes (enough for every KPI to post), in four steps with a poll after each.
     for (let step = 0; step < 4; step++) {
       await sim.advanceBy(150_000);
-      await freshRun('aggregates');
+      await freshRun(exporter.url, 'aggregates');
     }
-    const samples = await freshRun('aggregates');
+    const samples = await freshRun(exporter.url, 'aggregates');
     const untilMs = sim.nowMs;
     const { contacts } = await sim.truthContacts({ since: new Date(baselineMs - 6 * 3_600_000), until: new Date(untilMs + 1) });
     const want = expected(contacts, baselineMs, untilMs);
@@ -175,13 +172,13 @@ describe('contact-center KPIs against the simulator', () => {
         .sort();
     const before = kpiLines(samples);
     assert.ok(before.length > 0);
-    await freshRun('aggregates');
-    assert.deepEqual(kpiLines(await freshRun('aggregates')), before, 're-reading the window counted something twice');
+    await freshRun(exporter.url, 'aggregates');
+    assert.deepEqual(kpiLines(await freshRun(exporter.url, 'aggregates')), before, 're-reading the window counted something twice');
   });
 
   test('members by presence equal the ground truth, org presence ids mapped to system presences', async () => {
     await sim.advanceBy(40_000);
-    const samples = await freshRun('observations');
+    const samples = await freshRun(exporter.url, 'observations');
     const truth = await sim.truthNow();
     const offQueuePresences = new Set<string>();
     for (const queue of truth.queues) {

@@ -64,19 +64,20 @@ export class TruthRecorder {
     if (inWindow.length === 0) return undefined;
     const opening = first > 0 ? this.samples[first - 1] : undefined;
     const readings = opening === undefined ? inWindow : [opening, ...inWindow];
-    const values = readings.map((s) => read(s.truth));
-    const lows = readings.map((s, i) => {
+    // Each reading bounds the values between it and its neighbours. A level is what was read. A growing value
+    // reaches back to the previous reading (see above) and forward to growUntilMs; and a contact that came and
+    // went between two readings (none shows it) waited at most the time to the next reading (or to toMs).
+    const bounds = readings.map((s, i) => {
+      const value = read(s.truth);
+      if (!growsWithTime) return { low: value, high: value };
       const previous = readings[i - 1];
-      return growsWithTime && previous !== undefined ? Math.max(0, values[i]! - (s.at - previous.at) / 1000) : values[i]!;
+      const nextAt = readings[i + 1]?.at ?? toMs;
+      return {
+        low: previous === undefined ? value : Math.max(0, value - (s.at - previous.at) / 1000),
+        high: Math.max(value > 0 ? value + Math.max(0, growUntilMs - s.at) / 1000 : 0, Math.max(0, nextAt - s.at) / 1000),
+      };
     });
-    // And for the maximum, a contact that came and went between two readings (none shows it) waited at most
-    // the time to the next reading (or to toMs after the last).
-    const highs = readings.map((s, i) => {
-      if (!growsWithTime) return values[i]!;
-      const grown = values[i]! > 0 ? values[i]! + Math.max(0, growUntilMs - s.at) / 1000 : 0;
-      return Math.max(grown, Math.max(0, (readings[i + 1]?.at ?? toMs) - s.at) / 1000);
-    });
-    return { min: Math.min(...lows), max: Math.max(...highs), readings: readings.length };
+    return { min: Math.min(...bounds.map((b) => b.low)), max: Math.max(...bounds.map((b) => b.high)), readings: readings.length };
   }
 }
 
